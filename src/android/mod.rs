@@ -1,0 +1,13 @@
+//! Android formats: binary XML (AXML), text manifests, the manifest model,
+//! resources.arsc, DEX string/type tables, AAB protobuf manifests, and the
+//! APK pipeline that ties them together.
+
+pub mod aab;
+pub mod apk;
+pub mod arsc;
+pub mod attrs;
+pub mod axml;
+pub mod dex;
+pub mod manifest;
+pub mod text_manifest;
+pub mod xml;

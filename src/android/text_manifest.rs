@@ -1,0 +1,1 @@
+//! (skeleton: text_manifest)

@@ -1,0 +1,1 @@
+//! SDK detection: facts × catalog → detections with evidence. (skeleton)

@@ -1,0 +1,4 @@
+//! Observed × declared → findings.
+
+pub mod ios;
+pub mod sdk;

@@ -1,0 +1,244 @@
+//! The registry of finding codes: each code's id, name, default severity
+//! and documentation, defined once. Reports (text, JSON, SARIF `rules`),
+//! the README table and `privscan explain` all read from here.
+
+use crate::model::Severity;
+
+/// A finding code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Code {
+    /// Permission requested, not declared.
+    PS101,
+    /// iOS usage description present, capability not declared.
+    PS102,
+    /// Declared only in prose, missing from the clause that enumerates permissions.
+    PS103,
+    /// Declared permission not requested (stale policy).
+    PS104,
+    /// SDK embedded, not declared.
+    PS201,
+    /// SDK's documented data types not disclosed for it.
+    PS202,
+    /// Declared SDK not found.
+    PS203,
+    /// Required-reason API used, not declared in PrivacyInfo.xcprivacy.
+    PS301,
+    /// SDK that Apple requires a privacy manifest for ships without one.
+    PS302,
+    /// Framework used without its usage-description key.
+    PS303,
+    /// Unfilled template text in the policy.
+    PS401,
+    /// The policy contradicts itself.
+    PS402,
+    /// Archive headers tampered (Android still installs it).
+    PS901,
+    /// Artifact Android/iOS would refuse to install or load.
+    PS902,
+    /// Binary XML tampered (Android still parses it).
+    PS903,
+    /// A policy `[[allow]]` entry has expired.
+    PS904,
+}
+
+/// Documentation of a code.
+#[derive(Debug, Clone, Copy)]
+pub struct CodeInfo {
+    pub code: Code,
+    /// Stable id, e.g. `PS101`.
+    pub id: &'static str,
+    /// PascalCase name naming what is wrong (SARIF `rule.name`).
+    pub name: &'static str,
+    /// Default severity; some codes refine it per finding (PS101 by protectionLevel).
+    pub severity: Severity,
+    /// One line (SARIF `shortDescription`).
+    pub short: &'static str,
+    /// Why it matters (SARIF `fullDescription`).
+    pub why: &'static str,
+    /// How to resolve (SARIF `help`).
+    pub help: &'static str,
+}
+
+/// Every code, in id order.
+pub const CODES: &[CodeInfo] = &[
+    CodeInfo {
+        code: Code::PS101,
+        id: "PS101",
+        name: "PermissionNotDeclared",
+        severity: Severity::High,
+        short: "Permission requested, not declared in the privacy policy",
+        why: "The app's manifest requests a permission that the privacy policy does not list. Users and reviewers rely on the policy to learn what the app can access; dangerous permissions (camera, microphone, location, contacts...) that are not disclosed are a common store-review and regulatory violation. Severity follows the permission's protectionLevel: dangerous is high, others medium or low.",
+        help: "Add the permission to the policy clause that enumerates app permissions, or remove it from the manifest (tools:node=\"remove\" for permissions merged in by libraries).",
+    },
+    CodeInfo {
+        code: Code::PS102,
+        id: "PS102",
+        name: "UsageDescriptionNotDeclared",
+        severity: Severity::High,
+        short: "iOS usage description present, capability not declared in the privacy policy",
+        why: "An NS*UsageDescription key in Info.plist means the app asks iOS for that capability (camera, microphone, location...), but the policy does not declare it.",
+        help: "Declare the usage key (or its data category) in the policy's permission clause, or remove the key and the code that needs it.",
+    },
+    CodeInfo {
+        code: Code::PS103,
+        id: "PS103",
+        name: "DeclaredOnlyInProse",
+        severity: Severity::Medium,
+        short: "Declared only in prose, missing from the clause that enumerates permissions",
+        why: "The policy describes collecting a data category in prose, and the app requests a matching permission, but the clause that lists the app's permissions omits it. Readers of the permission list get an incomplete picture.",
+        help: "List the permission in the enumerating clause.",
+    },
+    CodeInfo {
+        code: Code::PS104,
+        id: "PS104",
+        name: "DeclaredPermissionNotRequested",
+        severity: Severity::Info,
+        short: "Declared permission not requested by the app (stale policy)",
+        why: "The policy lists a permission the build does not request. Harmless for users, but it shows the policy and the build have drifted apart.",
+        help: "Remove the permission from the policy, or check that the right build was scanned.",
+    },
+    CodeInfo {
+        code: Code::PS201,
+        id: "PS201",
+        name: "SdkNotDeclared",
+        severity: Severity::High,
+        short: "Third-party SDK embedded, not declared in the privacy policy",
+        why: "The build embeds a third-party SDK that the policy's SDK list does not name. Many jurisdictions and app stores require disclosing third parties that receive user data. High for ads, analytics and RTC SDKs, medium otherwise.",
+        help: "Add the SDK (name, company, data collected, purpose) to the policy's third-party SDK list, or remove it from the build.",
+    },
+    CodeInfo {
+        code: Code::PS202,
+        id: "PS202",
+        name: "SdkDataNotDisclosed",
+        severity: Severity::Medium,
+        short: "SDK's documented data types not disclosed for it",
+        why: "The SDK's vendor documents collecting data types that the policy's entry for that SDK does not mention.",
+        help: "List the data types the SDK collects in its policy entry.",
+    },
+    CodeInfo {
+        code: Code::PS203,
+        id: "PS203",
+        name: "DeclaredSdkNotFound",
+        severity: Severity::Info,
+        short: "Declared SDK not found in the build",
+        why: "The policy names an SDK the build does not appear to embed: the policy may be stale, or the SDK is loaded in a way static analysis cannot see.",
+        help: "Remove the SDK from the policy if it is no longer used.",
+    },
+    CodeInfo {
+        code: Code::PS301,
+        id: "PS301",
+        name: "RequiredReasonApiNotDeclared",
+        severity: Severity::High,
+        short: "Required-reason API used, not declared in PrivacyInfo.xcprivacy (ITMS-91053)",
+        why: "Apple requires apps and SDKs that call required-reason APIs (file timestamps, system boot time, disk space, active keyboards, user defaults) to declare an approved reason in NSPrivacyAccessedAPITypes. App Store Connect rejects uploads that do not (ITMS-91053: Missing API declaration).",
+        help: "Add an NSPrivacyAccessedAPITypes entry with the category and an approved reason to the bundle's PrivacyInfo.xcprivacy.",
+    },
+    CodeInfo {
+        code: Code::PS302,
+        id: "PS302",
+        name: "SdkPrivacyManifestMissing",
+        severity: Severity::High,
+        short: "SDK on Apple's list of commonly used SDKs ships without a privacy manifest (ITMS-91061)",
+        why: "Apple requires the SDKs on its list of commonly used third-party SDKs to include a privacy manifest and signature; submissions with such an SDK missing its PrivacyInfo.xcprivacy are rejected (ITMS-91061).",
+        help: "Update the SDK to a version that ships PrivacyInfo.xcprivacy.",
+    },
+    CodeInfo {
+        code: Code::PS303,
+        id: "PS303",
+        name: "UsageDescriptionMissing",
+        severity: Severity::High,
+        short: "Framework used without its usage-description key (ITMS-90683)",
+        why: "The app links a framework that accesses protected resources (camera capture, location, photos, contacts...) but Info.plist lacks the matching NS*UsageDescription key. iOS terminates the app when it asks for access, and App Store Connect rejects the upload (ITMS-90683: Missing purpose string in Info.plist).",
+        help: "Add the NS*UsageDescription key with a user-facing explanation to Info.plist.",
+    },
+    CodeInfo {
+        code: Code::PS401,
+        id: "PS401",
+        name: "PolicyTemplateUnfilled",
+        severity: Severity::Medium,
+        short: "Unfilled template text in the privacy policy",
+        why: "The policy still contains template placeholders such as \"[SDK Name 1]\": a declaration the reader cannot rely on.",
+        help: "Fill in or remove the placeholder.",
+    },
+    CodeInfo {
+        code: Code::PS402,
+        id: "PS402",
+        name: "PolicyContradiction",
+        severity: Severity::Medium,
+        short: "The privacy policy contradicts itself",
+        why: "The prose describes collecting a data category that the clause enumerating permissions does not cover, or a listed permission is described as something else.",
+        help: "Make the permission list and the prose agree.",
+    },
+    CodeInfo {
+        code: Code::PS901,
+        id: "PS901",
+        name: "ArchiveTampered",
+        severity: Severity::Medium,
+        short: "Archive headers tampered: Android installs it, most analysis tools fail on it",
+        why: "Malware tampers with zip headers (fake encryption bit, invalid compression method, lying local headers) so that analysis tools fail while Android's installer, which ignores those fields, still installs the app. The tampering itself is a red flag.",
+        help: "Treat the artifact as suspicious; obtain a clean build from the developer.",
+    },
+    CodeInfo {
+        code: Code::PS902,
+        id: "PS902",
+        name: "NotInstallable",
+        severity: Severity::Medium,
+        short: "Artifact Android or iOS would refuse (duplicate entries, inconsistent archive, unloadable binary)",
+        why: "The artifact has a defect the platform rejects, such as duplicate zip entry names (Android: kDuplicateEntry). privscan still scans every copy, but what it reports may not be what any device runs.",
+        help: "Rebuild the artifact with standard tooling.",
+    },
+    CodeInfo {
+        code: Code::PS903,
+        id: "PS903",
+        name: "BinaryXmlTampered",
+        severity: Severity::Medium,
+        short: "Binary XML tampered: Android parses it, many tools do not",
+        why: "The manifest's binary XML has been altered (header type, chunk sizes, decoy attribute names) in ways Android tolerates but that blind decompilers and scanners; a common packer and malware technique.",
+        help: "Treat the artifact as suspicious.",
+    },
+    CodeInfo {
+        code: Code::PS904,
+        id: "PS904",
+        name: "AllowExpired",
+        severity: Severity::Medium,
+        short: "A policy [[allow]] exception has expired",
+        why: "A reviewed exception passed its expiry date; the finding it suppressed is reported again.",
+        help: "Review the exception again and extend or remove it.",
+    },
+];
+
+impl Code {
+    /// This code's documentation.
+    pub fn info(self) -> &'static CodeInfo {
+        // CODES holds every variant in declaration order; the test below checks it.
+        &CODES[self as usize]
+    }
+
+    /// Stable id, e.g. `PS101`.
+    pub fn id(self) -> &'static str {
+        self.info().id
+    }
+
+    /// The code with id `id`.
+    pub fn from_id(id: &str) -> Option<Code> {
+        CODES.iter().find(|c| c.id == id).map(|c| c.code)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_ordered_and_documented() {
+        for (i, c) in CODES.iter().enumerate() {
+            assert_eq!(c.code as usize, i, "{} out of order", c.id);
+            assert_eq!(format!("{:?}", c.code), c.id);
+            assert!(!c.short.is_empty() && !c.why.is_empty() && !c.help.is_empty(), "{}", c.id);
+            assert_eq!(Code::from_id(c.id), Some(c.code));
+        }
+        let mut ids: Vec<_> = CODES.iter().map(|c| c.id).collect();
+        ids.dedup();
+        assert_eq!(ids.len(), CODES.len());
+    }
+}

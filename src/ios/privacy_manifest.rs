@@ -1,0 +1,1 @@
+//! (skeleton: privacy_manifest)

@@ -1,0 +1,35 @@
+//! privscan: a static privacy scanner for mobile release builds.
+//!
+//! It reads what an app really requests and embeds (Android manifests, iOS
+//! Info.plists and privacy manifests, DEX classes, native libraries), reads
+//! what the app's privacy policy declares, and reports the difference with
+//! evidence and the clause it breaks.
+//!
+//! Data flows one way (see `../shared/DESIGN.md`):
+//! `input` (discover, open archives with limits) → `android` / `ios` /
+//! `native` (extract facts) → `detect` (SDK fingerprints from `rules`) →
+//! `diff` (observed × declared `policy`) → `report`.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+#![allow(missing_docs)] // TODO(skeleton): remove once every module is documented
+
+pub mod android;
+pub mod detect;
+pub mod diff;
+pub mod findings;
+pub mod input;
+pub mod ios;
+pub mod limits;
+pub mod model;
+pub mod native;
+pub mod policy;
+pub mod report;
+pub mod rules;
+pub mod scan;
+pub mod source;
+pub mod testkit;
+
+pub use limits::Limits;
+pub use model::*;
+pub use scan::{Config, scan};

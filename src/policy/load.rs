@@ -1,0 +1,1 @@
+//! Policy file (TOML) loading. (Owned by the policy work; placeholder.)

@@ -1,0 +1,5 @@
+//! The catalog as data: Android permissions, iOS usage keys, required-reason
+//! APIs, SDK fingerprints. Embedded in the binary with `include_str!`.
+
+pub mod permissions;
+pub mod sdk;

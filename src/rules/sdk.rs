@@ -1,0 +1,1 @@
+//! (skeleton: sdk catalog)

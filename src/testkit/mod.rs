@@ -1,0 +1,13 @@
+//! Builders that write real binary formats (zip, AXML, DEX, ELF, Mach-O,
+//! plists) for tests, fuzz seeds and the `fixtures/` generator. Public so
+//! integration tests and `examples/make_fixtures.rs` can use them; not part
+//! of the scanning API.
+
+#![doc(hidden)]
+
+pub mod axml;
+pub mod dex;
+pub mod elf;
+pub mod ipa;
+pub mod macho;
+pub mod zip;
