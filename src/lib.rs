@@ -10,7 +10,7 @@
 //! `native` (extract facts) → `detect` (SDK fingerprints from `rules`) →
 //! `diff` (observed × declared `policy`) → `report`.
 
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 #![warn(missing_docs)]
 #![allow(missing_docs)] // TODO(skeleton): remove once every module is documented
 

@@ -1,1 +1,451 @@
-//! (skeleton: apk)
+//! The APK pipeline: archive → manifest (+ resources.arsc) → DEX and native
+//! libraries → SDK detection → policy diff. Also the loose-file scanners
+//! (a bare AndroidManifest.xml, `.dex` or `.so`).
+//!
+//! Entries are read the way Android's installer reads them (see
+//! `input::zip`); only the entries needed are inflated, and the heavy ones
+//! (every `classes*.dex`, every `lib/<abi>/*.so`) are processed in parallel.
+
+use crate::android::xml::{ResourceResolver, XmlDocument, XmlSource};
+use crate::android::{arsc, axml, dex, manifest, text_manifest};
+use crate::detect::Detector;
+use crate::findings::Code;
+use crate::input::zip::{AnomalyKind, ZipArchive, ZipEntry};
+use crate::limits::Budget;
+use crate::model::{
+    AndroidFacts, AndroidManifest, ArtifactError, ArtifactReport, EntryError, Finding, Location,
+};
+use crate::rules::permissions::PermissionCatalog;
+use crate::scan::Config;
+use rayon::prelude::*;
+
+/// The manifest entry name inside an APK.
+pub const MANIFEST_ENTRY: &str = "AndroidManifest.xml";
+
+fn err(code: &str, message: impl Into<String>) -> ArtifactError {
+    ArtifactError {
+        code: code.into(),
+        message: message.into(),
+    }
+}
+
+/// What one heavy entry (a DEX or a native library) contributes.
+struct EntryScan<'c> {
+    binary: Option<crate::model::BinaryFacts>,
+    detector: Detector<'c>,
+    errors: Vec<EntryError>,
+    findings: Vec<Finding>,
+}
+
+/// How an entry is processed.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum EntryRole {
+    Dex,
+    NativeLib,
+    /// A small SDK marker file (`META-INF/*.version`, `*.properties`): read for its version.
+    Marker,
+}
+
+fn role_of(name: &str) -> Option<EntryRole> {
+    if is_root_dex(name) {
+        Some(EntryRole::Dex)
+    } else if name.starts_with("lib/") && name.ends_with(".so") && name.matches('/').count() == 2 {
+        Some(EntryRole::NativeLib)
+    } else if (name.starts_with("META-INF/") && name.ends_with(".version"))
+        || (!name.contains('/') && name.ends_with(".properties"))
+        || (name.starts_with("META-INF/") && name.ends_with(".properties"))
+    {
+        Some(EntryRole::Marker)
+    } else {
+        None
+    }
+}
+
+/// `classes.dex`, `classes2.dex`, ... at the archive root (ART's multidex
+/// naming, `dex_file_loader.cc`).
+pub fn is_root_dex(name: &str) -> bool {
+    name.strip_prefix("classes")
+        .and_then(|r| r.strip_suffix(".dex"))
+        .map(|n| n.is_empty() || n.bytes().all(|b| b.is_ascii_digit()))
+        .unwrap_or(false)
+}
+
+/// Scan an APK held in `data`, filling `report`.
+pub fn scan_apk(
+    data: &[u8],
+    config: &Config,
+    budget: &Budget,
+    report: &mut ArtifactReport,
+) -> Result<(), ArtifactError> {
+    let limits = &config.limits;
+    let archive = ZipArchive::parse(data, limits)
+        .map_err(|e| err("zip", format!("not a readable zip archive: {e}")))?;
+    report.findings.extend(archive_findings(&archive));
+
+    // The manifest: what Android's installer reads first.
+    let entry = archive.by_name(MANIFEST_ENTRY).ok_or_else(|| {
+        err(
+            "no-manifest",
+            "no AndroidManifest.xml entry: not an installable APK",
+        )
+    })?;
+    let bytes = archive
+        .read(entry, limits, budget)
+        .map_err(|e| err("zip", format!("{MANIFEST_ENTRY}: {e}")))?;
+    let doc =
+        axml::parse(&bytes, limits).map_err(|e| err("axml", format!("{MANIFEST_ENTRY}: {e}")))?;
+    report.findings.extend(axml_findings(&doc, MANIFEST_ENTRY));
+
+    // resources.arsc only when the manifest holds references to resolve.
+    let table = if has_references(&doc) {
+        match archive
+            .by_name("resources.arsc")
+            .map(|e| archive.read(e, limits, budget))
+        {
+            Some(Ok(bytes)) => match arsc::ResourceTable::parse(&bytes, limits) {
+                Ok(t) => Some(t),
+                Err(e) => {
+                    report.entry_errors.push(EntryError {
+                        entry: "resources.arsc".into(),
+                        message: e.to_string(),
+                    });
+                    None
+                }
+            },
+            Some(Err(e)) => {
+                report.entry_errors.push(EntryError {
+                    entry: "resources.arsc".into(),
+                    message: e.to_string(),
+                });
+                None
+            }
+            None => None,
+        }
+    } else {
+        None
+    };
+    let mut manifest = manifest::from_document(
+        &doc,
+        MANIFEST_ENTRY,
+        table.as_ref().map(|t| t as &dyn ResourceResolver),
+    );
+
+    let mut detections = Vec::new();
+    if !config.manifest_only {
+        let mut detector = config.catalog.detector();
+        detector.manifest(&manifest);
+        let mut work: Vec<(&ZipEntry, EntryRole)> = Vec::new();
+        for e in archive.entries() {
+            detector.file(&e.name, None, &Location::entry(e.name.clone()));
+            if let Some(role) = role_of(&e.name) {
+                work.push((e, role));
+            }
+        }
+        // Heavy entries in parallel; each worker inflates one entry at a time.
+        let scans: Vec<EntryScan<'_>> = work
+            .par_iter()
+            .map(|(e, role)| scan_entry(&archive, e, *role, config, budget))
+            .collect();
+        for s in scans {
+            detector.merge(s.detector);
+            report.binaries.extend(s.binary);
+            report.entry_errors.extend(s.errors);
+            report.findings.extend(s.findings);
+        }
+        detections = detector.finish();
+        crate::detect::attribute_permissions(&mut manifest, &detections, config.catalog);
+    }
+    finish_android(manifest, detections, config, report);
+    Ok(())
+}
+
+fn scan_entry<'c>(
+    archive: &ZipArchive<'_>,
+    e: &ZipEntry,
+    role: EntryRole,
+    config: &'c Config,
+    budget: &Budget,
+) -> EntryScan<'c> {
+    let mut out = EntryScan {
+        binary: None,
+        detector: config.catalog.detector(),
+        errors: Vec::new(),
+        findings: Vec::new(),
+    };
+    let loc = Location::entry(e.name.clone());
+    if role == EntryRole::Marker && e.uncompressed_size > 64 * 1024 {
+        return out;
+    }
+    let bytes = match archive.read(e, &config.limits, budget) {
+        Ok(b) => b,
+        Err(err) => {
+            out.errors.push(EntryError {
+                entry: e.name.clone(),
+                message: err.to_string(),
+            });
+            return out;
+        }
+    };
+    match role {
+        EntryRole::Dex => scan_dex_bytes(&bytes, &e.name, config, &mut out),
+        EntryRole::NativeLib => {
+            let file_name = e.name.rsplit('/').next().unwrap_or(&e.name);
+            out.detector.native_lib(file_name, &loc);
+            scan_elf_bytes(&bytes, &e.name, &mut out);
+        }
+        EntryRole::Marker => out.detector.file(&e.name, Some(&bytes), &loc),
+    }
+    out
+}
+
+fn scan_dex_bytes(bytes: &[u8], entry: &str, config: &Config, out: &mut EntryScan<'_>) {
+    match dex::parse(bytes, &config.limits) {
+        Ok(file) => {
+            let loc = Location::entry(entry.to_string());
+            for d in file.class_descriptors() {
+                match d {
+                    Ok(desc) => out.detector.dex_class(desc, &loc),
+                    Err(e) => {
+                        out.errors.push(EntryError {
+                            entry: entry.into(),
+                            message: e.to_string(),
+                        });
+                        break;
+                    }
+                }
+            }
+            out.binary = Some(crate::model::BinaryFacts {
+                entry: entry.into(),
+                format: "dex".into(),
+                slices: Vec::new(),
+                dex: Some(file.summary()),
+            });
+        }
+        Err(e) => out.errors.push(EntryError {
+            entry: entry.into(),
+            message: e.to_string(),
+        }),
+    }
+}
+
+fn scan_elf_bytes(bytes: &[u8], entry: &str, out: &mut EntryScan<'_>) {
+    match crate::native::elf::parse(bytes, entry) {
+        Ok(facts) => {
+            let loc = Location::entry(entry.to_string());
+            for slice in &facts.slices {
+                for sym in slice.exported_symbols.iter().chain(&slice.imported_symbols) {
+                    out.detector.elf_symbol(sym, &loc);
+                }
+            }
+            out.binary = Some(facts);
+        }
+        Err(e) => out.errors.push(EntryError {
+            entry: entry.into(),
+            message: e.to_string(),
+        }),
+    }
+}
+
+/// Detections, permission attribution and the policy diff, shared by every
+/// Android input kind.
+fn finish_android(
+    manifest: AndroidManifest,
+    detections: Vec<crate::model::Detection>,
+    config: &Config,
+    report: &mut ArtifactReport,
+) {
+    if let Some(policy) = &config.policy {
+        let mut findings =
+            crate::diff::diff_android(&manifest, policy, PermissionCatalog::embedded());
+        if !config.manifest_only {
+            findings.extend(crate::diff::sdk::diff_sdks(
+                &detections,
+                policy,
+                config.catalog,
+            ));
+        }
+        report.findings.extend(findings);
+        report.policy = Some(policy.source.clone());
+    }
+    if let Some(policy) = &config.policy {
+        let all = std::mem::take(&mut report.findings);
+        report.findings = crate::diff::apply_allows(all, &policy.allow, &config.today);
+    }
+    report.sdks = detections;
+    report.android = Some(AndroidFacts {
+        manifest,
+        modules: Vec::new(),
+    });
+}
+
+fn has_references(doc: &XmlDocument) -> bool {
+    use crate::android::xml::{AttrValue, XmlElement};
+    fn walk(el: &XmlElement, depth: u32) -> bool {
+        if depth > 3 {
+            return false;
+        }
+        el.attributes
+            .iter()
+            .any(|a| matches!(a.value, AttrValue::Reference(_)))
+            || el.children.iter().any(|c| walk(c, depth + 1))
+    }
+    walk(&doc.root, 0)
+}
+
+/// PS901/PS902 findings for the archive's anomalies, one per anomaly.
+pub fn archive_findings(archive: &ZipArchive<'_>) -> Vec<Finding> {
+    archive
+        .anomalies()
+        .iter()
+        .filter_map(|a| {
+            let code = match a.severity() {
+                AnomalyKind::Tampered => Code::PS901,
+                AnomalyKind::NotInstallable => Code::PS902,
+                AnomalyKind::Info => return None,
+            };
+            let info = code.info();
+            Some(Finding {
+                code: info.id.into(),
+                severity: info.severity,
+                subject: a.entry().unwrap_or("archive").to_string(),
+                message: a.to_string(),
+                clause: None,
+                evidence: vec![Location::entry(a.entry().unwrap_or("").to_string())],
+            })
+        })
+        .collect()
+}
+
+/// PS903 findings for AXML anomalies (one finding listing them all).
+pub fn axml_findings(doc: &XmlDocument, entry: &str) -> Vec<Finding> {
+    if doc.source != XmlSource::Binary || doc.anomalies.is_empty() {
+        return Vec::new();
+    }
+    let info = Code::PS903.info();
+    vec![Finding {
+        code: info.id.into(),
+        severity: info.severity,
+        subject: entry.into(),
+        message: format!("binary XML tampered: {}", doc.anomalies.join("; ")),
+        clause: None,
+        evidence: vec![Location::entry(entry.to_string())],
+    }]
+}
+
+/// Scan a loose AndroidManifest.xml, binary or text.
+pub fn scan_manifest_file(
+    data: &[u8],
+    config: &Config,
+    report: &mut ArtifactReport,
+) -> Result<(), ArtifactError> {
+    let entry = std::path::Path::new(&report.path)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| MANIFEST_ENTRY.into());
+    let is_text = data
+        .iter()
+        .find(|b| !b.is_ascii_whitespace())
+        .map(|b| *b == b'<' || *b == 0xEF)
+        .unwrap_or(false);
+    let doc = if is_text {
+        text_manifest::parse(data, &config.limits).map_err(|e| err("xml", e.to_string()))?
+    } else {
+        axml::parse(data, &config.limits).map_err(|e| err("axml", e.to_string()))?
+    };
+    report.findings.extend(axml_findings(&doc, &entry));
+    let mut manifest = manifest::from_document(&doc, &entry, None);
+    let mut detections = Vec::new();
+    if !config.manifest_only {
+        let mut detector = config.catalog.detector();
+        detector.manifest(&manifest);
+        detections = detector.finish();
+        crate::detect::attribute_permissions(&mut manifest, &detections, config.catalog);
+    }
+    finish_android(manifest, detections, config, report);
+    Ok(())
+}
+
+/// Scan a loose `.dex` file.
+pub fn scan_dex_file(
+    data: &[u8],
+    config: &Config,
+    report: &mut ArtifactReport,
+) -> Result<(), ArtifactError> {
+    let mut out = EntryScan {
+        binary: None,
+        detector: config.catalog.detector(),
+        errors: Vec::new(),
+        findings: Vec::new(),
+    };
+    scan_dex_bytes(data, "", config, &mut out);
+    if out.binary.is_none() {
+        let msg = out
+            .errors
+            .first()
+            .map(|e| e.message.clone())
+            .unwrap_or_else(|| "unreadable DEX".into());
+        return Err(err("dex", msg));
+    }
+    report.binaries.extend(out.binary);
+    report.entry_errors.extend(out.errors);
+    report.sdks = out.detector.finish();
+    Ok(())
+}
+
+/// Scan a loose ELF shared object.
+pub fn scan_elf_file(
+    data: &[u8],
+    config: &Config,
+    report: &mut ArtifactReport,
+) -> Result<(), ArtifactError> {
+    let mut out = EntryScan {
+        binary: None,
+        detector: config.catalog.detector(),
+        errors: Vec::new(),
+        findings: Vec::new(),
+    };
+    let name = std::path::Path::new(&report.path)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    out.detector.native_lib(&name, &Location::entry(""));
+    scan_elf_bytes(data, "", &mut out);
+    if out.binary.is_none() {
+        let msg = out
+            .errors
+            .first()
+            .map(|e| e.message.clone())
+            .unwrap_or_else(|| "unreadable ELF".into());
+        return Err(err("elf", msg));
+    }
+    report.binaries.extend(out.binary);
+    report.sdks = out.detector.finish();
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn multidex_names() {
+        assert!(is_root_dex("classes.dex"));
+        assert!(is_root_dex("classes2.dex"));
+        assert!(is_root_dex("classes10.dex"));
+        assert!(!is_root_dex("classesX.dex"));
+        assert!(!is_root_dex("assets/classes.dex"));
+        assert!(!is_root_dex("classes.dex.bak"));
+    }
+
+    #[test]
+    fn entry_roles() {
+        assert!(role_of("lib/arm64-v8a/libfoo.so") == Some(EntryRole::NativeLib));
+        assert!(role_of("lib/arm64-v8a/sub/libfoo.so").is_none());
+        assert!(
+            role_of("META-INF/com.google.firebase_firebase-analytics.version")
+                == Some(EntryRole::Marker)
+        );
+        assert!(role_of("firebase-common.properties") == Some(EntryRole::Marker));
+        assert!(role_of("res/raw/x.properties").is_none());
+    }
+}

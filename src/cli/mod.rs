@@ -1,0 +1,65 @@
+//! Argument definitions (clap derive) and the dispatch to subcommands.
+//! Each subcommand lives in its own file and returns the process exit code.
+
+mod explain;
+mod policy;
+mod scan;
+
+use clap::{Parser, Subcommand};
+
+/// Static privacy scanner for mobile release builds: finds the permissions
+/// and SDKs an app really uses and diffs them against its privacy policy.
+#[derive(Debug, Parser)]
+#[command(name = "privscan", version, about, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan APKs, IPAs, manifests, plists, DEX/ELF/Mach-O files or directories.
+    Scan(scan::ScanArgs),
+    /// Work with privacy policies: draft a policy file from prose, lint a policy.
+    #[command(subcommand)]
+    Policy(policy::PolicyCommand),
+    /// Explain a finding code (e.g. `privscan explain PS101`).
+    Explain(explain::ExplainArgs),
+}
+
+/// Parse the command line and run it.
+pub fn run() -> anyhow::Result<u8> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Scan(args) => scan::run(args),
+        Command::Policy(cmd) => policy::run(cmd),
+        Command::Explain(args) => explain::run(args),
+    }
+}
+
+/// Write `text` to `output` (a file) or stdout.
+pub fn emit(text: &str, output: Option<&std::path::Path>) -> anyhow::Result<()> {
+    use anyhow::Context;
+    use std::io::Write;
+    match output {
+        Some(path) => {
+            std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut lock = stdout.lock();
+            lock.write_all(text.as_bytes())?;
+            lock.flush()?;
+            Ok(())
+        }
+    }
+}
+
+/// Colour on when stdout is a terminal and neither `--no-color` nor `NO_COLOR` say otherwise.
+pub fn use_color(no_color: bool, to_file: bool) -> bool {
+    use std::io::IsTerminal;
+    !no_color
+        && !to_file
+        && std::env::var_os("NO_COLOR").is_none()
+        && std::io::stdout().is_terminal()
+}
