@@ -50,6 +50,10 @@ pub enum LimitError {
     TooManyEntries { count: u64, cap: u64 },
     #[error("archives nested {depth} deep, over the cap of {cap} (max_nesting)")]
     TooDeep { depth: u32, cap: u32 },
+    #[error("string pool declares {count} strings, over the cap of {cap} (max_strings)")]
+    TooManyStrings { count: u64, cap: u64 },
+    #[error("elements nested {depth} deep, over the cap of {cap} (max_depth)")]
+    ElementsTooDeep { depth: u32, cap: u32 },
 }
 
 /// The inflated-bytes budget of one artifact, shared by every thread that
