@@ -18,10 +18,10 @@
 
 use crate::android::xml::{AttrValue, XmlAttribute, XmlDocument, XmlElement, XmlSource};
 use crate::limits::Limits;
+use quick_xml::XmlVersion;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::ResolveResult;
 use quick_xml::reader::NsReader;
-use quick_xml::XmlVersion;
 
 /// Why a text manifest could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -34,7 +34,11 @@ pub enum TextManifestError {
     Syntax { offset: u64, message: String },
     /// An attribute could not be read (bad quoting, unknown entity...).
     #[error("bad attribute in <{element}> at byte offset {offset}: {message}")]
-    Attribute { element: String, offset: u64, message: String },
+    Attribute {
+        element: String,
+        offset: u64,
+        message: String,
+    },
     /// Elements nest deeper than `Limits::max_depth`.
     #[error("elements nest deeper than {cap} at byte offset {offset} (max_depth)")]
     TooDeep { cap: u32, offset: u64 },
@@ -85,11 +89,19 @@ pub fn parse(text: &[u8], limits: &Limits) -> Result<XmlDocument, TextManifestEr
                 let is_empty = matches!(event, Event::Empty(_));
                 let name_str = e.local_name().as_ref().to_string();
                 if root.is_some() {
-                    return Err(TextManifestError::SecondRoot { element: name_str, offset: start_offset });
+                    return Err(TextManifestError::SecondRoot {
+                        element: name_str,
+                        offset: start_offset,
+                    });
                 }
-                let depth = u32::try_from(stack.len()).unwrap_or(u32::MAX).saturating_add(1);
+                let depth = u32::try_from(stack.len())
+                    .unwrap_or(u32::MAX)
+                    .saturating_add(1);
                 if depth > limits.max_depth {
-                    return Err(TextManifestError::TooDeep { cap: limits.max_depth, offset: start_offset });
+                    return Err(TextManifestError::TooDeep {
+                        cap: limits.max_depth,
+                        offset: start_offset,
+                    });
                 }
                 let line = lines.line_at(tag_start(text.as_bytes(), start_offset));
                 let element = build_element(&reader, e, name_str, line, start_offset)?;
@@ -106,26 +118,40 @@ pub fn parse(text: &[u8], limits: &Limits) -> Result<XmlDocument, TextManifestEr
                 }
             }
             Event::DocType(_) => {
-                anomalies.push("DOCTYPE declaration present (not loaded, entities not expanded)".to_string());
+                anomalies.push(
+                    "DOCTYPE declaration present (not loaded, entities not expanded)".to_string(),
+                );
             }
             Event::GeneralRef(r) => {
                 // `&name;` in text content. Character references and the five
                 // predefined entities are harmless; anything else would need
                 // the DTD, which is never loaded.
                 let name = AsRef::<str>::as_ref(&r).to_string();
-                if !name.starts_with('#') && !matches!(name.as_str(), "lt" | "gt" | "amp" | "apos" | "quot") {
+                if !name.starts_with('#')
+                    && !matches!(name.as_str(), "lt" | "gt" | "amp" | "apos" | "quot")
+                {
                     anomalies.push(format!("entity reference &{name}; left unexpanded"));
                 }
             }
             Event::Eof => break,
-            Event::Text(_) | Event::CData(_) | Event::Comment(_) | Event::Decl(_) | Event::PI(_) => {}
+            Event::Text(_)
+            | Event::CData(_)
+            | Event::Comment(_)
+            | Event::Decl(_)
+            | Event::PI(_) => {}
         }
     }
     if let Some(open) = stack.last() {
-        return Err(TextManifestError::Unclosed { element: open.name.clone() });
+        return Err(TextManifestError::Unclosed {
+            element: open.name.clone(),
+        });
     }
     let root = root.ok_or(TextManifestError::NoRoot)?;
-    Ok(XmlDocument { source: XmlSource::Text, root, anomalies })
+    Ok(XmlDocument {
+        source: XmlSource::Text,
+        root,
+        anomalies,
+    })
 }
 
 /// Attach a finished element to its parent, or make it the root.
@@ -159,11 +185,13 @@ fn build_element(
             continue;
         }
         let (ns, local) = reader.resolver().resolve_attribute(key);
-        let value = attr.normalized_value(XmlVersion::Implicit1_0).map_err(|err| TextManifestError::Attribute {
-            element: name.clone(),
-            offset,
-            message: err.to_string(),
-        })?;
+        let value = attr
+            .normalized_value(XmlVersion::Implicit1_0)
+            .map_err(|err| TextManifestError::Attribute {
+                element: name.clone(),
+                offset,
+                message: err.to_string(),
+            })?;
         attributes.push(XmlAttribute {
             namespace: bound_uri(&ns),
             name: local.as_ref().to_string(),
@@ -171,7 +199,13 @@ fn build_element(
             value: AttrValue::String(value.into_owned()),
         });
     }
-    Ok(XmlElement { namespace, name, attributes, children: Vec::new(), line })
+    Ok(XmlElement {
+        namespace,
+        name,
+        attributes,
+        children: Vec::new(),
+        line,
+    })
 }
 
 /// The namespace URI of a resolved name; `None` for no namespace or an
@@ -188,7 +222,10 @@ fn bound_uri(ns: &ResolveResult<'_>) -> Option<String> {
 /// (the reader's position is before any skipped whitespace).
 fn tag_start(bytes: &[u8], from: u64) -> u64 {
     let from_usize = usize::try_from(from).unwrap_or(usize::MAX);
-    match bytes.get(from_usize..).and_then(|rest| memchr::memchr(b'<', rest)) {
+    match bytes
+        .get(from_usize..)
+        .and_then(|rest| memchr::memchr(b'<', rest))
+    {
         Some(i) => from.saturating_add(i as u64),
         None => from,
     }
@@ -211,12 +248,18 @@ fn decode(bytes: &[u8]) -> Result<String, TextManifestError> {
             match ch {
                 Ok(c) => out.push(c),
                 Err(_) => {
-                    return Err(TextManifestError::Encoding { encoding, offset: 2 + (i as u64) * 2 });
+                    return Err(TextManifestError::Encoding {
+                        encoding,
+                        offset: 2 + (i as u64) * 2,
+                    });
                 }
             }
         }
-        if rest.len() % 2 != 0 {
-            return Err(TextManifestError::Encoding { encoding, offset: bytes.len() as u64 - 1 });
+        if !rest.len().is_multiple_of(2) {
+            return Err(TextManifestError::Encoding {
+                encoding,
+                offset: bytes.len() as u64 - 1,
+            });
         }
         Ok(out)
     };
@@ -232,7 +275,10 @@ fn decode(bytes: &[u8]) -> Result<String, TextManifestError> {
 fn utf8(bytes: &[u8], base: u64) -> Result<String, TextManifestError> {
     match std::str::from_utf8(bytes) {
         Ok(s) => Ok(s.to_string()),
-        Err(e) => Err(TextManifestError::Encoding { encoding: "UTF-8", offset: base + e.valid_up_to() as u64 }),
+        Err(e) => Err(TextManifestError::Encoding {
+            encoding: "UTF-8",
+            offset: base + e.valid_up_to() as u64,
+        }),
     }
 }
 
@@ -245,14 +291,25 @@ struct LineCounter<'a> {
 
 impl<'a> LineCounter<'a> {
     fn new(bytes: &'a [u8]) -> Self {
-        LineCounter { bytes, pos: 0, line: 1 }
+        LineCounter {
+            bytes,
+            pos: 0,
+            line: 1,
+        }
     }
 
     fn line_at(&mut self, offset: u64) -> u32 {
-        let target = usize::try_from(offset).unwrap_or(usize::MAX).min(self.bytes.len());
+        let target = usize::try_from(offset)
+            .unwrap_or(usize::MAX)
+            .min(self.bytes.len());
         if target > self.pos {
-            let newlines = self.bytes.get(self.pos..target).map_or(0, |s| memchr::memchr_iter(b'\n', s).count());
-            self.line = self.line.saturating_add(u32::try_from(newlines).unwrap_or(u32::MAX));
+            let newlines = self
+                .bytes
+                .get(self.pos..target)
+                .map_or(0, |s| memchr::memchr_iter(b'\n', s).count());
+            self.line = self
+                .line
+                .saturating_add(u32::try_from(newlines).unwrap_or(u32::MAX));
             self.pos = target;
         }
         self.line
@@ -278,7 +335,10 @@ mod tests {
         assert_eq!(doc.root.name, "manifest");
         assert_eq!(doc.root.line, 2);
         let pkg = &doc.root.attributes[0];
-        assert_eq!((pkg.namespace.as_deref(), pkg.name.as_str()), (None, "package"));
+        assert_eq!(
+            (pkg.namespace.as_deref(), pkg.name.as_str()),
+            (None, "package")
+        );
         let up = &doc.root.children[0];
         assert_eq!(up.line, 3);
         assert_eq!(up.attributes[0].namespace.as_deref(), Some(ANDROID_NS));
@@ -293,30 +353,55 @@ mod tests {
         )
         .unwrap();
         assert_eq!(doc.root.children.len(), 1);
-        assert!(doc.anomalies.iter().any(|a| a.contains("&e1;")), "{:?}", doc.anomalies);
+        assert!(
+            doc.anomalies.iter().any(|a| a.contains("&e1;")),
+            "{:?}",
+            doc.anomalies
+        );
     }
 
     #[test]
     fn predefined_entities_in_values_are_replaced() {
         let doc = parse_str("<m a=\"x&amp;y&#65;\"/>").unwrap();
-        assert_eq!(doc.root.attributes[0].value, AttrValue::String("x&yA".into()));
+        assert_eq!(
+            doc.root.attributes[0].value,
+            AttrValue::String("x&yA".into())
+        );
     }
 
     #[test]
     fn depth_is_capped() {
         let deep = "<a>".repeat(50) + &"</a>".repeat(50);
-        let limits = Limits { max_depth: 10, ..Limits::default() };
-        assert!(matches!(parse(deep.as_bytes(), &limits), Err(TextManifestError::TooDeep { cap: 10, .. })));
+        let limits = Limits {
+            max_depth: 10,
+            ..Limits::default()
+        };
+        assert!(matches!(
+            parse(deep.as_bytes(), &limits),
+            Err(TextManifestError::TooDeep { cap: 10, .. })
+        ));
         assert!(parse(deep.as_bytes(), &Limits::default()).is_ok());
     }
 
     #[test]
     fn malformed_inputs_are_errors() {
         assert!(matches!(parse_str(""), Err(TextManifestError::NoRoot)));
-        assert!(matches!(parse_str("<a><b></a>"), Err(TextManifestError::Syntax { .. })));
-        assert!(matches!(parse_str("<a>"), Err(TextManifestError::Unclosed { .. })));
-        assert!(matches!(parse_str("<a/><b/>"), Err(TextManifestError::SecondRoot { .. })));
-        assert!(matches!(parse(&[b'<', 0xff, b'>'], &Limits::default()), Err(TextManifestError::Encoding { .. })));
+        assert!(matches!(
+            parse_str("<a><b></a>"),
+            Err(TextManifestError::Syntax { .. })
+        ));
+        assert!(matches!(
+            parse_str("<a>"),
+            Err(TextManifestError::Unclosed { .. })
+        ));
+        assert!(matches!(
+            parse_str("<a/><b/>"),
+            Err(TextManifestError::SecondRoot { .. })
+        ));
+        assert!(matches!(
+            parse(&[b'<', 0xff, b'>'], &Limits::default()),
+            Err(TextManifestError::Encoding { .. })
+        ));
     }
 
     #[test]
