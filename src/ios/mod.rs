@@ -10,3 +10,5 @@ pub mod privacy_manifest;
 pub mod rules;
 
 
+
+pub use bundle::{BundleSource, DirSource, FrameworkInfo, IosError, IosScan, scan_bundle};

@@ -81,6 +81,9 @@ pub struct MachOSlice {
     pub code_signature_range: Option<(u32, u32)>,
     /// The parsed signature (entitlements, identifier, team id).
     pub code_signature: Option<CodeSignature>,
+    /// ObjC selector names from `__objc_methname` (for required-reason
+    /// APIs that are ObjC properties, such as `systemUptime`).
+    pub objc_selectors: Vec<String>,
     /// Problems with this slice that did not stop it being read.
     pub warnings: Vec<String>,
 }
@@ -400,7 +403,17 @@ fn read_objc_classes(macho: &MachO<'_>, out: &mut MachOSlice) {
     for seg in macho.segments.iter() {
         let Ok(sections) = seg.sections() else { continue };
         for (sect, data) in sections {
-            if sect.name().ok() != Some("__objc_classname") {
+            let name = sect.name().ok();
+            if name == Some("__objc_methname") {
+                out.objc_selectors.extend(
+                    data.split(|b| *b == 0)
+                        .filter(|r| !r.is_empty())
+                        .filter_map(|r| std::str::from_utf8(r).ok())
+                        .map(str::to_owned),
+                );
+                continue;
+            }
+            if name != Some("__objc_classname") {
                 continue;
             }
             for raw in data.split(|b| *b == 0) {
