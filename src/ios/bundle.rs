@@ -1,1 +1,535 @@
-//! (skeleton: bundle)
+//! IPA / `.app` bundle layout: finds `Payload/<Name>.app/`, its main
+//! executable (`CFBundleExecutable`), app extensions (`PlugIns/*.appex`,
+//! `Extensions/*.appex`), watch apps (`Watch/*.app`), embedded frameworks
+//! (`Frameworks/*.framework`) and loose dylibs (`Frameworks/*.dylib`), every
+//! `PrivacyInfo.xcprivacy` and `*.lproj/InfoPlist.strings`, and turns them
+//! into `IosFacts` + per-binary `BinaryFacts`.
+//!
+//! Reads through the `BundleSource` trait so it does not depend on any
+//! archive reader: an unzipped `.app` directory (`DirSource`), a map of
+//! entries (tests), or the project's zip reader. Distrusts every entry: a bad
+//! plist or Mach-O of one bundle becomes an `EntryError` and the rest is
+//! still scanned; the only fatal error is "no app bundle at all".
+//!
+//! Layout facts: Apple "Placing content in a bundle" and "Bundle Programming
+//! Guide: iOS app bundle structure"; an IPA is a zip whose root holds `Payload/`.
+
+use std::borrow::Cow;
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::ios::plist::{InfoPlist, parse_info_plist, parse_strings};
+use crate::ios::privacy_manifest;
+use crate::limits::Limits;
+use crate::model::{BinaryFacts, EntryError, IosBundle, IosFacts, Location, PrivacyManifest, UsageDescription};
+use crate::native::macho::{self, MachOFacts};
+
+/// Where the files of an IPA or `.app` come from. Paths use `/` separators
+/// and are relative to the archive root (or to the directory scanned).
+pub trait BundleSource {
+    /// Every file path (directories may be listed with a trailing `/`; they are ignored).
+    fn paths(&self) -> Vec<String>;
+    /// The bytes of one file, or a message saying why it cannot be read.
+    fn read(&self, path: &str) -> Result<Cow<'_, [u8]>, String>;
+}
+
+impl BundleSource for HashMap<String, Vec<u8>> {
+    fn paths(&self) -> Vec<String> {
+        let mut v: Vec<String> = self.keys().cloned().collect();
+        v.sort();
+        v
+    }
+    fn read(&self, path: &str) -> Result<Cow<'_, [u8]>, String> {
+        self.get(path).map(|v| Cow::Borrowed(v.as_slice())).ok_or_else(|| format!("no entry '{path}'"))
+    }
+}
+
+/// An unzipped bundle on disk: `root` is the `.app` directory itself (or a
+/// directory holding `Payload/` or one `.app`). Symlinks are not followed.
+#[derive(Debug, Clone)]
+pub struct DirSource {
+    pub root: PathBuf,
+    /// Largest file read (bytes).
+    pub max_file_size: u64,
+}
+
+impl DirSource {
+    /// A source reading `root` with the per-entry cap of `limits`.
+    pub fn new(root: impl Into<PathBuf>, limits: &Limits) -> Self {
+        DirSource { root: root.into(), max_file_size: limits.max_entry_size }
+    }
+}
+
+impl BundleSource for DirSource {
+    fn paths(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for e in walkdir::WalkDir::new(&self.root).follow_links(false).into_iter().flatten() {
+            if !e.file_type().is_file() {
+                continue;
+            }
+            if let Ok(rel) = e.path().strip_prefix(&self.root) {
+                let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+                out.push(parts.join("/"));
+            }
+        }
+        out.sort();
+        out
+    }
+    fn read(&self, path: &str) -> Result<Cow<'_, [u8]>, String> {
+        if path.split('/').any(|c| c == ".." || c.is_empty()) {
+            return Err(format!("refusing path '{path}'"));
+        }
+        let full: PathBuf = self.root.join(Path::new(path));
+        let meta = std::fs::symlink_metadata(&full).map_err(|e| format!("{path}: {e}"))?;
+        if !meta.is_file() {
+            return Err(format!("{path}: not a regular file"));
+        }
+        if meta.len() > self.max_file_size {
+            return Err(format!("{path}: {} bytes, over the per-entry cap of {} bytes", meta.len(), self.max_file_size));
+        }
+        std::fs::read(&full).map(Cow::Owned).map_err(|e| format!("{path}: {e}"))
+    }
+}
+
+/// Why a bundle could not be scanned at all.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum IosError {
+    #[error("no iOS app bundle: none of the {entries} entries is inside Payload/<Name>.app/ (nor is there an Info.plist at the root)")]
+    NoAppBundle { entries: usize },
+}
+
+/// Kind of a bundle inside the app.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BundleKind {
+    App,
+    Appex,
+    Watch,
+    Framework,
+    /// A loose `Frameworks/*.dylib`.
+    Dylib,
+}
+
+impl BundleKind {
+    /// `app`, `appex`, `watch`, `framework`, `dylib`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BundleKind::App => "app",
+            BundleKind::Appex => "appex",
+            BundleKind::Watch => "watch",
+            BundleKind::Framework => "framework",
+            BundleKind::Dylib => "dylib",
+        }
+    }
+}
+
+/// One bundle as scanned.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScannedBundle {
+    /// Bundle directory with a trailing `/` (`Payload/A.app/PlugIns/S.appex/`),
+    /// or the dylib's entry for `Dylib`; `""` when a `.app` directory is the root.
+    pub path: String,
+    pub kind: BundleKind,
+    /// The Info.plist entry and what it says (`None` when absent or unreadable).
+    pub info_entry: String,
+    pub info: Option<InfoPlist>,
+    /// Entry of the Mach-O executable, when present.
+    pub executable_entry: Option<String>,
+    /// Index into `IosScan::machos` of the parsed executable.
+    pub macho: Option<usize>,
+    /// Indexes into `IosFacts::privacy_manifests` of the manifests this
+    /// bundle owns (its own and those of resource bundles inside it).
+    pub privacy_manifests: Vec<usize>,
+}
+
+/// An embedded framework or dylib.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FrameworkInfo {
+    /// `FirebaseAnalytics` (from `FirebaseAnalytics.framework`) or the dylib file name.
+    pub name: String,
+    /// Bundle directory (`.../Frameworks/X.framework/`) or dylib entry.
+    pub path: String,
+    pub has_privacy_manifest: bool,
+    /// Entry of the framework's Mach-O, when present.
+    pub binary: Option<String>,
+    pub bundle_id: Option<String>,
+    pub version: Option<String>,
+}
+
+/// A localized purpose string from `<lang>.lproj/InfoPlist.strings`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LocalizedUsage {
+    pub key: String,
+    pub text: String,
+    /// `en`, `zh-Hans`, `Base`...
+    pub language: String,
+    pub entry: String,
+}
+
+/// Everything read from one IPA / `.app`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct IosScan {
+    pub facts: IosFacts,
+    /// One entry per parsed Mach-O (same order as `machos`).
+    pub binaries: Vec<BinaryFacts>,
+    pub entry_errors: Vec<EntryError>,
+    pub frameworks: Vec<FrameworkInfo>,
+    /// The app directory (`Payload/A.app/`, or `""`).
+    pub app_path: String,
+    pub bundles: Vec<ScannedBundle>,
+    pub machos: Vec<MachOFacts>,
+    pub localized: Vec<LocalizedUsage>,
+}
+
+fn is_dir_name(seg: &str, ext: &str) -> bool {
+    seg.len() > ext.len() && seg.ends_with(ext)
+}
+
+/// Finds the app directory among `paths`: `Payload/<X>.app/` at the root,
+/// else one nested one level deeper (reported), else a `.app` root.
+fn find_app_root(paths: &[String], errors: &mut Vec<EntryError>) -> Option<String> {
+    let mut root_apps = BTreeSet::new();
+    let mut nested = BTreeSet::new();
+    for p in paths {
+        let segs: Vec<&str> = p.split('/').collect();
+        if let [first, name, _, ..] = segs.as_slice() {
+            if *first == "Payload" && is_dir_name(name, ".app") {
+                root_apps.insert(format!("Payload/{name}/"));
+            }
+        }
+        if let [top, payload, name, _, ..] = segs.as_slice() {
+            if *top != "__MACOSX" && *payload == "Payload" && is_dir_name(name, ".app") {
+                nested.insert(format!("{top}/Payload/{name}/"));
+            }
+        }
+    }
+    if let Some(first) = root_apps.iter().next() {
+        if root_apps.len() > 1 {
+            errors.push(EntryError {
+                entry: "Payload/".into(),
+                message: format!("Payload/ holds {} app bundles; scanning {first} only", root_apps.len()),
+            });
+        }
+        return Some(first.clone());
+    }
+    if let Some(first) = nested.iter().next() {
+        errors.push(EntryError {
+            entry: first.clone(),
+            message: "Payload/ is not at the archive root; iOS would not install this IPA (scanned anyway)".into(),
+        });
+        return Some(first.clone());
+    }
+    if paths.iter().any(|p| p == "Info.plist") {
+        return Some(String::new());
+    }
+    // A directory holding a single `<X>.app/`.
+    let apps: BTreeSet<String> = paths
+        .iter()
+        .filter_map(|p| p.split('/').next().filter(|s| is_dir_name(s, ".app")).map(|s| format!("{s}/")))
+        .collect();
+    apps.into_iter().next()
+}
+
+/// Direct child bundles `<parent><dir>/<X><ext>/` present in `paths`.
+fn child_bundles(paths: &[String], parent: &str, dir: &str, ext: &str) -> Vec<String> {
+    let prefix = format!("{parent}{dir}/");
+    let mut out = BTreeSet::new();
+    for p in paths {
+        if let Some(rest) = p.strip_prefix(&prefix) {
+            if let Some((name, tail)) = rest.split_once('/') {
+                if is_dir_name(name, ext) && !tail.is_empty() {
+                    out.insert(format!("{prefix}{name}/"));
+                }
+            }
+        }
+    }
+    out.into_iter().collect()
+}
+
+fn stem(bundle_path: &str) -> String {
+    let name = bundle_path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+    name.rsplit_once('.').map_or(name, |(s, _)| s).to_owned()
+}
+
+/// Scans an IPA or `.app` from `src`.
+///
+/// Errors: only `NoAppBundle`. Every per-entry problem (unreadable
+/// Info.plist, missing executable, bad Mach-O, bad privacy manifest...) is an
+/// `EntryError` in the result.
+pub fn scan_bundle(src: &dyn BundleSource, limits: &Limits) -> Result<IosScan, IosError> {
+    let paths: Vec<String> = src.paths().into_iter().filter(|p| !p.ends_with('/')).collect();
+    let mut scan = IosScan::default();
+    let app = find_app_root(&paths, &mut scan.entry_errors).ok_or(IosError::NoAppBundle { entries: paths.len() })?;
+    scan.app_path = app.clone();
+
+    // Bundle directories, outermost first.
+    let mut dirs: Vec<(String, BundleKind)> = vec![(app.clone(), BundleKind::App)];
+    let mut containers = vec![app.clone()];
+    for w in child_bundles(&paths, &app, "Watch", ".app") {
+        dirs.push((w.clone(), BundleKind::Watch));
+        containers.push(w);
+    }
+    for c in containers.clone() {
+        for dir in ["PlugIns", "Extensions"] {
+            for x in child_bundles(&paths, &c, dir, ".appex") {
+                dirs.push((x.clone(), BundleKind::Appex));
+                containers.push(x);
+            }
+        }
+    }
+    for c in &containers {
+        for f in child_bundles(&paths, c, "Frameworks", ".framework") {
+            dirs.push((f, BundleKind::Framework));
+        }
+    }
+    for c in &containers {
+        let prefix = format!("{c}Frameworks/");
+        for p in &paths {
+            if let Some(rest) = p.strip_prefix(&prefix) {
+                if !rest.contains('/') && rest.ends_with(".dylib") {
+                    dirs.push((p.clone(), BundleKind::Dylib));
+                }
+            }
+        }
+    }
+
+    // Info.plists and executables.
+    let mut to_parse: Vec<(usize, String)> = Vec::new();
+    for (path, kind) in &dirs {
+        let mut b = ScannedBundle {
+            path: path.clone(),
+            kind: *kind,
+            info_entry: String::new(),
+            info: None,
+            executable_entry: None,
+            macho: None,
+            privacy_manifests: Vec::new(),
+        };
+        if *kind == BundleKind::Dylib {
+            b.executable_entry = Some(path.clone());
+        } else {
+            let info_entry = format!("{path}Info.plist");
+            b.info_entry = info_entry.clone();
+            if paths.contains(&info_entry) {
+                match src.read(&info_entry) {
+                    Ok(data) => match parse_info_plist(&data, limits) {
+                        Ok(info) => {
+                            if !info.duplicate_keys.is_empty() {
+                                scan.entry_errors.push(EntryError {
+                                    entry: info_entry.clone(),
+                                    message: format!(
+                                        "duplicate keys {:?}; the last value of each is used, as iOS does for XML plists",
+                                        info.duplicate_keys
+                                    ),
+                                });
+                            }
+                            b.info = Some(info);
+                        }
+                        Err(e) => scan.entry_errors.push(EntryError { entry: info_entry.clone(), message: e.to_string() }),
+                    },
+                    Err(e) => scan.entry_errors.push(EntryError { entry: info_entry.clone(), message: e }),
+                }
+            } else if *kind != BundleKind::Framework {
+                scan.entry_errors.push(EntryError { entry: info_entry.clone(), message: "Info.plist is missing".into() });
+            }
+            let exe_name = b.info.as_ref().and_then(|i| i.executable.clone()).unwrap_or_else(|| stem(path));
+            if exe_name.contains('/') || exe_name.contains("..") || exe_name.is_empty() {
+                scan.entry_errors.push(EntryError {
+                    entry: b.info_entry.clone(),
+                    message: format!("CFBundleExecutable '{exe_name}' is not a file name"),
+                });
+            } else {
+                let exe = format!("{path}{exe_name}");
+                if paths.contains(&exe) {
+                    b.executable_entry = Some(exe);
+                } else {
+                    scan.entry_errors.push(EntryError {
+                        entry: exe.clone(),
+                        message: format!("executable '{exe_name}' named by CFBundleExecutable is missing"),
+                    });
+                }
+            }
+        }
+        if let Some(exe) = &b.executable_entry {
+            to_parse.push((scan.bundles.len(), exe.clone()));
+        }
+        scan.bundles.push(b);
+    }
+
+    // Read executables in order, parse them in parallel.
+    let mut blobs: Vec<(usize, String, Cow<'_, [u8]>)> = Vec::new();
+    for (bi, entry) in to_parse {
+        match src.read(&entry) {
+            Ok(d) => blobs.push((bi, entry, d)),
+            Err(e) => scan.entry_errors.push(EntryError { entry, message: e }),
+        }
+    }
+    let parsed: Vec<(usize, String, Result<MachOFacts, macho::MachOError>)> =
+        blobs.par_iter().map(|(bi, entry, d)| (*bi, entry.clone(), macho::parse(d, entry, limits))).collect();
+    drop(blobs);
+    for (bi, entry, r) in parsed {
+        match r {
+            Ok(m) => {
+                for w in m.warnings() {
+                    scan.entry_errors.push(EntryError { entry: entry.clone(), message: w });
+                }
+                if let Some(b) = scan.bundles.get_mut(bi) {
+                    b.macho = Some(scan.machos.len());
+                }
+                scan.binaries.push(m.binary.clone());
+                scan.machos.push(m);
+            }
+            Err(e) => scan.entry_errors.push(EntryError { entry, message: e.to_string() }),
+        }
+    }
+
+    // Privacy manifests, owned by the innermost enclosing bundle.
+    for p in &paths {
+        if !(p.starts_with(&app) && p.rsplit('/').next() == Some("PrivacyInfo.xcprivacy")) {
+            continue;
+        }
+        let data = match src.read(p) {
+            Ok(d) => d,
+            Err(e) => {
+                scan.entry_errors.push(EntryError { entry: p.clone(), message: e });
+                continue;
+            }
+        };
+        match privacy_manifest::parse(&data, p, limits) {
+            Ok(m) => {
+                let idx = scan.facts.privacy_manifests.len();
+                scan.facts.privacy_manifests.push(m);
+                let owner = scan
+                    .bundles
+                    .iter_mut()
+                    .filter(|b| b.kind != BundleKind::Dylib && p.starts_with(&b.path))
+                    .max_by_key(|b| b.path.len());
+                if let Some(b) = owner {
+                    b.privacy_manifests.push(idx);
+                }
+            }
+            Err(e) => scan.entry_errors.push(EntryError { entry: p.clone(), message: format!("privacy manifest: {e}") }),
+        }
+    }
+
+    // Localized purpose strings of the app, extensions and watch apps.
+    for b in scan.bundles.iter().filter(|b| matches!(b.kind, BundleKind::App | BundleKind::Appex | BundleKind::Watch)) {
+        for p in &paths {
+            let Some(rest) = p.strip_prefix(&b.path) else { continue };
+            let Some((lproj, file)) = rest.split_once('/') else { continue };
+            if file != "InfoPlist.strings" || !is_dir_name(lproj, ".lproj") {
+                continue;
+            }
+            let language = lproj.trim_end_matches(".lproj").to_owned();
+            match src.read(p).map_err(|e| e.to_string()).and_then(|d| parse_strings(&d, limits).map_err(|e| e.to_string()))
+            {
+                Ok(pairs) => scan.localized.extend(pairs.into_iter().filter(|(k, _)| crate::ios::plist::is_usage_key(k)).map(
+                    |(key, text)| LocalizedUsage { key, text, language: language.clone(), entry: p.clone() },
+                )),
+                Err(e) => scan.entry_errors.push(EntryError { entry: p.clone(), message: e }),
+            }
+        }
+    }
+
+    build_facts(&mut scan);
+    Ok(scan)
+}
+
+fn build_facts(scan: &mut IosScan) {
+    let mut facts = std::mem::take(&mut scan.facts);
+    if let Some(app) = scan.bundles.iter().find(|b| b.kind == BundleKind::App) {
+        if let Some(info) = &app.info {
+            facts.bundle_id = info.bundle_id.clone();
+            facts.short_version = info.short_version.clone();
+            facts.version = info.version.clone();
+            facts.minimum_os = info.minimum_os.clone();
+            facts.background_modes = info.background_modes.clone();
+            facts.queries_schemes = info.queries_schemes.clone();
+            facts.ats_exceptions = info.ats_exceptions.clone();
+        }
+        if let Some(m) = app.macho.and_then(|i| scan.machos.get(i)) {
+            if let Some(e) = m.entitlements() {
+                facts.entitlements = e.clone();
+            }
+        }
+    }
+    for b in &scan.bundles {
+        if matches!(b.kind, BundleKind::App | BundleKind::Appex | BundleKind::Watch) {
+            if let Some(info) = &b.info {
+                facts.usage_descriptions.extend(info.usage_descriptions.iter().map(|(k, t)| UsageDescription {
+                    key: k.clone(),
+                    text: t.clone(),
+                    location: Location::detail(b.info_entry.clone(), k.clone()),
+                }));
+            }
+        }
+        facts.bundles.push(IosBundle {
+            path: b.path.clone(),
+            kind: b.kind.as_str().to_owned(),
+            bundle_id: b.info.as_ref().and_then(|i| i.bundle_id.clone()),
+            executable: b.executable_entry.clone(),
+        });
+        if matches!(b.kind, BundleKind::Framework | BundleKind::Dylib) {
+            scan.frameworks.push(FrameworkInfo {
+                name: if b.kind == BundleKind::Framework {
+                    stem(&b.path)
+                } else {
+                    b.path.rsplit('/').next().unwrap_or("").to_owned()
+                },
+                path: b.path.clone(),
+                has_privacy_manifest: !b.privacy_manifests.is_empty(),
+                binary: b.executable_entry.clone(),
+                bundle_id: b.info.as_ref().and_then(|i| i.bundle_id.clone()),
+                version: b.info.as_ref().and_then(|i| i.short_version.clone()),
+            });
+        }
+    }
+    scan.facts = facts;
+}
+
+/// The privacy manifests a bundle owns.
+pub fn manifests_of<'a>(scan: &'a IosScan, bundle: &ScannedBundle) -> impl Iterator<Item = &'a PrivacyManifest> {
+    bundle.privacy_manifests.clone().into_iter().filter_map(|i| scan.facts.privacy_manifests.get(i))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn xml_plist(pairs: &[(&str, &str)]) -> Vec<u8> {
+        let mut s = String::from("<?xml version=\"1.0\"?><plist version=\"1.0\"><dict>");
+        for (k, v) in pairs {
+            s.push_str(&format!("<key>{k}</key><string>{v}</string>"));
+        }
+        s.push_str("</dict></plist>");
+        s.into_bytes()
+    }
+
+    #[test]
+    fn layout_without_binaries() {
+        let mut m: HashMap<String, Vec<u8>> = HashMap::new();
+        m.insert(
+            "Payload/A.app/Info.plist".into(),
+            xml_plist(&[("CFBundleIdentifier", "a.b"), ("CFBundleExecutable", "A"), ("NSCameraUsageDescription", "cam")]),
+        );
+        m.insert("Payload/A.app/A".into(), b"not a mach-o".to_vec());
+        m.insert("Payload/A.app/PlugIns/S.appex/Info.plist".into(), xml_plist(&[("NSLocalNetworkUsageDescription", "lan")]));
+        m.insert("Payload/A.app/Frameworks/F.framework/Info.plist".into(), xml_plist(&[("CFBundleIdentifier", "f")]));
+        m.insert("Payload/A.app/Frameworks/F.framework/PrivacyInfo.xcprivacy".into(), b"<plist><dict/></plist>".to_vec());
+        m.insert("Payload/A.app/de.lproj/InfoPlist.strings".into(), b"\"NSCameraUsageDescription\" = \"Kamera\";".to_vec());
+        let s = scan_bundle(&m, &Limits::default()).unwrap();
+        assert_eq!(s.app_path, "Payload/A.app/");
+        assert_eq!(s.facts.bundle_id.as_deref(), Some("a.b"));
+        let keys: Vec<&str> = s.facts.usage_descriptions.iter().map(|u| u.key.as_str()).collect();
+        assert_eq!(keys, ["NSCameraUsageDescription", "NSLocalNetworkUsageDescription"]);
+        assert_eq!(s.frameworks.len(), 1);
+        assert!(s.frameworks[0].has_privacy_manifest);
+        assert_eq!(s.localized[0].language, "de");
+        assert!(s.entry_errors.iter().any(|e| e.entry == "Payload/A.app/A"), "{:?}", s.entry_errors);
+        assert!(s.entry_errors.iter().any(|e| e.entry.ends_with("S.appex/S")), "{:?}", s.entry_errors);
+        let empty: HashMap<String, Vec<u8>> = HashMap::new();
+        assert_eq!(scan_bundle(&empty, &Limits::default()), Err(IosError::NoAppBundle { entries: 0 }));
+    }
+}

@@ -1,1 +1,472 @@
-//! (skeleton: macho)
+//! Mach-O executables, frameworks and dylibs (thin and fat/universal) →
+//! `BinaryFacts`: per slice the architecture, `LC_LOAD_DYLIB` /
+//! `LC_LOAD_WEAK_DYLIB` / `LC_REEXPORT_DYLIB` / `LC_LAZY_LOAD_DYLIB` /
+//! `LC_LOAD_UPWARD_DYLIB` paths, `LC_ID_DYLIB`, imported and exported
+//! symbols (`LC_SYMTAB`), ObjC class names (`__objc_classname` and
+//! `_OBJC_CLASS_$_` symbols), `LC_ENCRYPTION_INFO` and the code signature.
+//!
+//! Distrusts: the fat header (validated here as XNU `bsd/kern/mach_fat.c`
+//! `fatfile_validate_fatarches` does: slices inside the file, not over the
+//! header, not overlapping each other; goblin's `FatArch::slice` returns an
+//! empty slice silently instead), `LC_SYMTAB` (`symoff + nsyms * sizeof(nlist)`
+//! and `stroff + strsize` are checked before goblin's symbol iterator runs: a
+//! hostile `nsyms` makes it spin for seconds, research/crates.md §1.2) and every
+//! dylib name offset (read inside its own load command). A slice goblin cannot
+//! parse is kept with its header facts and a warning, so one bad slice does not
+//! hide the others. Format facts: Apple `<mach-o/loader.h>`, `<mach-o/fat.h>`,
+//! `<mach-o/nlist.h>`, `<mach/machine.h>`.
+
+use std::collections::HashSet;
+
+use goblin::mach::MachO;
+use goblin::mach::load_command::CommandVariant;
+
+use crate::ios::codesign::{self, CodeSignature};
+use crate::limits::Limits;
+use crate::model::{BinaryFacts, BinarySlice};
+
+/// `FAT_MAGIC`.
+pub const FAT_MAGIC: u32 = 0xcafe_babe;
+/// `FAT_MAGIC_64`.
+pub const FAT_MAGIC_64: u32 = 0xcafe_babf;
+/// `MH_MAGIC`, `MH_MAGIC_64` and their byte-swapped forms, as read big-endian.
+pub const MH_MAGICS: [u32; 4] = [0xfeed_face, 0xfeed_facf, 0xcefa_edfe, 0xcffa_edfe];
+
+const CPU_ARCH_ABI64: u32 = 0x0100_0000;
+const CPU_ARCH_ABI64_32: u32 = 0x0200_0000;
+const CPU_TYPE_X86: u32 = 7;
+const CPU_TYPE_ARM: u32 = 12;
+const CPU_TYPE_POWERPC: u32 = 18;
+const CPU_SUBTYPE_MASK: u32 = 0xff00_0000;
+
+/// Why a Mach-O file could not be read at all.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum MachOError {
+    #[error("{entry}: {len} bytes is too small for a Mach-O header")]
+    TooSmall { entry: String, len: usize },
+    #[error("{entry}: magic {found:#010x} is not a Mach-O or fat magic")]
+    BadMagic { entry: String, found: u32 },
+    #[error("{entry}: fat header lists no architectures (nfat_arch = 0)")]
+    NoArchitectures { entry: String },
+    #[error("{entry}: fat header lists {nfat_arch} architectures; the table needs {need} bytes, the file has {len}")]
+    FatTableTruncated { entry: String, nfat_arch: u32, need: u64, len: usize },
+    #[error("{entry}: fat slice {index} ({arch}) at offset {offset} size {size} runs past the end of the file ({len} bytes)")]
+    SlicePastEof { entry: String, index: u32, arch: String, offset: u64, size: u64, len: usize },
+    #[error("{entry}: fat slice {index} ({arch}) at offset {offset} overlaps the fat header (ends at {header_end})")]
+    SliceOverlapsHeader { entry: String, index: u32, arch: String, offset: u64, header_end: u64 },
+    #[error("{entry}: fat slices {first} and {second} overlap ([{a_start}, {a_end}) and [{b_start}, {b_end}))")]
+    SlicesOverlap { entry: String, first: u32, second: u32, a_start: u64, a_end: u64, b_start: u64, b_end: u64 },
+    #[error("{entry}: no fat slice could be read: {message}")]
+    NoReadableSlice { entry: String, message: String },
+}
+
+/// One slice as privscan sees it.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MachOSlice {
+    /// The facts shared with ELF (`arch`, `needed`, `soname`, symbols, ObjC classes).
+    pub facts: BinarySlice,
+    pub cputype: u32,
+    pub cpusubtype: u32,
+    /// `MH_EXECUTE` = 2, `MH_DYLIB` = 6, `MH_BUNDLE` = 8...
+    pub filetype: u32,
+    /// Offset and size of the slice in the file (0 and the file length when thin).
+    pub offset: u64,
+    pub size: u64,
+    /// Each dylib load command in order: (`LC_LOAD_DYLIB`..., path).
+    pub load_dylibs: Vec<(&'static str, String)>,
+    /// `LC_ENCRYPTION_INFO(_64).cryptid != 0` (FairPlay-encrypted App Store binary).
+    pub encrypted: bool,
+    /// `LC_CODE_SIGNATURE` `dataoff`/`datasize`, when present.
+    pub code_signature_range: Option<(u32, u32)>,
+    /// The parsed signature (entitlements, identifier, team id).
+    pub code_signature: Option<CodeSignature>,
+    /// ObjC selector names from `__objc_methname` (for required-reason
+    /// APIs that are ObjC properties, such as `systemUptime`).
+    pub objc_selectors: Vec<String>,
+    /// Problems with this slice that did not stop it being read.
+    pub warnings: Vec<String>,
+}
+
+/// Everything read from one Mach-O file.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MachOFacts {
+    /// `format = "macho"`, one `BinarySlice` per slice.
+    pub binary: BinaryFacts,
+    pub is_fat: bool,
+    pub slices: Vec<MachOSlice>,
+}
+
+impl MachOFacts {
+    /// Every warning, prefixed with the slice's arch.
+    pub fn warnings(&self) -> Vec<String> {
+        self.slices.iter().flat_map(|s| s.warnings.iter().map(move |w| format!("{}: {w}", s.facts.arch))).collect()
+    }
+
+    /// Entitlements of the first slice that has any.
+    pub fn entitlements(&self) -> Option<&serde_json::Map<String, serde_json::Value>> {
+        self.slices.iter().find_map(|s| s.code_signature.as_ref().and_then(|c| c.entitlements.as_ref()))
+    }
+}
+
+/// True when `data` starts with a Mach-O or fat magic (fat requires a
+/// plausible arch count, to tell it from a Java class file).
+pub fn is_macho(data: &[u8]) -> bool {
+    match be32(data, 0) {
+        Some(m) if MH_MAGICS.contains(&m) => true,
+        Some(FAT_MAGIC | FAT_MAGIC_64) => be32(data, 4).is_some_and(|n| n > 0 && n < 45),
+        _ => false,
+    }
+}
+
+fn be32(d: &[u8], off: usize) -> Option<u32> {
+    d.get(off..off.checked_add(4)?)?.try_into().ok().map(u32::from_be_bytes)
+}
+
+fn be64(d: &[u8], off: usize) -> Option<u64> {
+    d.get(off..off.checked_add(8)?)?.try_into().ok().map(u64::from_be_bytes)
+}
+
+/// Architecture name for a CPU type/subtype (`<mach/machine.h>`), as
+/// llvm-objdump and macholib print them.
+pub fn arch_name(cputype: u32, cpusubtype: u32) -> String {
+    let sub = cpusubtype & !CPU_SUBTYPE_MASK;
+    let name = match cputype {
+        t if t == CPU_TYPE_ARM | CPU_ARCH_ABI64 => {
+            if sub == 2 {
+                "arm64e"
+            } else {
+                "arm64"
+            }
+        }
+        t if t == CPU_TYPE_ARM | CPU_ARCH_ABI64_32 => "arm64_32",
+        CPU_TYPE_ARM => match sub {
+            5 => "armv4t",
+            6 => "armv6",
+            7 => "armv5",
+            9 => "armv7",
+            10 => "armv7f",
+            11 => "armv7s",
+            12 => "armv7k",
+            14 => "armv6m",
+            15 => "armv7m",
+            16 => "armv7em",
+            _ => "arm",
+        },
+        t if t == CPU_TYPE_X86 | CPU_ARCH_ABI64 => {
+            if sub == 8 {
+                "x86_64h"
+            } else {
+                "x86_64"
+            }
+        }
+        CPU_TYPE_X86 => "i386",
+        CPU_TYPE_POWERPC => "ppc",
+        t if t == CPU_TYPE_POWERPC | CPU_ARCH_ABI64 => "ppc64",
+        _ => return format!("cputype {cputype:#x} subtype {sub:#x}"),
+    };
+    name.to_owned()
+}
+
+/// Parses a thin or fat Mach-O.
+///
+/// Errors: not a Mach-O, a fat header that XNU would reject (no arches, table
+/// past EOF, slices past EOF / over the header / overlapping). A slice whose
+/// load commands goblin rejects is returned with header facts and a warning.
+pub fn parse(data: &[u8], entry: &str, limits: &Limits) -> Result<MachOFacts, MachOError> {
+    let magic = be32(data, 0).ok_or(MachOError::TooSmall { entry: entry.into(), len: data.len() })?;
+    let mut facts = MachOFacts {
+        binary: BinaryFacts { entry: entry.to_owned(), format: "macho".into(), ..Default::default() },
+        ..Default::default()
+    };
+    if MH_MAGICS.contains(&magic) {
+        facts.slices.push(parse_slice(data, 0, limits));
+    } else if magic == FAT_MAGIC || magic == FAT_MAGIC_64 {
+        facts.is_fat = true;
+        for (offset, size) in fat_slices(data, entry, magic == FAT_MAGIC_64)? {
+            let slice = usize::try_from(offset)
+                .ok()
+                .zip(usize::try_from(size).ok())
+                .and_then(|(o, s)| data.get(o..o.checked_add(s)?))
+                .unwrap_or(&[]);
+            let mut s = parse_slice(slice, offset, limits);
+            s.offset = offset;
+            facts.slices.push(s);
+        }
+    } else {
+        return Err(MachOError::BadMagic { entry: entry.into(), found: magic });
+    }
+    facts.binary.slices = facts.slices.iter().map(|s| s.facts.clone()).collect();
+    Ok(facts)
+}
+
+/// Validated `(offset, size)` of each fat slice, in header order.
+fn fat_slices(data: &[u8], entry: &str, is64: bool) -> Result<Vec<(u64, u64)>, MachOError> {
+    let nfat = be32(data, 4).ok_or(MachOError::TooSmall { entry: entry.into(), len: data.len() })?;
+    if nfat == 0 {
+        return Err(MachOError::NoArchitectures { entry: entry.into() });
+    }
+    let arch_size: u64 = if is64 { 32 } else { 20 };
+    let header_end = u64::from(nfat).saturating_mul(arch_size).saturating_add(8);
+    let len = data.len() as u64;
+    if header_end > len {
+        return Err(MachOError::FatTableTruncated { entry: entry.into(), nfat_arch: nfat, need: header_end, len: data.len() });
+    }
+    let mut out: Vec<(u64, u64)> = Vec::new();
+    for i in 0..nfat {
+        let at = 8usize.saturating_add((i as usize).saturating_mul(arch_size as usize));
+        let cputype = be32(data, at).unwrap_or(0);
+        let cpusubtype = be32(data, at.saturating_add(4)).unwrap_or(0);
+        let (offset, size) = if is64 {
+            (be64(data, at.saturating_add(8)).unwrap_or(0), be64(data, at.saturating_add(16)).unwrap_or(0))
+        } else {
+            (
+                u64::from(be32(data, at.saturating_add(8)).unwrap_or(0)),
+                u64::from(be32(data, at.saturating_add(12)).unwrap_or(0)),
+            )
+        };
+        let arch = arch_name(cputype, cpusubtype);
+        let end = offset.checked_add(size);
+        if end.is_none_or(|e| e > len) {
+            return Err(MachOError::SlicePastEof { entry: entry.into(), index: i, arch, offset, size, len: data.len() });
+        }
+        if offset < header_end {
+            return Err(MachOError::SliceOverlapsHeader { entry: entry.into(), index: i, arch, offset, header_end });
+        }
+        let b_end = end.unwrap_or(offset);
+        for (j, (o, s)) in out.iter().enumerate() {
+            let a_end = o.saturating_add(*s);
+            if offset < a_end && *o < b_end {
+                return Err(MachOError::SlicesOverlap {
+                    entry: entry.into(),
+                    first: j as u32,
+                    second: i,
+                    a_start: *o,
+                    a_end,
+                    b_start: offset,
+                    b_end,
+                });
+            }
+        }
+        out.push((offset, size));
+    }
+    Ok(out)
+}
+
+/// Reads the header fields of a thin Mach-O ourselves (used when goblin fails).
+fn header_only(slice: &[u8]) -> Option<(u32, u32, u32)> {
+    let magic = be32(slice, 0)?;
+    let rd = |off: usize| -> Option<u32> {
+        let b: [u8; 4] = slice.get(off..off.checked_add(4)?)?.try_into().ok()?;
+        Some(if magic == 0xcefa_edfe || magic == 0xcffa_edfe { u32::from_le_bytes(b) } else { u32::from_be_bytes(b) })
+    };
+    Some((rd(4)?, rd(8)?, rd(12)?))
+}
+
+fn cstr_in(slice: &[u8], start: usize, end: usize) -> Option<String> {
+    let bytes = slice.get(start..end)?;
+    let n = bytes.iter().position(|b| *b == 0).unwrap_or(bytes.len());
+    let s = String::from_utf8_lossy(bytes.get(..n)?).into_owned();
+    if s.is_empty() { None } else { Some(s) }
+}
+
+fn parse_slice(slice: &[u8], file_offset: u64, limits: &Limits) -> MachOSlice {
+    let mut out = MachOSlice { size: slice.len() as u64, offset: file_offset, ..Default::default() };
+    if let Some((cputype, cpusubtype, filetype)) = header_only(slice) {
+        out.cputype = cputype;
+        out.cpusubtype = cpusubtype;
+        out.filetype = filetype;
+        out.facts.arch = arch_name(cputype, cpusubtype);
+    } else {
+        out.facts.arch = "unknown".into();
+        out.warnings.push(format!("slice at offset {file_offset} is too small for a Mach-O header ({} bytes)", slice.len()));
+        return out;
+    }
+    let macho = match MachO::parse(slice, 0) {
+        Ok(m) => m,
+        Err(strict) => match MachO::parse_lossy(slice, 0) {
+            Ok(m) => {
+                out.warnings.push(format!("malformed load commands, read leniently: {strict}"));
+                m
+            }
+            Err(e) => {
+                out.warnings.push(format!("load commands unreadable: {e}"));
+                return out;
+            }
+        },
+    };
+    let mut symtab = None;
+    for lc in &macho.load_commands {
+        let name_of = |name_off: u32, cmdsize: u32| {
+            let start = lc.offset.checked_add(name_off as usize)?;
+            let end = lc.offset.checked_add(cmdsize as usize)?.min(slice.len());
+            cstr_in(slice, start, end)
+        };
+        let (kind, dc) = match &lc.command {
+            CommandVariant::LoadDylib(c) => ("LC_LOAD_DYLIB", c),
+            CommandVariant::LoadWeakDylib(c) => ("LC_LOAD_WEAK_DYLIB", c),
+            CommandVariant::ReexportDylib(c) => ("LC_REEXPORT_DYLIB", c),
+            CommandVariant::LazyLoadDylib(c) => ("LC_LAZY_LOAD_DYLIB", c),
+            CommandVariant::LoadUpwardDylib(c) => ("LC_LOAD_UPWARD_DYLIB", c),
+            CommandVariant::IdDylib(c) => {
+                if out.facts.soname.is_none() {
+                    out.facts.soname = name_of(c.dylib.name, c.cmdsize);
+                }
+                continue;
+            }
+            CommandVariant::Symtab(c) => {
+                symtab = Some(*c);
+                continue;
+            }
+            CommandVariant::EncryptionInfo32(c) => {
+                out.encrypted |= c.cryptid != 0;
+                continue;
+            }
+            CommandVariant::EncryptionInfo64(c) => {
+                out.encrypted |= c.cryptid != 0;
+                continue;
+            }
+            CommandVariant::CodeSignature(c) => {
+                out.code_signature_range = Some((c.dataoff, c.datasize));
+                continue;
+            }
+            _ => continue,
+        };
+        match name_of(dc.dylib.name, dc.cmdsize) {
+            Some(path) => {
+                out.facts.needed.push(path.clone());
+                out.load_dylibs.push((kind, path));
+            }
+            None => out.warnings.push(format!("{kind} at offset {} has no readable name", lc.offset)),
+        }
+    }
+    if let Some(st) = symtab {
+        read_symbols(&macho, slice, &st, limits, &mut out);
+    }
+    read_objc_classes(&macho, &mut out);
+    if let Some((dataoff, datasize)) = out.code_signature_range {
+        match codesign::parse(slice, dataoff, datasize, limits) {
+            Ok(sig) => out.code_signature = Some(sig),
+            Err(e) => out.warnings.push(format!("code signature: {e}")),
+        }
+    }
+    out
+}
+
+fn read_symbols(
+    macho: &MachO<'_>,
+    slice: &[u8],
+    st: &goblin::mach::load_command::SymtabCommand,
+    limits: &Limits,
+    out: &mut MachOSlice,
+) {
+    use goblin::mach::symbols::{N_EXT, N_PEXT, N_SECT, N_STAB, N_TYPE, N_UNDF};
+    let nlist_size: u64 = if macho.is_64 { 16 } else { 12 };
+    let len = slice.len() as u64;
+    let syms_end = u64::from(st.nsyms).saturating_mul(nlist_size).saturating_add(u64::from(st.symoff));
+    let str_end = u64::from(st.stroff).saturating_add(u64::from(st.strsize));
+    if syms_end > len || str_end > len || st.stroff < st.symoff {
+        out.warnings.push(format!(
+            "LC_SYMTAB out of bounds (symoff {} nsyms {} stroff {} strsize {}, slice {} bytes); symbols skipped",
+            st.symoff, st.nsyms, st.stroff, st.strsize, len
+        ));
+        return;
+    }
+    if u64::from(st.nsyms) > limits.max_strings {
+        out.warnings.push(format!("LC_SYMTAB nsyms {} over the cap {}; symbols skipped", st.nsyms, limits.max_strings));
+        return;
+    }
+    let Some(symbols) = &macho.symbols else { return };
+    let mut seen_imp = HashSet::new();
+    let mut seen_exp = HashSet::new();
+    for sym in symbols.iter() {
+        let Ok((name, nl)) = sym else {
+            out.warnings.push("LC_SYMTAB entry unreadable; remaining symbols skipped".into());
+            break;
+        };
+        if nl.n_type & N_STAB != 0 || nl.n_type & N_EXT == 0 || name.is_empty() {
+            continue;
+        }
+        let typ = nl.n_type & N_TYPE;
+        if typ == N_UNDF && nl.n_value == 0 {
+            if seen_imp.insert(name) {
+                out.facts.imported_symbols.push(name.to_owned());
+            }
+        } else if typ == N_SECT && nl.n_type & N_PEXT == 0 && seen_exp.insert(name) {
+            out.facts.exported_symbols.push(name.to_owned());
+        }
+    }
+}
+
+fn read_objc_classes(macho: &MachO<'_>, out: &mut MachOSlice) {
+    let mut seen: HashSet<String> = HashSet::new();
+    for seg in macho.segments.iter() {
+        let Ok(sections) = seg.sections() else { continue };
+        for (sect, data) in sections {
+            let name = sect.name().ok();
+            if name == Some("__objc_methname") {
+                out.objc_selectors.extend(
+                    data.split(|b| *b == 0)
+                        .filter(|r| !r.is_empty())
+                        .filter_map(|r| std::str::from_utf8(r).ok())
+                        .map(str::to_owned),
+                );
+                continue;
+            }
+            if name != Some("__objc_classname") {
+                continue;
+            }
+            for raw in data.split(|b| *b == 0) {
+                if let Ok(s) = std::str::from_utf8(raw) {
+                    if !s.is_empty() && seen.insert(s.to_owned()) {
+                        out.facts.objc_classes.push(s.to_owned());
+                    }
+                }
+            }
+        }
+    }
+    for sym in &out.facts.exported_symbols {
+        if let Some(c) = sym.strip_prefix("_OBJC_CLASS_$_") {
+            if seen.insert(c.to_owned()) {
+                out.facts.objc_classes.push(c.to_owned());
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn arch_names() {
+        assert_eq!(arch_name(0x0100_000c, 0), "arm64");
+        assert_eq!(arch_name(0x0100_000c, 0x8000_0002), "arm64e");
+        assert_eq!(arch_name(12, 9), "armv7");
+        assert_eq!(arch_name(0x0100_0007, 3), "x86_64");
+        assert_eq!(arch_name(7, 3), "i386");
+        assert_eq!(arch_name(18, 0), "ppc");
+    }
+
+    #[test]
+    fn fat_validation() {
+        let mut f = vec![0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 2];
+        for (off, size) in [(48u32, 32u32), (64, 32)] {
+            f.extend_from_slice(&0x0100_000cu32.to_be_bytes());
+            f.extend_from_slice(&0u32.to_be_bytes());
+            f.extend_from_slice(&off.to_be_bytes());
+            f.extend_from_slice(&size.to_be_bytes());
+            f.extend_from_slice(&0u32.to_be_bytes());
+        }
+        f.resize(96, 0);
+        let e = parse(&f, "x", &Limits::default()).unwrap_err();
+        assert!(matches!(e, MachOError::SlicesOverlap { first: 0, second: 1, .. }), "{e}");
+        f.truncate(80);
+        let e = parse(&f, "x", &Limits::default()).unwrap_err();
+        assert!(matches!(e, MachOError::SlicePastEof { index: 1, .. }), "{e}");
+        assert!(matches!(
+            parse(&[0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 0], "x", &Limits::default()),
+            Err(MachOError::NoArchitectures { .. })
+        ));
+    }
+}

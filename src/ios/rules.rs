@@ -1,0 +1,158 @@
+//! The embedded iOS catalogs: `rules/ios-usage-keys.toml` (purpose-string
+//! keys → data category, and which linked frameworks need which key) and
+//! `rules/required-reason-apis.toml` (Apple's required-reason API categories
+//! → symbols/selectors and approved reasons). Both are data written from
+//! Apple's documentation (sources cited in the files) and parsed once.
+
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+const USAGE_KEYS_TOML: &str = include_str!("../../rules/ios-usage-keys.toml");
+const REQUIRED_REASON_TOML: &str = include_str!("../../rules/required-reason-apis.toml");
+
+/// One purpose-string key.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct UsageKey {
+    pub key: String,
+    pub category: String,
+    #[serde(default)]
+    pub deprecated: bool,
+}
+
+/// A framework (optionally narrowed by symbols) that needs one of `keys`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct UsageRequirement {
+    pub id: String,
+    pub frameworks: Vec<String>,
+    #[serde(default)]
+    pub symbols: Vec<String>,
+    pub keys: Vec<String>,
+}
+
+/// `rules/ios-usage-keys.toml`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct UsageCatalog {
+    #[serde(rename = "key")]
+    pub keys: Vec<UsageKey>,
+    #[serde(rename = "requirement")]
+    pub requirements: Vec<UsageRequirement>,
+}
+
+impl UsageCatalog {
+    /// The data category of a usage key, if catalogued.
+    pub fn category(&self, key: &str) -> Option<&str> {
+        self.keys.iter().find(|k| k.key == key).map(|k| k.category.as_str())
+    }
+}
+
+/// One required-reason API category.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ReasonCategory {
+    /// `NSPrivacyAccessedAPICategory...`.
+    pub id: String,
+    pub name: String,
+    pub reasons: Vec<String>,
+    pub symbols: Vec<String>,
+    #[serde(default)]
+    pub selectors: Vec<String>,
+}
+
+/// `rules/required-reason-apis.toml`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ReasonCatalog {
+    #[serde(rename = "category")]
+    pub categories: Vec<ReasonCategory>,
+}
+
+/// Strips one leading `_` and any `$...` suffix that is not part of an
+/// `OBJC_CLASS_$_` name (`_stat$INODE64` → `stat`).
+pub fn normalize_symbol(sym: &str) -> &str {
+    let s = sym.strip_prefix('_').unwrap_or(sym);
+    if s.starts_with("OBJC_CLASS_$_") {
+        return s;
+    }
+    s.split('$').next().unwrap_or(s)
+}
+
+impl ReasonCatalog {
+    /// Categories whose symbol list contains `symbol` (a raw Mach-O symbol).
+    pub fn categories_for_symbol(&self, symbol: &str) -> impl Iterator<Item = &ReasonCategory> {
+        let n = normalize_symbol(symbol);
+        self.categories.iter().filter(move |c| c.symbols.iter().any(|s| s == n))
+    }
+}
+
+/// The embedded usage-key catalog.
+///
+/// The embedded TOML is checked by a unit test; should it ever fail to
+/// parse, the catalog is empty rather than a panic.
+pub fn usage_catalog() -> &'static UsageCatalog {
+    static CAT: OnceLock<UsageCatalog> = OnceLock::new();
+    CAT.get_or_init(|| {
+        toml::from_str(USAGE_KEYS_TOML).unwrap_or(UsageCatalog { keys: Vec::new(), requirements: Vec::new() })
+    })
+}
+
+/// The embedded required-reason API catalog (empty on a parse failure, see `usage_catalog`).
+pub fn reason_catalog() -> &'static ReasonCatalog {
+    static CAT: OnceLock<ReasonCatalog> = OnceLock::new();
+    CAT.get_or_init(|| toml::from_str(REQUIRED_REASON_TOML).unwrap_or(ReasonCatalog { categories: Vec::new() }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_catalogs_parse_and_are_consistent() {
+        let u: UsageCatalog = toml::from_str(USAGE_KEYS_TOML).unwrap();
+        assert!(u.keys.len() >= 40, "{}", u.keys.len());
+        let mut seen = std::collections::HashSet::new();
+        for k in &u.keys {
+            assert!(seen.insert(k.key.as_str()), "duplicate {}", k.key);
+            assert!(k.key.ends_with("UsageDescription") || k.key.contains("UsageDescription") || k.key.starts_with("NSHealth"), "{}", k.key);
+        }
+        for must in ["NSUserTrackingUsageDescription", "NSLocalNetworkUsageDescription", "NSFaceIDUsageDescription", "NFCReaderUsageDescription"] {
+            assert!(u.category(must).is_some(), "{must}");
+        }
+        for r in &u.requirements {
+            assert!(!r.frameworks.is_empty() && !r.keys.is_empty(), "{}", r.id);
+            for k in &r.keys {
+                assert!(u.category(k).is_some(), "{}: {k} not catalogued", r.id);
+            }
+        }
+        let c: ReasonCatalog = toml::from_str(REQUIRED_REASON_TOML).unwrap();
+        let ids: Vec<&str> = c.categories.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(ids, [
+            "NSPrivacyAccessedAPICategoryFileTimestamp",
+            "NSPrivacyAccessedAPICategorySystemBootTime",
+            "NSPrivacyAccessedAPICategoryDiskSpace",
+            "NSPrivacyAccessedAPICategoryActiveKeyboards",
+            "NSPrivacyAccessedAPICategoryUserDefaults"
+        ]);
+        for cat in &c.categories {
+            assert!(!cat.reasons.is_empty());
+            assert!(cat.reasons.iter().all(|r| r.len() == 6 && r.as_bytes()[4] == b'.'), "{:?}", cat.reasons);
+            assert!(!cat.symbols.is_empty() || !cat.selectors.is_empty(), "{}", cat.id);
+        }
+        assert_eq!(&u, usage_catalog());
+        assert_eq!(&c, reason_catalog());
+    }
+
+    #[test]
+    fn symbol_matching() {
+        let c = reason_catalog();
+        let cats: Vec<&str> = c.categories_for_symbol("_stat$INODE64").map(|c| c.id.as_str()).collect();
+        assert_eq!(cats, ["NSPrivacyAccessedAPICategoryFileTimestamp"]);
+        let cats: Vec<&str> = c.categories_for_symbol("_OBJC_CLASS_$_NSUserDefaults").map(|c| c.id.as_str()).collect();
+        assert_eq!(cats, ["NSPrivacyAccessedAPICategoryUserDefaults"]);
+        assert_eq!(c.categories_for_symbol("_getattrlist").count(), 2);
+        assert_eq!(c.categories_for_symbol("_printf").count(), 0);
+    }
+}
