@@ -38,18 +38,34 @@ pub enum DexError {
     BadMagic { found: Vec<u8> },
     #[error("unknown DEX version {version:?} in magic (known: 035–041)")]
     UnknownVersion { version: String },
-    #[error("endian_tag 0x{tag:08x} at offset 0x28: only little-endian DEX (0x12345678) is supported")]
+    #[error(
+        "endian_tag 0x{tag:08x} at offset 0x28: only little-endian DEX (0x12345678) is supported"
+    )]
     BadEndian { tag: u32 },
     #[error(
         "{table} table at offset 0x{offset:x} with {count} items of {item_size} bytes runs past the end of the {file_len}-byte file"
     )]
-    TableOutOfBounds { table: &'static str, offset: u32, count: u32, item_size: u32, file_len: usize },
+    TableOutOfBounds {
+        table: &'static str,
+        offset: u32,
+        count: u32,
+        item_size: u32,
+        file_len: usize,
+    },
     #[error("string_ids_size {count} is over the cap of {cap} strings (max_strings)")]
     TooManyStrings { count: u32, cap: u64 },
     #[error("{table} index {index} is out of range (size {size})")]
-    BadIndex { table: &'static str, index: u32, size: u32 },
+    BadIndex {
+        table: &'static str,
+        index: u32,
+        size: u32,
+    },
     #[error("string_data_item {index} at offset 0x{offset:x}: {what}")]
-    BadStringData { index: u32, offset: u32, what: &'static str },
+    BadStringData {
+        index: u32,
+        offset: u32,
+        what: &'static str,
+    },
 }
 
 /// A parsed DEX file borrowing the input bytes.
@@ -73,12 +89,26 @@ fn u32_at(data: &[u8], off: usize) -> Option<u32> {
 }
 
 /// Slice `count × item_size` bytes at `offset`, or `TableOutOfBounds`.
-fn table<'a>(data: &'a [u8], name: &'static str, offset: u32, count: u32, item_size: u32) -> Result<&'a [u8], DexError> {
-    let err = || DexError::TableOutOfBounds { table: name, offset, count, item_size, file_len: data.len() };
+fn table<'a>(
+    data: &'a [u8],
+    name: &'static str,
+    offset: u32,
+    count: u32,
+    item_size: u32,
+) -> Result<&'a [u8], DexError> {
+    let err = || DexError::TableOutOfBounds {
+        table: name,
+        offset,
+        count,
+        item_size,
+        file_len: data.len(),
+    };
     if count == 0 {
         return Ok(&[]);
     }
-    let len = u64::from(count).checked_mul(u64::from(item_size)).ok_or_else(err)?;
+    let len = u64::from(count)
+        .checked_mul(u64::from(item_size))
+        .ok_or_else(err)?;
     let end = u64::from(offset).checked_add(len).ok_or_else(err)?;
     if end > data.len() as u64 {
         return Err(err());
@@ -124,20 +154,31 @@ fn uleb128(data: &[u8], off: usize) -> Option<(u32, usize)> {
 pub fn parse<'a>(data: &'a [u8], limits: &Limits) -> Result<DexFile<'a>, DexError> {
     if data.len() < HEADER_SIZE {
         if data.len() >= 4 && data.get(..4) != Some(b"dex\n") {
-            return Err(DexError::BadMagic { found: data.get(..4).unwrap_or_default().to_vec() });
+            return Err(DexError::BadMagic {
+                found: data.get(..4).unwrap_or_default().to_vec(),
+            });
         }
         return Err(DexError::TooShort { len: data.len() });
     }
-    let magic = data.get(..8).ok_or(DexError::TooShort { len: data.len() })?;
+    let magic = data
+        .get(..8)
+        .ok_or(DexError::TooShort { len: data.len() })?;
     if &magic[..4] != b"dex\n" || magic[7] != 0 {
-        return Err(DexError::BadMagic { found: magic.to_vec() });
+        return Err(DexError::BadMagic {
+            found: magic.to_vec(),
+        });
     }
     let version = [magic[4], magic[5], magic[6]];
     let mut anomalies = Vec::new();
     if &version == b"036" {
-        anomalies.push("DEX version 036 is not loadable on ART (skipped by ART because of an old Dalvik bug)".to_string());
+        anomalies.push(
+            "DEX version 036 is not loadable on ART (skipped by ART because of an old Dalvik bug)"
+                .to_string(),
+        );
     } else if !ART_VERSIONS.contains(&&version) {
-        return Err(DexError::UnknownVersion { version: String::from_utf8_lossy(&version).into_owned() });
+        return Err(DexError::UnknownVersion {
+            version: String::from_utf8_lossy(&version).into_owned(),
+        });
     }
     let h = |off: usize| u32_at(data, off).unwrap_or(0);
     let endian = h(0x28);
@@ -153,27 +194,39 @@ pub fn parse<'a>(data: &'a [u8], limits: &Limits) -> Result<DexFile<'a>, DexErro
     let (class_defs_size, class_defs_off) = (h(0x60), h(0x64));
 
     if u64::from(string_ids_size) > limits.max_strings {
-        return Err(DexError::TooManyStrings { count: string_ids_size, cap: limits.max_strings });
+        return Err(DexError::TooManyStrings {
+            count: string_ids_size,
+            cap: limits.max_strings,
+        });
     }
     let string_ids = table(data, "string_ids", string_ids_off, string_ids_size, 4)?;
     let type_ids = table(data, "type_ids", type_ids_off, type_ids_size, 4)?;
     let class_defs = table(data, "class_defs", class_defs_off, class_defs_size, 32)?;
 
     if file_size as usize != data.len() && &version != b"041" {
-        anomalies.push(format!("header file_size {file_size} differs from the {} bytes read", data.len()));
+        anomalies.push(format!(
+            "header file_size {file_size} differs from the {} bytes read",
+            data.len()
+        ));
     }
     if (header_size as usize) < HEADER_SIZE {
-        anomalies.push(format!("header_size 0x{header_size:x} is smaller than 0x70"));
+        anomalies.push(format!(
+            "header_size 0x{header_size:x} is smaller than 0x70"
+        ));
     }
     let computed = adler32(data.get(12..).unwrap_or_default());
     if computed != checksum && &version != b"041" {
-        anomalies.push(format!("checksum 0x{checksum:08x} does not match the Adler-32 0x{computed:08x} of the file"));
+        anomalies.push(format!(
+            "checksum 0x{checksum:08x} does not match the Adler-32 0x{computed:08x} of the file"
+        ));
     }
     match u32_at(data, map_off as usize) {
         None => anomalies.push(format!("map_off 0x{map_off:x} is outside the file")),
         Some(n) => {
             if table(data, "map_list", map_off.saturating_add(4), n, 12).is_err() {
-                anomalies.push(format!("map_list at 0x{map_off:x} with {n} items runs past the end of the file"));
+                anomalies.push(format!(
+                    "map_list at 0x{map_off:x} with {n} items runs past the end of the file"
+                ));
             }
         }
     }
@@ -220,27 +273,42 @@ impl<'a> DexFile<'a> {
     /// the terminating NUL), borrowed from the file.
     pub fn string(&self, index: u32) -> Result<&'a [u8], DexError> {
         let data = self.data;
-        let item_off = (index as usize)
-            .checked_mul(4)
-            .ok_or(DexError::BadIndex { table: "string_ids", index, size: self.string_ids_size })?;
+        let item_off = (index as usize).checked_mul(4).ok_or(DexError::BadIndex {
+            table: "string_ids",
+            index,
+            size: self.string_ids_size,
+        })?;
         let off = u32_at(self.string_ids, item_off).ok_or(DexError::BadIndex {
             table: "string_ids",
             index,
             size: self.string_ids_size,
         })?;
-        let bad = |what| DexError::BadStringData { index, offset: off, what };
-        let (_utf16_len, n) = uleb128(data, off as usize).ok_or_else(|| bad("bad or truncated ULEB128 utf16_size"))?;
-        let start = (off as usize).checked_add(n).ok_or_else(|| bad("offset overflow"))?;
-        let rest = data.get(start..).ok_or_else(|| bad("offset past the end of the file"))?;
-        let len = memchr::memchr(0, rest).ok_or_else(|| bad("no terminating NUL before the end of the file"))?;
-        rest.get(..len).ok_or_else(|| bad("offset past the end of the file"))
+        let bad = |what| DexError::BadStringData {
+            index,
+            offset: off,
+            what,
+        };
+        let (_utf16_len, n) = uleb128(data, off as usize)
+            .ok_or_else(|| bad("bad or truncated ULEB128 utf16_size"))?;
+        let start = (off as usize)
+            .checked_add(n)
+            .ok_or_else(|| bad("offset overflow"))?;
+        let rest = data
+            .get(start..)
+            .ok_or_else(|| bad("offset past the end of the file"))?;
+        let len = memchr::memchr(0, rest)
+            .ok_or_else(|| bad("no terminating NUL before the end of the file"))?;
+        rest.get(..len)
+            .ok_or_else(|| bad("offset past the end of the file"))
     }
 
     /// Descriptor of type `index` (`type_ids[index].descriptor_idx`).
     pub fn type_descriptor(&self, index: u32) -> Result<&'a [u8], DexError> {
-        let item_off = (index as usize)
-            .checked_mul(4)
-            .ok_or(DexError::BadIndex { table: "type_ids", index, size: self.type_ids_size })?;
+        let item_off = (index as usize).checked_mul(4).ok_or(DexError::BadIndex {
+            table: "type_ids",
+            index,
+            size: self.type_ids_size,
+        })?;
         let sidx = u32_at(self.type_ids, item_off).ok_or(DexError::BadIndex {
             table: "type_ids",
             index,
@@ -275,7 +343,10 @@ impl<'a> DexFile<'a> {
 /// (lossy for non-UTF-8 MUTF-8 surrogates). Other descriptors are returned
 /// as text unchanged.
 pub fn descriptor_to_dotted(descriptor: &[u8]) -> String {
-    match descriptor.strip_prefix(b"L").and_then(|d| d.strip_suffix(b";")) {
+    match descriptor
+        .strip_prefix(b"L")
+        .and_then(|d| d.strip_suffix(b";"))
+    {
         Some(inner) => String::from_utf8_lossy(inner).replace('/', "."),
         None => String::from_utf8_lossy(descriptor).into_owned(),
     }
@@ -314,21 +385,50 @@ mod tests {
             assert!(parse(&bytes, &Limits::default()).unwrap().loadable_on_art());
         }
         bytes[4..7].copy_from_slice(b"099");
-        assert_eq!(parse(&bytes, &Limits::default()).unwrap_err(), DexError::UnknownVersion { version: "099".into() });
+        assert_eq!(
+            parse(&bytes, &Limits::default()).unwrap_err(),
+            DexError::UnknownVersion {
+                version: "099".into()
+            }
+        );
     }
 
     #[test]
     fn hostile_counts_are_refused_before_use() {
         let mut bytes = build(&["La/B;"]);
         bytes[0x38..0x3c].copy_from_slice(&1_000_000u32.to_le_bytes());
-        assert!(matches!(parse(&bytes, &Limits::default()), Err(DexError::TableOutOfBounds { table: "string_ids", .. })));
-        let small = Limits { max_strings: 10, ..Limits::default() };
-        assert!(matches!(parse(&bytes, &small), Err(DexError::TooManyStrings { .. })));
+        assert!(matches!(
+            parse(&bytes, &Limits::default()),
+            Err(DexError::TableOutOfBounds {
+                table: "string_ids",
+                ..
+            })
+        ));
+        let small = Limits {
+            max_strings: 10,
+            ..Limits::default()
+        };
+        assert!(matches!(
+            parse(&bytes, &small),
+            Err(DexError::TooManyStrings { .. })
+        ));
         let mut bytes = build(&["La/B;"]);
         bytes[0x60..0x64].copy_from_slice(&u32::MAX.to_le_bytes());
-        assert!(matches!(parse(&bytes, &Limits::default()), Err(DexError::TableOutOfBounds { table: "class_defs", .. })));
-        assert_eq!(parse(&bytes[..20], &Limits::default()).unwrap_err(), DexError::TooShort { len: 20 });
-        assert!(matches!(parse(b"PK\x03\x04 not a dex", &Limits::default()), Err(DexError::BadMagic { .. })));
+        assert!(matches!(
+            parse(&bytes, &Limits::default()),
+            Err(DexError::TableOutOfBounds {
+                table: "class_defs",
+                ..
+            })
+        ));
+        assert_eq!(
+            parse(&bytes[..20], &Limits::default()).unwrap_err(),
+            DexError::TooShort { len: 20 }
+        );
+        assert!(matches!(
+            parse(b"PK\x03\x04 not a dex", &Limits::default()),
+            Err(DexError::BadMagic { .. })
+        ));
     }
 
     #[test]
@@ -338,7 +438,11 @@ mod tests {
         bytes[string_ids_off..string_ids_off + 4].copy_from_slice(&0xffff_fff0u32.to_le_bytes());
         let dex = parse(&bytes, &Limits::default()).unwrap();
         let results: Vec<_> = dex.type_descriptors().collect();
-        assert!(results.iter().any(|r| matches!(r, Err(DexError::BadStringData { index: 0, .. }))));
+        assert!(
+            results
+                .iter()
+                .any(|r| matches!(r, Err(DexError::BadStringData { index: 0, .. })))
+        );
         assert!(results.iter().any(|r| r.is_ok()));
     }
 

@@ -22,7 +22,12 @@ pub fn build(class_descriptors: &[&str]) -> Vec<u8> {
     }
     strings.sort_unstable();
     let n = strings.len() as u32;
-    let idx = |s: &str| strings.binary_search(&s).map(|i| i as u32).unwrap_or(NO_INDEX);
+    let idx = |s: &str| {
+        strings
+            .binary_search(&s)
+            .map(|i| i as u32)
+            .unwrap_or(NO_INDEX)
+    };
 
     let string_ids_off = 0x70u32;
     let type_ids_off = string_ids_off + 4 * n;
@@ -46,11 +51,15 @@ pub fn build(class_descriptors: &[&str]) -> Vec<u8> {
         string_data.extend_from_slice(s.as_bytes());
         string_data.push(0);
     }
-    while string_data.len() % 4 != 0 {
+    while !string_data.len().is_multiple_of(4) {
         string_data.push(0);
     }
     let map_off = data_off + string_data.len() as u32;
-    let mut map: Vec<(u16, u32, u32)> = vec![(0x0000, 1, 0), (0x0001, n, string_ids_off), (0x0002, n, type_ids_off)];
+    let mut map: Vec<(u16, u32, u32)> = vec![
+        (0x0000, 1, 0),
+        (0x0001, n, string_ids_off),
+        (0x0002, n, type_ids_off),
+    ];
     if !classes.is_empty() {
         map.push((0x0006, classes.len() as u32, class_defs_off));
     }
@@ -98,7 +107,14 @@ pub fn build(class_descriptors: &[&str]) -> Vec<u8> {
         (0x58, 0),
         (0x5c, 0),
         (0x60, classes.len() as u32),
-        (0x64, if classes.is_empty() { 0 } else { class_defs_off }),
+        (
+            0x64,
+            if classes.is_empty() {
+                0
+            } else {
+                class_defs_off
+            },
+        ),
         (0x68, file_size - data_off),
         (0x6c, data_off),
     ];
@@ -115,7 +131,13 @@ pub fn build(class_descriptors: &[&str]) -> Vec<u8> {
 
 /// SHA-1 (FIPS 180-4), for the DEX `signature` field only.
 pub fn sha1(data: &[u8]) -> [u8; 20] {
-    let mut h: [u32; 5] = [0x6745_2301, 0xEFCD_AB89, 0x98BA_DCFE, 0x1032_5476, 0xC3D2_E1F0];
+    let mut h: [u32; 5] = [
+        0x6745_2301,
+        0xEFCD_AB89,
+        0x98BA_DCFE,
+        0x1032_5476,
+        0xC3D2_E1F0,
+    ];
     let mut msg = data.to_vec();
     let bit_len = (data.len() as u64).wrapping_mul(8);
     msg.push(0x80);
@@ -139,7 +161,12 @@ pub fn sha1(data: &[u8]) -> [u8; 20] {
                 40..=59 => ((b & c) | (b & d) | (c & d), 0x8F1B_BCDC),
                 _ => (b ^ c ^ d, 0xCA62_C1D6),
             };
-            let t = a.rotate_left(5).wrapping_add(f).wrapping_add(e).wrapping_add(k).wrapping_add(*wi);
+            let t = a
+                .rotate_left(5)
+                .wrapping_add(f)
+                .wrapping_add(e)
+                .wrapping_add(k)
+                .wrapping_add(*wi);
             e = d;
             d = c;
             c = b.rotate_left(30);
@@ -164,28 +191,50 @@ mod tests {
     #[test]
     fn sha1_known_answers() {
         let hex = |b: [u8; 20]| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
-        assert_eq!(hex(sha1(b"abc")), "a9993e364706816aba3e25717850c26c9cd0d89d");
+        assert_eq!(
+            hex(sha1(b"abc")),
+            "a9993e364706816aba3e25717850c26c9cd0d89d"
+        );
         assert_eq!(hex(sha1(b"")), "da39a3ee5e6b4b0d3255bfef95601890afd80709");
     }
 
     /// Debian's `dexdump` as an oracle: it verifies checksum and structure.
     #[test]
     fn dexdump_accepts_built_dex() {
-        if std::process::Command::new("dexdump").arg("-h").output().is_err() {
+        if std::process::Command::new("dexdump")
+            .arg("-h")
+            .output()
+            .is_err()
+        {
             eprintln!("SKIP: dexdump not installed (apt-get install dexdump)");
             return;
         }
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("classes.dex");
         std::fs::write(&path, build(&["Lcom/foo/Bar;", "Lcom/foo/baz/Qux;", "La;"])).unwrap();
-        let out = std::process::Command::new("dexdump").arg(&path).output().unwrap();
-        let text = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+        let out = std::process::Command::new("dexdump")
+            .arg(&path)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).into_owned()
+            + &String::from_utf8_lossy(&out.stderr);
         assert!(out.status.success(), "{text}");
-        assert!(!text.contains("Failure") && !text.contains("ERROR"), "{text}");
+        assert!(
+            !text.contains("Failure") && !text.contains("ERROR"),
+            "{text}"
+        );
         let listed: Vec<&str> = text
             .lines()
-            .filter_map(|l| l.trim().strip_prefix("Class descriptor  : '").and_then(|r| r.strip_suffix('\'')))
+            .filter_map(|l| {
+                l.trim()
+                    .strip_prefix("Class descriptor  : '")
+                    .and_then(|r| r.strip_suffix('\''))
+            })
             .collect();
-        assert_eq!(listed, vec!["La;", "Lcom/foo/Bar;", "Lcom/foo/baz/Qux;"], "{text}");
+        assert_eq!(
+            listed,
+            vec!["La;", "Lcom/foo/Bar;", "Lcom/foo/baz/Qux;"],
+            "{text}"
+        );
     }
 }
