@@ -1,6 +1,9 @@
 //! The declared policy: model, policy-file loading, drafting from prose, lint.
 
+pub mod extract;
+pub mod lint;
 pub mod load;
 pub mod model;
+pub mod text;
 
 pub use model::{Allow, Clause, DeclaredSdk, Policy};

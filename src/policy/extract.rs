@@ -1,0 +1,1315 @@
+//! Drafting a declared policy from privacy-policy prose.
+//!
+//! Owns: the clause tree built from the document's own numbering (Roman
+//! numerals `I.`, `(A)`, `1.`/`1、`, `(1)`, markup headings), and the
+//! declarations found in each clause: Android permission names, iOS
+//! usage-description keys (by key or by Xcode's "Privacy - … Usage
+//! Description" label), SDK entries and prose SDK mentions, and data
+//! categories from the lexicon (`rules/data-categories.toml`).
+//!
+//! Distrusts: the prose. `draft` never fails; junk gives an empty draft.
+//! Sources of format facts: Android permission names from
+//! `android.Manifest.permission` (via the permission catalog); iOS keys and
+//! labels from Apple's Information Property List reference
+//! (`rules/ios-usage-labels.toml`).
+
+use super::model::{Clause, DeclaredSdk, Policy};
+use super::text::{Block, BlockKind, InputKind, to_blocks};
+use crate::rules::permissions::PermissionCatalog;
+use aho_corasick::{AhoCorasick, MatchKind};
+use regex::Regex;
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::OnceLock;
+
+/// The embedded lexicon text.
+pub const LEXICON_EMBEDDED: &str = include_str!("../../rules/data-categories.toml");
+/// The embedded iOS usage-key label table.
+pub const IOS_LABELS_EMBEDDED: &str = include_str!("../../rules/ios-usage-labels.toml");
+
+// ---------------------------------------------------------------------------
+// Normalised text and phrase matching
+
+/// Text lowered (ASCII) with every non-alphanumeric run turned into one
+/// space; `starts`/`ends` map each normalised byte to the original byte range
+/// of the character it came from.
+struct Norm {
+    text: String,
+    starts: Vec<usize>,
+    ends: Vec<usize>,
+}
+
+fn normalize(s: &str) -> Norm {
+    let mut n = Norm { text: String::with_capacity(s.len()), starts: Vec::with_capacity(s.len()), ends: Vec::with_capacity(s.len()) };
+    for (i, c) in s.char_indices() {
+        let end = i + c.len_utf8();
+        if c.is_ascii_alphanumeric() {
+            n.text.push(c.to_ascii_lowercase());
+            n.starts.push(i);
+            n.ends.push(end);
+        } else if !c.is_ascii() && c.is_alphanumeric() {
+            n.text.push(c);
+            for _ in 0..c.len_utf8() {
+                n.starts.push(i);
+                n.ends.push(end);
+            }
+        } else if !n.text.is_empty() && !n.text.ends_with(' ') {
+            n.text.push(' ');
+            n.starts.push(i);
+            n.ends.push(end);
+        }
+    }
+    n
+}
+
+/// Phrase normalised the same way (no leading/trailing space).
+fn normalize_phrase(s: &str) -> String {
+    normalize(s).text.trim().to_string()
+}
+
+/// Compact key for name comparison: lowercase alphanumerics only, company
+/// suffixes ("Co., Ltd.", "Inc.", "LLC", "GmbH"...) removed.
+fn name_key(s: &str) -> String {
+    const SUFFIXES: &[&str] = &["co ltd", "co", "ltd", "inc", "llc", "gmbh", "corp", "corporation", "limited", "company", "plc", "ag", "sa", "pte", "pvt"];
+    let mut words: Vec<&str> = Vec::new();
+    let norm = normalize_phrase(s);
+    for w in norm.split(' ') {
+        words.push(w);
+    }
+    while words.len() > 1 && words.last().is_some_and(|w| SUFFIXES.contains(w)) {
+        words.pop();
+    }
+    words.concat()
+}
+
+/// One phrase match: pattern index and the `[start, end)` byte range in the
+/// text that was searched.
+struct Hit {
+    pattern: usize,
+    start: usize,
+    end: usize,
+}
+
+/// Whole-word, longest, non-overlapping matches of `ac` (built over
+/// normalised phrases) in `text`. A trailing plural `s` is accepted.
+fn find_words(ac: &AhoCorasick, text: &str) -> Vec<Hit> {
+    let n = normalize(text);
+    let bytes = n.text.as_bytes();
+    let mut hits: Vec<(usize, usize, usize)> = Vec::new();
+    for m in ac.find_overlapping_iter(n.text.as_str()) {
+        let (s, mut e) = (m.start(), m.end());
+        if e <= s {
+            continue;
+        }
+        let first_ascii = bytes.get(s).is_some_and(|b| b.is_ascii());
+        let last_ascii = bytes.get(e - 1).is_some_and(|b| b.is_ascii());
+        let start_ok = !first_ascii || s == 0 || bytes.get(s - 1) == Some(&b' ');
+        let mut end_ok = !last_ascii || e == bytes.len() || bytes.get(e) == Some(&b' ');
+        if !end_ok && bytes.get(e) == Some(&b's') && (e + 1 == bytes.len() || bytes.get(e + 1) == Some(&b' ')) {
+            end_ok = true;
+            e += 1;
+        }
+        if start_ok && end_ok {
+            hits.push((s, e, m.pattern().as_usize()));
+        }
+    }
+    hits.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+    let mut out = Vec::new();
+    let mut last_end = 0usize;
+    for (s, e, p) in hits {
+        if s < last_end {
+            continue;
+        }
+        last_end = e;
+        let (Some(&os), Some(&oe)) = (n.starts.get(s), n.ends.get(e - 1)) else { continue };
+        out.push(Hit { pattern: p, start: os, end: oe });
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------
+// Lexicon
+
+/// Errors loading a lexicon file.
+#[derive(Debug, thiserror::Error)]
+pub enum LexiconError {
+    #[error("cannot read lexicon {path}: {source}")]
+    Io { path: String, source: std::io::Error },
+    #[error("lexicon {path} is not valid: {message}")]
+    Parse { path: String, message: String },
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LexiconFile {
+    categories: BTreeMap<String, Vec<String>>,
+}
+
+/// Data-category lexicon: category → phrases that describe it.
+#[derive(Debug, Clone)]
+pub struct Lexicon {
+    categories: BTreeMap<String, Vec<String>>,
+    /// Pattern index → category.
+    pattern_category: Vec<String>,
+    matcher: Option<AhoCorasick>,
+}
+
+impl Lexicon {
+    /// Parse a lexicon file (`[categories]` table of phrase arrays).
+    pub fn parse(text: &str, path: &str) -> Result<Lexicon, LexiconError> {
+        let file: LexiconFile = toml::from_str(text).map_err(|e| LexiconError::Parse { path: path.to_string(), message: e.to_string() })?;
+        Ok(Lexicon::build(file.categories))
+    }
+
+    fn build(categories: BTreeMap<String, Vec<String>>) -> Lexicon {
+        let mut pattern_category = Vec::new();
+        let mut patterns = Vec::new();
+        let mut seen = HashSet::new();
+        for (cat, phrases) in &categories {
+            for p in phrases {
+                let n = normalize_phrase(p);
+                if !n.is_empty() && seen.insert(n.clone()) {
+                    patterns.push(n);
+                    pattern_category.push(cat.clone());
+                }
+            }
+        }
+        let matcher = AhoCorasick::builder().match_kind(MatchKind::Standard).build(&patterns).ok();
+        Lexicon { categories, pattern_category, matcher }
+    }
+
+    /// The lexicon shipped in `rules/data-categories.toml` (parsed once).
+    pub fn embedded() -> &'static Lexicon {
+        static LEX: OnceLock<Lexicon> = OnceLock::new();
+        LEX.get_or_init(|| Lexicon::parse(LEXICON_EMBEDDED, "rules/data-categories.toml").unwrap_or_else(|_| Lexicon::build(BTreeMap::new())))
+    }
+
+    /// The embedded lexicon plus the phrases of a user file (same format).
+    pub fn load_extra(path: &std::path::Path) -> Result<Lexicon, LexiconError> {
+        let shown = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|source| LexiconError::Io { path: shown.clone(), source })?;
+        Lexicon::embedded().with_extra(&text, &shown)
+    }
+
+    /// This lexicon plus the phrases of `text` (a lexicon file).
+    pub fn with_extra(&self, text: &str, path: &str) -> Result<Lexicon, LexiconError> {
+        let extra: LexiconFile = toml::from_str(text).map_err(|e| LexiconError::Parse { path: path.to_string(), message: e.to_string() })?;
+        let mut cats = self.categories.clone();
+        for (c, phrases) in extra.categories {
+            cats.entry(c).or_default().extend(phrases);
+        }
+        Ok(Lexicon::build(cats))
+    }
+
+    /// Category names, sorted.
+    pub fn categories(&self) -> impl Iterator<Item = &str> {
+        self.categories.keys().map(String::as_str)
+    }
+
+    /// Every category phrase in `text`: (category, start, end) with byte
+    /// offsets into `text`, in order, longest match at each place.
+    pub fn find<'a>(&'a self, text: &str) -> Vec<(&'a str, usize, usize)> {
+        let Some(ac) = &self.matcher else { return Vec::new() };
+        find_words(ac, text)
+            .into_iter()
+            .filter_map(|h| self.pattern_category.get(h.pattern).map(|c| (c.as_str(), h.start, h.end)))
+            .collect()
+    }
+}
+
+// ---------------------------------------------------------------------------
+// iOS usage labels
+
+/// One iOS usage-description key with its Xcode label and data category.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IosUsageLabel {
+    pub key: String,
+    /// The words between "Privacy - " and " Usage Description" in Xcode.
+    pub label: String,
+    pub category: String,
+}
+
+#[derive(Deserialize)]
+struct IosLabelFile {
+    key: Vec<IosUsageLabel>,
+}
+
+/// The iOS usage-key table (`rules/ios-usage-labels.toml`, parsed once).
+pub fn ios_usage_labels() -> &'static [IosUsageLabel] {
+    static T: OnceLock<Vec<IosUsageLabel>> = OnceLock::new();
+    T.get_or_init(|| toml::from_str::<IosLabelFile>(IOS_LABELS_EMBEDDED).map(|f| f.key).unwrap_or_default())
+}
+
+/// Data category of an iOS usage key (`NSCameraUsageDescription` → `camera`).
+pub fn ios_usage_category(key: &str) -> Option<&'static str> {
+    ios_usage_labels().iter().find(|l| l.key == key).map(|l| l.category.as_str())
+}
+
+// ---------------------------------------------------------------------------
+// Regexes (compiled once)
+
+fn re_full_permission() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(r"\b(?:((?:[a-z][a-z0-9_]*\.)+permission\.[A-Z][A-Z0-9_]*)|Manifest\.permission\.([A-Z][A-Z0-9_]*))\b").unwrap_or_else(|_| never())
+    })
+}
+
+fn re_short_permission() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| Regex::new(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*\b").unwrap_or_else(|_| never()))
+}
+
+fn re_slash_continuation() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| Regex::new(r"^[`'\x22 ]*/[`'\x22 ]*([A-Z][A-Z0-9_]*)").unwrap_or_else(|_| never()))
+}
+
+fn re_ios_key() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| Regex::new(r"\b(?:NS|NFC)[A-Za-z]*UsageDescription\b").unwrap_or_else(|_| never()))
+}
+
+/// `(?i)(Privacy - )?<label> Usage Description`, labels longest first.
+fn re_ios_label() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        let mut labels: Vec<&str> = ios_usage_labels().iter().map(|l| l.label.as_str()).collect();
+        labels.sort_by_key(|l| std::cmp::Reverse(l.len()));
+        let alts: Vec<String> = labels.iter().map(|l| regex::escape(l).replace(' ', r"\s+")).collect();
+        let pat = format!(r"(?i)(?:\bprivacy\s*[-–—:]\s*)?\b({})\s+usage\s+description\b", alts.join("|"));
+        Regex::new(&pat).unwrap_or_else(|_| never())
+    })
+}
+
+/// Placeholders of unfilled templates: `[SDK Name 1]`, `[Company Name]`,
+/// `XXX`, `<Company Name>`, `{{app_name}}`.
+pub(crate) fn re_placeholder() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(
+            r"(?x)
+            \[\s*(?:[A-Za-z][A-Za-z/&\x20-]{0,40}?\s*(?:name|company|data|types?|purpose|insert|date|e-?mail|address|url|website|app|country|phone|contact|sdk|placeholder|here)[A-Za-z\x20]{0,20}?\s*\d{0,3}|[A-Za-z][A-Za-z\x20]{0,30}\x20\d{1,3})\s*\]
+            | \bX{3,}\b
+            | <\s*(?:Company|App|Developer|Your|Insert|Date|Email|Address|Name|SDK)(?:\x20[A-Za-z]+){0,3}\s*>
+            | \{\{\s*[A-Za-z_][A-Za-z0-9_\x20]{0,30}\}\}",
+        )
+        .unwrap_or_else(|_| never())
+    })
+}
+
+/// A regex that never matches, the fallback for a pattern that failed to
+/// compile (a build defect caught by the unit tests, never input-driven).
+fn never() -> Regex {
+    #[allow(clippy::unwrap_used)]
+    Regex::new(r"[^\s\S]").unwrap()
+}
+
+/// `true` when `s` contains an unfilled-template placeholder.
+pub fn is_placeholder(s: &str) -> bool {
+    re_placeholder().is_match(s)
+}
+
+// ---------------------------------------------------------------------------
+// Public types
+
+/// A name the catalog knows an SDK by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SdkName {
+    /// Catalog SDK id (`zego-express`).
+    pub id: String,
+    /// SDK name, aliases, vendor name, vendor aliases.
+    pub names: Vec<String>,
+}
+
+/// What the extractor needs besides the text.
+#[derive(Debug, Clone, Copy)]
+pub struct ExtractOptions<'a> {
+    pub permissions: &'a PermissionCatalog,
+    pub sdk_names: &'a [SdkName],
+    pub lexicon: &'a Lexicon,
+}
+
+/// What a declaration declares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeclKind {
+    AndroidPermission,
+    IosUsage,
+    Sdk,
+    DataCategory,
+}
+
+impl DeclKind {
+    /// Short name used in comments: `permission`, `ios key`, `sdk`, `category`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeclKind::AndroidPermission => "permission",
+            DeclKind::IosUsage => "ios key",
+            DeclKind::Sdk => "sdk",
+            DeclKind::DataCategory => "category",
+        }
+    }
+}
+
+/// Where a declaration came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Provenance {
+    /// Clause id the declaration belongs to.
+    pub clause: String,
+    pub kind: DeclKind,
+    /// The declared value: full permission name, iOS key, SDK name (or
+    /// catalog id when resolved), category.
+    pub value: String,
+    /// The words of the document it came from.
+    pub quote: String,
+    /// Byte span `[start, end)` of the quote in the input (the whole block
+    /// when the words could not be located exactly).
+    pub span: (usize, usize),
+    /// 1-based line of the quote.
+    pub line: u32,
+    /// For categories: the sentence speaks of permissions/authorisation
+    /// ("we will request your authorization for the geolocation permission").
+    pub permission_context: bool,
+    /// For Android permissions: the rest of the line describing it (what the
+    /// policy says the permission is for), when the clause lists it.
+    pub description: Option<String>,
+}
+
+/// A node of the clause tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClauseNode {
+    pub id: String,
+    pub title: String,
+    /// Byte span `[start, end)` from the clause heading to the end of its
+    /// last descendant's text.
+    pub span: (usize, usize),
+    /// 1-based line of the heading.
+    pub line: u32,
+    pub children: Vec<ClauseNode>,
+}
+
+/// A drafted policy with the evidence for each declaration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Draft {
+    /// Clauses that declare something, in document order.
+    pub policy: Policy,
+    pub provenance: Vec<Provenance>,
+    /// The whole clause tree (including clauses that declare nothing).
+    pub tree: Vec<ClauseNode>,
+    /// The markup kind the input was read as.
+    pub kind: InputKind,
+}
+
+impl Draft {
+    /// Every node of the tree, depth first.
+    pub fn nodes(&self) -> Vec<&ClauseNode> {
+        fn walk<'a>(n: &'a [ClauseNode], out: &mut Vec<&'a ClauseNode>) {
+            for c in n {
+                out.push(c);
+                walk(&c.children, out);
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.tree, &mut out);
+        out
+    }
+
+    /// The deepest clause whose span contains byte `offset`.
+    pub fn clause_at(&self, offset: usize) -> Option<&ClauseNode> {
+        fn find(n: &[ClauseNode], off: usize) -> Option<&ClauseNode> {
+            for c in n {
+                if c.span.0 <= off && off < c.span.1 {
+                    return find(&c.children, off).or(Some(c));
+                }
+            }
+            None
+        }
+        find(&self.tree, offset)
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Numbering
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Style {
+    Roman,
+    AlphaParen,
+    Num,
+    ParenNum,
+    Heading(u8),
+}
+
+/// Recognise the numbering at the start of `text`: style, id segment, rest.
+fn numbering(text: &str) -> Option<(Style, String, &str)> {
+    let t = text.trim_start();
+    // (A) / （A） and (1) / （1）
+    let open = t.strip_prefix('(').or_else(|| t.strip_prefix('（'));
+    if let Some(after) = open {
+        let close = after.find([')', '）'])?;
+        let inner = after.get(..close)?;
+        let close_len = if after.get(close..)?.starts_with(')') { 1 } else { '）'.len_utf8() };
+        let rest = after.get(close + close_len..)?.trim_start();
+        if inner.len() == 1 && inner.bytes().all(|b| b.is_ascii_uppercase()) {
+            return Some((Style::AlphaParen, format!("({inner})"), rest));
+        }
+        if !inner.is_empty() && inner.len() <= 3 && inner.bytes().all(|b| b.is_ascii_digit()) {
+            return Some((Style::ParenNum, format!("({inner})"), rest));
+        }
+        return None;
+    }
+    // 1. / 1、 / 1)
+    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+    if (1..=3).contains(&digits) {
+        let after = t.get(digits..)?;
+        let sep = [".", "、", "．", ")"].iter().find(|s| after.starts_with(**s))?;
+        let rest = after.get(sep.len()..)?;
+        if rest.starts_with(|c: char| c.is_ascii_digit()) {
+            return None; // "1.5 million", "1.1 Scope"
+        }
+        let rest = rest.trim_start();
+        if rest.is_empty() {
+            return None;
+        }
+        return Some((Style::Num, t.get(..digits)?.to_string(), rest));
+    }
+    // I. / III、
+    let roman = t.bytes().take_while(|b| matches!(b, b'I' | b'V' | b'X' | b'L')).count();
+    if (1..=6).contains(&roman) {
+        let r = t.get(..roman)?;
+        let after = t.get(roman..)?;
+        let sep = [".", "、", "．"].iter().find(|s| after.starts_with(**s))?;
+        let rest = after.get(sep.len()..)?;
+        if !rest.starts_with(' ') && !rest.starts_with('\u{3000}') && !rest.starts_with(|c: char| !c.is_ascii()) {
+            return None;
+        }
+        let rest = rest.trim_start();
+        if roman_value(r).is_some() && rest.starts_with(|c: char| c.is_uppercase() || !c.is_ascii()) {
+            return Some((Style::Roman, r.to_string(), rest));
+        }
+    }
+    None
+}
+
+fn roman_value(s: &str) -> Option<u32> {
+    const CANON: &[&str] = &[
+        "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV", "XVI", "XVII", "XVIII", "XIX", "XX",
+    ];
+    CANON.iter().position(|c| *c == s).and_then(|p| u32::try_from(p + 1).ok())
+}
+
+/// A readable title from a heading's text: the words before a colon, or
+/// the text cut at a word boundary.
+fn make_title(rest: &str) -> String {
+    let rest = rest.trim();
+    if let Some(p) = rest.find([':', '：'])
+        && p > 0
+        && p < 120
+    {
+        return rest.get(..p).unwrap_or(rest).trim().to_string();
+    }
+    let trimmed = rest.trim_end_matches(['.', ';', '；', '。', ',']);
+    if trimmed.chars().count() <= 100 {
+        return trimmed.to_string();
+    }
+    let mut out = String::new();
+    for w in trimmed.split_whitespace() {
+        if out.chars().count() + w.chars().count() > 80 {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    if out.is_empty() {
+        out = trimmed.chars().take(80).collect();
+    }
+    out.push('…');
+    out
+}
+
+fn slug(s: &str) -> String {
+    let n = normalize_phrase(s);
+    let s: String = n.split(' ').take(6).collect::<Vec<_>>().join("-");
+    if s.is_empty() { "section".to_string() } else { s }
+}
+
+// ---------------------------------------------------------------------------
+// SDK list fields
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Field {
+    Name,
+    Vendor,
+    Data,
+    Purpose,
+}
+
+/// `"Company Name: Google Inc."` → (Vendor, "Google Inc.").
+fn field(text: &str) -> Option<(Field, &str)> {
+    let t = text.trim_start_matches(['•', '·', '-', '*', ' ', '▪', '●']);
+    let p = t.find([':', '：'])?;
+    if p == 0 || p > 70 {
+        return None;
+    }
+    let label = t.get(..p)?.trim().to_ascii_lowercase();
+    let sep_len = if t.get(p..)?.starts_with(':') { 1 } else { '：'.len_utf8() };
+    let value = t.get(p + sep_len..)?.trim();
+    let f = match label.as_str() {
+        "sdk name" | "name of sdk" | "name of the sdk" | "sdk" | "third-party sdk" | "third party sdk" | "sdk名称" => Field::Name,
+        "company name" | "company" | "vendor" | "provider" | "developer" | "sdk provider" | "company name of the sdk" | "公司名称" => {
+            Field::Vendor
+        }
+        l if l.starts_with("types of data")
+            || l.starts_with("type of data")
+            || l.starts_with("data type")
+            || l.starts_with("data collected")
+            || l.starts_with("types of personal information")
+            || l.starts_with("personal information collected")
+            || l.starts_with("information collected")
+            || l.starts_with("collected data")
+            || l.starts_with("collected information") =>
+        {
+            Field::Data
+        }
+        l if l.starts_with("purpose") => Field::Purpose,
+        _ => return None,
+    };
+    Some((f, value))
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    None,
+    /// First block of an SDK entry; `true` when the name is a `SDK Name:` field.
+    EntryStart(bool),
+    EntryField,
+}
+
+fn entry_roles(blocks: &[Block]) -> Vec<Role> {
+    let mut roles = vec![Role::None; blocks.len()];
+    let mut i = 0usize;
+    while i < blocks.len() {
+        let Some(b) = blocks.get(i) else { break };
+        let this = field(&b.text);
+        let next = blocks.get(i + 1).and_then(|n| field(&n.text)).map(|f| f.0);
+        let start = match this {
+            Some((Field::Name, _)) => Some(true),
+            Some(_) => None,
+            None if b.text.chars().count() <= 100 && matches!(next, Some(Field::Vendor | Field::Data | Field::Purpose)) => Some(false),
+            None => None,
+        };
+        let Some(by_field) = start else {
+            i += 1;
+            continue;
+        };
+        if let Some(r) = roles.get_mut(i) {
+            *r = Role::EntryStart(by_field);
+        }
+        let mut j = i + 1;
+        while let Some(nb) = blocks.get(j) {
+            match field(&nb.text) {
+                Some((Field::Vendor | Field::Data | Field::Purpose, _)) => {
+                    if let Some(r) = roles.get_mut(j) {
+                        *r = Role::EntryField;
+                    }
+                    j += 1;
+                }
+                _ => break,
+            }
+        }
+        i = j.max(i + 1);
+    }
+    roles
+}
+
+// ---------------------------------------------------------------------------
+// Drafting
+
+struct Node {
+    id: String,
+    title: String,
+    style: Style,
+    parent: Option<usize>,
+    children: Vec<usize>,
+    start: usize,
+    end: usize,
+    line: u32,
+    has_content: bool,
+    dead: bool,
+}
+
+/// 1-based line of byte `offset`.
+fn line_of(line_starts: &[usize], offset: usize) -> u32 {
+    let idx = line_starts.partition_point(|&s| s <= offset);
+    u32::try_from(idx.max(1)).unwrap_or(u32::MAX)
+}
+
+/// Locate `quote` inside the block's original text; fall back to the block.
+fn locate(input: &str, block: &Block, quote: &str) -> (usize, usize) {
+    let (s, e) = block.span;
+    if let Some(raw) = input.get(s..e)
+        && let Some(p) = raw.find(quote)
+    {
+        return (s + p, s + p + quote.len());
+    }
+    block.span
+}
+
+const PERMISSION_WORDS: &[&str] = &["permission", "authoriz", "authoris", "access to your", "allow access", "grant access", "权限", "授权"];
+
+fn has_permission_word(s: &str) -> bool {
+    let l = s.to_lowercase();
+    PERMISSION_WORDS.iter().any(|w| l.contains(w))
+}
+
+/// The sentence of `text` containing byte `at`.
+fn sentence_at(text: &str, at: usize) -> &str {
+    let is_end = |i: usize| {
+        let rest = text.get(i..).unwrap_or("");
+        rest.starts_with(". ") || rest.starts_with("; ") || rest.starts_with('。') || rest.starts_with('；') || rest.starts_with("! ") || rest.starts_with("? ")
+    };
+    let mut start = 0;
+    let mut end = text.len();
+    for (i, _) in text.char_indices() {
+        if is_end(i) {
+            if i < at {
+                start = i + 1;
+            } else {
+                end = i;
+                break;
+            }
+        }
+    }
+    text.get(start.min(end)..end).unwrap_or(text)
+}
+
+/// Resolves SDK names against the catalog's names.
+struct SdkResolver {
+    by_key: HashMap<String, Vec<String>>,
+    matcher: Option<AhoCorasick>,
+    pattern_id: Vec<String>,
+}
+
+impl SdkResolver {
+    fn new(names: &[SdkName]) -> SdkResolver {
+        let mut by_key: HashMap<String, Vec<String>> = HashMap::new();
+        let mut by_phrase: HashMap<String, Vec<String>> = HashMap::new();
+        for s in names {
+            for n in &s.names {
+                let k = name_key(n);
+                if k.len() >= 2 {
+                    let v = by_key.entry(k).or_default();
+                    if !v.contains(&s.id) {
+                        v.push(s.id.clone());
+                    }
+                }
+                let p = normalize_phrase(n);
+                if p.chars().count() >= 3 {
+                    let v = by_phrase.entry(p).or_default();
+                    if !v.contains(&s.id) {
+                        v.push(s.id.clone());
+                    }
+                }
+            }
+        }
+        let mut patterns = Vec::new();
+        let mut pattern_id = Vec::new();
+        let mut sorted: Vec<_> = by_phrase.into_iter().filter(|(_, ids)| ids.len() == 1).collect();
+        sorted.sort();
+        for (p, ids) in sorted {
+            if let Some(id) = ids.into_iter().next() {
+                patterns.push(p);
+                pattern_id.push(id);
+            }
+        }
+        let matcher = if patterns.is_empty() { None } else { AhoCorasick::builder().match_kind(MatchKind::Standard).build(&patterns).ok() };
+        SdkResolver { by_key, matcher, pattern_id }
+    }
+
+    /// The unique catalog id for a name (SDK or company).
+    fn resolve(&self, name: &str) -> Option<&str> {
+        match self.by_key.get(&name_key(name)) {
+            Some(ids) if ids.len() == 1 => ids.first().map(String::as_str),
+            _ => None,
+        }
+    }
+
+    /// Catalog SDKs mentioned in `text`: (id, start, end).
+    fn mentions<'a>(&'a self, text: &str) -> Vec<(&'a str, usize, usize)> {
+        let Some(ac) = &self.matcher else { return Vec::new() };
+        find_words(ac, text).into_iter().filter_map(|h| self.pattern_id.get(h.pattern).map(|id| (id.as_str(), h.start, h.end))).collect()
+    }
+}
+
+#[derive(Default)]
+struct Decls {
+    android: Vec<String>,
+    ios: Vec<String>,
+    sdks: Vec<DeclaredSdk>,
+    categories: Vec<String>,
+}
+
+struct Ctx<'a> {
+    input: &'a str,
+    line_starts: Vec<usize>,
+    decls: HashMap<usize, Decls>,
+    provenance: Vec<Provenance>,
+    nodes: &'a [Node],
+}
+
+impl Ctx<'_> {
+    fn clause_id(&self, node: usize) -> String {
+        self.nodes.get(node).map(|n| n.id.clone()).unwrap_or_default()
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn add(&mut self, node: usize, kind: DeclKind, value: &str, quote: &str, block: &Block, ctx: bool, description: Option<String>) {
+        let d = self.decls.entry(node).or_default();
+        let list = match kind {
+            DeclKind::AndroidPermission => &mut d.android,
+            DeclKind::IosUsage => &mut d.ios,
+            DeclKind::DataCategory => &mut d.categories,
+            DeclKind::Sdk => return,
+        };
+        if list.iter().any(|v| v == value) {
+            // Keep the first provenance, but a later permission-context
+            // sentence upgrades a category's context.
+            if kind == DeclKind::DataCategory && ctx {
+                let id = self.clause_id(node);
+                if !self.provenance.iter().any(|p| p.clause == id && p.kind == kind && p.value == value && p.permission_context) {
+                    self.push_prov(node, kind, value, quote, block, ctx, description);
+                }
+            }
+            return;
+        }
+        list.push(value.to_string());
+        self.push_prov(node, kind, value, quote, block, ctx, description);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn push_prov(&mut self, node: usize, kind: DeclKind, value: &str, quote: &str, block: &Block, ctx: bool, description: Option<String>) {
+        let span = locate(self.input, block, quote);
+        self.provenance.push(Provenance {
+            clause: self.clause_id(node),
+            kind,
+            value: value.to_string(),
+            quote: quote.to_string(),
+            span,
+            line: line_of(&self.line_starts, span.0),
+            permission_context: ctx,
+            description,
+        });
+    }
+
+    fn add_sdk(&mut self, node: usize, sdk: DeclaredSdk, quote: &str, block: &Block) {
+        let d = self.decls.entry(node).or_default();
+        let dup = d.sdks.iter().any(|s| match (&s.id, &sdk.id) {
+            (Some(a), Some(b)) => a == b,
+            _ => name_key(&s.name) == name_key(&sdk.name),
+        });
+        if dup {
+            return;
+        }
+        let value = sdk.id.clone().unwrap_or_else(|| sdk.name.clone());
+        d.sdks.push(sdk);
+        self.push_prov(node, DeclKind::Sdk, &value, quote, block, false, None);
+    }
+}
+
+/// Draft a policy from prose. `source` is the file name (used for the
+/// policy's `source`, and its extension to pick the markup kind).
+pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
+    let kind = InputKind::detect(Some(source), input);
+    let blocks = to_blocks(input, kind);
+    let roles = entry_roles(&blocks);
+    let mut line_starts = vec![0usize];
+    line_starts.extend(memchr::memchr_iter(b'\n', input.as_bytes()).map(|i| i + 1));
+
+    // 1. Clause tree.
+    let mut nodes: Vec<Node> = Vec::new();
+    let mut owner: Vec<Option<usize>> = Vec::with_capacity(blocks.len());
+    let mut stack: Vec<usize> = Vec::new();
+    let mut ids: HashMap<String, usize> = HashMap::new();
+    for (bi, b) in blocks.iter().enumerate() {
+        let role = roles.get(bi).copied().unwrap_or(Role::None);
+        let num = if role == Role::None { numbering(&b.text) } else { None };
+        let heading = match (num, b.kind) {
+            (Some((style, seg, rest)), _) => Some((style, Some(seg), rest)),
+            (None, BlockKind::Heading(l)) => Some((Style::Heading(l), None, b.text.as_str())),
+            _ => None,
+        };
+        let Some((style, seg, rest)) = heading else {
+            match stack.last() {
+                Some(&top) => {
+                    if let Some(n) = nodes.get_mut(top) {
+                        n.has_content = true;
+                        n.end = n.end.max(b.span.1);
+                    }
+                    owner.push(Some(top));
+                }
+                None => {
+                    // Text before any heading: a preamble clause.
+                    let idx = nodes.len();
+                    nodes.push(Node {
+                        id: "preamble".into(),
+                        title: make_title(&b.text),
+                        style: Style::Heading(0),
+                        parent: None,
+                        children: Vec::new(),
+                        start: b.span.0,
+                        end: b.span.1,
+                        line: line_of(&line_starts, b.span.0),
+                        has_content: true,
+                        dead: false,
+                    });
+                    ids.insert("preamble".into(), idx);
+                    stack.push(idx);
+                    owner.push(Some(idx));
+                }
+            }
+            continue;
+        };
+        // Pop to the parent of the new clause.
+        match style {
+            Style::Heading(l) => {
+                while let Some(&top) = stack.last() {
+                    match nodes.get(top).map(|n| n.style) {
+                        Some(Style::Heading(tl)) if tl < l => break,
+                        _ => {
+                            stack.pop();
+                        }
+                    }
+                }
+            }
+            _ => {
+                if let Some(pos) = stack.iter().rposition(|&i| nodes.get(i).is_some_and(|n| n.style == style)) {
+                    stack.truncate(pos);
+                }
+            }
+        }
+        // The preamble never parents numbered clauses.
+        if stack.len() == 1 && stack.first().and_then(|&i| nodes.get(i)).is_some_and(|n| n.id == "preamble") {
+            stack.clear();
+        }
+        let parent = stack.last().copied();
+        let parent_id = parent.and_then(|p| nodes.get(p)).map(|n| n.id.clone());
+        let mut id = match (&seg, &parent_id) {
+            (Some(s), Some(p)) if nodes.get(parent.unwrap_or(0)).is_some_and(|n| !matches!(n.style, Style::Heading(_)) || n.id != "preamble") => {
+                format!("{p}.{s}")
+            }
+            (Some(s), _) => s.clone(),
+            (None, _) => slug(rest),
+        };
+        if let Some(&old) = ids.get(&id) {
+            let empty = nodes.get(old).is_some_and(|n| !n.has_content && n.children.iter().all(|&c| nodes.get(c).is_none_or(|c| c.dead)));
+            if empty {
+                // A table-of-contents line listed this heading before the
+                // real section: drop it.
+                if let Some(n) = nodes.get_mut(old) {
+                    n.dead = true;
+                }
+            } else {
+                let mut k = 2;
+                while ids.contains_key(&format!("{id}~{k}")) {
+                    k += 1;
+                }
+                id = format!("{id}~{k}");
+            }
+        }
+        let idx = nodes.len();
+        nodes.push(Node {
+            id: id.clone(),
+            title: make_title(rest),
+            style,
+            parent,
+            children: Vec::new(),
+            start: b.span.0,
+            end: b.span.1,
+            line: line_of(&line_starts, b.span.0),
+            has_content: false,
+            dead: false,
+        });
+        ids.insert(id, idx);
+        if let Some(p) = parent.and_then(|p| nodes.get_mut(p)) {
+            p.children.push(idx);
+        }
+        stack.push(idx);
+        owner.push(Some(idx));
+    }
+
+    // 2. Declarations.
+    let resolver = SdkResolver::new(opts.sdk_names);
+    let mut ctx = Ctx { input, line_starts, decls: HashMap::new(), provenance: Vec::new(), nodes: &nodes };
+    let titles_with_permission = |mut n: Option<usize>| -> Option<usize> {
+        while let Some(i) = n {
+            let node = nodes.get(i)?;
+            if has_permission_word(&node.title) {
+                return Some(i);
+            }
+            n = node.parent;
+        }
+        None
+    };
+    let mut bi = 0usize;
+    while bi < blocks.len() {
+        let (Some(b), Some(Some(node))) = (blocks.get(bi), owner.get(bi).copied()) else {
+            bi += 1;
+            continue;
+        };
+        let role = roles.get(bi).copied().unwrap_or(Role::None);
+        if let Role::EntryStart(by_field) = role {
+            // An SDK list entry: this block and its field blocks.
+            let name_text = if by_field {
+                field(&b.text).map(|f| f.1).unwrap_or("")
+            } else {
+                numbering(&b.text).map(|n| n.2).unwrap_or(b.text.as_str())
+            };
+            let mut sdk = DeclaredSdk { name: name_text.trim().to_string(), ..Default::default() };
+            let mut j = bi + 1;
+            while roles.get(j) == Some(&Role::EntryField) {
+                if let Some((f, v)) = blocks.get(j).and_then(|fb| field(&fb.text)) {
+                    match f {
+                        Field::Vendor => sdk.vendor = Some(v.to_string()),
+                        Field::Purpose => sdk.purpose = Some(v.to_string()),
+                        Field::Data => {
+                            for (c, _, _) in opts.lexicon.find(v) {
+                                if !sdk.data.iter().any(|d| d == c) {
+                                    sdk.data.push(c.to_string());
+                                }
+                            }
+                        }
+                        Field::Name => {}
+                    }
+                }
+                j += 1;
+            }
+            let placeholder = is_placeholder(&sdk.name) || sdk.name.is_empty();
+            if !placeholder {
+                sdk.id = resolver
+                    .resolve(&sdk.name)
+                    .or_else(|| sdk.vendor.as_deref().filter(|v| !is_placeholder(v)).and_then(|v| resolver.resolve(v)))
+                    .map(str::to_string);
+                let quote = sdk.name.clone();
+                ctx.add_sdk(node, sdk, &quote, b);
+            }
+            bi = j;
+            continue;
+        }
+        let text = b.text.as_str();
+        let clause_has_perm_title = titles_with_permission(Some(node)).is_some();
+        let block_perm_ctx = has_permission_word(text) || clause_has_perm_title || text.contains('`');
+        let mut declared_here = false;
+        // Android permissions, full names.
+        let mut full_ranges: Vec<(usize, usize)> = Vec::new();
+        let mut found_perms: Vec<(String, String, usize)> = Vec::new();
+        for c in re_full_permission().captures_iter(text) {
+            let Some(m) = c.get(0) else { continue };
+            let name = match (c.get(1), c.get(2)) {
+                (Some(f), _) => f.as_str().to_string(),
+                (None, Some(s)) => format!("android.permission.{}", s.as_str()),
+                _ => continue,
+            };
+            full_ranges.push((m.start(), m.end()));
+            found_perms.push((name, m.as_str().to_string(), m.end()));
+        }
+        // Short forms: only real permissions, only in permission context.
+        if block_perm_ctx {
+            for m in re_short_permission().find_iter(text) {
+                if full_ranges.iter().any(|&(s, e)| m.start() >= s && m.end() <= e) {
+                    continue;
+                }
+                let full = format!("android.permission.{}", m.as_str());
+                if opts.permissions.get(&full).is_none() {
+                    continue;
+                }
+                found_perms.push((full, m.as_str().to_string(), m.end()));
+                // "`READ_MEDIA_IMAGES` / `VIDEO` / `AUDIO`"
+                let prefix = m.as_str().rsplit_once('_').map(|(p, _)| format!("{p}_")).unwrap_or_default();
+                let mut at = m.end();
+                while !prefix.is_empty() {
+                    let Some(c) = text.get(at..).and_then(|r| re_slash_continuation().captures(r)) else { break };
+                    let (Some(all), Some(tok)) = (c.get(0), c.get(1)) else { break };
+                    let cand = format!("android.permission.{prefix}{}", tok.as_str());
+                    at += all.end();
+                    if opts.permissions.get(&cand).is_some() {
+                        found_perms.push((cand, tok.as_str().to_string(), at));
+                    }
+                }
+            }
+        }
+        // Title-case permission headings under a permissions section
+        // ("#### Record Audio" → RECORD_AUDIO).
+        let mut perm_node = node;
+        if matches!(b.kind, BlockKind::Heading(_))
+            && found_perms.is_empty()
+            && let Some(pn) = nodes.get(node).and_then(|n| n.parent).and_then(|p| titles_with_permission(Some(p)))
+        {
+            let cand = format!("android.permission.{}", normalize_phrase(text).to_ascii_uppercase().replace(' ', "_"));
+            if opts.permissions.get(&cand).is_some() {
+                found_perms.push((cand, text.to_string(), text.len()));
+                perm_node = pn;
+            }
+        }
+        found_perms.sort_by_key(|p| p.2);
+        let last_end = found_perms.iter().map(|p| p.2).max().unwrap_or(0);
+        let description =
+            text.get(last_end..).map(|d| d.trim_start_matches([':', '：', ' ', '`', ')', ',', '-', '–']).trim().to_string()).filter(|d| !d.is_empty());
+        for (name, quote, _) in &found_perms {
+            ctx.add(perm_node, DeclKind::AndroidPermission, name, quote, b, true, description.clone());
+            declared_here = true;
+        }
+        // iOS keys.
+        for m in re_ios_key().find_iter(text) {
+            ctx.add(node, DeclKind::IosUsage, m.as_str(), m.as_str(), b, true, None);
+            declared_here = true;
+        }
+        for c in re_ios_label().captures_iter(text) {
+            let (Some(all), Some(label)) = (c.get(0), c.get(1)) else { continue };
+            let want = normalize_phrase(label.as_str());
+            if let Some(l) = ios_usage_labels().iter().find(|l| normalize_phrase(&l.label) == want) {
+                ctx.add(node, DeclKind::IosUsage, &l.key, all.as_str(), b, true, None);
+                declared_here = true;
+            }
+        }
+        // Prose SDK mentions.
+        for (id, s, e) in resolver.mentions(text) {
+            let quote = text.get(s..e).unwrap_or("").to_string();
+            let sdk = DeclaredSdk { name: quote.clone(), id: Some(id.to_string()), ..Default::default() };
+            ctx.add_sdk(node, sdk, &quote, b);
+        }
+        // Data categories (not from the permission list's descriptions).
+        if !declared_here {
+            for (cat, s, e) in opts.lexicon.find(text) {
+                let quote = text.get(s..e).unwrap_or("");
+                let pctx = has_permission_word(sentence_at(text, s));
+                ctx.add(node, DeclKind::DataCategory, cat, quote, b, pctx, None);
+            }
+        }
+        bi += 1;
+    }
+
+    // 3. Assemble.
+    let Ctx { mut decls, provenance, .. } = ctx;
+    let mut full_end: Vec<usize> = nodes.iter().map(|n| n.end).collect();
+    for i in (0..nodes.len()).rev() {
+        if let Some(p) = nodes.get(i).and_then(|n| n.parent) {
+            let e = full_end.get(i).copied().unwrap_or(0);
+            if let Some(pe) = full_end.get_mut(p) {
+                *pe = (*pe).max(e);
+            }
+        }
+    }
+    let mut clauses = Vec::new();
+    for (i, n) in nodes.iter().enumerate() {
+        if n.dead {
+            continue;
+        }
+        if let Some(d) = decls.remove(&i) {
+            clauses.push(Clause {
+                id: n.id.clone(),
+                title: n.title.clone(),
+                android_permissions: d.android,
+                ios_usage: d.ios,
+                sdks: d.sdks,
+                data_categories: d.categories,
+                span: Some((n.start, full_end.get(i).copied().unwrap_or(n.end))),
+                line: Some(n.line),
+            });
+        }
+    }
+    fn build(nodes: &[Node], full_end: &[usize], idx: &[usize]) -> Vec<ClauseNode> {
+        idx.iter()
+            .filter_map(|&i| nodes.get(i).filter(|n| !n.dead).map(|n| (i, n)))
+            .map(|(i, n)| ClauseNode {
+                id: n.id.clone(),
+                title: n.title.clone(),
+                span: (n.start, full_end.get(i).copied().unwrap_or(n.end)),
+                line: n.line,
+                children: build(nodes, full_end, &n.children),
+            })
+            .collect()
+    }
+    let roots: Vec<usize> = nodes.iter().enumerate().filter(|(_, n)| n.parent.is_none()).map(|(i, _)| i).collect();
+    let tree = build(&nodes, &full_end, &roots);
+    let name = blocks.first().map(|b| make_title(&b.text)).filter(|t| !t.is_empty()).unwrap_or_else(|| source.to_string());
+    Draft { policy: Policy { name, source: source.to_string(), clauses, allow: Vec::new() }, provenance, tree, kind }
+}
+
+// ---------------------------------------------------------------------------
+// TOML output
+
+fn toml_str(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
+}
+
+/// One-line comment text (no newlines, bounded length).
+fn comment_text(s: &str) -> String {
+    let one: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one.chars().count() > 100 { format!("{}…", one.chars().take(100).collect::<String>()) } else { one }
+}
+
+/// Write the draft in the policy-file format (DESIGN.md "The declared
+/// policy"), with a `# <clause id>: "<quoted words>"` comment per declaration.
+pub fn draft_to_toml(draft: &Draft) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let p = &draft.policy;
+    let _ = writeln!(out, "# Drafted by `privscan policy extract` from {}. Review every entry.", comment_text(&p.source));
+    let _ = writeln!(out, "[policy]\nname = {}\nsource = {}\n", toml_str(&p.name), toml_str(&p.source));
+    let quote = |clause: &str, kind: DeclKind, value: &str| -> String {
+        draft
+            .provenance
+            .iter()
+            .find(|pr| pr.clause == clause && pr.kind == kind && pr.value == value)
+            .map(|pr| format!("# {}: \"{}\" (line {})", clause, comment_text(&pr.quote), pr.line))
+            .unwrap_or_else(|| format!("# {clause}"))
+    };
+    for c in &p.clauses {
+        let _ = writeln!(out, "[[clause]]\nid = {}\ntitle = {}", toml_str(&c.id), toml_str(&c.title));
+        if let Some(l) = c.line {
+            let _ = writeln!(out, "line = {l}");
+        }
+        if let Some((s, e)) = c.span {
+            let _ = writeln!(out, "span = [{s}, {e}]");
+        }
+        let mut list = |key: &str, kind: DeclKind, values: &[String]| {
+            if values.is_empty() {
+                return;
+            }
+            let _ = writeln!(out, "{key} = [");
+            for v in values {
+                let _ = writeln!(out, "  {}\n  {},", quote(&c.id, kind, v), toml_str(v));
+            }
+            let _ = writeln!(out, "]");
+        };
+        list("android_permissions", DeclKind::AndroidPermission, &c.android_permissions);
+        list("ios_usage", DeclKind::IosUsage, &c.ios_usage);
+        list("data_categories", DeclKind::DataCategory, &c.data_categories);
+        if !c.sdks.is_empty() {
+            let _ = writeln!(out, "sdks = [");
+            for s in &c.sdks {
+                let key = s.id.clone().unwrap_or_else(|| s.name.clone());
+                let _ = writeln!(out, "  {}", quote(&c.id, DeclKind::Sdk, &key));
+                let mut fields = vec![format!("name = {}", toml_str(&s.name))];
+                if let Some(v) = &s.vendor {
+                    fields.push(format!("vendor = {}", toml_str(v)));
+                }
+                if !s.data.is_empty() {
+                    let d: Vec<String> = s.data.iter().map(|x| toml_str(x)).collect();
+                    fields.push(format!("data = [{}]", d.join(", ")));
+                }
+                if let Some(v) = &s.purpose {
+                    fields.push(format!("purpose = {}", toml_str(v)));
+                }
+                if let Some(v) = &s.id {
+                    fields.push(format!("id = {}", toml_str(v)));
+                }
+                let _ = writeln!(out, "  {{ {} }},", fields.join(", "));
+            }
+            let _ = writeln!(out, "]");
+        }
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn catalog() -> PermissionCatalog {
+        PermissionCatalog::parse(
+            r#"
+[[permission]]
+name = "android.permission.CAMERA"
+protection_level = "dangerous"
+category = "camera"
+[[permission]]
+name = "android.permission.RECORD_AUDIO"
+protection_level = "dangerous"
+category = "microphone"
+[[permission]]
+name = "android.permission.READ_MEDIA_IMAGES"
+protection_level = "dangerous"
+category = "photos"
+[[permission]]
+name = "android.permission.READ_MEDIA_VIDEO"
+protection_level = "dangerous"
+category = "photos"
+"#,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn numbering_styles() {
+        assert_eq!(numbering("III. How We Share").map(|n| (n.0, n.1)), Some((Style::Roman, "III".into())));
+        assert_eq!(numbering("(A) Sharing").map(|n| n.1), Some("(A)".into()));
+        assert_eq!(numbering("（3）位置").map(|n| n.1), Some("(3)".into()));
+        assert_eq!(numbering("3、位置信息").map(|n| (n.0, n.1)), Some((Style::Num, "3".into())));
+        assert_eq!(numbering("1.5 million users"), None);
+        assert_eq!(numbering("I. am not a heading"), None);
+        assert_eq!(numbering("IV.x"), None);
+    }
+
+    #[test]
+    fn lexicon_whole_words_plural_and_cjk() {
+        let lex = Lexicon::embedded();
+        let text = "Relocation aside, we use GPS and your Cameras; 通讯录 too";
+        let found: Vec<(&str, &str)> = lex.find(text).iter().map(|f| (f.0, &text[f.1..f.2])).collect();
+        assert_eq!(found, [("location", "GPS"), ("camera", "Cameras"), ("contacts", "通讯录")]);
+        let extra = lex.with_extra("[categories]\nlocation = [\"whereabouts trail\"]\n", "x.toml").unwrap();
+        assert_eq!(extra.find("the whereabouts trail").first().map(|f| f.0), Some("location"));
+        assert!(Lexicon::parse("categories = 3", "bad.toml").is_err());
+    }
+
+    #[test]
+    fn short_forms_need_context_and_catalog() {
+        let cat = catalog();
+        let lex = Lexicon::embedded();
+        let opts = ExtractOptions { permissions: &cat, sdk_names: &[], lexicon: lex };
+        let d = draft("1. Permissions\nWe need CAMERA and `READ_MEDIA_IMAGES` / `VIDEO` / `AUDIO` and FOO_BAR.\n2. Other\nCAMERA shy\n", "p.txt", &opts);
+        let perms: Vec<(&str, &Clause)> = d.policy.android_permissions().collect();
+        let names: Vec<&str> = perms.iter().map(|p| p.0).collect();
+        assert_eq!(
+            names,
+            ["android.permission.CAMERA", "android.permission.READ_MEDIA_IMAGES", "android.permission.READ_MEDIA_VIDEO"]
+        );
+        assert!(perms.iter().all(|p| p.1.id == "1"));
+    }
+
+    #[test]
+    fn sdk_entries_resolve_and_placeholders_are_not_declared() {
+        let cat = catalog();
+        let names = [SdkName { id: "zego-express".into(), names: vec!["ZEGO Express".into(), "Shenzhen Jigou Technology Co., Ltd.".into()] }];
+        let opts = ExtractOptions { permissions: &cat, sdk_names: &names, lexicon: Lexicon::embedded() };
+        let text = "I. SDKs\n1. [SDK Name 1]\nCompany Name: [Company Name 1]\n2. Jigou\nCompany Name: Shenzhen Jigou Technology Co., Ltd\nTypes of Data Collected by the SDK: IMEI, camera permission\nPurpose of the SDK: live\n";
+        let d = draft(text, "p.txt", &opts);
+        let sdks: Vec<&DeclaredSdk> = d.policy.sdks().map(|s| s.0).collect();
+        assert_eq!(sdks.len(), 1);
+        assert_eq!(sdks[0].id.as_deref(), Some("zego-express"));
+        assert_eq!(sdks[0].data, ["device-id", "camera"]);
+        assert_eq!(d.nodes().len(), 1, "SDK entries are not clauses");
+    }
+
+    #[test]
+    fn junk_gives_empty_draft() {
+        let cat = catalog();
+        let opts = ExtractOptions { permissions: &cat, sdk_names: &[], lexicon: Lexicon::embedded() };
+        for junk in ["", "\0\0\u{FFFD}", "((((((", "I.\nII.\n(A)\n1.\n"] {
+            let d = draft(junk, "x.bin", &opts);
+            assert!(d.policy.clauses.iter().all(|c| c.android_permissions.is_empty()));
+        }
+    }
+
+    #[test]
+    fn regexes_compile() {
+        assert!(re_ios_label().is_match("Privacy - Camera Usage Description"));
+        assert!(is_placeholder("[SDK Name 1]"));
+        assert!(is_placeholder("Contact XXX"));
+        assert!(!is_placeholder("[Matrix]"));
+    }
+}

@@ -1,0 +1,248 @@
+//! Policy lint: problems a privacy policy has on its own, without any build.
+//!
+//! * PS401 unfilled template text: bracketed placeholders (`[SDK Name 1]`,
+//!   `[Company Name 1]`), `XXX`, `<Company>`, `{{app_name}}` — one finding
+//!   per placeholder, quoting it and naming its clause.
+//! * PS402 the policy contradicts itself: (a) a data category described in a
+//!   permission/authorisation sentence (location for a "Nearby" feature) has
+//!   no permission of that category in the clause that enumerates the app's
+//!   permissions; (b) a permission listed with a description of a different
+//!   category.
+//!
+//! Distrusts: the prose and the policy file; every check is bounded by the
+//! text length. Category facts come from the permission catalog
+//! (`rules/android-permissions.toml`), the iOS label table
+//! (`rules/ios-usage-labels.toml`) and the lexicon (`rules/data-categories.toml`).
+
+use super::extract::{DeclKind, Draft, Lexicon, ios_usage_category, ios_usage_labels, re_placeholder};
+use super::model::{Clause, Policy};
+use super::text::InputKind;
+use crate::findings::Code;
+use crate::model::{ClauseRef, Finding, Location};
+use crate::rules::permissions::PermissionCatalog;
+use std::collections::{BTreeSet, HashSet};
+
+fn finding(code: Code, subject: &str, message: String, clause: Option<ClauseRef>, evidence: Vec<Location>) -> Finding {
+    Finding { code: code.id().to_string(), severity: code.info().severity, subject: subject.to_string(), message, clause, evidence }
+}
+
+fn clause_ref(c: &Clause) -> ClauseRef {
+    ClauseRef { id: c.id.clone(), title: c.title.clone() }
+}
+
+/// Categories backed by some permission or usage key: only these can be
+/// "missing" from a permission list.
+fn permission_backed(perms: &PermissionCatalog) -> HashSet<String> {
+    let mut s: HashSet<String> = perms.iter().map(|p| p.category.clone()).collect();
+    s.extend(ios_usage_labels().iter().map(|l| l.category.clone()));
+    s
+}
+
+/// Categories the permission clause covers.
+fn covered(clause: &Clause, perms: &PermissionCatalog) -> HashSet<String> {
+    let mut s: HashSet<String> = clause.android_permissions.iter().filter_map(|p| perms.get(p)).map(|p| p.category.clone()).collect();
+    s.extend(clause.ios_usage.iter().filter_map(|k| ios_usage_category(k)).map(str::to_string));
+    s
+}
+
+/// Categories close enough that describing one for the other is not a
+/// contradiction (media permissions read storage, BLE scans need location).
+fn related(a: &str, b: &str) -> bool {
+    const PAIRS: &[(&str, &str)] = &[("photos", "storage"), ("camera", "photos"), ("location", "bluetooth"), ("network", "bluetooth")];
+    a == b || PAIRS.iter().any(|&(x, y)| (x == a && y == b) || (x == b && y == a))
+}
+
+/// Lint a draft made from prose, with the embedded catalog and lexicon.
+pub fn lint(draft: &Draft, input: &str) -> Vec<Finding> {
+    lint_with(draft, input, PermissionCatalog::embedded(), Lexicon::embedded())
+}
+
+/// Lint a draft made from prose (`input` is the text it was drafted from).
+pub fn lint_with(draft: &Draft, input: &str, perms: &PermissionCatalog, lexicon: &Lexicon) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let source = draft.policy.source.as_str();
+    // PS401.
+    for m in re_placeholder().find_iter(input) {
+        let q = m.as_str();
+        if draft.kind == InputKind::Html && q.starts_with('<') {
+            continue;
+        }
+        if q.starts_with('[') && input.get(m.end()..).is_some_and(|r| r.starts_with('(') || r.starts_with(':')) {
+            continue; // Markdown link or link reference
+        }
+        let line = u32::try_from(input.get(..m.start()).map(|s| s.matches('\n').count()).unwrap_or(0) + 1).unwrap_or(u32::MAX);
+        let clause = draft.clause_at(m.start()).map(|c| ClauseRef { id: c.id.clone(), title: c.title.clone() });
+        let where_ = clause.as_ref().map(|c| format!(" in clause {}", c.id)).unwrap_or_default();
+        out.push(finding(
+            Code::PS401,
+            q,
+            format!("unfilled template text \"{q}\"{where_} (line {line})"),
+            clause,
+            vec![Location { entry: source.to_string(), detail: Some(q.to_string()), line: Some(line) }],
+        ));
+    }
+    // PS402 (a): described in a permission sentence, missing from the list.
+    let Some(pc) = draft.policy.permission_clause() else { return out };
+    let have = covered(pc, perms);
+    let backed = permission_backed(perms);
+    let mut reported = HashSet::new();
+    for p in &draft.provenance {
+        if p.kind != DeclKind::DataCategory || !p.permission_context || p.clause == pc.id {
+            continue;
+        }
+        if !backed.contains(&p.value) || have.contains(&p.value) || !reported.insert(p.value.clone()) {
+            continue;
+        }
+        let clause = draft.policy.clauses.iter().find(|c| c.id == p.clause).map(clause_ref);
+        out.push(finding(
+            Code::PS402,
+            &p.value,
+            format!(
+                "clause {} describes collecting {} (\"{}\", line {}) but the clause that enumerates permissions ({} {}) lists no {} permission",
+                p.clause, p.value, p.quote, p.line, pc.id, pc.title, p.value
+            ),
+            clause,
+            vec![Location { entry: source.to_string(), detail: Some(p.quote.clone()), line: Some(p.line) }],
+        ));
+    }
+    // PS402 (b): a permission described as a different category.
+    let lex_cats: HashSet<&str> = lexicon.categories().collect();
+    for p in &draft.provenance {
+        if p.kind != DeclKind::AndroidPermission || p.clause != pc.id {
+            continue;
+        }
+        let (Some(desc), Some(info)) = (&p.description, perms.get(&p.value)) else { continue };
+        if !lex_cats.contains(info.category.as_str()) {
+            continue;
+        }
+        let described: BTreeSet<&str> = lexicon.find(desc).into_iter().map(|f| f.0).collect();
+        if described.is_empty() || described.iter().any(|d| related(d, &info.category)) {
+            continue;
+        }
+        let list: Vec<&str> = described.into_iter().collect();
+        out.push(finding(
+            Code::PS402,
+            &p.value,
+            format!(
+                "clause {} lists {} (a {} permission) with a description of {}: \"{}\" (line {})",
+                pc.id,
+                p.value,
+                info.category,
+                list.join(", "),
+                desc,
+                p.line
+            ),
+            Some(clause_ref(pc)),
+            vec![Location { entry: source.to_string(), detail: Some(desc.clone()), line: Some(p.line) }],
+        ));
+    }
+    out
+}
+
+/// Lint a policy file: PS401 on placeholder text in any field, PS402 for a
+/// permission-backed data category declared in a clause while the clause
+/// that enumerates permissions has no permission of that category.
+pub fn lint_policy(policy: &Policy, perms: &PermissionCatalog) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let loc = |c: &Clause, detail: &str| Location { entry: policy.source.clone(), detail: Some(detail.to_string()), line: c.line };
+    for c in &policy.clauses {
+        let mut texts: Vec<&str> = vec![c.id.as_str(), c.title.as_str()];
+        for s in &c.sdks {
+            texts.push(&s.name);
+            texts.extend(s.vendor.as_deref());
+            texts.extend(s.purpose.as_deref());
+            texts.extend(s.data.iter().map(String::as_str));
+        }
+        for t in texts {
+            for m in re_placeholder().find_iter(t) {
+                out.push(finding(
+                    Code::PS401,
+                    m.as_str(),
+                    format!("unfilled template text \"{}\" in clause {}", m.as_str(), c.id),
+                    Some(clause_ref(c)),
+                    vec![loc(c, m.as_str())],
+                ));
+            }
+        }
+    }
+    let Some(pc) = policy.permission_clause() else { return out };
+    let have = covered(pc, perms);
+    let backed = permission_backed(perms);
+    let mut reported = HashSet::new();
+    for (cat, c) in policy.data_categories() {
+        if c.id == pc.id || !backed.contains(cat) || have.contains(cat) || !reported.insert(cat.to_string()) {
+            continue;
+        }
+        out.push(finding(
+            Code::PS402,
+            cat,
+            format!("clause {} declares the data category {cat} but the clause that enumerates permissions ({}) lists no {cat} permission", c.id, pc.id),
+            Some(clause_ref(c)),
+            vec![loc(c, cat)],
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::extract::{ExtractOptions, draft};
+
+    fn catalog() -> PermissionCatalog {
+        PermissionCatalog::parse(
+            r#"
+[[permission]]
+name = "android.permission.CAMERA"
+protection_level = "dangerous"
+category = "camera"
+[[permission]]
+name = "android.permission.ACCESS_FINE_LOCATION"
+protection_level = "dangerous"
+category = "location"
+[[permission]]
+name = "android.permission.INTERNET"
+protection_level = "normal"
+category = "network"
+"#,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn placeholder_and_contradictions() {
+        let cat = catalog();
+        let lex = Lexicon::embedded();
+        let text = "I. Data\n(1) For Nearby we request your authorization for the geolocation permission.\n(2) Sold to [Company Name 1].\nII. Permissions\nandroid.permission.CAMERA: used to read your contacts.\nandroid.permission.INTERNET: network access.\n";
+        let d = draft(text, "p.txt", &ExtractOptions { permissions: &cat, sdk_names: &[], lexicon: lex });
+        let f = lint_with(&d, text, &cat, lex);
+        let summary: Vec<(&str, &str, Option<&str>)> = f.iter().map(|f| (f.code.as_str(), f.subject.as_str(), f.clause.as_ref().map(|c| c.id.as_str()))).collect();
+        assert_eq!(
+            summary,
+            [
+                ("PS401", "[Company Name 1]", Some("I.(2)")),
+                ("PS402", "location", Some("I.(1)")),
+                ("PS402", "android.permission.CAMERA", Some("II")),
+            ]
+        );
+        assert_eq!(f[0].evidence[0].line, Some(3));
+    }
+
+    #[test]
+    fn policy_file_checks() {
+        let cat = catalog();
+        let policy = Policy {
+            name: "p".into(),
+            source: "p.toml".into(),
+            clauses: vec![
+                Clause { id: "A".into(), android_permissions: vec!["android.permission.CAMERA".into()], ..Default::default() },
+                Clause { id: "B".into(), title: "Nearby".into(), data_categories: vec!["location".into(), "payment".into()], ..Default::default() },
+                Clause { id: "C".into(), title: "[SDK Name 1]".into(), ..Default::default() },
+            ],
+            allow: vec![],
+        };
+        let f = lint_policy(&policy, &cat);
+        let summary: Vec<(&str, &str)> = f.iter().map(|f| (f.code.as_str(), f.subject.as_str())).collect();
+        assert_eq!(summary, [("PS401", "[SDK Name 1]"), ("PS402", "location")]);
+    }
+}
