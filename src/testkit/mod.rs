@@ -11,3 +11,4 @@ pub mod elf;
 pub mod ipa;
 pub mod macho;
 pub mod zip;
+pub mod fixtures;
