@@ -489,7 +489,7 @@ pub fn attribute_permissions(
         for d in detections {
             if catalog
                 .sdk(&d.id)
-                .is_some_and(|s| s.permissions.iter().any(|x| *x == p.name))
+                .is_some_and(|s| s.permissions.contains(&p.name))
                 && !p.added_by.contains(&d.id)
             {
                 p.added_by.push(d.id.clone());
