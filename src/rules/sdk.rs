@@ -262,23 +262,20 @@ pub enum CatalogError {
     Io { path: String, message: String },
 }
 
-/// What a prefix pattern of the dex automaton belongs to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum PrefixKind {
-    DexClass,
-    ManifestComponent,
-}
-
 /// A pattern owned by an SDK: `(sdk index, pattern as written)`.
 pub(crate) type Owned = (usize, String);
 
 /// Compiled matchers over all SDKs (indices into `Catalog::sdks`).
 #[derive(Debug)]
 pub(crate) struct Index {
-    /// Patterns `Lcom/foo/bar` (descriptor form, no trailing boundary).
-    pub prefix_ac: Option<AhoCorasick>,
-    /// For each automaton pattern: owners `(sdk, kind, dotted pattern)`.
-    pub prefix_owners: Vec<Vec<(usize, PrefixKind, String)>>,
+    /// `dex_class` patterns in descriptor form, each three times with a
+    /// package boundary appended (`Lcom/foo/bar/`, `...;`, `...$`);
+    /// anchored, leftmost-longest. Pattern id / 3 indexes `dex_owners`.
+    pub dex_ac: Option<AhoCorasick>,
+    pub dex_owners: Vec<Vec<Owned>>,
+    /// The same for `manifest_component`.
+    pub comp_ac: Option<AhoCorasick>,
+    pub comp_owners: Vec<Vec<Owned>>,
     pub objc_ac: Option<AhoCorasick>,
     pub objc_owners: Vec<Vec<Owned>>,
     pub native_exact: HashMap<String, Vec<Owned>>,
@@ -776,17 +773,57 @@ fn push_map(map: &mut HashMap<String, Vec<Owned>>, key: String, sdk: usize, patt
     map.entry(key).or_default().push((sdk, pattern.to_string()));
 }
 
+/// An anchored leftmost-longest automaton, `None` without patterns.
+fn anchored(pats: &[Vec<u8>]) -> Option<AhoCorasick> {
+    if pats.is_empty() {
+        return None;
+    }
+    AhoCorasickBuilder::new()
+        .match_kind(MatchKind::LeftmostLongest)
+        .start_kind(StartKind::Anchored)
+        .build(pats)
+        .ok()
+}
+
+/// Dotted prefixes → descriptor patterns with each package boundary.
+#[derive(Default)]
+struct PrefixTable {
+    patterns: Vec<Vec<u8>>,
+    owners: Vec<Vec<Owned>>,
+    pos: HashMap<String, usize>,
+}
+
+impl PrefixTable {
+    fn add(&mut self, sdk: usize, dotted: &str) {
+        let n = self.owners.len();
+        let pos = *self.pos.entry(dotted.to_string()).or_insert(n);
+        if pos == n {
+            let base = descriptor_prefix(dotted);
+            for boundary in [b'/', b';', b'$'] {
+                let mut p = base.clone();
+                p.push(boundary);
+                self.patterns.push(p);
+            }
+            self.owners.push(Vec::new());
+        }
+        if let Some(o) = self.owners.get_mut(pos) {
+            o.push((sdk, dotted.to_string()));
+        }
+    }
+}
+
 impl Index {
     fn build(sdks: &[Sdk]) -> Index {
-        let mut prefix_pats: Vec<Vec<u8>> = Vec::new();
-        let mut prefix_owners: Vec<Vec<(usize, PrefixKind, String)>> = Vec::new();
-        let mut prefix_pos: HashMap<Vec<u8>, usize> = HashMap::new();
+        let mut dex = PrefixTable::default();
+        let mut comp = PrefixTable::default();
         let mut objc_pats: Vec<String> = Vec::new();
         let mut objc_owners: Vec<Vec<Owned>> = Vec::new();
         let mut objc_pos: HashMap<String, usize> = HashMap::new();
         let mut idx = Index {
-            prefix_ac: None,
-            prefix_owners: Vec::new(),
+            dex_ac: None,
+            dex_owners: Vec::new(),
+            comp_ac: None,
+            comp_owners: Vec::new(),
             objc_ac: None,
             objc_owners: Vec::new(),
             native_exact: HashMap::new(),
@@ -806,21 +843,11 @@ impl Index {
         let mut macho_pats = Vec::new();
         for (i, s) in sdks.iter().enumerate() {
             let m = &s.matchers;
-            for (kind, list) in [
-                (PrefixKind::DexClass, &m.dex_class),
-                (PrefixKind::ManifestComponent, &m.manifest_component),
-            ] {
-                for p in list {
-                    let d = descriptor_prefix(p);
-                    let pos = *prefix_pos.entry(d.clone()).or_insert_with(|| {
-                        prefix_pats.push(d);
-                        prefix_owners.push(Vec::new());
-                        prefix_owners.len() - 1
-                    });
-                    if let Some(o) = prefix_owners.get_mut(pos) {
-                        o.push((i, kind, p.clone()));
-                    }
-                }
+            for p in &m.dex_class {
+                dex.add(i, p);
+            }
+            for p in &m.manifest_component {
+                comp.add(i, p);
             }
             for p in &m.objc_class {
                 let pos = *objc_pos.entry(p.clone()).or_insert_with(|| {
@@ -872,18 +899,10 @@ impl Index {
                 }
             }
         }
-        let anchored = |pats: &[Vec<u8>]| -> Option<AhoCorasick> {
-            if pats.is_empty() {
-                return None;
-            }
-            AhoCorasickBuilder::new()
-                .match_kind(MatchKind::Standard)
-                .start_kind(StartKind::Anchored)
-                .build(pats)
-                .ok()
-        };
-        idx.prefix_ac = anchored(&prefix_pats);
-        idx.prefix_owners = prefix_owners;
+        idx.dex_ac = anchored(&dex.patterns);
+        idx.dex_owners = dex.owners;
+        idx.comp_ac = anchored(&comp.patterns);
+        idx.comp_owners = comp.owners;
         let objc_bytes: Vec<Vec<u8>> = objc_pats.iter().map(|s| s.as_bytes().to_vec()).collect();
         idx.objc_ac = anchored(&objc_bytes);
         idx.objc_owners = objc_owners;
