@@ -515,3 +515,229 @@ fn allows_suppress_until_they_expire() {
     );
     assert_eq!(subjects(&out), ["PS104 android.permission.RECORD_AUDIO"]);
 }
+
+#[test]
+fn permissions_the_app_defines_itself_are_not_reported() {
+    let mut m = manifest(&["CAMERA"]);
+    m.uses_permissions.push(uses(
+        "com.example.live.permission.C2D_MESSAGE",
+        2,
+        UsesPermissionTag::UsesPermission,
+    ));
+    m.permissions.push(privscan::PermissionDef {
+        name: "com.example.live.permission.C2D_MESSAGE".into(),
+        protection_level: Some("signature".into()),
+        location: Location::detail("AndroidManifest.xml", "manifest/permission[1]"),
+    });
+    let f = diff_android(&m, &Policy::default(), &catalog());
+    assert_eq!(
+        summary(&f),
+        [("PS101", Severity::High, "android.permission.CAMERA", None)]
+    );
+}
+
+/// The corpus folder (`../shared/corpus` from the crate root, else `/work/shared/corpus`).
+fn corpus_dir() -> Option<std::path::PathBuf> {
+    [
+        std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpus")),
+        std::path::PathBuf::from("/work/shared/corpus"),
+    ]
+    .into_iter()
+    .find(|p| p.is_dir())
+}
+
+/// The manifest facts an independent tool (aapt/androguard consensus) read
+/// from a corpus file, as an `AndroidManifest`.
+fn manifest_from_expected(file: &str, e: &serde_json::Value) -> Option<AndroidManifest> {
+    let ups = e.get("uses_permissions")?.as_array()?;
+    let mut m = AndroidManifest::default();
+    for (i, u) in ups.iter().enumerate() {
+        let tag = match u["tag"].as_str()? {
+            "uses-permission-sdk-23" => UsesPermissionTag::UsesPermissionSdk23,
+            _ => UsesPermissionTag::UsesPermission,
+        };
+        let mut up = uses(u["name"].as_str()?, i + 1, tag);
+        up.location.entry = file.to_owned();
+        up.max_sdk_version = u.get("maxSdkVersion").and_then(|v| v.as_str()).map(|v| {
+            v.parse()
+                .map_or_else(|_| SdkLevel::Other(v.to_owned()), SdkLevel::Api)
+        });
+        m.uses_permissions.push(up);
+    }
+    for p in e
+        .get("declared_permissions")
+        .and_then(|d| d.as_array())
+        .into_iter()
+        .flatten()
+    {
+        m.permissions.push(privscan::PermissionDef {
+            name: p["name"].as_str()?.to_owned(),
+            protection_level: p
+                .get("protectionLevel")
+                .and_then(|v| v.as_str())
+                .map(Into::into),
+            location: Location::entry(file),
+        });
+    }
+    Some(m)
+}
+
+#[test]
+fn corpus_manifests_against_the_seed_policy() {
+    use std::collections::BTreeSet;
+    let Some(dir) = corpus_dir() else {
+        eprintln!("SKIP: corpus not found (../shared/corpus or /work/shared/corpus)");
+        return;
+    };
+    let policy = load(std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/seed-policy.toml"
+    )))
+    .unwrap();
+    let declared: BTreeSet<&str> = policy.android_permissions().map(|(p, _)| p).collect();
+    let catalog = PermissionCatalog::embedded();
+    let (mut manifests, mut findings_total) = (0, 0);
+    for kind in ["apk", "manifest-axml", "manifest-text"] {
+        let mut files: Vec<_> = std::fs::read_dir(dir.join(kind))
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        files.sort();
+        for path in files
+            .iter()
+            .filter(|p| p.to_string_lossy().ends_with(".expected.json"))
+        {
+            let v: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+            let name = path
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .replace(".expected.json", "");
+            let Some(m) = manifest_from_expected(&name, &v["expected"]) else {
+                continue;
+            };
+            manifests += 1;
+            let f = diff_android(&m, &policy, catalog);
+            findings_total += f.len();
+
+            let own: BTreeSet<&str> = m.permissions.iter().map(|p| p.name.as_str()).collect();
+            let requested: BTreeSet<&str> =
+                m.uses_permissions.iter().map(|u| u.name.as_str()).collect();
+            let undeclared: BTreeSet<&str> = requested
+                .iter()
+                .copied()
+                .filter(|p| !declared.contains(p) && !own.contains(p))
+                .collect();
+            let stale: BTreeSet<&str> = declared.difference(&requested).copied().collect();
+            let got = |codes: &[&str]| -> Vec<&str> {
+                let mut v: Vec<&str> = f
+                    .iter()
+                    .filter(|x| codes.contains(&x.code.as_str()))
+                    .map(|x| x.subject.as_str())
+                    .collect();
+                v.sort_unstable();
+                v
+            };
+            assert_eq!(
+                got(&["PS101", "PS103"]),
+                undeclared.iter().copied().collect::<Vec<_>>(),
+                "{name}"
+            );
+            assert_eq!(
+                got(&["PS104"]),
+                stale.iter().copied().collect::<Vec<_>>(),
+                "{name}"
+            );
+            for x in f.iter().filter(|x| x.code != "PS104") {
+                let elements = m
+                    .uses_permissions
+                    .iter()
+                    .filter(|u| u.name == x.subject)
+                    .count();
+                assert_eq!(x.evidence.len(), elements, "{name} {}", x.subject);
+                assert!(x.evidence.iter().all(|l| l.entry == name));
+            }
+            assert!(
+                f.windows(2).all(|w| w[0].severity >= w[1].severity),
+                "{name}: not sorted"
+            );
+        }
+    }
+    assert!(manifests >= 40, "only {manifests} corpus manifests read");
+    eprintln!("corpus: {manifests} manifests, {findings_total} findings against the seed policy");
+}
+
+#[test]
+fn corpus_spot_checks() {
+    let Some(dir) = corpus_dir() else {
+        eprintln!("SKIP: corpus not found (../shared/corpus or /work/shared/corpus)");
+        return;
+    };
+    let policy = load(std::path::Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/seed-policy.toml"
+    )))
+    .unwrap();
+    let read = |rel: &str| {
+        let v: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(dir.join(format!("{rel}.expected.json"))).unwrap(),
+        )
+        .unwrap();
+        manifest_from_expected(rel, &v["expected"]).unwrap()
+    };
+    // a2dp.Vol requests 17 permissions; the seed policy declares 3 of them
+    // (ACCESS_WIFI_STATE, BLUETOOTH_ADMIN, WRITE_EXTERNAL_STORAGE).
+    let f = diff_android(
+        &read("apk/androguard__a2dp.Vol_137.apk"),
+        &policy,
+        &catalog(),
+    );
+    assert_eq!(
+        f.iter()
+            .filter(|x| x.code == "PS101" || x.code == "PS103")
+            .count(),
+        14
+    );
+    assert_eq!(f.iter().filter(|x| x.code == "PS104").count(), 8);
+    // READ_CONTACTS is dangerous and its category (contacts) is not in the prose: PS101 high.
+    let contacts = f
+        .iter()
+        .find(|x| x.subject == "android.permission.READ_CONTACTS")
+        .unwrap();
+    assert_eq!(
+        (contacts.code.as_str(), contacts.severity),
+        ("PS101", Severity::High)
+    );
+    // ACCESS_FINE_LOCATION: the seed's I.(C).3 covers location in prose: PS103.
+    let loc = f
+        .iter()
+        .find(|x| x.subject == "android.permission.ACCESS_FINE_LOCATION")
+        .unwrap();
+    assert_eq!(loc.code, "PS103");
+    assert!(loc.message.contains("clause I.(C).3"), "{}", loc.message);
+
+    // duplicate.permissions: INTERNET twice (declared), REQUEST_INSTALL_PACKAGES
+    // only as uses-permission-sdk-23, REQUEST_IGNORE_BATTERY_OPTIMIZATIONS sdk-23 with maxSdkVersion 27.
+    let f = diff_android(
+        &read("apk/androguard__duplicate.permisssions_9999999.apk"),
+        &policy,
+        &catalog(),
+    );
+    assert!(f.iter().all(|x| x.subject != "android.permission.INTERNET"));
+    let battery = f
+        .iter()
+        .find(|x| x.subject == "android.permission.REQUEST_IGNORE_BATTERY_OPTIMIZATIONS")
+        .unwrap();
+    assert!(
+        battery.message.contains("via uses-permission-sdk-23"),
+        "{}",
+        battery.message
+    );
+    assert!(
+        battery.message.contains("maxSdkVersion 27"),
+        "{}",
+        battery.message
+    );
+}

@@ -383,3 +383,46 @@ fn to_toml_round_trips_awkward_strings_and_keeps_prose_lines_as_comments() {
     assert_eq!(strip_positions(back.clone()), strip_positions(p));
     assert_eq!(back.clauses[0].line, Some(6));
 }
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Any text is either a policy or an error with a position; never a panic.
+        #[test]
+        fn parse_never_panics(text in "\\PC{0,200}") {
+            match parse(&text, "p.toml") {
+                Ok(_) => {}
+                Err(e) => prop_assert!(e.line().is_some()),
+            }
+        }
+
+        /// Arbitrary names, ids, titles and reasons survive to_toml → parse.
+        #[test]
+        fn round_trip_arbitrary_strings(
+            name in "\\PC{0,40}",
+            id in "[^\\s]\\PC{0,20}",
+            title in "\\PC{0,40}",
+            vendor in "\\PC{0,30}",
+            reason in "\\PC{0,40}",
+        ) {
+            let id = id.trim().to_owned();
+            prop_assume!(!id.is_empty());
+            let p = Policy {
+                name,
+                source: "s.toml".into(),
+                clauses: vec![Clause {
+                    id,
+                    title,
+                    android_permissions: vec!["android.permission.CAMERA".into()],
+                    sdks: vec![DeclaredSdk { name: "X".into(), vendor: Some(vendor), ..DeclaredSdk::default() }],
+                    ..Clause::default()
+                }],
+                allow: vec![Allow { code: "PS201".into(), subject: "x".into(), reason, expires: None }],
+            };
+            let back = parse(&to_toml(&p), "s.toml").unwrap();
+            prop_assert_eq!(strip_positions(back), p);
+        }
+    }
+}

@@ -222,6 +222,11 @@ fn text_reports_unscannable_artifacts_and_ios_facts() {
         short_version: Some("2.0".into()),
         version: Some("200".into()),
         minimum_os: Some("15.0".into()),
+        usage_descriptions: vec![privscan::UsageDescription {
+            key: "NSCameraUsageDescription".into(),
+            text: "Take photos".into(),
+            location: Location::entry("Payload/App.app/Info.plist"),
+        }],
         ..Default::default()
     });
     let out = text::render(&report(vec![broken, ios]), false);
@@ -233,7 +238,7 @@ fn text_reports_unscannable_artifacts_and_ios_facts() {
     );
     assert!(
         out.contains(
-            "app.ipa (ipa)\n  bundle com.example.live  version 2.0 (200)  minimum iOS 15.0\n"
+            "app.ipa (ipa)\n  bundle com.example.live  version 2.0 (200)  minimum iOS 15.0\n  usage descriptions: 1: NSCameraUsageDescription\n"
         ),
         "{out}"
     );

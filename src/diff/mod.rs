@@ -120,6 +120,9 @@ fn requested(manifest: &AndroidManifest) -> Vec<Requested<'_>> {
 ///   lists the permission.
 /// * PS104 for each declared permission the manifest does not request.
 ///
+/// Permissions the manifest defines itself with `<permission>` are the
+/// app's own and are not reported as undeclared.
+///
 /// `uses-permission` and `uses-permission-sdk-23` elements with the same
 /// name give one finding with every element as evidence. Findings are
 /// sorted by severity (high first), code, subject.
@@ -138,10 +141,15 @@ pub fn diff_android(
     }
     let enumerating = policy.permission_clause();
     let requested = requested(manifest);
+    // Permissions the app defines itself (`<permission>`, e.g. the legacy
+    // GCM `<package>.permission.C2D_MESSAGE` or AndroidX's
+    // `DYNAMIC_RECEIVER_NOT_EXPORTED_PERMISSION`) guard the app's own
+    // components and give no access to user data or device capabilities.
+    let self_defined: HashSet<&str> = manifest.permissions.iter().map(|p| p.name.trim()).collect();
     let mut findings = Vec::new();
 
     for r in &requested {
-        if declared_names.contains(r.name) {
+        if declared_names.contains(r.name) || self_defined.contains(r.name) {
             continue;
         }
         let info = perms.get(r.name);

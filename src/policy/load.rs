@@ -655,8 +655,10 @@ mod tests {
         let t = "ab\ncé d\n";
         assert_eq!(line_col(t, 0), (1, 1));
         assert_eq!(line_col(t, 3), (2, 1));
-        // 'é' is 2 bytes: byte 6 is the space after it, char column 3.
-        assert_eq!(line_col(t, 5), (2, 3));
+        // `é` is bytes 4..6; byte 6 is the space after it, char column 3.
+        assert_eq!(line_col(t, 6), (2, 3));
+        // Inside a multi-byte char: backs off to its start.
+        assert_eq!(line_col(t, 5), (2, 2));
         assert_eq!(line_col(t, 1000), (3, 1));
     }
 

@@ -15,11 +15,16 @@ use crate::model::{ScanReport, Severity};
 /// fails on unscannable inputs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum FailOn {
+    /// Fail on any finding.
     Info,
+    /// Fail on low, medium and high findings.
     Low,
+    /// Fail on medium and high findings.
     Medium,
+    /// Fail on high findings (the default).
     #[default]
     High,
+    /// Never fail on findings; unscannable inputs still exit 2.
     Never,
 }
 

@@ -179,20 +179,18 @@ fn artifact(out: &mut String, a: &ArtifactReport, st: &Style) {
     if let Some(android) = &a.android {
         permissions(out, android, st);
     }
-    if let Some(ios) = &a.ios {
-        if !ios.usage_descriptions.is_empty() {
-            let keys: Vec<String> = ios
-                .usage_descriptions
-                .iter()
-                .map(|u| clean(&u.key))
-                .collect();
-            let _ = writeln!(
-                out,
-                "  usage descriptions: {}: {}",
-                keys.len(),
-                keys.join(", ")
-            );
-        }
+    if let Some(ios) = a.ios.as_ref().filter(|i| !i.usage_descriptions.is_empty()) {
+        let keys: Vec<String> = ios
+            .usage_descriptions
+            .iter()
+            .map(|u| clean(&u.key))
+            .collect();
+        let _ = writeln!(
+            out,
+            "  usage descriptions: {}: {}",
+            keys.len(),
+            keys.join(", ")
+        );
     }
     if !a.sdks.is_empty() {
         sdk_table(out, a, st);
