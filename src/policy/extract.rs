@@ -502,7 +502,8 @@ fn roman_value(s: &str) -> Option<u32> {
 /// A readable title from a heading's text: the words before a colon, or
 /// the text cut at a word boundary.
 fn make_title(rest: &str) -> String {
-    let rest = rest.trim();
+    // Markdown anchors render as a leading "#" ("## <a href=#x>#</a> Title").
+    let rest = rest.trim().trim_start_matches(['#', ' ']);
     if let Some(p) = rest.find([':', '：'])
         && p > 0
         && p < 120
@@ -605,19 +606,30 @@ fn entry_roles(blocks: &[Block]) -> Vec<Role> {
             i += 1;
             continue;
         };
-        if let Some(r) = roles.get_mut(i) {
-            *r = Role::EntryStart(by_field);
-        }
         let mut j = i + 1;
+        let mut describes = false;
         while let Some(nb) = blocks.get(j) {
             match field(&nb.text) {
-                Some((Field::Vendor | Field::Data | Field::Purpose, _)) => {
-                    if let Some(r) = roles.get_mut(j) {
-                        *r = Role::EntryField;
-                    }
+                Some((f @ (Field::Vendor | Field::Data | Field::Purpose), _)) => {
+                    describes |= f != Field::Vendor;
                     j += 1;
                 }
                 _ => break,
+            }
+        }
+        // "Contact / Developer: X / Email: ..." is not an SDK entry: an entry
+        // names its data or purpose (or is introduced by "SDK Name:").
+        let name_ok = b.text.chars().any(char::is_alphabetic);
+        if !(by_field || describes && name_ok) {
+            i += 1;
+            continue;
+        }
+        if let Some(r) = roles.get_mut(i) {
+            *r = Role::EntryStart(by_field);
+        }
+        for k in i + 1..j {
+            if let Some(r) = roles.get_mut(k) {
+                *r = Role::EntryField;
             }
         }
         i = j.max(i + 1);
@@ -1168,13 +1180,12 @@ pub fn draft_to_toml(draft: &Draft) -> String {
             .unwrap_or_else(|| format!("# {clause}"))
     };
     for c in &p.clauses {
+        // Where the clause is in the prose (a comment: the policy-file
+        // format's `line` is the line in the policy file itself).
+        if let (Some(l), Some((s, e))) = (c.line, c.span) {
+            let _ = writeln!(out, "# {}: line {l}, bytes {s}..{e} of {}", c.id, comment_text(&p.source));
+        }
         let _ = writeln!(out, "[[clause]]\nid = {}\ntitle = {}", toml_str(&c.id), toml_str(&c.title));
-        if let Some(l) = c.line {
-            let _ = writeln!(out, "line = {l}");
-        }
-        if let Some((s, e)) = c.span {
-            let _ = writeln!(out, "span = [{s}, {e}]");
-        }
         let mut list = |key: &str, kind: DeclKind, values: &[String]| {
             if values.is_empty() {
                 return;

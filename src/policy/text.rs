@@ -101,7 +101,7 @@ fn collapse(s: &str) -> String {
 }
 
 fn text_blocks(input: &str) -> Vec<Block> {
-    let mut blocks = Vec::new();
+    let mut blocks: Vec<Block> = Vec::new();
     let mut offset = 0usize;
     for line in input.split_inclusive('\n') {
         let start = offset;
@@ -120,6 +120,16 @@ fn text_blocks(input: &str) -> Vec<Block> {
         } else {
             collapse(trimmed)
         };
+        // A setext underline ("=====" / "-----") makes the line above a heading.
+        let underline = trimmed.len() >= 3 && (trimmed.bytes().all(|b| b == b'=') || trimmed.bytes().all(|b| b == b'-'));
+        if underline {
+            if let Some(prev) = blocks.last_mut()
+                && prev.kind == BlockKind::Paragraph
+            {
+                prev.kind = BlockKind::Heading(if trimmed.starts_with('=') { 1 } else { 2 });
+            }
+            continue;
+        }
         if text.is_empty() {
             continue;
         }
