@@ -10,7 +10,7 @@ use crate::android::xml::{ResourceResolver, XmlDocument, XmlSource};
 use crate::android::{arsc, axml, dex, manifest, text_manifest};
 use crate::detect::Detector;
 use crate::findings::Code;
-use crate::input::zip::{AnomalyKind, ZipArchive, ZipEntry};
+use crate::input::zip::{AnomalyKind, ZipAnomaly, ZipArchive, ZipEntry};
 use crate::limits::Budget;
 use crate::model::{
     AndroidFacts, AndroidManifest, ArtifactError, ArtifactReport, EntryError, Finding, Location,
@@ -80,7 +80,6 @@ pub fn scan_apk(
     let limits = &config.limits;
     let archive = ZipArchive::parse(data, limits)
         .map_err(|e| err("zip", format!("not a readable zip archive: {e}")))?;
-    report.findings.extend(archive_findings(&archive));
 
     // The manifest: what Android's installer reads first.
     let entry = archive.by_name(MANIFEST_ENTRY).ok_or_else(|| {
@@ -155,6 +154,11 @@ pub fn scan_apk(
         detections = detector.finish();
         crate::detect::attribute_permissions(&mut manifest, &detections, config.catalog);
     }
+    // Archive anomalies, including CRC mismatches found while reading.
+    let read_anomalies = archive.read_anomalies();
+    let mut tamper = archive_findings(archive.anomalies().iter().chain(&read_anomalies));
+    tamper.append(&mut report.findings);
+    report.findings = tamper;
     finish_android(manifest, detections, config, report);
     Ok(())
 }
@@ -293,10 +297,8 @@ fn has_references(doc: &XmlDocument) -> bool {
 }
 
 /// PS901/PS902 findings for the archive's anomalies, one per anomaly.
-pub fn archive_findings(archive: &ZipArchive<'_>) -> Vec<Finding> {
-    archive
-        .anomalies()
-        .iter()
+pub fn archive_findings<'a>(anomalies: impl Iterator<Item = &'a ZipAnomaly>) -> Vec<Finding> {
+    anomalies
         .filter_map(|a| {
             let code = match a.severity() {
                 AnomalyKind::Tampered => Code::PS901,
@@ -307,13 +309,34 @@ pub fn archive_findings(archive: &ZipArchive<'_>) -> Vec<Finding> {
             Some(Finding {
                 code: info.id.into(),
                 severity: info.severity,
-                subject: a.entry().unwrap_or("archive").to_string(),
+                subject: anomaly_entry(a).unwrap_or("archive").to_string(),
                 message: a.to_string(),
                 clause: None,
-                evidence: vec![Location::entry(a.entry().unwrap_or("").to_string())],
+                evidence: vec![Location::entry(anomaly_entry(a).unwrap_or("").to_string())],
             })
         })
         .collect()
+}
+
+/// The entry an anomaly is about, `None` for archive-level ones.
+fn anomaly_entry(a: &ZipAnomaly) -> Option<&str> {
+    use ZipAnomaly as A;
+    match a {
+        A::EncryptionFlag { entry, .. }
+        | A::UnknownCompressionMethod { entry, .. }
+        | A::StoredSizeMismatch { entry, .. }
+        | A::LocalHeaderMismatch { entry, .. }
+        | A::LocalNameMismatch { entry, .. }
+        | A::LocalHeaderMissing { entry, .. }
+        | A::LocalHeaderAfterCentralDirectory { entry, .. }
+        | A::EntryOutOfBounds { entry, .. }
+        | A::InvalidEntryName { entry, .. }
+        | A::SuspiciousEntryName { entry, .. }
+        | A::CrcMismatch { entry, .. } => Some(entry),
+        A::DuplicateEntry { name, .. } => Some(name),
+        A::OverlappingEntries { a, .. } => Some(a),
+        _ => None,
+    }
 }
 
 /// PS903 findings for AXML anomalies (one finding listing them all).
