@@ -513,8 +513,9 @@ fn read_eocd(data: &[u8], pos: usize) -> Option<Eocd> {
         limit: pos,
         zip64: false,
     };
-    let loc = pos.checked_sub(ZIP64_LOCATOR_LEN)?;
-    if u32_at(data, loc) == Some(ZIP64_LOCATOR_SIGNATURE) {
+    if let Some(loc) = pos.checked_sub(ZIP64_LOCATOR_LEN)
+        && u32_at(data, loc) == Some(ZIP64_LOCATOR_SIGNATURE)
+    {
         let stated = u64_at(data, loc + 8).and_then(to_usize);
         // The record is normally right before the locator; a shifted
         // archive (data prepended) has the stated offset wrong.
