@@ -236,7 +236,10 @@ impl<'a> StringPool<'a> {
                 return Err(PoolError::Bad("strings start after the chunk end"));
             }
             pool_size = if style_count == 0 {
-                m_size.saturating_sub(strings_start) / char_size
+                m_size
+                    .saturating_sub(strings_start)
+                    .checked_div(char_size)
+                    .unwrap_or(0)
             } else {
                 if styles_start >= last_start {
                     return Err(PoolError::Bad("styles start after the chunk end"));
@@ -244,7 +247,10 @@ impl<'a> StringPool<'a> {
                 if styles_start <= strings_start {
                     return Err(PoolError::Bad("styles start before the strings"));
                 }
-                styles_start.saturating_sub(strings_start) / char_size
+                styles_start
+                    .saturating_sub(strings_start)
+                    .checked_div(char_size)
+                    .unwrap_or(0)
             };
             if pool_size == 0 {
                 return Err(PoolError::Bad("stringCount > 0 but the pool is empty"));
@@ -304,17 +310,18 @@ impl<'a> StringPool<'a> {
             strings_start,
             pool_size,
         };
-        if count > 1 {
-            let mut offs: Vec<u32> = (0..count).filter_map(|i| pool.entry(i)).collect();
-            offs.sort_unstable();
-            let dups = offs.windows(2).filter(|w| w.first() == w.get(1)).count();
-            if dups > 0 {
-                anomalies.push(format!(
-                    "axml-string-offset-dup: {dups} string offset slots repeat an earlier offset"
-                ));
-            }
-        }
         Ok((pool, anomalies))
+    }
+
+    /// How many offset slots repeat an earlier slot's offset (aapt never
+    /// writes duplicates; Malfixer treats them as tampering). O(n log n).
+    pub fn duplicate_offsets(&self) -> usize {
+        if self.count < 2 {
+            return 0;
+        }
+        let mut offs: Vec<u32> = (0..self.count).filter_map(|i| self.entry(i)).collect();
+        offs.sort_unstable();
+        offs.windows(2).filter(|w| w.first() == w.get(1)).count()
     }
 
     /// `stringCount` as declared.
@@ -462,7 +469,7 @@ fn utf8_to_utf16_android(bytes: &[u8]) -> Option<(usize, String)> {
     let mut out: Vec<u16> = Vec::with_capacity(bytes.len());
     let mut i = 0usize;
     while let Some(&lead) = bytes.get(i) {
-        let n = ((0xe500_0000u32 >> ((lead >> 3) & 0x1e)) & 3) as usize + 1;
+        let n = (((0xe500_0000u32 >> ((lead >> 3) & 0x1e)) & 3) as usize).saturating_add(1);
         let seq = bytes.get(i..i.checked_add(n)?)?;
         let cp = match n {
             1 => u32::from(lead),
@@ -529,6 +536,9 @@ impl Strings<'_> {
         slot.as_ref().and_then(|s| s.as_deref())
     }
 }
+
+/// A validated pool with its anomalies, or where and why it was rejected.
+type PoolResult<'a> = Result<(StringPool<'a>, Vec<String>), (usize, PoolError)>;
 
 /// A node event produced by the `nextNode` walk.
 #[derive(Debug, Clone, Copy)]
@@ -651,15 +661,12 @@ pub fn parse(data: &[u8], limits: &Limits) -> Result<XmlDocument, AxmlError> {
     let walker = Walker { data, data_end };
 
     // ResXMLTree::setTo scan for the string pool, resource map and first node.
-    let mut pool: Option<Result<(StringPool<'_>, Vec<String>), (usize, PoolError)>> = None;
+    let mut pool: Option<PoolResult<'_>> = None;
     let mut resmap: (usize, usize) = (0, 0);
     let mut root: Option<Node> = None;
     let mut pos = usize::from(outer.header_size);
     let mut last = pos;
-    loop {
-        let Some(limit) = data_end.checked_sub(8) else {
-            break;
-        };
+    while let Some(limit) = data_end.checked_sub(8) {
         if pos >= limit {
             break;
         }
@@ -742,6 +749,12 @@ pub fn parse(data: &[u8], limits: &Limits) -> Result<XmlDocument, AxmlError> {
         Some(Ok(p)) => p,
     };
     anomalies.extend(pool_anomalies);
+    let dups = pool.duplicate_offsets();
+    if dups > 0 {
+        anomalies.push(format!(
+            "axml-string-offset-dup: {dups} string offset slots repeat an earlier offset"
+        ));
+    }
     let cache = vec![None; pool.len() as usize];
     let mut strings = Strings { pool, cache };
     let mut b = Builder {
