@@ -38,6 +38,13 @@ fn inputs(kind: &str) -> Vec<(PathBuf, serde_json::Value)> {
     out
 }
 
+/// Entries of `expected.uses_permissions` with this `tag`.
+fn expected_count(expected: &serde_json::Value, tag: &str) -> usize {
+    expected["uses_permissions"]
+        .as_array()
+        .map_or(0, |a| a.iter().filter(|p| p["tag"] == tag).count())
+}
+
 fn count_tag(el: &XmlElement, tag: &str) -> usize {
     usize::from(el.name == tag) + el.children.iter().map(|c| count_tag(c, tag)).sum::<usize>()
 }
@@ -115,4 +122,112 @@ fn wrong_filesize_is_rejected_like_android() {
             why: "header size or total size is larger than the data (ResXMLTree::setTo rejects it)",
         }
     );
+}
+
+fn zip_entry(apk: &[u8], name: &str) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(apk)).map_err(|e| e.to_string())?;
+    let mut f = z.by_name(name).map_err(|e| e.to_string())?;
+    let mut out = Vec::new();
+    f.read_to_end(&mut out).map_err(|e| e.to_string())?;
+    Ok(out)
+}
+
+/// The `aapt-badging` value of `field` recorded among the oracle disagreements.
+fn badging(exp: &serde_json::Value, field: &str) -> Option<String> {
+    exp["oracle_disagreements"]
+        .as_array()?
+        .iter()
+        .find_map(|d| {
+            (d["field"] == field)
+                .then(|| d["values"]["aapt-badging"].as_str().map(str::to_owned))
+                .flatten()
+        })
+}
+
+/// Manifests and resource tables inside the corpus APKs (read with the `zip`
+/// crate; APKs it cannot open are reported and skipped, the zip reader's own
+/// tests cover them). Where the manifest's versionName is a reference
+/// (hostile-inputs.md A9), our table must resolve it to aapt badging's value.
+#[test]
+fn corpus_apks_manifest_and_resources() {
+    use privscan::android::arsc::ResourceTable;
+    use privscan::android::attrs;
+    use privscan::android::xml::{AttrValue, ResourceResolver};
+    let files = inputs("apk");
+    let (mut manifests, mut tables, mut resolved) = (0, 0, 0);
+    for (path, exp) in &files {
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let apk = std::fs::read(path).unwrap();
+        let manifest = match zip_entry(&apk, "AndroidManifest.xml") {
+            Ok(m) => m,
+            Err(e) => {
+                eprintln!("{name}: zip crate: {e}; skipped");
+                continue;
+            }
+        };
+        let doc = axml::parse(&manifest, &Limits::default());
+        let table = zip_entry(&apk, "resources.arsc")
+            .ok()
+            .map(|b| ResourceTable::parse(&b, &Limits::default()));
+        if let Some(t) = &table {
+            match t {
+                Ok(_) => tables += 1,
+                Err(e) => eprintln!("{name}: resources.arsc: {e}"),
+            }
+        }
+        let expected = &exp["expected"];
+        let Some(pkg) = expected["package"].as_str() else {
+            eprintln!(
+                "{name}: no expected package; ours: {:?}",
+                doc.as_ref().map(|d| d.root.name.clone())
+            );
+            continue;
+        };
+        let doc = doc.unwrap_or_else(|e| panic!("{name}: {e}"));
+        let got = doc
+            .root
+            .attributes
+            .iter()
+            .find(|a| a.name == "package" && a.namespace.is_none());
+        assert_eq!(
+            got.map(|a| a.value.to_text()).as_deref(),
+            Some(pkg),
+            "{name}"
+        );
+        for tag in ["uses-permission", "uses-permission-sdk-23"] {
+            assert_eq!(
+                doc.root.children_named(tag).count(),
+                expected_count(expected, tag),
+                "{name}: {tag}"
+            );
+        }
+        manifests += 1;
+        let vn = doc
+            .root
+            .attributes
+            .iter()
+            .find(|a| a.resource_id == Some(attrs::VERSION_NAME));
+        if let (Some(vn), Some(Ok(t))) = (vn, &table)
+            && let AttrValue::Reference(id) = vn.value
+        {
+            let want = badging(exp, "versionName").expect("aapt badging value recorded");
+            assert_eq!(
+                t.resolve(id),
+                Some(AttrValue::String(want.clone())),
+                "{name}: @0x{id:08x}"
+            );
+            eprintln!("{name}: versionName @0x{id:08x} -> {want}");
+            resolved += 1;
+        }
+    }
+    eprintln!(
+        "{manifests} manifests, {tables} resource tables, {resolved} versionName references resolved"
+    );
+    if !files.is_empty() {
+        assert!(
+            manifests >= 25 && tables >= 20 && resolved >= 2,
+            "{manifests} {tables} {resolved}"
+        );
+    }
 }
