@@ -17,7 +17,8 @@
 //!   ([`ANDROID_NS`]) plus local name, so any prefix bound to that URI works;
 //!   `package` by name with no namespace.
 //!
-//! Placement follows `PackageParser.parseBaseApkCommon` /
+//! The root element must be `<manifest>` (else the model is empty, as
+//! Android refuses the file). Placement follows `PackageParser.parseBaseApkCommon` /
 //! `ParsingPackageUtils` (AOSP `frameworks/base/core/java/android/content/pm/`)
 //! and `aapt dump badging` (which checks element depth): `uses-permission`,
 //! `uses-permission-sdk-23` (and its alias `uses-permission-sdk-m`),
@@ -68,6 +69,11 @@ pub fn from_document(
         entry,
     };
     let root = &doc.root;
+    // `PackageParser.parseBaseApk`: "No <manifest> tag" — anything else is
+    // not a manifest (e.g. a compiled layout), so nothing is read from it.
+    if root.name != "manifest" {
+        return AndroidManifest::default();
+    }
     let mut m = AndroidManifest {
         package: r.plain_attr(root, "package").map(|v| v.to_text()),
         version_code: r
@@ -1286,6 +1292,30 @@ mod tests {
         assert_eq!(m.components[2].permission.as_deref(), Some("org.text.P"));
         assert_eq!(m.meta_data[0].value.as_deref(), Some("v"));
         assert_eq!(m.meta_data[0].location.line, Some(15));
+    }
+
+    #[test]
+    fn non_manifest_root_yields_nothing() {
+        let root = el(
+            "LinearLayout",
+            1,
+            vec![XmlAttribute {
+                namespace: None,
+                name: "package".into(),
+                resource_id: None,
+                value: s("x.y"),
+            }],
+            vec![named("uses-permission", 2, "android.permission.CAMERA")],
+        );
+        let doc = XmlDocument {
+            source: XmlSource::Binary,
+            root,
+            anomalies: vec![],
+        };
+        assert_eq!(
+            from_document(&doc, "res/layout/a.xml", None),
+            AndroidManifest::default()
+        );
     }
 
     #[test]
