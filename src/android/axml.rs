@@ -236,7 +236,10 @@ impl<'a> StringPool<'a> {
                 return Err(PoolError::Bad("strings start after the chunk end"));
             }
             pool_size = if style_count == 0 {
-                m_size.saturating_sub(strings_start) / char_size
+                m_size
+                    .saturating_sub(strings_start)
+                    .checked_div(char_size)
+                    .unwrap_or(0)
             } else {
                 if styles_start >= last_start {
                     return Err(PoolError::Bad("styles start after the chunk end"));
@@ -244,7 +247,10 @@ impl<'a> StringPool<'a> {
                 if styles_start <= strings_start {
                     return Err(PoolError::Bad("styles start before the strings"));
                 }
-                styles_start.saturating_sub(strings_start) / char_size
+                styles_start
+                    .saturating_sub(strings_start)
+                    .checked_div(char_size)
+                    .unwrap_or(0)
             };
             if pool_size == 0 {
                 return Err(PoolError::Bad("stringCount > 0 but the pool is empty"));
@@ -304,17 +310,18 @@ impl<'a> StringPool<'a> {
             strings_start,
             pool_size,
         };
-        if count > 1 {
-            let mut offs: Vec<u32> = (0..count).filter_map(|i| pool.entry(i)).collect();
-            offs.sort_unstable();
-            let dups = offs.windows(2).filter(|w| w.first() == w.get(1)).count();
-            if dups > 0 {
-                anomalies.push(format!(
-                    "axml-string-offset-dup: {dups} string offset slots repeat an earlier offset"
-                ));
-            }
-        }
         Ok((pool, anomalies))
+    }
+
+    /// How many offset slots repeat an earlier slot's offset (aapt never
+    /// writes duplicates; Malfixer treats them as tampering). O(n log n).
+    pub fn duplicate_offsets(&self) -> usize {
+        if self.count < 2 {
+            return 0;
+        }
+        let mut offs: Vec<u32> = (0..self.count).filter_map(|i| self.entry(i)).collect();
+        offs.sort_unstable();
+        offs.windows(2).filter(|w| w.first() == w.get(1)).count()
     }
 
     /// `stringCount` as declared.
@@ -462,7 +469,7 @@ fn utf8_to_utf16_android(bytes: &[u8]) -> Option<(usize, String)> {
     let mut out: Vec<u16> = Vec::with_capacity(bytes.len());
     let mut i = 0usize;
     while let Some(&lead) = bytes.get(i) {
-        let n = ((0xe500_0000u32 >> ((lead >> 3) & 0x1e)) & 3) as usize + 1;
+        let n = (((0xe500_0000u32 >> ((lead >> 3) & 0x1e)) & 3) as usize).saturating_add(1);
         let seq = bytes.get(i..i.checked_add(n)?)?;
         let cp = match n {
             1 => u32::from(lead),
@@ -529,6 +536,9 @@ impl Strings<'_> {
         slot.as_ref().and_then(|s| s.as_deref())
     }
 }
+
+/// A validated pool with its anomalies, or where and why it was rejected.
+type PoolResult<'a> = Result<(StringPool<'a>, Vec<String>), (usize, PoolError)>;
 
 /// A node event produced by the `nextNode` walk.
 #[derive(Debug, Clone, Copy)]
@@ -651,15 +661,12 @@ pub fn parse(data: &[u8], limits: &Limits) -> Result<XmlDocument, AxmlError> {
     let walker = Walker { data, data_end };
 
     // ResXMLTree::setTo scan for the string pool, resource map and first node.
-    let mut pool: Option<Result<(StringPool<'_>, Vec<String>), (usize, PoolError)>> = None;
+    let mut pool: Option<PoolResult<'_>> = None;
     let mut resmap: (usize, usize) = (0, 0);
     let mut root: Option<Node> = None;
     let mut pos = usize::from(outer.header_size);
     let mut last = pos;
-    loop {
-        let Some(limit) = data_end.checked_sub(8) else {
-            break;
-        };
+    while let Some(limit) = data_end.checked_sub(8) {
         if pos >= limit {
             break;
         }
@@ -742,6 +749,12 @@ pub fn parse(data: &[u8], limits: &Limits) -> Result<XmlDocument, AxmlError> {
         Some(Ok(p)) => p,
     };
     anomalies.extend(pool_anomalies);
+    let dups = pool.duplicate_offsets();
+    if dups > 0 {
+        anomalies.push(format!(
+            "axml-string-offset-dup: {dups} string offset slots repeat an earlier offset"
+        ));
+    }
     let cache = vec![None; pool.len() as usize];
     let mut strings = Strings { pool, cache };
     let mut b = Builder {
@@ -1253,5 +1266,103 @@ mod tests {
         let (n, s) = utf8_to_utf16_android(&[0xED, 0xA0, 0xBD, 0xED, 0xB8, 0x80]).unwrap();
         assert_eq!((n, s.as_str()), (2, "😀"));
         assert!(utf8_to_utf16_android(&[b'a', 0xE0, 0x80]).is_none());
+    }
+}
+
+#[cfg(test)]
+#[allow(
+    clippy::indexing_slicing,
+    clippy::unwrap_used,
+    clippy::arithmetic_side_effects
+)]
+mod proptests {
+    use super::*;
+    use crate::android::xml::ANDROID_NS;
+    use crate::testkit::axml::{EncodeOptions, encode};
+    use proptest::prelude::*;
+
+    fn value() -> impl Strategy<Value = AttrValue> {
+        prop_oneof![
+            "\\PC{0,12}".prop_map(AttrValue::String),
+            any::<i32>().prop_map(AttrValue::IntDec),
+            any::<u32>().prop_map(AttrValue::IntHex),
+            any::<bool>().prop_map(AttrValue::Bool),
+            any::<u32>().prop_map(AttrValue::Reference),
+            any::<u32>().prop_map(AttrValue::Attribute),
+            (-1.0e6f32..1.0e6).prop_map(AttrValue::Float),
+            any::<u32>().prop_map(AttrValue::Dimension),
+            any::<u32>().prop_map(AttrValue::Fraction),
+            any::<u32>().prop_map(AttrValue::Color),
+            Just(AttrValue::Null),
+            (0x20u8..0x30, any::<u32>())
+                .prop_map(|(data_type, data)| AttrValue::Other { data_type, data }),
+        ]
+    }
+
+    fn attribute() -> impl Strategy<Value = XmlAttribute> {
+        let names = prop_oneof!["[a-zA-Z][a-zA-Z0-9_]{0,10}", "\\PC{0,6}"];
+        let ids = prop_oneof![
+            Just(None),
+            proptest::sample::select(attrs::ALL.to_vec()).prop_map(|(_, id)| Some(id))
+        ];
+        (
+            proptest::option::of(prop_oneof![Just(ANDROID_NS.to_string()), "[a-z:/.]{1,20}"]),
+            names,
+            ids,
+            value(),
+        )
+            .prop_map(|(namespace, name, resource_id, value)| XmlAttribute {
+                namespace,
+                name,
+                resource_id,
+                value,
+            })
+    }
+
+    fn tree() -> impl Strategy<Value = XmlElement> {
+        let leaf = (
+            proptest::option::of("[a-z:/.]{1,20}"),
+            "[a-z][a-z0-9-]{0,10}",
+            proptest::collection::vec(attribute(), 0..5),
+            any::<u32>(),
+        )
+            .prop_map(|(namespace, name, attributes, line)| XmlElement {
+                namespace,
+                name,
+                attributes,
+                children: Vec::new(),
+                line,
+            });
+        leaf.prop_recursive(5, 48, 6, |inner| {
+            (inner.clone(), proptest::collection::vec(inner, 0..6)).prop_map(
+                |(mut el, children)| {
+                    el.children = children;
+                    el
+                },
+            )
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+        /// AXML written by the tests' encoder decodes back to the same tree.
+        #[test]
+        fn encoded_trees_decode_to_the_same_tree(root in tree(), utf8 in any::<bool>(), hs in prop_oneof![Just(16u16), Just(20), Just(24)], asz in prop_oneof![Just(20u16), Just(24)]) {
+            let opts = EncodeOptions { utf8, node_header_size: hs, attribute_size: asz, ..Default::default() };
+            let bytes = encode(&root, &[("android", ANDROID_NS)], &opts);
+            let doc = parse(&bytes, &Limits::default()).unwrap();
+            prop_assert_eq!(doc.root, root);
+        }
+
+        /// Any byte flips in a valid document never panic.
+        #[test]
+        fn mutated_documents_never_panic(root in tree(), flips in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..8)) {
+            let mut bytes = encode(&root, &[("android", ANDROID_NS)], &EncodeOptions::default());
+            for (i, b) in flips {
+                let at = i.index(bytes.len());
+                bytes[at] = b;
+            }
+            let _ = parse(&bytes, &Limits::default());
+        }
     }
 }

@@ -462,6 +462,9 @@ pub const RES_TABLE_TYPE_SPEC_TYPE: u16 = 0x0202;
 /// `ResTable_config::CONFIG_LOCALE` (`ACONFIGURATION_LOCALE`).
 pub const CONFIG_LOCALE: u32 = 0x0004;
 
+/// `(resource id, default value, [(locale such as "fr" or "fr-rCA", value)])`.
+pub type StringResource<'a> = (u32, &'a str, &'a [(&'a str, &'a str)]);
+
 /// A 64-byte `ResTable_config`; `locale` is `""`, `"fr"` or `"fr-rCA"`.
 fn config_bytes(locale: &str) -> Vec<u8> {
     let mut c = vec![0u8; 64];
@@ -484,12 +487,8 @@ fn config_bytes(locale: &str) -> Vec<u8> {
 /// `(id, default value, [(locale, value)])` goes into the default
 /// configuration, and each locale variant into a `values-<locale>` type
 /// chunk. Resource IDs must belong to `package_id` (others are skipped).
-pub fn encode_arsc(
-    package_name: &str,
-    package_id: u8,
-    strings: &[(u32, &str, &[(&str, &str)])],
-) -> Vec<u8> {
-    let ours: Vec<&(u32, &str, &[(&str, &str)])> = strings
+pub fn encode_arsc(package_name: &str, package_id: u8, strings: &[StringResource<'_>]) -> Vec<u8> {
+    let ours: Vec<&StringResource<'_>> = strings
         .iter()
         .filter(|(id, _, _)| (id >> 24) as u8 == package_id)
         .collect();
