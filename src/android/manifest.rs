@@ -17,7 +17,8 @@
 //!   ([`ANDROID_NS`]) plus local name, so any prefix bound to that URI works;
 //!   `package` by name with no namespace.
 //!
-//! Placement follows `PackageParser.parseBaseApkCommon` /
+//! The root element must be `<manifest>` (else the model is empty, as
+//! Android refuses the file). Placement follows `PackageParser.parseBaseApkCommon` /
 //! `ParsingPackageUtils` (AOSP `frameworks/base/core/java/android/content/pm/`)
 //! and `aapt dump badging` (which checks element depth): `uses-permission`,
 //! `uses-permission-sdk-23` (and its alias `uses-permission-sdk-m`),
@@ -31,6 +32,13 @@
 //! read (the corpus oracles' rule; Android itself lets later ones override).
 //! Element names are compared by local name, ignoring any element namespace,
 //! as `XmlPullParser.getName()` does.
+//!
+//! Values: permission names must be literal strings
+//! (`TypedArray.getNonResourceString`); other text values resolve one level
+//! of reference through the optional [`ResourceResolver`] (default
+//! configuration, as `aapt dump badging`), else keep `@0x7f050007`. Text
+//! input carries every value as a string, so `true`/`false`, decimal and
+//! `0x` hex integers are parsed here and `@string/...` is kept as written.
 
 use crate::android::attrs;
 use crate::android::xml::{
@@ -61,6 +69,11 @@ pub fn from_document(
         entry,
     };
     let root = &doc.root;
+    // `PackageParser.parseBaseApk`: "No <manifest> tag" — anything else is
+    // not a manifest (e.g. a compiled layout), so nothing is read from it.
+    if root.name != "manifest" {
+        return AndroidManifest::default();
+    }
     let mut m = AndroidManifest {
         package: r.plain_attr(root, "package").map(|v| v.to_text()),
         version_code: r
@@ -103,7 +116,10 @@ pub fn from_document(
                     .map(|v| r.sdk_level(v));
             }
             tag @ ("uses-permission" | "uses-permission-sdk-23" | "uses-permission-sdk-m") => {
-                let Some(name) = r.android(child, attrs::NAME, "name").map(|v| r.text(v)) else {
+                let Some(name) = r
+                    .android(child, attrs::NAME, "name")
+                    .and_then(non_resource_string)
+                else {
                     continue;
                 };
                 m.uses_permissions.push(UsesPermission {
@@ -121,7 +137,10 @@ pub fn from_document(
                 });
             }
             "permission" => {
-                let Some(name) = r.android(child, attrs::NAME, "name").map(|v| r.text(v)) else {
+                let Some(name) = r
+                    .android(child, attrs::NAME, "name")
+                    .and_then(non_resource_string)
+                else {
                     continue;
                 };
                 let protection_level = r
@@ -262,6 +281,18 @@ fn provider_exported_default(m: &AndroidManifest) -> bool {
         (None, None) => Some(1),
     };
     matches!(target, Some(t) if t < 17)
+}
+
+/// A permission name: `TypedArray.getNonResourceString` (used by
+/// `PackageParser` for `<uses-permission>` and `<permission>` names) returns
+/// only a literal string; a reference or any other type yields no name, and
+/// Android then ignores the element (`aapt dump badging` too: "attribute is
+/// not a string value").
+fn non_resource_string(v: &AttrValue) -> Option<String> {
+    match v {
+        AttrValue::String(s) => Some(s.clone()),
+        _ => None,
+    }
 }
 
 /// `PackageParser.buildClassName`: `.Foo` and `Foo` (no dot) are in the
@@ -1113,6 +1144,55 @@ mod tests {
         assert!(m.uses_permissions.is_empty());
     }
 
+    #[test]
+    fn binary_id_without_namespace_is_honoured_and_reference_names_dropped() {
+        // hostile-inputs A6 variant: ns = -1 but the right resource ID.
+        let no_ns = XmlAttribute {
+            namespace: None,
+            name: "name".into(),
+            resource_id: Some(attrs::NAME),
+            value: s("android.permission.READ_SMS"),
+        };
+        let root = el(
+            "manifest",
+            0,
+            vec![],
+            vec![
+                el("uses-permission", 0, vec![no_ns], vec![]),
+                // A reference as a permission name: getNonResourceString
+                // returns null, Android ignores the element.
+                el(
+                    "uses-permission",
+                    0,
+                    vec![a(
+                        "name",
+                        Some(attrs::NAME),
+                        AttrValue::Reference(0x7f05_0007),
+                    )],
+                    vec![],
+                ),
+                el(
+                    "permission",
+                    0,
+                    vec![a("name", Some(attrs::NAME), AttrValue::IntDec(5))],
+                    vec![],
+                ),
+            ],
+        );
+        let doc = XmlDocument {
+            source: XmlSource::Binary,
+            root,
+            anomalies: vec![],
+        };
+        let res = resources();
+        let m = from_document(&doc, "AndroidManifest.xml", Some(&res));
+        let names: Vec<&str> = m.uses_permissions.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["android.permission.READ_SMS"]);
+        assert_eq!(m.uses_permissions[0].location.line, None);
+        assert!(m.permissions.is_empty());
+        assert_eq!(m.package, None);
+    }
+
     const TEXT: &str = r#"<?xml version="1.0" encoding="utf-8"?>
 <manifest xmlns:a="http://schemas.android.com/apk/res/android"
     xmlns:android="http://example.invalid/not-android"
@@ -1215,6 +1295,30 @@ mod tests {
     }
 
     #[test]
+    fn non_manifest_root_yields_nothing() {
+        let root = el(
+            "LinearLayout",
+            1,
+            vec![XmlAttribute {
+                namespace: None,
+                name: "package".into(),
+                resource_id: None,
+                value: s("x.y"),
+            }],
+            vec![named("uses-permission", 2, "android.permission.CAMERA")],
+        );
+        let doc = XmlDocument {
+            source: XmlSource::Binary,
+            root,
+            anomalies: vec![],
+        };
+        assert_eq!(
+            from_document(&doc, "res/layout/a.xml", None),
+            AndroidManifest::default()
+        );
+    }
+
+    #[test]
     fn protection_level_names() {
         assert_eq!(protection_level_name(0), "normal");
         assert_eq!(protection_level_name(1), "dangerous");
@@ -1240,5 +1344,18 @@ mod tests {
         assert_eq!(parse_int("12a"), None);
         assert_eq!(parse_int(""), None);
         assert_eq!(parse_int("-"), None);
+    }
+
+    proptest::proptest! {
+        /// Any text that parses yields a model without panicking.
+        #[test]
+        fn model_never_panics(body in "[<>/a-z=\" :-]{0,300}") {
+            let text = format!(
+                "<manifest xmlns:android=\"http://schemas.android.com/apk/res/android\" package=\"p\">{body}</manifest>"
+            );
+            if let Ok(doc) = text_manifest::parse(text.as_bytes(), &Limits::default()) {
+                let _ = from_document(&doc, "m", None);
+            }
+        }
     }
 }

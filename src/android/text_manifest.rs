@@ -32,7 +32,7 @@ pub enum TextManifestError {
     /// The XML is not well-formed (quick-xml's message).
     #[error("text manifest is not well-formed XML at byte offset {offset}: {message}")]
     Syntax { offset: u64, message: String },
-    /// An attribute could not be read (bad quoting, unknown entity...).
+    /// An attribute could not be read (bad quoting, duplicate name...).
     #[error("bad attribute in <{element}> at byte offset {offset}: {message}")]
     Attribute {
         element: String,
@@ -57,12 +57,13 @@ pub enum TextManifestError {
 ///
 /// Accepts UTF-8 (with or without BOM) and UTF-16 with a BOM. Element and
 /// attribute values are stored as written, after XML attribute-value
-/// normalisation and predefined/character entity replacement; every value is
-/// an `AttrValue::String`. `line` is the 1-based line of the element's `<`.
+/// normalisation and predefined/character entity replacement (a value with
+/// any other entity is kept as written, with an anomaly); every value is an
+/// `AttrValue::String`. `line` is the 1-based line of the element's `<`.
 ///
 /// # Errors
-/// [`TextManifestError`] for bad encoding, malformed XML, an unknown entity
-/// in an attribute value, nesting past `limits.max_depth`, no root, or an
+/// [`TextManifestError`] for bad encoding, malformed XML, a malformed or
+/// duplicate attribute, nesting past `limits.max_depth`, no root, or an
 /// unclosed element.
 pub fn parse(text: &[u8], limits: &Limits) -> Result<XmlDocument, TextManifestError> {
     let text = decode(text)?;
@@ -104,7 +105,8 @@ pub fn parse(text: &[u8], limits: &Limits) -> Result<XmlDocument, TextManifestEr
                     });
                 }
                 let line = lines.line_at(tag_start(text.as_bytes(), start_offset));
-                let element = build_element(&reader, e, name_str, line, start_offset)?;
+                let element =
+                    build_element(&reader, e, name_str, line, start_offset, &mut anomalies)?;
                 if is_empty {
                     close(element, &mut stack, &mut root);
                 } else {
@@ -169,6 +171,7 @@ fn build_element(
     name: String,
     line: u32,
     offset: u64,
+    anomalies: &mut Vec<String>,
 ) -> Result<XmlElement, TextManifestError> {
     let (ns, _) = reader.resolver().resolve_element(e.name());
     let namespace = bound_uri(&ns);
@@ -185,18 +188,24 @@ fn build_element(
             continue;
         }
         let (ns, local) = reader.resolver().resolve_attribute(key);
-        let value = attr
-            .normalized_value(XmlVersion::Implicit1_0)
-            .map_err(|err| TextManifestError::Attribute {
-                element: name.clone(),
-                offset,
-                message: err.to_string(),
-            })?;
+        // An entity other than the five predefined ones and character
+        // references would need the DTD, which is never loaded: keep the
+        // value as written and note it, rather than losing the manifest.
+        let value = match attr.normalized_value(XmlVersion::Implicit1_0) {
+            Ok(v) => v.into_owned(),
+            Err(err) => {
+                anomalies.push(format!(
+                    "attribute {} of <{name}> at byte offset {offset} kept as written: {err}",
+                    local.as_ref()
+                ));
+                attr.value.clone().into_owned()
+            }
+        };
         attributes.push(XmlAttribute {
             namespace: bound_uri(&ns),
             name: local.as_ref().to_string(),
             resource_id: None,
-            value: AttrValue::String(value.into_owned()),
+            value: AttrValue::String(value),
         });
     }
     Ok(XmlElement {
@@ -366,6 +375,26 @@ mod tests {
         assert_eq!(
             doc.root.attributes[0].value,
             AttrValue::String("x&yA".into())
+        );
+    }
+
+    #[test]
+    fn unknown_entity_in_attribute_is_kept_as_written() {
+        let doc = parse_str(
+            "<!DOCTYPE m [<!ENTITY x SYSTEM 'file:///etc/passwd'>]><m a=\"&x;\" b=\"ok\"/>",
+        )
+        .unwrap();
+        assert_eq!(
+            doc.root.attributes[0].value,
+            AttrValue::String("&x;".into())
+        );
+        assert_eq!(doc.root.attributes[1].value, AttrValue::String("ok".into()));
+        assert!(
+            doc.anomalies
+                .iter()
+                .any(|a| a.contains("attribute a of <m>")),
+            "{:?}",
+            doc.anomalies
         );
     }
 
