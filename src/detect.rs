@@ -31,11 +31,14 @@ pub const MAX_VERSION_LEN: usize = 64;
 
 /// Confidence tier of a matcher kind: code/library/file/dependency evidence
 /// is `Present`; manifest components, meta-data and plist keys are
-/// configuration only (`Configured`). A build dependency (`gradle`, ...)
+/// configuration only (`Configured`), and so is a `domains` hit (a host
+/// name string does not prove the SDK's code is present). A build dependency (`gradle`, ...)
 /// counts as `Present`: it puts the SDK's code in the build.
 pub fn tier(kind: &str) -> Confidence {
     match kind {
-        "manifest_component" | "manifest_meta_data" | "plist_key" => Confidence::Configured,
+        "manifest_component" | "manifest_meta_data" | "plist_key" | "domains" => {
+            Confidence::Configured
+        }
         _ => Confidence::Present,
     }
 }
@@ -406,6 +409,25 @@ impl<'c> Detector<'c> {
         }
     }
 
+    /// A host name seen in the build (URL, network-security config): matches
+    /// a `domains` entry equal to it or to one of its parent domains.
+    pub fn domain(&mut self, host: &str, loc: &Location) {
+        let lower = host.trim().trim_end_matches('.').to_lowercase();
+        let mut rest = lower.as_str();
+        let hits = loop {
+            if let Some(h) = self.catalog.index.domains.get(rest) {
+                break h.clone();
+            }
+            match rest.split_once('.') {
+                Some((_, parent)) if parent.contains('.') => rest = parent,
+                _ => return,
+            }
+        };
+        for (sdk, pattern) in hits {
+            self.record(sdk, "domains", &pattern, lower.clone(), loc);
+        }
+    }
+
     /// Add another detector's evidence (from another worker) to this one.
     pub fn merge(&mut self, other: Detector<'_>) {
         for (sdk, oacc) in other.acc {
@@ -514,6 +536,7 @@ pub fn feed_case(det: &mut Detector<'_>, case: &str) -> bool {
         "framework" => det.framework(value, &loc),
         "plist_key" => det.plist_key(value, &loc),
         "file" => det.file(value, None, &loc),
+        "domains" => det.domain(value, &loc),
         "manifest_component" | "manifest_meta_data" => {
             let mut m = AndroidManifest::default();
             if kind == "manifest_component" {
@@ -808,6 +831,27 @@ mod tests {
             let mut det = c.detector();
             det.dependency(eco, coord, &loc);
             assert!(det.finish().is_empty(), "{eco} {coord}");
+        }
+    }
+
+    #[test]
+    fn domains_match_host_and_subdomains_only() {
+        let c = catalog();
+        let loc = Location::entry("res/xml/network_security_config.xml");
+        for (host, hit) in [
+            ("zego.im", true),
+            ("Rtc.ZEGO.im.", true),
+            ("notzego.im", false),
+            ("zego.im.evil.com", false),
+            ("im", false),
+        ] {
+            let mut det = c.detector();
+            det.domain(host, &loc);
+            let found = det.finish();
+            assert_eq!(!found.is_empty(), hit, "{host}");
+            if hit {
+                assert_eq!(found[0].confidence, Confidence::Configured);
+            }
         }
     }
 

@@ -1,1 +1,471 @@
-//! (skeleton: diff sdk)
+//! SDK findings: detected SDKs × the SDKs a policy declares.
+//!
+//! - PS201: an SDK is embedded but no declaration names it (high for ads,
+//!   analytics, attribution, rtc and live-streaming SDKs, else medium);
+//! - PS203: a declared SDK that the catalog knows was not found (info);
+//! - PS302: an SDK on Apple's list of commonly used SDKs ships a framework
+//!   without `PrivacyInfo.xcprivacy` (high).
+//!
+//! Distrusts the policy text: names are compared after normalisation
+//! (case, punctuation, whitespace and legal suffixes such as "Co., Ltd.",
+//! "Inc.", "LLC" removed), and names shorter than 3 characters after
+//! normalisation never match by containment.
+//!
+//! Sources: Apple "Upcoming third-party SDK requirements" (privacy-manifest
+//! list, ITMS-91061); finding semantics in `../shared/DESIGN.md`.
+
+use crate::findings::Code;
+use crate::model::{ClauseRef, Detection, Finding, Location, Severity};
+use crate::policy::model::{Clause, DeclaredSdk, Policy};
+use crate::rules::sdk::{Catalog, Sdk};
+
+/// Categories whose undeclared presence is a high-severity PS201.
+pub const HIGH_RISK_CATEGORIES: &[&str] =
+    &["ads", "analytics", "attribution", "rtc", "live-streaming"];
+
+/// Legal-form words dropped from the end of a company name.
+const LEGAL_WORDS: &[&str] = &[
+    "co",
+    "ltd",
+    "inc",
+    "llc",
+    "corp",
+    "corporation",
+    "limited",
+    "gmbh",
+    "company",
+    "plc",
+    "sa",
+    "ag",
+    "bv",
+    "pte",
+    "srl",
+    "sas",
+    "oy",
+    "ab",
+    "kk",
+];
+/// Legal-form suffixes in Chinese company names.
+const LEGAL_SUFFIXES_ZH: &[&str] = &["有限责任公司", "股份有限公司", "有限公司", "公司"];
+
+/// Normalise a product or company name for comparison: lower-case, drop
+/// trailing legal-form words ("Co., Ltd.", "Inc.", "LLC"...), then remove
+/// everything that is not a letter or digit.
+pub fn normalize_name(name: &str) -> String {
+    let lower = name.to_lowercase();
+    let mut words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    while words.len() > 1 && words.last().is_some_and(|w| LEGAL_WORDS.contains(w)) {
+        words.pop();
+    }
+    let mut joined: String = words.concat();
+    for suffix in LEGAL_SUFFIXES_ZH {
+        if let Some(s) = joined.strip_suffix(suffix)
+            && !s.is_empty()
+        {
+            joined = s.to_string();
+            break;
+        }
+    }
+    joined
+}
+
+/// Normalised names a detection can be declared by: `(product names,
+/// vendor names)` — SDK name and aliases; vendor name and aliases (from the
+/// catalog when the SDK is known).
+fn detection_names(d: &Detection, sdk: Option<&Sdk>) -> (Vec<String>, Vec<String>) {
+    let norm = |raw: Vec<&str>| {
+        let mut out: Vec<String> = raw
+            .into_iter()
+            .map(normalize_name)
+            .filter(|n| !n.is_empty())
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    };
+    let mut product: Vec<&str> = vec![&d.name];
+    let mut vendor: Vec<&str> = vec![&d.vendor];
+    if let Some(s) = sdk {
+        product.extend(s.aliases.iter().map(String::as_str));
+        vendor.push(&s.vendor.name);
+        vendor.extend(s.vendor.aliases.iter().map(String::as_str));
+    }
+    (norm(product), norm(vendor))
+}
+
+/// `declared` equals `name`, or contains it when `name` has ≥ 3 characters.
+fn names_match(declared: &str, names: &[String]) -> bool {
+    !declared.is_empty()
+        && names.iter().any(|name| {
+            declared == name || (name.chars().count() >= 3 && declared.contains(name.as_str()))
+        })
+}
+
+/// Whether `decl` declares the SDK `id` with normalised `(product, vendor)`
+/// names: its catalog `id` equals `id`; or its name equals/contains a product
+/// name, or equals a vendor name ("Google" declares every Google SDK); or its
+/// vendor equals/contains a vendor name.
+fn declares(decl: &DeclaredSdk, id: &str, (product, vendor): &(Vec<String>, Vec<String>)) -> bool {
+    if decl.id.as_deref() == Some(id) {
+        return true;
+    }
+    let name = normalize_name(&decl.name);
+    if names_match(&name, product) || (!name.is_empty() && vendor.contains(&name)) {
+        return true;
+    }
+    decl.vendor
+        .as_deref()
+        .map(normalize_name)
+        .is_some_and(|v| names_match(&v, vendor))
+}
+
+fn clause_ref(c: &Clause) -> ClauseRef {
+    ClauseRef {
+        id: c.id.clone(),
+        title: c.title.clone(),
+    }
+}
+
+fn evidence_locations(d: &Detection) -> Vec<Location> {
+    let mut out: Vec<Location> = Vec::new();
+    for e in &d.evidence {
+        let loc = Location {
+            detail: Some(format!("{}: {}", e.matcher, e.matched)),
+            ..e.location.clone()
+        };
+        if !out.contains(&loc) {
+            out.push(loc);
+        }
+    }
+    out
+}
+
+/// PS201 for every detection no declaration matches; PS203 for every
+/// declaration that matches a catalog SDK of which none was detected.
+/// Findings are ordered PS201 (by SDK id) then PS203 (policy order).
+pub fn diff_sdks(detections: &[Detection], policy: &Policy, catalog: &Catalog) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let sdk_clause = policy.sdk_clause().map(clause_ref);
+    let declared: Vec<(&DeclaredSdk, &Clause)> = policy.sdks().collect();
+    for d in detections {
+        let names = detection_names(d, catalog.sdk(&d.id));
+        if declared
+            .iter()
+            .any(|(decl, _)| declares(decl, &d.id, &names))
+        {
+            continue;
+        }
+        let severity = if HIGH_RISK_CATEGORIES.contains(&d.category.as_str()) {
+            Severity::High
+        } else {
+            Severity::Medium
+        };
+        let version = d
+            .version
+            .as_deref()
+            .map(|v| format!(" {v}"))
+            .unwrap_or_default();
+        let kinds: Vec<&str> = d.matcher_counts.keys().map(String::as_str).collect();
+        out.push(Finding {
+            code: Code::PS201.id().to_string(),
+            severity,
+            subject: d.id.clone(),
+            message: format!(
+                "{}{version} by {} ({}) is embedded ({:?}, matched by {}) but the privacy policy does not declare it",
+                d.name,
+                d.vendor,
+                d.category,
+                d.confidence,
+                kinds.join(", ")
+            ),
+            clause: sdk_clause.clone(),
+            evidence: evidence_locations(d),
+        });
+    }
+    for (decl, clause) in declared {
+        let known: Vec<&Sdk> = catalog
+            .sdks()
+            .iter()
+            .filter(|s| {
+                let det = Detection {
+                    id: s.id.clone(),
+                    name: s.name.clone(),
+                    vendor: s.vendor.name.clone(),
+                    category: s.category.clone(),
+                    version: None,
+                    confidence: crate::model::Confidence::Configured,
+                    evidence: Vec::new(),
+                    matcher_counts: Default::default(),
+                };
+                declares(decl, &s.id, &detection_names(&det, Some(s)))
+            })
+            .collect();
+        if known.is_empty() {
+            continue; // not in the catalog: we cannot tell whether it is present
+        }
+        let found = detections
+            .iter()
+            .any(|d| known.iter().any(|s| s.id == d.id));
+        if found {
+            continue;
+        }
+        let ids: Vec<&str> = known.iter().map(|s| s.id.as_str()).collect();
+        out.push(Finding {
+            code: Code::PS203.id().to_string(),
+            severity: Severity::Info,
+            subject: decl.name.clone(),
+            message: format!(
+                "the policy declares \"{}\" but none of the matching catalog SDKs ({}) was found in the build",
+                decl.name,
+                ids.join(", ")
+            ),
+            clause: Some(clause_ref(clause)),
+            evidence: Vec::new(),
+        });
+    }
+    out
+}
+
+/// PS302: for each detection whose catalog entry has
+/// `apple_privacy_manifest_required = true`, every bundled framework named
+/// by its `framework` matchers that has no `PrivacyInfo.xcprivacy`.
+/// `frameworks` is `(framework name without extension, has privacy manifest)`.
+/// An SDK linked statically (no matching framework) is not reported: whether
+/// its manifest is merged into the app's cannot be told here.
+pub fn privacy_manifest_missing(
+    detections: &[Detection],
+    catalog: &Catalog,
+    frameworks: &[(String, bool)],
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for d in detections {
+        let Some(sdk) = catalog
+            .sdk(&d.id)
+            .filter(|s| s.apple_privacy_manifest_required)
+        else {
+            continue;
+        };
+        for (fw, has_manifest) in frameworks {
+            let stem = fw
+                .strip_suffix(".framework")
+                .or_else(|| fw.strip_suffix(".xcframework"))
+                .unwrap_or(fw);
+            if *has_manifest
+                || !sdk
+                    .matchers
+                    .framework
+                    .iter()
+                    .any(|m| m.eq_ignore_ascii_case(stem))
+            {
+                continue;
+            }
+            out.push(Finding {
+                code: Code::PS302.id().to_string(),
+                severity: Severity::High,
+                subject: d.id.clone(),
+                message: format!(
+                    "{} is on Apple's list of commonly used third-party SDKs but {stem}.framework has no PrivacyInfo.xcprivacy (ITMS-91061)",
+                    d.name
+                ),
+                clause: None,
+                evidence: vec![Location::detail(format!("Frameworks/{stem}.framework"), "PrivacyInfo.xcprivacy missing")],
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Confidence, SdkEvidence};
+
+    const ZEGO: &str = r#"
+[vendor]
+id = "zego"
+name = "ZEGO"
+aliases = ["Shenzhen Jigou Technology Co., Ltd.", "深圳市即构科技有限公司"]
+[[sdk]]
+id = "zego-express"
+name = "ZEGO Express Engine"
+category = "rtc"
+source = "test"
+aliases = ["Zego Express"]
+apple_privacy_manifest_required = true
+[sdk.match]
+dex_class = ["im.zego.zegoexpress"]
+framework = ["ZegoExpressEngine"]
+[sdk.tests]
+positive = ["dex_class:im.zego.zegoexpress.A"]
+negative = ["dex_class:im.zegox.A"]
+[[sdk]]
+id = "zego-uikit"
+name = "ZEGO UIKit"
+category = "other"
+source = "test"
+[sdk.match]
+dex_class = ["com.zegocloud.uikit"]
+[sdk.tests]
+positive = ["dex_class:com.zegocloud.uikit.A"]
+negative = ["dex_class:com.zegocloudx.A"]
+"#;
+
+    fn catalog() -> Catalog {
+        Catalog::from_texts(&[("zego.toml", ZEGO)]).unwrap()
+    }
+
+    fn detection(c: &Catalog, id: &str) -> Detection {
+        let s = c.sdk(id).unwrap();
+        Detection {
+            id: id.into(),
+            name: s.name.clone(),
+            vendor: s.vendor.name.clone(),
+            category: s.category.clone(),
+            version: Some("3.1".into()),
+            confidence: Confidence::Present,
+            evidence: vec![SdkEvidence {
+                matcher: "dex_class".into(),
+                pattern: "im.zego.zegoexpress".into(),
+                matched: "im.zego.zegoexpress.A".into(),
+                tier: Confidence::Present,
+                location: Location::entry("classes.dex"),
+            }],
+            matcher_counts: [("dex_class".to_string(), 1u64)].into_iter().collect(),
+        }
+    }
+
+    fn policy(sdks: Vec<DeclaredSdk>) -> Policy {
+        Policy {
+            clauses: vec![
+                Clause {
+                    id: "I".into(),
+                    title: "Permissions".into(),
+                    ..Clause::default()
+                },
+                Clause {
+                    id: "III.(D)".into(),
+                    title: "Third-party SDKs".into(),
+                    sdks,
+                    ..Clause::default()
+                },
+            ],
+            ..Policy::default()
+        }
+    }
+
+    fn decl(name: &str, vendor: Option<&str>) -> DeclaredSdk {
+        DeclaredSdk {
+            name: name.into(),
+            vendor: vendor.map(Into::into),
+            ..DeclaredSdk::default()
+        }
+    }
+
+    #[test]
+    fn normalisation() {
+        assert_eq!(
+            normalize_name("Shenzhen Jigou Technology Co., Ltd."),
+            "shenzhenjigoutechnology"
+        );
+        assert_eq!(normalize_name("Google LLC"), "google");
+        assert_eq!(normalize_name("Zinc"), "zinc");
+        assert_eq!(normalize_name("深圳市即构科技有限公司"), "深圳市即构科技");
+        assert_eq!(normalize_name("  ZEGO-Express  SDK "), "zegoexpresssdk");
+    }
+
+    #[test]
+    fn undeclared_sdk_is_ps201_with_clause_and_evidence() {
+        let c = catalog();
+        let f = diff_sdks(
+            &[detection(&c, "zego-express")],
+            &policy(vec![decl("Firebase", Some("Google LLC"))]),
+            &c,
+        );
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].code, "PS201");
+        assert_eq!(f[0].severity, Severity::High);
+        assert_eq!(f[0].subject, "zego-express");
+        assert_eq!(f[0].clause.as_ref().unwrap().id, "III.(D)");
+        assert_eq!(f[0].evidence[0].entry, "classes.dex");
+        assert!(f[0].message.contains("3.1"), "{}", f[0].message);
+        let ui = diff_sdks(&[detection(&c, "zego-uikit")], &policy(vec![]), &c);
+        assert_eq!(ui[0].severity, Severity::Medium);
+        assert_eq!(ui[0].clause, None);
+    }
+
+    #[test]
+    fn declarations_match_by_name_alias_vendor_or_id() {
+        let c = catalog();
+        let det = [detection(&c, "zego-express")];
+        for d in [
+            decl("ZEGO Express SDK (audio/video calls)", None),
+            decl("Zego-Express", None),
+            decl("ZEGO", None),
+            decl(
+                "Real-time audio SDK",
+                Some("Shenzhen Jigou Technology Co., Ltd"),
+            ),
+            decl("音视频SDK", Some("深圳市即构科技有限公司")),
+            DeclaredSdk {
+                name: "RTC".into(),
+                id: Some("zego-express".into()),
+                ..DeclaredSdk::default()
+            },
+        ] {
+            let f = diff_sdks(&det, &policy(vec![d.clone()]), &c);
+            assert!(f.iter().all(|x| x.code != "PS201"), "{d:?}: {f:?}");
+        }
+        for d in [
+            decl("Agora RTC", Some("Agora Lab, Inc.")),
+            decl("Express", None),
+            decl("ZE", None),
+            decl("ZEGO Cloud Recording", None),
+        ] {
+            let f = diff_sdks(&det, &policy(vec![d.clone()]), &c);
+            assert!(f.iter().any(|x| x.code == "PS201"), "{d:?}");
+        }
+    }
+
+    #[test]
+    fn declared_but_absent_is_ps203_only_for_known_sdks() {
+        let c = catalog();
+        let p = policy(vec![
+            decl("ZEGO UIKit", None),
+            decl("Some In-House Tracker", None),
+        ]);
+        let f = diff_sdks(&[], &p, &c);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].code, "PS203");
+        assert_eq!(f[0].severity, Severity::Info);
+        assert_eq!(f[0].subject, "ZEGO UIKit");
+        assert_eq!(f[0].clause.as_ref().unwrap().id, "III.(D)");
+        assert!(diff_sdks(&[detection(&c, "zego-uikit")], &p, &c).is_empty());
+    }
+
+    #[test]
+    fn ps302_for_required_sdk_framework_without_manifest() {
+        let c = catalog();
+        let det = [detection(&c, "zego-express"), detection(&c, "zego-uikit")];
+        let f = privacy_manifest_missing(
+            &det,
+            &c,
+            &[
+                ("ZegoExpressEngine".into(), false),
+                ("ZegoUIKit".into(), false),
+                ("Other".into(), false),
+            ],
+        );
+        assert_eq!(f.len(), 1);
+        assert_eq!(
+            (f[0].code.as_str(), f[0].subject.as_str(), f[0].severity),
+            ("PS302", "zego-express", Severity::High)
+        );
+        assert!(
+            privacy_manifest_missing(&det, &c, &[("ZegoExpressEngine.framework".into(), true)])
+                .is_empty()
+        );
+    }
+}

@@ -26,6 +26,9 @@ use crate::model::{BinaryFacts, BinarySlice};
 /// in an anomaly, not stored.
 pub const MAX_SYMBOLS: usize = 200_000;
 
+/// Sections past EOF described one by one; further ones are only counted.
+const MAX_SECTION_ANOMALIES: usize = 3;
+
 const DT_NULL: u64 = 0;
 const DT_NEEDED: u64 = 1;
 const DT_HASH: u64 = 4;
@@ -294,6 +297,7 @@ impl Header {
             ));
         }
         let r = self.rd(data);
+        let mut past_eof = 0usize;
         for i in 0..u64::from(self.shnum) {
             let base = self.shoff + i * u64::from(want);
             let (ty, off, size) = if self.is64 {
@@ -312,11 +316,20 @@ impl Header {
                 && ty != 0
                 && off.checked_add(size).is_none_or(|e| e > data.len() as u64)
             {
-                out.push(format!(
-                    "section {i} (offset 0x{off:x}, size 0x{size:x}) runs past the end of the {}-byte file",
-                    data.len()
-                ));
+                past_eof += 1;
+                if past_eof <= MAX_SECTION_ANOMALIES {
+                    out.push(format!(
+                        "section {i} (offset 0x{off:x}, size 0x{size:x}) runs past the end of the {}-byte file",
+                        data.len()
+                    ));
+                }
             }
+        }
+        if past_eof > MAX_SECTION_ANOMALIES {
+            out.push(format!(
+                "{} more sections run past the end of the file",
+                past_eof - MAX_SECTION_ANOMALIES
+            ));
         }
         out
     }

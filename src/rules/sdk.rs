@@ -69,6 +69,7 @@ pub const MATCHER_KINDS: &[&str] = &[
     "spm",
     "pub",
     "npm",
+    "domains",
 ];
 
 /// Dependency ecosystems of [`Matchers`].
@@ -292,6 +293,8 @@ pub(crate) struct Index {
     pub plist_keys: HashMap<String, Vec<Owned>>,
     /// `(ecosystem, lower-cased coordinate)` → owners.
     pub deps: HashMap<(&'static str, String), Vec<Owned>>,
+    /// Lower-cased domains.
+    pub domains: HashMap<String, Vec<Owned>>,
 }
 
 /// The loaded, validated and compiled catalog.
@@ -476,7 +479,7 @@ fn validate_sdk(sdk: &Sdk) -> Result<(), CatalogError> {
             "no matcher: at least one matcher list must be non-empty",
         ));
     }
-    for kind in MATCHER_KINDS.iter().chain(std::iter::once(&"domains")) {
+    for kind in MATCHER_KINDS {
         for p in m.list(kind).unwrap_or_default() {
             if p.trim().is_empty() || p.trim() != p {
                 return Err(invalid(
@@ -838,6 +841,7 @@ impl Index {
             meta_data: HashMap::new(),
             plist_keys: HashMap::new(),
             deps: HashMap::new(),
+            domains: HashMap::new(),
         };
         let mut elf_pats = Vec::new();
         let mut macho_pats = Vec::new();
@@ -883,6 +887,9 @@ impl Index {
             }
             for p in &m.framework {
                 push_map(&mut idx.frameworks, p.to_lowercase(), i, p);
+            }
+            for p in &m.domains {
+                push_map(&mut idx.domains, p.to_lowercase(), i, p);
             }
             for p in &m.manifest_meta_data {
                 push_map(&mut idx.meta_data, p.clone(), i, p);
@@ -957,6 +964,7 @@ cocoapods = ["ZegoExpressEngine"]
 spm = ["zego-express-sdk-ios"]
 pub = ["zego_express_engine"]
 npm = ["zego-express-engine-reactnative"]
+domains = ["zego.im"]
 [sdk.tests]
 positive = ["dex_class:im.zego.zegoexpress.ZegoExpressEngine", "native_lib:libZegoExpressEngine.so"]
 negative = ["dex_class:im.zegox.Foo", "dex_class:com.example.im.zego.zegoexpress.Bar"]
