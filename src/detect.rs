@@ -1,1 +1,862 @@
-//! SDK detection: facts × catalog → detections with evidence. (skeleton)
+//! SDK detection: observed facts × compiled catalog → [`Detection`]s with
+//! evidence.
+//!
+//! A [`Detector`] accumulates matches. Create one per worker (one per DEX
+//! file or native library on a rayon thread), feed it observations, then
+//! [`Detector::merge`] them and call [`Detector::finish`]. The result does not
+//! depend on feeding or merging order: stored examples are the smallest
+//! `MAX_EXAMPLES` per SDK and matcher kind (by location, then matched value),
+//! the count covers every match, detections are sorted by SDK id.
+//!
+//! Distrusts observed values (class names, symbol names, file names and
+//! contents come from hostile archives): nothing is allocated per
+//! observation unless it matches, version strings read from `*.version`
+//! files are bounded and must be printable.
+//!
+//! Matcher semantics are those of `SDK_SCHEMA.md`: `dex_class` and
+//! `manifest_component` prefixes match on package boundaries only (the next
+//! character is `/`, `;` or `$` in descriptor form) and the most specific
+//! (longest) prefix wins; `objc_class` is a plain prefix (longest wins).
+
+use crate::android::dex::descriptor_to_dotted;
+use crate::model::{AndroidManifest, Confidence, Detection, Location, SdkEvidence};
+use crate::rules::sdk::{Catalog, ECOSYSTEMS, descriptor_prefix, glob_match};
+use aho_corasick::{AhoCorasick, Anchored, Input};
+use std::collections::BTreeMap;
+
+/// Most evidence examples stored per SDK and matcher kind.
+pub const MAX_EXAMPLES: usize = 5;
+/// Longest version string read from a `*.version` file.
+pub const MAX_VERSION_LEN: usize = 64;
+
+/// Confidence tier of a matcher kind: code/library/file/dependency evidence
+/// is `Present`; manifest components, meta-data and plist keys are
+/// configuration only (`Configured`), and so is a `domains` hit (a host
+/// name string does not prove the SDK's code is present). A build dependency (`gradle`, ...)
+/// counts as `Present`: it puts the SDK's code in the build.
+pub fn tier(kind: &str) -> Confidence {
+    match kind {
+        "manifest_component" | "manifest_meta_data" | "plist_key" | "domains" => {
+            Confidence::Configured
+        }
+        _ => Confidence::Present,
+    }
+}
+
+#[derive(Debug, Default, Clone)]
+struct KindAcc {
+    examples: Vec<SdkEvidence>,
+    count: u64,
+}
+
+#[derive(Debug, Default, Clone)]
+struct SdkAcc {
+    kinds: BTreeMap<&'static str, KindAcc>,
+    /// `(entry, version)` of the first `*.version` file by entry name.
+    version: Option<(String, String)>,
+}
+
+fn example_key(e: &SdkEvidence) -> (&str, Option<&str>, Option<u32>, &str, &str) {
+    (
+        &e.location.entry,
+        e.location.detail.as_deref(),
+        e.location.line,
+        &e.matched,
+        &e.pattern,
+    )
+}
+
+impl KindAcc {
+    fn add(&mut self, ev: SdkEvidence) {
+        self.count = self.count.saturating_add(1);
+        self.insert(ev);
+    }
+    fn insert(&mut self, ev: SdkEvidence) {
+        if self.examples.len() >= MAX_EXAMPLES {
+            match self.examples.last() {
+                Some(last) if example_key(&ev) < example_key(last) => {
+                    self.examples.pop();
+                }
+                _ => return,
+            }
+        }
+        if self
+            .examples
+            .iter()
+            .any(|e| example_key(e) == example_key(&ev))
+        {
+            return;
+        }
+        let pos = self
+            .examples
+            .partition_point(|e| example_key(e) < example_key(&ev));
+        self.examples.insert(pos, ev);
+    }
+}
+
+/// Accumulates evidence for every SDK of a catalog.
+#[derive(Debug, Clone)]
+pub struct Detector<'c> {
+    catalog: &'c Catalog,
+    acc: BTreeMap<usize, SdkAcc>,
+    buf: Vec<u8>,
+}
+
+impl Catalog {
+    /// A fresh detector over this catalog.
+    pub fn detector(&self) -> Detector<'_> {
+        Detector {
+            catalog: self,
+            acc: BTreeMap::new(),
+            buf: Vec::new(),
+        }
+    }
+}
+
+/// Pattern id of the longest pattern matching at the start of `hay`
+/// (the automaton is anchored and leftmost-longest).
+fn longest_anchored(ac: &AhoCorasick, hay: &[u8]) -> Option<usize> {
+    let input = Input::new(hay).anchored(Anchored::Yes);
+    ac.try_find(input)
+        .ok()
+        .flatten()
+        .map(|m| m.pattern().as_usize())
+}
+
+fn basename(path: &str) -> &str {
+    path.rsplit(['/', '\\']).next().unwrap_or(path)
+}
+
+impl<'c> Detector<'c> {
+    fn record(
+        &mut self,
+        sdk: usize,
+        kind: &'static str,
+        pattern: &str,
+        matched: String,
+        loc: &Location,
+    ) {
+        let ev = SdkEvidence {
+            matcher: kind.to_string(),
+            pattern: pattern.to_string(),
+            matched,
+            tier: tier(kind),
+            location: loc.clone(),
+        };
+        self.acc
+            .entry(sdk)
+            .or_default()
+            .kinds
+            .entry(kind)
+            .or_default()
+            .add(ev);
+    }
+
+    /// Match the descriptor in `self.buf` against the `dex_class`
+    /// (`component == false`) or `manifest_component` prefixes.
+    fn prefix_match(&mut self, component: bool, loc: &Location) {
+        let catalog = self.catalog;
+        let idx = &catalog.index;
+        let (ac, owners, kind) = if component {
+            (idx.comp_ac.as_ref(), &idx.comp_owners, "manifest_component")
+        } else {
+            (idx.dex_ac.as_ref(), &idx.dex_owners, "dex_class")
+        };
+        let Some(ac) = ac else { return };
+        let Some(pid) = longest_anchored(ac, &self.buf) else {
+            return;
+        };
+        let matched = descriptor_to_dotted(&self.buf);
+        for (sdk, pattern) in owners.get(pid / 3).into_iter().flatten() {
+            self.record(*sdk, kind, pattern, matched.clone(), loc);
+        }
+    }
+
+    /// A class seen in a DEX file: a descriptor `b"Lcom/foo/Bar;"` (array
+    /// descriptors `[L...;` are reduced to their element class), or a dotted
+    /// name `com.foo.Bar` (tests, text sources).
+    pub fn dex_class(&mut self, descriptor: &[u8], loc: &Location) {
+        let mut d = descriptor;
+        while let Some(rest) = d.strip_prefix(b"[") {
+            d = rest;
+        }
+        self.buf.clear();
+        if d.ends_with(b";") {
+            if !d.starts_with(b"L") {
+                return;
+            }
+            self.buf.extend_from_slice(d);
+        } else {
+            if d.is_empty() {
+                return;
+            }
+            self.buf.push(b'L');
+            self.buf
+                .extend(d.iter().map(|&b| if b == b'.' { b'/' } else { b }));
+            self.buf.push(b';');
+        }
+        self.prefix_match(false, loc);
+    }
+
+    /// A native library file name (`libfoo.so`; a path is reduced to its file name).
+    pub fn native_lib(&mut self, file_name: &str, loc: &Location) {
+        let name = basename(file_name);
+        let idx = &self.catalog.index;
+        let mut hits: Vec<(usize, String)> =
+            idx.native_exact.get(name).cloned().unwrap_or_default();
+        hits.extend(
+            idx.native_globs
+                .iter()
+                .filter(|(_, g)| glob_match(g, name))
+                .cloned(),
+        );
+        for (sdk, pattern) in hits {
+            self.record(sdk, "native_lib", &pattern, name.to_string(), loc);
+        }
+    }
+
+    /// A dynamic symbol of an ELF library.
+    pub fn elf_symbol(&mut self, sym: &str, loc: &Location) {
+        let idx = &self.catalog.index;
+        let Some(set) = idx.elf_set.as_ref() else {
+            return;
+        };
+        let hits: Vec<usize> = set.matches(sym).into_iter().collect();
+        for i in hits {
+            if let Some((sdk, pattern)) = self.catalog.index.elf_owners.get(i) {
+                self.record(*sdk, "elf_symbol", pattern, sym.to_string(), loc);
+            }
+        }
+    }
+
+    /// An Objective-C class name from a Mach-O (`__objc_classname`, `_OBJC_CLASS_$_X`).
+    pub fn objc_class(&mut self, name: &str, loc: &Location) {
+        let catalog = self.catalog;
+        let Some(ac) = catalog.index.objc_ac.as_ref() else {
+            return;
+        };
+        let Some(pid) = longest_anchored(ac, name.as_bytes()) else {
+            return;
+        };
+        for (sdk, pattern) in catalog.index.objc_owners.get(pid).into_iter().flatten() {
+            self.record(*sdk, "objc_class", pattern, name.to_string(), loc);
+        }
+    }
+
+    /// A Mach-O symbol name (with its leading `_`).
+    pub fn macho_symbol(&mut self, sym: &str, loc: &Location) {
+        let idx = &self.catalog.index;
+        let Some(set) = idx.macho_set.as_ref() else {
+            return;
+        };
+        let hits: Vec<usize> = set.matches(sym).into_iter().collect();
+        for i in hits {
+            if let Some((sdk, pattern)) = self.catalog.index.macho_owners.get(i) {
+                self.record(*sdk, "macho_symbol", pattern, sym.to_string(), loc);
+            }
+        }
+    }
+
+    /// An iOS framework, xcframework or dylib: `Foo`, `Foo.framework`,
+    /// `Frameworks/Foo.framework`, `libFoo.dylib` (case-insensitive).
+    pub fn framework(&mut self, name: &str, loc: &Location) {
+        let base = basename(name.trim_end_matches('/'));
+        let stem = [".framework", ".xcframework", ".dylib", ".a"]
+            .iter()
+            .find_map(|ext| base.strip_suffix(ext))
+            .unwrap_or(base);
+        let lower = stem.to_lowercase();
+        let idx = &self.catalog.index;
+        let mut hits = idx.frameworks.get(&lower).cloned().unwrap_or_default();
+        if hits.is_empty()
+            && let Some(no_lib) = lower.strip_prefix("lib")
+        {
+            hits = idx.frameworks.get(no_lib).cloned().unwrap_or_default();
+        }
+        for (sdk, pattern) in hits {
+            self.record(sdk, "framework", &pattern, base.to_string(), loc);
+        }
+    }
+
+    /// An archive entry path (`META-INF/foo.version`, `assets/x.dat`). An
+    /// AAB module path `base/root/META-INF/...` is also tried without its
+    /// `<module>/root/` prefix. `content` of a matched `*.version` file gives
+    /// the SDK version (trimmed, at most `MAX_VERSION_LEN` printable bytes).
+    pub fn file(&mut self, entry: &str, content: Option<&[u8]>, loc: &Location) {
+        let idx = &self.catalog.index;
+        let mut candidates = vec![entry];
+        if let Some(pos) = entry.find("/root/") {
+            candidates.push(&entry[pos + "/root/".len()..]);
+        }
+        let mut hits: Vec<(usize, String)> = Vec::new();
+        for c in &candidates {
+            hits.extend(idx.file_exact.get(*c).cloned().unwrap_or_default());
+            hits.extend(
+                idx.file_globs
+                    .iter()
+                    .filter(|(_, g)| glob_match(g, c))
+                    .cloned(),
+            );
+            if !hits.is_empty() {
+                break;
+            }
+        }
+        let version = content
+            .filter(|_| entry.ends_with(".version"))
+            .and_then(parse_version);
+        for (sdk, pattern) in hits {
+            self.record(sdk, "file", &pattern, entry.to_string(), loc);
+            if let Some(v) = &version {
+                let acc = self.acc.entry(sdk).or_default();
+                if acc.version.as_ref().is_none_or(|(e, _)| entry < e.as_str()) {
+                    acc.version = Some((entry.to_string(), v.clone()));
+                }
+            }
+        }
+    }
+
+    /// Components (`manifest_component`) and `<meta-data>` keys
+    /// (`manifest_meta_data`) of a manifest.
+    pub fn manifest(&mut self, m: &AndroidManifest) {
+        for c in &m.components {
+            self.buf.clear();
+            self.buf.extend_from_slice(&descriptor_prefix(&c.name));
+            self.buf.push(b';');
+            self.prefix_match(true, &c.location);
+        }
+        for md in &m.meta_data {
+            let hits = self
+                .catalog
+                .index
+                .meta_data
+                .get(&md.name)
+                .cloned()
+                .unwrap_or_default();
+            for (sdk, pattern) in hits {
+                self.record(
+                    sdk,
+                    "manifest_meta_data",
+                    &pattern,
+                    md.name.clone(),
+                    &md.location,
+                );
+            }
+        }
+    }
+
+    /// A top-level Info.plist key.
+    pub fn plist_key(&mut self, key: &str, loc: &Location) {
+        let hits = self
+            .catalog
+            .index
+            .plist_keys
+            .get(key)
+            .cloned()
+            .unwrap_or_default();
+        for (sdk, pattern) in hits {
+            self.record(sdk, "plist_key", &pattern, key.to_string(), loc);
+        }
+    }
+
+    /// A build dependency. `ecosystem` is `gradle` (`group:artifact[:version]`,
+    /// matched as `group:artifact` then `group`), `cocoapods` (`Pod/Subspec`,
+    /// matched whole then by root pod), `spm` (identity or repository URL),
+    /// `pub` or `npm` (`name[@version]`). Case-insensitive.
+    pub fn dependency(&mut self, ecosystem: &str, coordinate: &str, loc: &Location) {
+        let Some(eco) = ECOSYSTEMS.iter().copied().find(|e| *e == ecosystem) else {
+            return;
+        };
+        let c = coordinate.trim().to_lowercase();
+        let mut keys: Vec<String> = Vec::new();
+        match eco {
+            "gradle" => {
+                let parts: Vec<&str> = c.split(':').collect();
+                if parts.len() >= 2 {
+                    keys.push(format!("{}:{}", parts[0], parts[1]));
+                }
+                keys.push(parts[0].to_string());
+            }
+            "cocoapods" => {
+                keys.push(c.clone());
+                if let Some((root, _)) = c.split_once('/') {
+                    keys.push(root.to_string());
+                }
+            }
+            "spm" => {
+                let last = c.trim_end_matches('/').rsplit('/').next().unwrap_or(&c);
+                keys.push(last.strip_suffix(".git").unwrap_or(last).to_string());
+            }
+            _ => {
+                // npm `@scope/name@1.2.3`, pub `name: ^1.0`
+                let body = c.get(1..).unwrap_or_default();
+                let name = match body.find(['@', ':', ' ']) {
+                    Some(i) => &c[..i + 1],
+                    None => c.as_str(),
+                };
+                keys.push(name.to_string());
+            }
+        }
+        let idx = &self.catalog.index;
+        let Some(hits) = keys
+            .iter()
+            .find_map(|k| idx.deps.get(&(eco, k.clone())))
+            .cloned()
+        else {
+            return;
+        };
+        for (sdk, pattern) in hits {
+            self.record(sdk, kind_name(eco), &pattern, coordinate.to_string(), loc);
+        }
+    }
+
+    /// A host name seen in the build (URL, network-security config): matches
+    /// a `domains` entry equal to it or to one of its parent domains.
+    pub fn domain(&mut self, host: &str, loc: &Location) {
+        let lower = host.trim().trim_end_matches('.').to_lowercase();
+        let mut rest = lower.as_str();
+        let hits = loop {
+            if let Some(h) = self.catalog.index.domains.get(rest) {
+                break h.clone();
+            }
+            match rest.split_once('.') {
+                Some((_, parent)) if parent.contains('.') => rest = parent,
+                _ => return,
+            }
+        };
+        for (sdk, pattern) in hits {
+            self.record(sdk, "domains", &pattern, lower.clone(), loc);
+        }
+    }
+
+    /// Add another detector's evidence (from another worker) to this one.
+    pub fn merge(&mut self, other: Detector<'_>) {
+        for (sdk, oacc) in other.acc {
+            let acc = self.acc.entry(sdk).or_default();
+            for (kind, k) in oacc.kinds {
+                let mine = acc.kinds.entry(kind).or_default();
+                mine.count = mine.count.saturating_add(k.count);
+                for ev in k.examples {
+                    mine.insert(ev);
+                }
+            }
+            if let Some((e, v)) = oacc.version
+                && acc.version.as_ref().is_none_or(|(me, _)| e < *me)
+            {
+                acc.version = Some((e, v));
+            }
+        }
+    }
+
+    /// The detections, sorted by SDK id.
+    pub fn finish(self) -> Vec<Detection> {
+        let mut out: Vec<Detection> = Vec::with_capacity(self.acc.len());
+        for (sdk_idx, acc) in self.acc {
+            let Some(sdk) = self.catalog.sdks().get(sdk_idx) else {
+                continue;
+            };
+            let confidence = if acc.kinds.keys().any(|k| tier(k) == Confidence::Present) {
+                Confidence::Present
+            } else {
+                Confidence::Configured
+            };
+            let mut evidence = Vec::new();
+            let mut matcher_counts = BTreeMap::new();
+            for (kind, k) in acc.kinds {
+                matcher_counts.insert(kind.to_string(), k.count);
+                evidence.extend(k.examples);
+            }
+            out.push(Detection {
+                id: sdk.id.clone(),
+                name: sdk.name.clone(),
+                vendor: sdk.vendor.name.clone(),
+                category: sdk.category.clone(),
+                version: acc.version.map(|(_, v)| v),
+                confidence,
+                evidence,
+                matcher_counts,
+            });
+        }
+        out.sort_by(|a, b| a.id.cmp(&b.id));
+        out
+    }
+}
+
+fn kind_name(eco: &str) -> &'static str {
+    match eco {
+        "gradle" => "gradle",
+        "cocoapods" => "cocoapods",
+        "spm" => "spm",
+        "pub" => "pub",
+        _ => "npm",
+    }
+}
+
+/// A version from a `*.version` file: trimmed, non-empty, at most
+/// `MAX_VERSION_LEN` bytes of printable ASCII without spaces.
+fn parse_version(content: &[u8]) -> Option<String> {
+    let head = content.get(..content.len().min(MAX_VERSION_LEN * 2))?;
+    let s = std::str::from_utf8(head).ok()?.trim();
+    (!s.is_empty() && s.len() <= MAX_VERSION_LEN && s.bytes().all(|b| b.is_ascii_graphic()))
+        .then(|| s.to_string())
+}
+
+/// Fill `UsesPermission::added_by` with the ids of detected SDKs whose
+/// catalog entry lists the permission (sorted, no duplicates).
+pub fn attribute_permissions(
+    manifest: &mut AndroidManifest,
+    detections: &[Detection],
+    catalog: &Catalog,
+) {
+    for p in &mut manifest.uses_permissions {
+        for d in detections {
+            if catalog
+                .sdk(&d.id)
+                .is_some_and(|s| s.permissions.contains(&p.name))
+                && !p.added_by.contains(&d.id)
+            {
+                p.added_by.push(d.id.clone());
+            }
+        }
+        p.added_by.sort();
+    }
+}
+
+/// Feed one `[sdk.tests]` case (`"<kind>:<value>"`) to a detector.
+pub fn feed_case(det: &mut Detector<'_>, case: &str) -> bool {
+    let Some((kind, value)) = case.split_once(':') else {
+        return false;
+    };
+    let loc = Location::detail("rule-test", case);
+    match kind {
+        "dex_class" => det.dex_class(value.as_bytes(), &loc),
+        "native_lib" => det.native_lib(value, &loc),
+        "elf_symbol" => det.elf_symbol(value, &loc),
+        "objc_class" => det.objc_class(value, &loc),
+        "macho_symbol" => det.macho_symbol(value, &loc),
+        "framework" => det.framework(value, &loc),
+        "plist_key" => det.plist_key(value, &loc),
+        "file" => det.file(value, None, &loc),
+        "domains" => det.domain(value, &loc),
+        "manifest_component" | "manifest_meta_data" => {
+            let mut m = AndroidManifest::default();
+            if kind == "manifest_component" {
+                m.components.push(crate::model::Component {
+                    kind: crate::model::ComponentKind::Activity,
+                    name: value.to_string(),
+                    exported: false,
+                    exported_explicit: None,
+                    has_intent_filter: false,
+                    permission: None,
+                    authorities: None,
+                    location: loc,
+                });
+            } else {
+                m.meta_data.push(crate::model::MetaData {
+                    name: value.to_string(),
+                    value: None,
+                    resource: None,
+                    location: loc,
+                });
+            }
+            det.manifest(&m);
+        }
+        eco if ECOSYSTEMS.contains(&eco) => det.dependency(eco, value, &loc),
+        _ => return false,
+    }
+    true
+}
+
+/// Run every SDK's `[sdk.tests]` against the catalog: each positive case
+/// must detect that SDK, each negative case must not. Returns one message
+/// per failing case (empty when all pass).
+pub fn run_rule_tests(catalog: &Catalog) -> Vec<String> {
+    let mut failures = Vec::new();
+    for sdk in catalog.sdks() {
+        for (positive, cases) in [(true, &sdk.tests.positive), (false, &sdk.tests.negative)] {
+            for case in cases {
+                let mut det = catalog.detector();
+                if !feed_case(&mut det, case) {
+                    failures.push(format!(
+                        "{} ({}): case {case:?} has an unknown matcher kind",
+                        sdk.id, sdk.file
+                    ));
+                    continue;
+                }
+                let found = det.finish();
+                let hit = found.iter().any(|d| d.id == sdk.id);
+                if hit != positive {
+                    let got: Vec<&str> = found.iter().map(|d| d.id.as_str()).collect();
+                    failures.push(format!(
+                        "{} ({}): {} case {case:?} {} (detected: {got:?})",
+                        sdk.id,
+                        sdk.file,
+                        if positive { "positive" } else { "negative" },
+                        if positive {
+                            "did not detect it"
+                        } else {
+                            "detected it"
+                        }
+                    ));
+                }
+            }
+        }
+    }
+    failures
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Component, ComponentKind, MetaData, UsesPermission, UsesPermissionTag};
+    use crate::rules::sdk::tests::ZEGO;
+
+    fn catalog() -> Catalog {
+        Catalog::from_texts(&[("zego.toml", ZEGO)]).unwrap()
+    }
+
+    fn ids(d: &[Detection]) -> Vec<&str> {
+        d.iter().map(|x| x.id.as_str()).collect()
+    }
+
+    #[test]
+    fn dex_class_package_boundaries_and_most_specific() {
+        let c = catalog();
+        let loc = Location::entry("classes.dex");
+        let dex = crate::testkit::dex::build(&[
+            "Lim/zego/zegoexpress/ZegoExpressEngine;",
+            "Lim/zego/zegoexpress/internal/Impl;",
+            "Lim/zego/zegoexpressx/Foo;",
+            "Lcom/example/im/zego/zegoexpress/Bar;",
+            "Lim/zego/zegoexpress$Inner;",
+        ]);
+        let parsed = crate::android::dex::parse(&dex, &crate::Limits::default()).unwrap();
+        let mut det = c.detector();
+        for d in parsed.class_descriptors() {
+            det.dex_class(d.unwrap(), &loc);
+        }
+        let found = det.finish();
+        assert_eq!(ids(&found), vec!["zego-express", "zego-express-internal"]);
+        let main = &found[0];
+        assert_eq!(main.confidence, Confidence::Present);
+        let matched: Vec<&str> = main.evidence.iter().map(|e| e.matched.as_str()).collect();
+        assert_eq!(
+            matched,
+            vec![
+                "im.zego.zegoexpress$Inner",
+                "im.zego.zegoexpress.ZegoExpressEngine"
+            ]
+        );
+        assert_eq!(main.matcher_counts.get("dex_class"), Some(&2));
+        assert_eq!(
+            found[1].evidence[0].matched,
+            "im.zego.zegoexpress.internal.Impl"
+        );
+        // dotted input and array descriptors
+        let mut det = c.detector();
+        det.dex_class(b"[[Lim/zego/zegoexpress/A;", &loc);
+        det.dex_class(b"im.zego.zegoexpress.B", &loc);
+        det.dex_class(b"[I", &loc);
+        assert_eq!(det.finish()[0].matcher_counts.get("dex_class"), Some(&2));
+    }
+
+    #[test]
+    fn evidence_is_capped_and_order_independent() {
+        let c = catalog();
+        let names: Vec<String> = (0..40)
+            .map(|i| format!("Lim/zego/zegoexpress/C{i:02};"))
+            .collect();
+        let loc = Location::entry("classes.dex");
+        let mut a = c.detector();
+        for n in &names {
+            a.dex_class(n.as_bytes(), &loc);
+        }
+        let mut b1 = c.detector();
+        let mut b2 = c.detector();
+        for (i, n) in names.iter().rev().enumerate() {
+            if i % 2 == 0 { &mut b1 } else { &mut b2 }.dex_class(n.as_bytes(), &loc);
+        }
+        b2.merge(b1);
+        let (ra, rb) = (a.finish(), b2.finish());
+        assert_eq!(ra, rb);
+        assert_eq!(ra[0].evidence.len(), MAX_EXAMPLES);
+        assert_eq!(ra[0].matcher_counts["dex_class"], 40);
+        assert_eq!(ra[0].evidence[0].matched, "im.zego.zegoexpress.C00");
+    }
+
+    #[test]
+    fn elf_library_and_symbols() {
+        let c = catalog();
+        let so = crate::testkit::elf::build(&crate::testkit::elf::ElfSpec {
+            machine: 183,
+            needed: vec!["libzegoavkit.so".into()],
+            soname: Some("libZegoExpressEngine.so".into()),
+            exports: vec![
+                "Java_im_zego_zegoexpress_internal_Native_create".into(),
+                "not_zego".into(),
+            ],
+            imports: vec!["malloc".into()],
+        });
+        let facts =
+            crate::native::elf::parse(&so, "lib/arm64-v8a/libZegoExpressEngine.so").unwrap();
+        let loc = Location::entry(&facts.entry);
+        let mut det = c.detector();
+        det.native_lib(&facts.entry, &loc);
+        for n in &facts.slices[0].needed {
+            det.native_lib(n, &loc);
+        }
+        for s in &facts.slices[0].exported_symbols {
+            det.elf_symbol(s, &loc);
+        }
+        let found = det.finish();
+        assert_eq!(ids(&found), vec!["zego-express"]);
+        let counts = &found[0].matcher_counts;
+        assert_eq!(counts.get("native_lib"), Some(&2)); // exact + libzego*.so glob on DT_NEEDED
+        assert_eq!(counts.get("elf_symbol"), Some(&1));
+        let mut det = c.detector();
+        det.native_lib("libzeg.so", &loc);
+        det.elf_symbol("Java_im_zego_other", &loc);
+        assert!(det.finish().is_empty());
+    }
+
+    #[test]
+    fn manifest_is_configured_only_and_permissions_attributed() {
+        let c = catalog();
+        let loc = Location::entry("AndroidManifest.xml");
+        let mut m = AndroidManifest::default();
+        m.meta_data.push(MetaData {
+            name: "com.zego.appid".into(),
+            value: Some("1".into()),
+            resource: None,
+            location: loc.clone(),
+        });
+        m.meta_data.push(MetaData {
+            name: "com.zego.appidx".into(),
+            value: None,
+            resource: None,
+            location: loc.clone(),
+        });
+        m.components.push(Component {
+            kind: ComponentKind::Service,
+            name: "im.zego.zegoexpress.Svc".into(),
+            exported: false,
+            exported_explicit: None,
+            has_intent_filter: false,
+            permission: None,
+            authorities: None,
+            location: loc.clone(),
+        });
+        for p in ["android.permission.CAMERA", "android.permission.INTERNET"] {
+            m.uses_permissions.push(UsesPermission {
+                name: p.into(),
+                tag: UsesPermissionTag::UsesPermission,
+                max_sdk_version: None,
+                added_by: vec![],
+                location: loc.clone(),
+            });
+        }
+        let mut det = c.detector();
+        det.manifest(&m);
+        let found = det.finish();
+        assert_eq!(ids(&found), vec!["zego-express"]);
+        assert_eq!(found[0].confidence, Confidence::Configured);
+        assert_eq!(
+            found[0].matcher_counts.keys().collect::<Vec<_>>(),
+            vec!["manifest_component", "manifest_meta_data"]
+        );
+        attribute_permissions(&mut m, &found, &c);
+        assert_eq!(m.uses_permissions[0].added_by, vec!["zego-express"]);
+        assert!(m.uses_permissions[1].added_by.is_empty());
+    }
+
+    #[test]
+    fn ios_framework_objc_plist() {
+        let c = catalog();
+        let loc = Location::entry("Payload/A.app");
+        let mut det = c.detector();
+        det.framework("Payload/A.app/Frameworks/ZegoExpressEngine.framework", &loc);
+        det.objc_class("ZegoExpressEngineImpl", &loc);
+        det.macho_symbol("_OBJC_CLASS_$_ZegoExpressEngine", &loc);
+        det.plist_key("ZegoAppID", &loc);
+        let found = det.finish();
+        let counts = &found[0].matcher_counts;
+        for k in ["framework", "objc_class", "macho_symbol", "plist_key"] {
+            assert_eq!(counts.get(k), Some(&1), "{k}");
+        }
+        let mut det = c.detector();
+        det.framework("ZegoExpressEngineX.framework", &loc);
+        det.objc_class("Zego", &loc);
+        det.plist_key("zegoappid", &loc);
+        assert!(det.finish().is_empty());
+    }
+
+    #[test]
+    fn files_give_version_and_dependencies_match() {
+        let c = catalog();
+        let loc = Location::entry("app.apk");
+        let mut det = c.detector();
+        det.file(
+            "base/root/META-INF/im.zego_express-video.version",
+            Some(b" 3.14.5\n"),
+            &loc,
+        );
+        det.file("assets/zego/model.dat", None, &loc);
+        let found = det.finish();
+        assert_eq!(found[0].version.as_deref(), Some("3.14.5"));
+        assert_eq!(found[0].matcher_counts["file"], 2);
+        let mut det = c.detector();
+        det.file(
+            "META-INF/im.zego_express-video.version",
+            Some(&[b'9'; 500]),
+            &loc,
+        );
+        assert_eq!(det.finish()[0].version, None);
+
+        for (eco, coord) in [
+            ("gradle", "im.zego:express-video:3.14.5"),
+            ("gradle", "im.zego:other:1"),
+            ("cocoapods", "ZegoExpressEngine/Video"),
+            ("spm", "https://github.com/zegoim/zego-express-sdk-ios.git"),
+            ("pub", "zego_express_engine: ^3.1.0"),
+            ("npm", "zego-express-engine-reactnative@3.0.0"),
+        ] {
+            let mut det = c.detector();
+            det.dependency(eco, coord, &loc);
+            assert_eq!(ids(&det.finish()), vec!["zego-express"], "{eco} {coord}");
+        }
+        for (eco, coord) in [
+            ("gradle", "im.zegox:express-video"),
+            ("npm", "zego"),
+            ("maven", "im.zego:express-video"),
+        ] {
+            let mut det = c.detector();
+            det.dependency(eco, coord, &loc);
+            assert!(det.finish().is_empty(), "{eco} {coord}");
+        }
+    }
+
+    #[test]
+    fn domains_match_host_and_subdomains_only() {
+        let c = catalog();
+        let loc = Location::entry("res/xml/network_security_config.xml");
+        for (host, hit) in [
+            ("zego.im", true),
+            ("Rtc.ZEGO.im.", true),
+            ("notzego.im", false),
+            ("zego.im.evil.com", false),
+            ("im", false),
+        ] {
+            let mut det = c.detector();
+            det.domain(host, &loc);
+            let found = det.finish();
+            assert_eq!(!found.is_empty(), hit, "{host}");
+            if hit {
+                assert_eq!(found[0].confidence, Confidence::Configured);
+            }
+        }
+    }
+
+    #[test]
+    fn inline_catalog_rule_tests_pass() {
+        assert_eq!(run_rule_tests(&catalog()), Vec::<String>::new());
+    }
+}

@@ -30,11 +30,19 @@ pub struct Location {
 impl Location {
     /// A location naming only an entry.
     pub fn entry(entry: impl Into<String>) -> Self {
-        Location { entry: entry.into(), detail: None, line: None }
+        Location {
+            entry: entry.into(),
+            detail: None,
+            line: None,
+        }
     }
     /// A location naming an entry and a detail inside it.
     pub fn detail(entry: impl Into<String>, detail: impl Into<String>) -> Self {
-        Location { entry: entry.into(), detail: Some(detail.into()), line: None }
+        Location {
+            entry: entry.into(),
+            detail: Some(detail.into()),
+            line: None,
+        }
     }
 }
 
@@ -476,7 +484,13 @@ pub struct Detection {
     pub category: String,
     pub version: Option<String>,
     pub confidence: Confidence,
+    /// Stored examples: at most `detect::MAX_EXAMPLES` per matcher kind.
     pub evidence: Vec<SdkEvidence>,
+    /// Matcher kind → number of observations that matched (all of them,
+    /// not only the stored examples). Its keys say which matcher kinds
+    /// survived obfuscation/shrinking.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub matcher_counts: std::collections::BTreeMap<String, u64>,
 }
 
 /// The report of one scanned artifact (one element of `artifacts` in JSON).

@@ -1,1 +1,473 @@
-//! (skeleton: dex)
+//! DEX reader: header, `string_ids`, `type_ids`, `class_defs` count and the
+//! `map_list` bounds of one `classes*.dex`, enough to list class descriptors
+//! for SDK detection without decoding code.
+//!
+//! Distrusts everything in the file: every `*_size × item size` is checked
+//! against the file length before a table is sliced, string offsets and
+//! ULEB128 lengths are bounds-checked, and strings are returned as zero-copy
+//! MUTF-8 byte slices (no per-string allocation, no `Vec<String>` of a pool).
+//!
+//! Format facts: AOSP "Dalvik Executable format"
+//! (source.android.com/docs/core/runtime/dex-format), ART
+//! `libdexfile/dex/standard_dex_file.cc` (`kDexMagicVersions` = 035, 037,
+//! 038, 039, 040, 041; "Dex version 036 skipped because of an old dalvik
+//! bug") and `dex_file_loader.cc`. Hostile-input case D2
+//! (`../shared/research/hostile-inputs.md`): 036 is parsed but flagged.
+
+use crate::limits::Limits;
+use crate::model::DexSummary;
+
+/// Size of the DEX header (`header_item`) of versions 035–040.
+pub const HEADER_SIZE: usize = 0x70;
+/// `endian_tag` of a little-endian file.
+pub const ENDIAN_CONSTANT: u32 = 0x1234_5678;
+/// `endian_tag` of a byte-swapped file (not produced by any Android tool).
+pub const REVERSE_ENDIAN_CONSTANT: u32 = 0x7856_3412;
+/// `NO_INDEX` in `class_def_item` fields.
+pub const NO_INDEX: u32 = 0xffff_ffff;
+
+/// Versions ART loads.
+const ART_VERSIONS: [&[u8; 3]; 6] = [b"035", b"037", b"038", b"039", b"040", b"041"];
+
+/// Why a DEX file could not be read. Offsets are byte offsets in the file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DexError {
+    #[error("file is {len} bytes, shorter than the 0x70-byte DEX header")]
+    TooShort { len: usize },
+    #[error("not a DEX file: magic bytes {found:02x?} (expected \"dex\\n\")")]
+    BadMagic { found: Vec<u8> },
+    #[error("unknown DEX version {version:?} in magic (known: 035–041)")]
+    UnknownVersion { version: String },
+    #[error(
+        "endian_tag 0x{tag:08x} at offset 0x28: only little-endian DEX (0x12345678) is supported"
+    )]
+    BadEndian { tag: u32 },
+    #[error(
+        "{table} table at offset 0x{offset:x} with {count} items of {item_size} bytes runs past the end of the {file_len}-byte file"
+    )]
+    TableOutOfBounds {
+        table: &'static str,
+        offset: u32,
+        count: u32,
+        item_size: u32,
+        file_len: usize,
+    },
+    #[error("string_ids_size {count} is over the cap of {cap} strings (max_strings)")]
+    TooManyStrings { count: u32, cap: u64 },
+    #[error("{table} index {index} is out of range (size {size})")]
+    BadIndex {
+        table: &'static str,
+        index: u32,
+        size: u32,
+    },
+    #[error("string_data_item {index} at offset 0x{offset:x}: {what}")]
+    BadStringData {
+        index: u32,
+        offset: u32,
+        what: &'static str,
+    },
+}
+
+/// A parsed DEX file borrowing the input bytes.
+#[derive(Debug, Clone)]
+pub struct DexFile<'a> {
+    data: &'a [u8],
+    version: [u8; 3],
+    string_ids: &'a [u8],
+    type_ids: &'a [u8],
+    class_defs: &'a [u8],
+    string_ids_size: u32,
+    type_ids_size: u32,
+    class_defs_size: u32,
+    anomalies: Vec<String>,
+}
+
+fn u32_at(data: &[u8], off: usize) -> Option<u32> {
+    let end = off.checked_add(4)?;
+    let b = data.get(off..end)?;
+    Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+}
+
+/// Slice `count × item_size` bytes at `offset`, or `TableOutOfBounds`.
+fn table<'a>(
+    data: &'a [u8],
+    name: &'static str,
+    offset: u32,
+    count: u32,
+    item_size: u32,
+) -> Result<&'a [u8], DexError> {
+    let err = || DexError::TableOutOfBounds {
+        table: name,
+        offset,
+        count,
+        item_size,
+        file_len: data.len(),
+    };
+    if count == 0 {
+        return Ok(&[]);
+    }
+    let len = u64::from(count)
+        .checked_mul(u64::from(item_size))
+        .ok_or_else(err)?;
+    let end = u64::from(offset).checked_add(len).ok_or_else(err)?;
+    if end > data.len() as u64 {
+        return Err(err());
+    }
+    data.get(offset as usize..end as usize).ok_or_else(err)
+}
+
+/// Adler-32 of `data` (the DEX `checksum` covers bytes 12..).
+pub fn adler32(data: &[u8]) -> u32 {
+    const MOD: u32 = 65_521;
+    let (mut a, mut b) = (1u32, 0u32);
+    for chunk in data.chunks(5552) {
+        for &x in chunk {
+            a += u32::from(x);
+            b += a;
+        }
+        a %= MOD;
+        b %= MOD;
+    }
+    (b << 16) | a
+}
+
+/// Read a ULEB128 (at most 5 bytes, as in DEX) at `off`; returns value and length.
+fn uleb128(data: &[u8], off: usize) -> Option<(u32, usize)> {
+    let mut result: u32 = 0;
+    for i in 0..5 {
+        let byte = *data.get(off.checked_add(i)?)?;
+        result |= u32::from(byte & 0x7f).checked_shl(7 * i as u32)?;
+        if byte & 0x80 == 0 {
+            return Some((result, i + 1));
+        }
+    }
+    None
+}
+
+/// Parse the header and table bounds of a DEX file.
+///
+/// Errors: not a DEX, unknown magic version, big-endian, a table
+/// (`string_ids`, `type_ids`, `class_defs`) past the end of the file, or more
+/// strings than `limits.max_strings`. Oddities that ART would reject but that
+/// do not stop reading (version 036, bad checksum, `file_size` mismatch, a
+/// `map_list` out of bounds) are recorded in [`DexFile::anomalies`].
+pub fn parse<'a>(data: &'a [u8], limits: &Limits) -> Result<DexFile<'a>, DexError> {
+    if data.len() < HEADER_SIZE {
+        if data.len() >= 4 && data.get(..4) != Some(b"dex\n") {
+            return Err(DexError::BadMagic {
+                found: data.get(..4).unwrap_or_default().to_vec(),
+            });
+        }
+        return Err(DexError::TooShort { len: data.len() });
+    }
+    let magic = data
+        .get(..8)
+        .ok_or(DexError::TooShort { len: data.len() })?;
+    if &magic[..4] != b"dex\n" || magic[7] != 0 {
+        return Err(DexError::BadMagic {
+            found: magic.to_vec(),
+        });
+    }
+    let version = [magic[4], magic[5], magic[6]];
+    let mut anomalies = Vec::new();
+    if &version == b"036" {
+        anomalies.push(
+            "DEX version 036 is not loadable on ART (skipped by ART because of an old Dalvik bug)"
+                .to_string(),
+        );
+    } else if !ART_VERSIONS.contains(&&version) {
+        return Err(DexError::UnknownVersion {
+            version: String::from_utf8_lossy(&version).into_owned(),
+        });
+    }
+    let h = |off: usize| u32_at(data, off).unwrap_or(0);
+    let endian = h(0x28);
+    if endian != ENDIAN_CONSTANT {
+        return Err(DexError::BadEndian { tag: endian });
+    }
+    let checksum = h(0x08);
+    let file_size = h(0x20);
+    let header_size = h(0x24);
+    let map_off = h(0x34);
+    let (string_ids_size, string_ids_off) = (h(0x38), h(0x3c));
+    let (type_ids_size, type_ids_off) = (h(0x40), h(0x44));
+    let (class_defs_size, class_defs_off) = (h(0x60), h(0x64));
+
+    if u64::from(string_ids_size) > limits.max_strings {
+        return Err(DexError::TooManyStrings {
+            count: string_ids_size,
+            cap: limits.max_strings,
+        });
+    }
+    let string_ids = table(data, "string_ids", string_ids_off, string_ids_size, 4)?;
+    let type_ids = table(data, "type_ids", type_ids_off, type_ids_size, 4)?;
+    let class_defs = table(data, "class_defs", class_defs_off, class_defs_size, 32)?;
+
+    if file_size as usize != data.len() && &version != b"041" {
+        anomalies.push(format!(
+            "header file_size {file_size} differs from the {} bytes read",
+            data.len()
+        ));
+    }
+    if (header_size as usize) < HEADER_SIZE {
+        anomalies.push(format!(
+            "header_size 0x{header_size:x} is smaller than 0x70"
+        ));
+    }
+    let computed = adler32(data.get(12..).unwrap_or_default());
+    if computed != checksum && &version != b"041" {
+        anomalies.push(format!(
+            "checksum 0x{checksum:08x} does not match the Adler-32 0x{computed:08x} of the file"
+        ));
+    }
+    match u32_at(data, map_off as usize) {
+        None => anomalies.push(format!("map_off 0x{map_off:x} is outside the file")),
+        Some(n) => {
+            if table(data, "map_list", map_off.saturating_add(4), n, 12).is_err() {
+                anomalies.push(format!(
+                    "map_list at 0x{map_off:x} with {n} items runs past the end of the file"
+                ));
+            }
+        }
+    }
+    Ok(DexFile {
+        data,
+        version,
+        string_ids,
+        type_ids,
+        class_defs,
+        string_ids_size,
+        type_ids_size,
+        class_defs_size,
+        anomalies,
+    })
+}
+
+impl<'a> DexFile<'a> {
+    /// Header facts: version and table counts.
+    pub fn summary(&self) -> DexSummary {
+        DexSummary {
+            version: String::from_utf8_lossy(&self.version).into_owned(),
+            classes: self.class_defs_size,
+            types: self.type_ids_size,
+            strings: self.string_ids_size,
+        }
+    }
+
+    /// Magic version bytes, e.g. `b"035"`.
+    pub fn version(&self) -> &[u8; 3] {
+        &self.version
+    }
+
+    /// `false` for version 036, which ART refuses.
+    pub fn loadable_on_art(&self) -> bool {
+        &self.version != b"036"
+    }
+
+    /// Oddities found while parsing that did not stop it (human-readable).
+    pub fn anomalies(&self) -> &[String] {
+        &self.anomalies
+    }
+
+    /// The MUTF-8 bytes of string `index` (without the ULEB128 length and
+    /// the terminating NUL), borrowed from the file.
+    pub fn string(&self, index: u32) -> Result<&'a [u8], DexError> {
+        let data = self.data;
+        let item_off = (index as usize).checked_mul(4).ok_or(DexError::BadIndex {
+            table: "string_ids",
+            index,
+            size: self.string_ids_size,
+        })?;
+        let off = u32_at(self.string_ids, item_off).ok_or(DexError::BadIndex {
+            table: "string_ids",
+            index,
+            size: self.string_ids_size,
+        })?;
+        let bad = |what| DexError::BadStringData {
+            index,
+            offset: off,
+            what,
+        };
+        let (_utf16_len, n) = uleb128(data, off as usize)
+            .ok_or_else(|| bad("bad or truncated ULEB128 utf16_size"))?;
+        let start = (off as usize)
+            .checked_add(n)
+            .ok_or_else(|| bad("offset overflow"))?;
+        let rest = data
+            .get(start..)
+            .ok_or_else(|| bad("offset past the end of the file"))?;
+        let len = memchr::memchr(0, rest)
+            .ok_or_else(|| bad("no terminating NUL before the end of the file"))?;
+        rest.get(..len)
+            .ok_or_else(|| bad("offset past the end of the file"))
+    }
+
+    /// Descriptor of type `index` (`type_ids[index].descriptor_idx`).
+    pub fn type_descriptor(&self, index: u32) -> Result<&'a [u8], DexError> {
+        let item_off = (index as usize).checked_mul(4).ok_or(DexError::BadIndex {
+            table: "type_ids",
+            index,
+            size: self.type_ids_size,
+        })?;
+        let sidx = u32_at(self.type_ids, item_off).ok_or(DexError::BadIndex {
+            table: "type_ids",
+            index,
+            size: self.type_ids_size,
+        })?;
+        self.string(sidx)
+    }
+
+    /// Every `type_ids` descriptor in order, e.g. `b"Lcom/foo/Bar;"`, `b"[I"`.
+    /// Zero-copy: each item borrows the file. A bad entry yields an `Err`
+    /// and iteration continues with the next.
+    pub fn type_descriptors(&self) -> impl Iterator<Item = Result<&'a [u8], DexError>> + '_ {
+        (0..self.type_ids_size).map(move |i| self.type_descriptor(i))
+    }
+
+    /// Descriptors of the types that have a `class_def` (classes defined in
+    /// this file), in `class_defs` order.
+    pub fn class_descriptors(&self) -> impl Iterator<Item = Result<&'a [u8], DexError>> + '_ {
+        (0..self.class_defs_size).map(move |i| {
+            let off = (i as usize).saturating_mul(32);
+            let class_idx = u32_at(self.class_defs, off).ok_or(DexError::BadIndex {
+                table: "class_defs",
+                index: i,
+                size: self.class_defs_size,
+            })?;
+            self.type_descriptor(class_idx)
+        })
+    }
+}
+
+/// Turn a descriptor `Lcom/foo/Bar;` into the dotted name `com.foo.Bar`
+/// (lossy for non-UTF-8 MUTF-8 surrogates). Other descriptors are returned
+/// as text unchanged.
+pub fn descriptor_to_dotted(descriptor: &[u8]) -> String {
+    match descriptor
+        .strip_prefix(b"L")
+        .and_then(|d| d.strip_suffix(b";"))
+    {
+        Some(inner) => String::from_utf8_lossy(inner).replace('/', "."),
+        None => String::from_utf8_lossy(descriptor).into_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testkit::dex::build;
+
+    #[test]
+    fn reads_built_dex_tables() {
+        let bytes = build(&["Lcom/foo/Bar;", "Lcom/foo/baz/Qux;"]);
+        let dex = parse(&bytes, &Limits::default()).unwrap();
+        assert!(dex.anomalies().is_empty(), "{:?}", dex.anomalies());
+        let s = dex.summary();
+        assert_eq!(s.version, "035");
+        assert_eq!(s.classes, 2);
+        assert_eq!(s.types, 3); // + Ljava/lang/Object;
+        assert_eq!(s.strings, 3);
+        let classes: Vec<&[u8]> = dex.class_descriptors().map(|r| r.unwrap()).collect();
+        assert_eq!(classes, vec![&b"Lcom/foo/Bar;"[..], b"Lcom/foo/baz/Qux;"]);
+        let types: Vec<&[u8]> = dex.type_descriptors().map(|r| r.unwrap()).collect();
+        assert!(types.contains(&&b"Ljava/lang/Object;"[..]));
+    }
+
+    #[test]
+    fn version_036_is_flagged_and_unknown_refused() {
+        let mut bytes = build(&["La/B;"]);
+        bytes[4..7].copy_from_slice(b"036");
+        let dex = parse(&bytes, &Limits::default()).unwrap();
+        assert!(!dex.loadable_on_art());
+        assert!(dex.anomalies().iter().any(|a| a.contains("036")));
+        for v in [b"037", b"038", b"039", b"040"] {
+            bytes[4..7].copy_from_slice(v);
+            assert!(parse(&bytes, &Limits::default()).unwrap().loadable_on_art());
+        }
+        bytes[4..7].copy_from_slice(b"099");
+        assert_eq!(
+            parse(&bytes, &Limits::default()).unwrap_err(),
+            DexError::UnknownVersion {
+                version: "099".into()
+            }
+        );
+    }
+
+    #[test]
+    fn hostile_counts_are_refused_before_use() {
+        let mut bytes = build(&["La/B;"]);
+        bytes[0x38..0x3c].copy_from_slice(&1_000_000u32.to_le_bytes());
+        assert!(matches!(
+            parse(&bytes, &Limits::default()),
+            Err(DexError::TableOutOfBounds {
+                table: "string_ids",
+                ..
+            })
+        ));
+        let small = Limits {
+            max_strings: 10,
+            ..Limits::default()
+        };
+        assert!(matches!(
+            parse(&bytes, &small),
+            Err(DexError::TooManyStrings { .. })
+        ));
+        let mut bytes = build(&["La/B;"]);
+        bytes[0x60..0x64].copy_from_slice(&u32::MAX.to_le_bytes());
+        assert!(matches!(
+            parse(&bytes, &Limits::default()),
+            Err(DexError::TableOutOfBounds {
+                table: "class_defs",
+                ..
+            })
+        ));
+        assert_eq!(
+            parse(&bytes[..20], &Limits::default()).unwrap_err(),
+            DexError::TooShort { len: 20 }
+        );
+        assert!(matches!(
+            parse(b"PK\x03\x04 not a dex", &Limits::default()),
+            Err(DexError::BadMagic { .. })
+        ));
+    }
+
+    #[test]
+    fn bad_string_offset_is_an_item_error_not_a_file_error() {
+        let mut bytes = build(&["La/B;"]);
+        let string_ids_off = u32::from_le_bytes(bytes[0x3c..0x40].try_into().unwrap()) as usize;
+        bytes[string_ids_off..string_ids_off + 4].copy_from_slice(&0xffff_fff0u32.to_le_bytes());
+        let dex = parse(&bytes, &Limits::default()).unwrap();
+        let results: Vec<_> = dex.type_descriptors().collect();
+        assert!(
+            results
+                .iter()
+                .any(|r| matches!(r, Err(DexError::BadStringData { index: 0, .. })))
+        );
+        assert!(results.iter().any(|r| r.is_ok()));
+    }
+
+    #[test]
+    fn every_truncation_and_byte_flip_is_handled() {
+        let bytes = build(&["Lcom/x/Y;", "Lcom/x/Z;"]);
+        for n in 0..bytes.len() {
+            if let Ok(d) = parse(&bytes[..n], &Limits::default()) {
+                d.type_descriptors().for_each(drop);
+                d.class_descriptors().for_each(drop);
+            }
+        }
+        for i in 0..bytes.len() {
+            let mut b = bytes.clone();
+            b[i] ^= 0xff;
+            if let Ok(d) = parse(&b, &Limits::default()) {
+                d.type_descriptors().for_each(drop);
+                d.class_descriptors().for_each(drop);
+            }
+        }
+    }
+
+    #[test]
+    fn dotted_names() {
+        assert_eq!(descriptor_to_dotted(b"Lcom/foo/Bar$1;"), "com.foo.Bar$1");
+        assert_eq!(descriptor_to_dotted(b"[I"), "[I");
+    }
+}

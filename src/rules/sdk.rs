@@ -1,1 +1,1079 @@
-//! (skeleton: sdk catalog)
+//! The SDK catalog: `rules/sdks/*.toml` (one file per vendor, schema in
+//! `SDK_SCHEMA.md` / README "SDK catalog"), loaded, validated and compiled
+//! once into matchers: one Aho-Corasick automaton for every `dex_class` /
+//! `manifest_component` prefix (in DEX descriptor form `Lcom/foo/...`,
+//! anchored at the descriptor start with a package-boundary check), one for
+//! `objc_class` prefixes, exact maps plus `*` globs for native libraries and
+//! archive files, one `RegexSet` per symbol kind, and exact maps for
+//! meta-data keys, plist keys, frameworks and build-dependency coordinates.
+//!
+//! Distrusts rule files given with `--rules DIR`: unknown fields, missing
+//! required fields, bad regexes, too-broad prefixes, duplicate SDK ids and a
+//! `dex_class` prefix shared by two SDKs are errors naming the file, the SDK
+//! id and the field. The embedded files are compiled in by `build.rs`.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind, StartKind};
+use regex::RegexSet;
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/sdk_rules.rs"));
+}
+
+/// `rules/catalog.toml`, holding the catalog version.
+pub const CATALOG_TOML: &str = include_str!("../../rules/catalog.toml");
+
+/// Allowed `category` values.
+pub const CATEGORIES: &[&str] = &[
+    "analytics",
+    "ads",
+    "attribution",
+    "crash",
+    "push",
+    "rtc",
+    "live-streaming",
+    "im",
+    "social-login",
+    "payments",
+    "identity-verification",
+    "location",
+    "maps",
+    "auth",
+    "remote-config",
+    "performance",
+    "engagement",
+    "messaging",
+    "support",
+    "feature-flags",
+    "cdp",
+    "other",
+];
+
+/// Matcher kinds that observations can be fed to (`[sdk.tests]` prefixes).
+pub const MATCHER_KINDS: &[&str] = &[
+    "dex_class",
+    "native_lib",
+    "elf_symbol",
+    "objc_class",
+    "macho_symbol",
+    "framework",
+    "manifest_component",
+    "manifest_meta_data",
+    "plist_key",
+    "file",
+    "gradle",
+    "cocoapods",
+    "spm",
+    "pub",
+    "npm",
+    "domains",
+];
+
+/// Dependency ecosystems of [`Matchers`].
+pub const ECOSYSTEMS: &[&str] = &["gradle", "cocoapods", "spm", "pub", "npm"];
+
+/// Prefixes too broad to identify an SDK.
+const TOO_BROAD: &[&str] = &[
+    "com",
+    "org",
+    "net",
+    "io",
+    "cn",
+    "me",
+    "android",
+    "androidx",
+    "java",
+    "javax",
+    "kotlin",
+    "kotlinx",
+    "dalvik",
+    "com.google",
+    "com.android",
+    "com.google.android",
+    "com.google.android.gms",
+    "com.facebook",
+    "com.tencent",
+    "com.alibaba",
+    "com.baidu",
+    "com.huawei",
+    "com.amazon",
+    "com.microsoft",
+    "android.support",
+];
+
+/// `[vendor]` of a rule file.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Vendor {
+    /// Kebab-case id, equal to the file stem.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Legal names, other languages, former names.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+}
+
+/// `[sdk.match]`: every matcher list (all optional, ≥1 non-empty).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Matchers {
+    #[serde(default)]
+    pub dex_class: Vec<String>,
+    #[serde(default)]
+    pub native_lib: Vec<String>,
+    #[serde(default)]
+    pub elf_symbol: Vec<String>,
+    #[serde(default)]
+    pub objc_class: Vec<String>,
+    #[serde(default)]
+    pub macho_symbol: Vec<String>,
+    #[serde(default)]
+    pub framework: Vec<String>,
+    #[serde(default)]
+    pub manifest_component: Vec<String>,
+    #[serde(default)]
+    pub manifest_meta_data: Vec<String>,
+    #[serde(default)]
+    pub plist_key: Vec<String>,
+    #[serde(default)]
+    pub file: Vec<String>,
+    #[serde(default)]
+    pub gradle: Vec<String>,
+    #[serde(default)]
+    pub cocoapods: Vec<String>,
+    #[serde(default)]
+    pub spm: Vec<String>,
+    #[serde(default, rename = "pub")]
+    pub pub_: Vec<String>,
+    #[serde(default)]
+    pub npm: Vec<String>,
+    #[serde(default)]
+    pub domains: Vec<String>,
+}
+
+impl Matchers {
+    /// The list of a matcher kind (`"pub"` for Flutter), `None` for an unknown kind.
+    pub fn list(&self, kind: &str) -> Option<&[String]> {
+        Some(match kind {
+            "dex_class" => &self.dex_class,
+            "native_lib" => &self.native_lib,
+            "elf_symbol" => &self.elf_symbol,
+            "objc_class" => &self.objc_class,
+            "macho_symbol" => &self.macho_symbol,
+            "framework" => &self.framework,
+            "manifest_component" => &self.manifest_component,
+            "manifest_meta_data" => &self.manifest_meta_data,
+            "plist_key" => &self.plist_key,
+            "file" => &self.file,
+            "gradle" => &self.gradle,
+            "cocoapods" => &self.cocoapods,
+            "spm" => &self.spm,
+            "pub" => &self.pub_,
+            "npm" => &self.npm,
+            "domains" => &self.domains,
+            _ => return None,
+        })
+    }
+}
+
+/// `[sdk.tests]`: `"<matcher-kind>:<observed value>"` cases.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct SdkTests {
+    #[serde(default)]
+    pub positive: Vec<String>,
+    #[serde(default)]
+    pub negative: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SdkDef {
+    id: String,
+    name: String,
+    category: String,
+    source: String,
+    #[serde(default)]
+    aliases: Vec<String>,
+    #[serde(default)]
+    data: Vec<String>,
+    #[serde(default)]
+    permissions: Vec<String>,
+    #[serde(default)]
+    apple_privacy_manifest_required: bool,
+    #[serde(rename = "match")]
+    matchers: Matchers,
+    tests: SdkTests,
+}
+
+/// One `[[sdk]]` entry with its vendor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sdk {
+    pub id: String,
+    pub name: String,
+    pub category: String,
+    pub source: String,
+    pub aliases: Vec<String>,
+    /// Documented data collected (data categories).
+    pub data: Vec<String>,
+    /// Permissions its AAR manifest merges into the app.
+    pub permissions: Vec<String>,
+    pub apple_privacy_manifest_required: bool,
+    pub matchers: Matchers,
+    pub tests: SdkTests,
+    pub vendor: Vendor,
+    /// Rule file it came from (`firebase.toml`, or a path for `--rules`).
+    pub file: String,
+}
+
+/// A rule file that could not be loaded, or a catalog that is inconsistent.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CatalogError {
+    #[error("{file}: {message}")]
+    Toml { file: String, message: String },
+    #[error("{file}: sdk '{sdk}': field '{field}': {message}")]
+    Invalid {
+        file: String,
+        sdk: String,
+        field: String,
+        message: String,
+    },
+    #[error("duplicate {what} id '{id}' in {first} and {second}")]
+    DuplicateId {
+        what: &'static str,
+        id: String,
+        first: String,
+        second: String,
+    },
+    #[error(
+        "dex_class prefix '{prefix}' is shared by sdk '{first}' ({first_file}) and sdk '{second}' ({second_file})"
+    )]
+    SharedPrefix {
+        prefix: String,
+        first: String,
+        first_file: String,
+        second: String,
+        second_file: String,
+    },
+    #[error("reading {path}: {message}")]
+    Io { path: String, message: String },
+}
+
+/// A pattern owned by an SDK: `(sdk index, pattern as written)`.
+pub(crate) type Owned = (usize, String);
+
+/// Compiled matchers over all SDKs (indices into `Catalog::sdks`).
+#[derive(Debug)]
+pub(crate) struct Index {
+    /// `dex_class` patterns in descriptor form, each three times with a
+    /// package boundary appended (`Lcom/foo/bar/`, `...;`, `...$`);
+    /// anchored, leftmost-longest. Pattern id / 3 indexes `dex_owners`.
+    pub dex_ac: Option<AhoCorasick>,
+    pub dex_owners: Vec<Vec<Owned>>,
+    /// The same for `manifest_component`.
+    pub comp_ac: Option<AhoCorasick>,
+    pub comp_owners: Vec<Vec<Owned>>,
+    pub objc_ac: Option<AhoCorasick>,
+    pub objc_owners: Vec<Vec<Owned>>,
+    pub native_exact: HashMap<String, Vec<Owned>>,
+    pub native_globs: Vec<Owned>,
+    pub file_exact: HashMap<String, Vec<Owned>>,
+    pub file_globs: Vec<Owned>,
+    pub elf_set: Option<RegexSet>,
+    pub elf_owners: Vec<Owned>,
+    pub macho_set: Option<RegexSet>,
+    pub macho_owners: Vec<Owned>,
+    /// Lower-cased framework names.
+    pub frameworks: HashMap<String, Vec<Owned>>,
+    pub meta_data: HashMap<String, Vec<Owned>>,
+    pub plist_keys: HashMap<String, Vec<Owned>>,
+    /// `(ecosystem, lower-cased coordinate)` → owners.
+    pub deps: HashMap<(&'static str, String), Vec<Owned>>,
+    /// Lower-cased domains.
+    pub domains: HashMap<String, Vec<Owned>>,
+}
+
+/// The loaded, validated and compiled catalog.
+#[derive(Debug)]
+pub struct Catalog {
+    version: String,
+    sdks: Vec<Sdk>,
+    by_id: HashMap<String, usize>,
+    pub(crate) index: Index,
+}
+
+#[derive(Deserialize)]
+struct CatalogVersion {
+    version: String,
+}
+
+fn invalid(file: &str, sdk: &str, field: &str, message: impl Into<String>) -> CatalogError {
+    CatalogError::Invalid {
+        file: file.into(),
+        sdk: sdk.into(),
+        field: field.into(),
+        message: message.into(),
+    }
+}
+
+fn is_kebab(s: &str) -> bool {
+    !s.is_empty()
+        && s.split('-').all(|p| {
+            !p.is_empty()
+                && p.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+}
+
+/// Field name from a serde message such as "unknown field `foo`, expected ...".
+fn field_of(message: &str) -> String {
+    message.split('`').nth(1).unwrap_or("-").to_string()
+}
+
+/// Parse and validate one rule file. `file` names it in errors; `stem`,
+/// when given, must equal `vendor.id`.
+pub fn parse_file(file: &str, stem: Option<&str>, text: &str) -> Result<Vec<Sdk>, CatalogError> {
+    let table: toml::Table = toml::from_str(text).map_err(|e| CatalogError::Toml {
+        file: file.into(),
+        message: e.to_string(),
+    })?;
+    for key in table.keys() {
+        if key != "vendor" && key != "sdk" {
+            return Err(invalid(
+                file,
+                "(file)",
+                key,
+                "unknown top-level key (expected [vendor] and [[sdk]])",
+            ));
+        }
+    }
+    let vendor_value = table
+        .get("vendor")
+        .cloned()
+        .ok_or_else(|| invalid(file, "(vendor)", "vendor", "missing [vendor] table"))?;
+    let vendor: Vendor = vendor_value.try_into().map_err(|e: toml::de::Error| {
+        let m = e.to_string();
+        invalid(file, "(vendor)", &field_of(&m), m.trim())
+    })?;
+    if !is_kebab(&vendor.id) {
+        return Err(invalid(
+            file,
+            "(vendor)",
+            "id",
+            format!("'{}' is not kebab-case", vendor.id),
+        ));
+    }
+    if let Some(stem) = stem
+        && stem != vendor.id
+    {
+        return Err(invalid(
+            file,
+            "(vendor)",
+            "id",
+            format!("'{}' differs from the file name '{stem}'", vendor.id),
+        ));
+    }
+    if vendor.name.trim().is_empty() {
+        return Err(invalid(file, "(vendor)", "name", "empty"));
+    }
+    let entries = match table.get("sdk") {
+        None => return Err(invalid(file, "(file)", "sdk", "no [[sdk]] entries")),
+        Some(toml::Value::Array(a)) => a.clone(),
+        Some(_) => {
+            return Err(invalid(
+                file,
+                "(file)",
+                "sdk",
+                "must be an array of tables ([[sdk]])",
+            ));
+        }
+    };
+    let mut out = Vec::with_capacity(entries.len());
+    for (i, entry) in entries.into_iter().enumerate() {
+        let label = entry
+            .get("id")
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("#{}", i + 1));
+        let def: SdkDef = entry.try_into().map_err(|e: toml::de::Error| {
+            let m = e.to_string();
+            invalid(file, &label, &field_of(&m), m.trim())
+        })?;
+        let sdk = Sdk {
+            id: def.id,
+            name: def.name,
+            category: def.category,
+            source: def.source,
+            aliases: def.aliases,
+            data: def.data,
+            permissions: def.permissions,
+            apple_privacy_manifest_required: def.apple_privacy_manifest_required,
+            matchers: def.matchers,
+            tests: def.tests,
+            vendor: vendor.clone(),
+            file: file.to_string(),
+        };
+        validate_sdk(&sdk)?;
+        out.push(sdk);
+    }
+    Ok(out)
+}
+
+fn validate_prefix(sdk: &Sdk, field: &str, p: &str) -> Result<(), CatalogError> {
+    let bad = |m: String| invalid(&sdk.file, &sdk.id, field, m);
+    if p.is_empty()
+        || p.starts_with('.')
+        || p.ends_with('.')
+        || p.contains("..")
+        || p.contains('/')
+        || p.contains(' ')
+    {
+        return Err(bad(format!(
+            "'{p}' is not a dotted Java package or class prefix"
+        )));
+    }
+    if !p.contains('.') || TOO_BROAD.contains(&p) {
+        return Err(bad(format!("'{p}' is too broad to identify one SDK")));
+    }
+    Ok(())
+}
+
+fn validate_sdk(sdk: &Sdk) -> Result<(), CatalogError> {
+    let f = sdk.file.as_str();
+    let id = sdk.id.as_str();
+    if !is_kebab(id) {
+        return Err(invalid(f, id, "id", "not kebab-case"));
+    }
+    if sdk.name.trim().is_empty() {
+        return Err(invalid(f, id, "name", "empty"));
+    }
+    if !CATEGORIES.contains(&sdk.category.as_str()) {
+        return Err(invalid(
+            f,
+            id,
+            "category",
+            format!("'{}' is not one of {}", sdk.category, CATEGORIES.join(", ")),
+        ));
+    }
+    if sdk.source.trim().is_empty() {
+        return Err(invalid(
+            f,
+            id,
+            "source",
+            "empty: every SDK names the public source of its matchers",
+        ));
+    }
+    let m = &sdk.matchers;
+    if MATCHER_KINDS
+        .iter()
+        .all(|k| m.list(k).is_none_or(|l| l.is_empty()))
+    {
+        return Err(invalid(
+            f,
+            id,
+            "match",
+            "no matcher: at least one matcher list must be non-empty",
+        ));
+    }
+    for kind in MATCHER_KINDS {
+        for p in m.list(kind).unwrap_or_default() {
+            if p.trim().is_empty() || p.trim() != p {
+                return Err(invalid(
+                    f,
+                    id,
+                    kind,
+                    format!("pattern {p:?} is empty or has surrounding whitespace"),
+                ));
+            }
+        }
+    }
+    for p in m.dex_class.iter() {
+        validate_prefix(sdk, "dex_class", p)?;
+    }
+    for p in m.manifest_component.iter() {
+        validate_prefix(sdk, "manifest_component", p)?;
+    }
+    for (field, list) in [
+        ("elf_symbol", &m.elf_symbol),
+        ("macho_symbol", &m.macho_symbol),
+    ] {
+        for p in list {
+            regex::RegexBuilder::new(p)
+                .size_limit(1 << 20)
+                .build()
+                .map_err(|e| invalid(f, id, field, format!("bad regex {p:?}: {e}")))?;
+        }
+    }
+    for (field, list) in [("native_lib", &m.native_lib), ("file", &m.file)] {
+        for p in list {
+            if p.trim_matches('*').is_empty() {
+                return Err(invalid(
+                    f,
+                    id,
+                    field,
+                    format!("glob {p:?} matches everything"),
+                ));
+            }
+        }
+    }
+    if sdk.tests.positive.is_empty() {
+        return Err(invalid(
+            f,
+            id,
+            "tests.positive",
+            "at least one positive case is required",
+        ));
+    }
+    if sdk.tests.negative.is_empty() {
+        return Err(invalid(
+            f,
+            id,
+            "tests.negative",
+            "at least one negative case is required",
+        ));
+    }
+    for (field, list) in [
+        ("tests.positive", &sdk.tests.positive),
+        ("tests.negative", &sdk.tests.negative),
+    ] {
+        for case in list {
+            match case.split_once(':') {
+                Some((k, v)) if MATCHER_KINDS.contains(&k) && !v.is_empty() => {}
+                _ => {
+                    return Err(invalid(
+                        f,
+                        id,
+                        field,
+                        format!(
+                            "case {case:?} is not \"<matcher-kind>:<value>\" with a kind of {}",
+                            MATCHER_KINDS.join(", ")
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `com.foo.bar` → `Lcom/foo/bar` (descriptor prefix form).
+pub(crate) fn descriptor_prefix(dotted: &str) -> Vec<u8> {
+    let mut v = Vec::with_capacity(dotted.len() + 1);
+    v.push(b'L');
+    v.extend(dotted.bytes().map(|b| if b == b'.' { b'/' } else { b }));
+    v
+}
+
+/// `*`-only glob match (`libjcore*.so`), case-sensitive.
+pub fn glob_match(pattern: &str, text: &str) -> bool {
+    let parts: Vec<&str> = pattern.split('*').collect();
+    if parts.len() == 1 {
+        return pattern == text;
+    }
+    let (first, last) = (parts[0], parts[parts.len() - 1]);
+    if !text.starts_with(first) || !text.ends_with(last) || text.len() < first.len() + last.len() {
+        return false;
+    }
+    let mut rest = &text[first.len()..text.len() - last.len()];
+    for mid in &parts[1..parts.len() - 1] {
+        match rest.find(mid) {
+            Some(i) => rest = &rest[i + mid.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
+impl Catalog {
+    /// The catalog built from the embedded rule files (parsed once). An
+    /// invalid embedded catalog (a build bug, caught by the test suite)
+    /// yields an empty catalog and a message on stderr, never a panic.
+    pub fn embedded() -> &'static Catalog {
+        static CATALOG: OnceLock<Catalog> = OnceLock::new();
+        CATALOG.get_or_init(|| match Catalog::try_embedded() {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("privscan: embedded SDK catalog is invalid: {e}");
+                Catalog::from_sdks(embedded_version(), Vec::new())
+                    .unwrap_or_else(|_| Catalog::empty())
+            }
+        })
+    }
+
+    /// Build the embedded catalog, reporting the first error.
+    pub fn try_embedded() -> Result<Catalog, CatalogError> {
+        Catalog::load(&[])
+    }
+
+    fn empty() -> Catalog {
+        Catalog {
+            version: embedded_version(),
+            sdks: Vec::new(),
+            by_id: HashMap::new(),
+            index: Index::build(&[]),
+        }
+    }
+
+    /// The embedded files plus every `*.toml` directly in each of
+    /// `extra_dirs` (`--rules DIR`), sorted by name. A file in an extra dir
+    /// with the same name as an embedded file replaces it.
+    pub fn load(extra_dirs: &[PathBuf]) -> Result<Catalog, CatalogError> {
+        let mut files: BTreeMap<String, (String, String)> = BTreeMap::new(); // name → (label, text)
+        for (name, text) in embedded::SDK_RULE_FILES {
+            files.insert(
+                (*name).to_string(),
+                ((*name).to_string(), (*text).to_string()),
+            );
+        }
+        for dir in extra_dirs {
+            let io = |e: std::io::Error| CatalogError::Io {
+                path: dir.display().to_string(),
+                message: e.to_string(),
+            };
+            let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+                .map_err(io)?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "toml") && p.is_file())
+                .collect();
+            paths.sort();
+            for p in paths {
+                let text = std::fs::read_to_string(&p).map_err(|e| CatalogError::Io {
+                    path: p.display().to_string(),
+                    message: e.to_string(),
+                })?;
+                let name = p
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                files.insert(name, (p.display().to_string(), text));
+            }
+        }
+        let mut sdks = Vec::new();
+        for (name, (label, text)) in &files {
+            let stem = Path::new(name)
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned());
+            sdks.extend(parse_file(label, stem.as_deref(), text)?);
+        }
+        Catalog::from_sdks(embedded_version(), sdks)
+    }
+
+    /// Build a catalog from rule-file texts `(file name, text)` only (no
+    /// embedded files): for tests and tools.
+    pub fn from_texts(files: &[(&str, &str)]) -> Result<Catalog, CatalogError> {
+        let mut sdks = Vec::new();
+        for (name, text) in files {
+            let stem = Path::new(name)
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned());
+            sdks.extend(parse_file(name, stem.as_deref(), text)?);
+        }
+        Catalog::from_sdks(embedded_version(), sdks)
+    }
+
+    fn from_sdks(version: String, sdks: Vec<Sdk>) -> Result<Catalog, CatalogError> {
+        let mut by_id: HashMap<String, usize> = HashMap::new();
+        let mut vendors: HashMap<&str, &str> = HashMap::new();
+        for (i, s) in sdks.iter().enumerate() {
+            if let Some(&j) = by_id.get(&s.id) {
+                return Err(CatalogError::DuplicateId {
+                    what: "sdk",
+                    id: s.id.clone(),
+                    first: sdks[j].file.clone(),
+                    second: s.file.clone(),
+                });
+            }
+            if let Some(&first) = vendors.get(s.vendor.id.as_str())
+                && first != s.file
+            {
+                return Err(CatalogError::DuplicateId {
+                    what: "vendor",
+                    id: s.vendor.id.clone(),
+                    first: first.to_string(),
+                    second: s.file.clone(),
+                });
+            }
+            vendors.insert(&s.vendor.id, &s.file);
+            by_id.insert(s.id.clone(), i);
+        }
+        let mut prefixes: HashMap<&str, usize> = HashMap::new();
+        for (i, s) in sdks.iter().enumerate() {
+            for p in &s.matchers.dex_class {
+                match prefixes.get(p.as_str()) {
+                    Some(&j) if j != i => {
+                        return Err(CatalogError::SharedPrefix {
+                            prefix: p.clone(),
+                            first: sdks[j].id.clone(),
+                            first_file: sdks[j].file.clone(),
+                            second: s.id.clone(),
+                            second_file: s.file.clone(),
+                        });
+                    }
+                    _ => {
+                        prefixes.insert(p, i);
+                    }
+                }
+            }
+        }
+        let index = Index::build(&sdks);
+        Ok(Catalog {
+            version,
+            sdks,
+            by_id,
+            index,
+        })
+    }
+
+    /// Catalog version from `rules/catalog.toml`.
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    /// Every SDK, in file-name then file order.
+    pub fn sdks(&self) -> &[Sdk] {
+        &self.sdks
+    }
+
+    /// The SDK with catalog id `id`.
+    pub fn sdk(&self, id: &str) -> Option<&Sdk> {
+        self.by_id.get(id).and_then(|&i| self.sdks.get(i))
+    }
+
+    /// For the policy extractor: `(sdk id, names)` where names are the SDK
+    /// name, its aliases, the vendor name and the vendor aliases, in that
+    /// order, without duplicates.
+    pub fn sdk_names(&self) -> Vec<(String, Vec<String>)> {
+        self.sdks
+            .iter()
+            .map(|s| {
+                let mut names: Vec<String> = Vec::new();
+                for n in std::iter::once(&s.name)
+                    .chain(&s.aliases)
+                    .chain(std::iter::once(&s.vendor.name))
+                    .chain(&s.vendor.aliases)
+                {
+                    if !names.contains(n) {
+                        names.push(n.clone());
+                    }
+                }
+                (s.id.clone(), names)
+            })
+            .collect()
+    }
+}
+
+fn embedded_version() -> String {
+    toml::from_str::<CatalogVersion>(CATALOG_TOML)
+        .map(|v| v.version)
+        .unwrap_or_else(|_| "unknown".into())
+}
+
+fn push_map(map: &mut HashMap<String, Vec<Owned>>, key: String, sdk: usize, pattern: &str) {
+    map.entry(key).or_default().push((sdk, pattern.to_string()));
+}
+
+/// An anchored leftmost-longest automaton, `None` without patterns.
+fn anchored(pats: &[Vec<u8>]) -> Option<AhoCorasick> {
+    if pats.is_empty() {
+        return None;
+    }
+    AhoCorasickBuilder::new()
+        .match_kind(MatchKind::LeftmostLongest)
+        .start_kind(StartKind::Anchored)
+        .build(pats)
+        .ok()
+}
+
+/// Dotted prefixes → descriptor patterns with each package boundary.
+#[derive(Default)]
+struct PrefixTable {
+    patterns: Vec<Vec<u8>>,
+    owners: Vec<Vec<Owned>>,
+    pos: HashMap<String, usize>,
+}
+
+impl PrefixTable {
+    fn add(&mut self, sdk: usize, dotted: &str) {
+        let n = self.owners.len();
+        let pos = *self.pos.entry(dotted.to_string()).or_insert(n);
+        if pos == n {
+            let base = descriptor_prefix(dotted);
+            for boundary in [b'/', b';', b'$'] {
+                let mut p = base.clone();
+                p.push(boundary);
+                self.patterns.push(p);
+            }
+            self.owners.push(Vec::new());
+        }
+        if let Some(o) = self.owners.get_mut(pos) {
+            o.push((sdk, dotted.to_string()));
+        }
+    }
+}
+
+impl Index {
+    fn build(sdks: &[Sdk]) -> Index {
+        let mut dex = PrefixTable::default();
+        let mut comp = PrefixTable::default();
+        let mut objc_pats: Vec<String> = Vec::new();
+        let mut objc_owners: Vec<Vec<Owned>> = Vec::new();
+        let mut objc_pos: HashMap<String, usize> = HashMap::new();
+        let mut idx = Index {
+            dex_ac: None,
+            dex_owners: Vec::new(),
+            comp_ac: None,
+            comp_owners: Vec::new(),
+            objc_ac: None,
+            objc_owners: Vec::new(),
+            native_exact: HashMap::new(),
+            native_globs: Vec::new(),
+            file_exact: HashMap::new(),
+            file_globs: Vec::new(),
+            elf_set: None,
+            elf_owners: Vec::new(),
+            macho_set: None,
+            macho_owners: Vec::new(),
+            frameworks: HashMap::new(),
+            meta_data: HashMap::new(),
+            plist_keys: HashMap::new(),
+            deps: HashMap::new(),
+            domains: HashMap::new(),
+        };
+        let mut elf_pats = Vec::new();
+        let mut macho_pats = Vec::new();
+        for (i, s) in sdks.iter().enumerate() {
+            let m = &s.matchers;
+            for p in &m.dex_class {
+                dex.add(i, p);
+            }
+            for p in &m.manifest_component {
+                comp.add(i, p);
+            }
+            for p in &m.objc_class {
+                let pos = *objc_pos.entry(p.clone()).or_insert_with(|| {
+                    objc_pats.push(p.clone());
+                    objc_owners.push(Vec::new());
+                    objc_owners.len() - 1
+                });
+                if let Some(o) = objc_owners.get_mut(pos) {
+                    o.push((i, p.clone()));
+                }
+            }
+            for p in &m.native_lib {
+                if p.contains('*') {
+                    idx.native_globs.push((i, p.clone()));
+                } else {
+                    push_map(&mut idx.native_exact, p.clone(), i, p);
+                }
+            }
+            for p in &m.file {
+                if p.contains('*') {
+                    idx.file_globs.push((i, p.clone()));
+                } else {
+                    push_map(&mut idx.file_exact, p.clone(), i, p);
+                }
+            }
+            for p in &m.elf_symbol {
+                elf_pats.push(p.clone());
+                idx.elf_owners.push((i, p.clone()));
+            }
+            for p in &m.macho_symbol {
+                macho_pats.push(p.clone());
+                idx.macho_owners.push((i, p.clone()));
+            }
+            for p in &m.framework {
+                push_map(&mut idx.frameworks, p.to_lowercase(), i, p);
+            }
+            for p in &m.domains {
+                push_map(&mut idx.domains, p.to_lowercase(), i, p);
+            }
+            for p in &m.manifest_meta_data {
+                push_map(&mut idx.meta_data, p.clone(), i, p);
+            }
+            for p in &m.plist_key {
+                push_map(&mut idx.plist_keys, p.clone(), i, p);
+            }
+            for eco in ECOSYSTEMS {
+                for p in m.list(eco).unwrap_or_default() {
+                    idx.deps
+                        .entry((eco, p.to_lowercase()))
+                        .or_default()
+                        .push((i, p.clone()));
+                }
+            }
+        }
+        idx.dex_ac = anchored(&dex.patterns);
+        idx.dex_owners = dex.owners;
+        idx.comp_ac = anchored(&comp.patterns);
+        idx.comp_owners = comp.owners;
+        let objc_bytes: Vec<Vec<u8>> = objc_pats.iter().map(|s| s.as_bytes().to_vec()).collect();
+        idx.objc_ac = anchored(&objc_bytes);
+        idx.objc_owners = objc_owners;
+        let set = |pats: &[String]| {
+            if pats.is_empty() {
+                None
+            } else {
+                regex::RegexSetBuilder::new(pats)
+                    .size_limit(1 << 24)
+                    .build()
+                    .ok()
+            }
+        };
+        idx.elf_set = set(&elf_pats);
+        idx.macho_set = set(&macho_pats);
+        idx
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// A small inline catalog used by the engine's unit tests.
+    pub(crate) const ZEGO: &str = r#"
+[vendor]
+id = "zego"
+name = "ZEGO"
+aliases = ["Shenzhen Jigou Technology Co., Ltd.", "即构科技"]
+
+[[sdk]]
+id = "zego-express"
+name = "ZEGO Express Engine"
+category = "rtc"
+source = "https://doc-zh.zego.im/article/195"
+aliases = ["Zego Express"]
+permissions = ["android.permission.RECORD_AUDIO", "android.permission.CAMERA"]
+apple_privacy_manifest_required = true
+[sdk.match]
+dex_class = ["im.zego.zegoexpress"]
+native_lib = ["libZegoExpressEngine.so", "libzego*.so"]
+elf_symbol = ["^Java_im_zego_zegoexpress_"]
+objc_class = ["ZegoExpress"]
+macho_symbol = ["^_OBJC_CLASS_\\$_ZegoExpressEngine"]
+framework = ["ZegoExpressEngine"]
+manifest_component = ["im.zego.zegoexpress"]
+manifest_meta_data = ["com.zego.appid"]
+plist_key = ["ZegoAppID"]
+file = ["META-INF/im.zego_express-video.version", "assets/zego/*.dat"]
+gradle = ["im.zego:express-video", "im.zego"]
+cocoapods = ["ZegoExpressEngine"]
+spm = ["zego-express-sdk-ios"]
+pub = ["zego_express_engine"]
+npm = ["zego-express-engine-reactnative"]
+domains = ["zego.im"]
+[sdk.tests]
+positive = ["dex_class:im.zego.zegoexpress.ZegoExpressEngine", "native_lib:libZegoExpressEngine.so"]
+negative = ["dex_class:im.zegox.Foo", "dex_class:com.example.im.zego.zegoexpress.Bar"]
+
+[[sdk]]
+id = "zego-express-internal"
+name = "ZEGO Express internal"
+category = "other"
+source = "test"
+[sdk.match]
+dex_class = ["im.zego.zegoexpress.internal"]
+[sdk.tests]
+positive = ["dex_class:im.zego.zegoexpress.internal.X"]
+negative = ["dex_class:im.zego.zegoexpress.X"]
+"#;
+
+    #[test]
+    fn loads_inline_catalog_and_names() {
+        let c = Catalog::from_texts(&[("zego.toml", ZEGO)]).unwrap();
+        assert_eq!(c.sdks().len(), 2);
+        assert_eq!(c.version(), "2026.11.29");
+        let names = c.sdk_names();
+        assert_eq!(names[0].0, "zego-express");
+        assert_eq!(
+            names[0].1,
+            vec![
+                "ZEGO Express Engine",
+                "Zego Express",
+                "ZEGO",
+                "Shenzhen Jigou Technology Co., Ltd.",
+                "即构科技"
+            ]
+        );
+        assert_eq!(c.sdk("zego-express").unwrap().vendor.id, "zego");
+    }
+
+    fn err(text: &str) -> String {
+        Catalog::from_texts(&[("zego.toml", text)])
+            .unwrap_err()
+            .to_string()
+    }
+
+    #[test]
+    fn schema_errors_name_file_sdk_and_field() {
+        let e = err(&ZEGO.replace("category = \"rtc\"", "category = \"rtc\"\ncolour = \"red\""));
+        assert!(
+            e.contains("zego.toml") && e.contains("'zego-express'") && e.contains("colour"),
+            "{e}"
+        );
+        let e = err(&ZEGO.replace("source = \"https://doc-zh.zego.im/article/195\"\n", ""));
+        assert!(e.contains("'zego-express'") && e.contains("source"), "{e}");
+        let e = err(&ZEGO.replace("category = \"rtc\"", "category = \"spyware\""));
+        assert!(e.contains("field 'category'"), "{e}");
+        let e = err(&ZEGO.replace("^Java_im_zego_zegoexpress_", "(unclosed"));
+        assert!(
+            e.contains("field 'elf_symbol'") && e.contains("bad regex"),
+            "{e}"
+        );
+        let e = err(&ZEGO.replace(
+            "dex_class = [\"im.zego.zegoexpress\"]",
+            "dex_class = [\"com.google\"]",
+        ));
+        assert!(e.contains("too broad"), "{e}");
+        let e = err(&ZEGO.replace("negative = [\"dex_class:im.zegox.Foo\", \"dex_class:com.example.im.zego.zegoexpress.Bar\"]", "negative = []"));
+        assert!(e.contains("tests.negative"), "{e}");
+        let e = err(&ZEGO.replace("id = \"zego\"", "id = \"zegocloud\""));
+        assert!(e.contains("differs from the file name"), "{e}");
+        let e = err(&ZEGO.replace(
+            "\"dex_class:im.zego.zegoexpress.internal.X\"",
+            "\"dexclass:im.zego.X\"",
+        ));
+        assert!(
+            e.contains("zego-express-internal") && e.contains("tests.positive"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn duplicate_ids_and_shared_prefixes_are_errors() {
+        let other = ZEGO.replace("id = \"zego\"", "id = \"zego2\"");
+        let e = Catalog::from_texts(&[("zego.toml", ZEGO), ("zego2.toml", &other)]).unwrap_err();
+        assert!(
+            matches!(e, CatalogError::DuplicateId { what: "sdk", ref id, .. } if id == "zego-express"),
+            "{e}"
+        );
+        let shared = ZEGO.replace(
+            "dex_class = [\"im.zego.zegoexpress.internal\"]",
+            "dex_class = [\"im.zego.zegoexpress\"]",
+        );
+        let e = Catalog::from_texts(&[("zego.toml", &shared)]).unwrap_err();
+        assert!(
+            matches!(e, CatalogError::SharedPrefix { ref prefix, .. } if prefix == "im.zego.zegoexpress"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn globs() {
+        assert!(glob_match("libjcore*.so", "libjcore123.so"));
+        assert!(glob_match("libjcore*.so", "libjcore.so"));
+        assert!(!glob_match("libjcore*.so", "libjcor.so"));
+        assert!(glob_match("a*b*c", "aXbYc"));
+        assert!(!glob_match("a*b*c", "acb"));
+        assert!(glob_match("exact.so", "exact.so"));
+    }
+
+    #[test]
+    fn embedded_catalog_is_valid() {
+        let c = Catalog::try_embedded().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(c.sdks().len(), Catalog::embedded().sdks().len());
+    }
+}
