@@ -55,7 +55,6 @@
 //! file paths.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::Mutex;
 
@@ -459,7 +458,8 @@ impl ZipEntry {
 pub struct ZipArchive<'a> {
     data: &'a [u8],
     entries: Vec<ZipEntry>,
-    first_by_name: HashMap<&'a [u8], usize>,
+    /// Entry indices sorted by name bytes, CD order among equal names.
+    sorted: Vec<usize>,
     anomalies: Vec<ZipAnomaly>,
     read_anomalies: Mutex<Vec<ZipAnomaly>>,
     cd_offset: u64,
@@ -574,9 +574,16 @@ fn name_issues(name: &[u8]) -> impl Iterator<Item = NameIssue> + '_ {
         [drive, b':', b'/' | b'\\', ..] => drive.is_ascii_alphabetic(),
         _ => false,
     };
-    let parent = name.split(|&b| b == b'/' || b == b'\\').any(|c| c == b"..");
-    let long_component = name.split(|&b| b == b'/').any(|c| c.len() > LONG_COMPONENT);
-    let depth = name.split(|&b| b == b'/').filter(|c| !c.is_empty()).count();
+    // Fast path: 65 non-empty components or a 256-byte one need > 128 bytes.
+    let short_plain = name.len() <= 128 && memchr::memmem::find(name, b"..").is_none();
+    let parent = !short_plain && name.split(|&b| b == b'/' || b == b'\\').any(|c| c == b"..");
+    let long_component =
+        !short_plain && name.split(|&b| b == b'/').any(|c| c.len() > LONG_COMPONENT);
+    let depth = if short_plain {
+        0
+    } else {
+        name.split(|&b| b == b'/').filter(|c| !c.is_empty()).count()
+    };
     [
         parent.then_some(NameIssue::ParentDir),
         absolute.then_some(NameIssue::Absolute),
@@ -869,26 +876,25 @@ impl<'a> ZipArchive<'a> {
             anomalies.push(ZipAnomaly::EmptyArchive);
         }
 
-        // CdEntryMap::AddToMap: exact name bytes; first record wins here.
-        let mut first_by_name: HashMap<&'a [u8], usize> = HashMap::with_capacity(names.len());
+        // CdEntryMap::AddToMap: exact name bytes. A name-sorted index
+        // (stable, so equal names stay in CD order and the first record
+        // wins lookups) finds duplicates as neighbours and serves by_name.
+        let mut sorted: Vec<usize> = (0..names.len()).collect();
+        sorted.sort_by(|&x, &y| names.get(x).cmp(&names.get(y)));
         let mut dups: Vec<(usize, usize)> = Vec::new(); // (first index, count)
-        let mut dup_slot: HashMap<usize, usize> = HashMap::new();
-        for (i, &n) in names.iter().enumerate() {
-            match first_by_name.get(n) {
-                None => {
-                    first_by_name.insert(n, i);
-                }
-                Some(&first) => {
-                    let slot = *dup_slot.entry(first).or_insert_with(|| {
-                        dups.push((first, 1));
-                        dups.len() - 1
-                    });
-                    if let Some(d) = dups.get_mut(slot) {
-                        d.1 += 1;
-                    }
-                }
+        for run in sorted.chunk_by(|&x, &y| names.get(x) == names.get(y)) {
+            if let [first, _, ..] = run {
+                dups.push((*first, run.len()));
             }
         }
+        dups.sort_unstable();
+        let lookup = |n: &[u8]| {
+            let at = sorted.partition_point(|&i| names.get(i).is_some_and(|m| *m < n));
+            sorted
+                .get(at)
+                .copied()
+                .filter(|&i| names.get(i) == Some(&n))
+        };
 
         let cd_offset = loc.start as u64;
         for e in entries.iter_mut() {
@@ -907,7 +913,7 @@ impl<'a> ZipArchive<'a> {
             }
             if name
                 .strip_suffix(b"/")
-                .is_some_and(|file| first_by_name.contains_key(file))
+                .is_some_and(|file| lookup(file).is_some())
             {
                 anomalies.push(ZipAnomaly::SuspiciousEntryName {
                     entry: e.name.clone(),
@@ -939,7 +945,7 @@ impl<'a> ZipArchive<'a> {
         Ok(ZipArchive {
             data,
             entries,
-            first_by_name,
+            sorted,
             anomalies,
             read_anomalies: Mutex::new(Vec::new()),
             cd_offset,
@@ -959,9 +965,14 @@ impl<'a> ZipArchive<'a> {
 
     /// The first CD record whose name bytes equal `name`.
     pub fn by_name_bytes(&self, name: &[u8]) -> Option<&ZipEntry> {
-        self.first_by_name
-            .get(name)
-            .and_then(|&i| self.entries.get(i))
+        let name_of = |i: usize| self.entries.get(i).map(|e| &e.name_bytes[..]);
+        let at = self
+            .sorted
+            .partition_point(|&i| name_of(i).is_some_and(|m| m < name));
+        let i = *self.sorted.get(at)?;
+        (name_of(i) == Some(name))
+            .then(|| self.entries.get(i))
+            .flatten()
     }
 
     /// Archive-level and per-entry anomalies found while parsing.
