@@ -920,3 +920,40 @@ fn truncations_and_mutants_never_panic() {
         }
     }
 }
+
+#[test]
+fn deflated_empty_entry_without_a_stream_reads_empty() {
+    let mut dir = EntrySpec::stored("assets/", b"");
+    dir.cd_method = Some(8);
+    dir.lfh_method = Some(8);
+    let bytes = build(
+        &[dir, EntrySpec::deflated("empty", b"")],
+        &ArchiveSpec::default(),
+    );
+    let z = parse(&bytes);
+    assert_eq!(z.anomalies(), &[]);
+    assert_eq!(read(&z, "assets/"), b"");
+    assert_eq!(read(&z, "empty"), b"");
+}
+
+/// Only the EOCD's CD offset is wrong (local offsets right): the CD is
+/// found at `eocd - cd_size` and the local offsets are NOT shifted.
+#[test]
+fn wrong_eocd_cd_offset_alone_keeps_local_offsets() {
+    let bytes = build(
+        &apk_entries(),
+        &ArchiveSpec {
+            eocd_cd_offset_override: Some(3),
+            ..Default::default()
+        },
+    );
+    let z = parse(&bytes);
+    let actual = z.cd_offset();
+    assert_eq!(
+        z.anomalies(),
+        &[ZipAnomaly::CentralDirectoryOffsetWrong { stated: 3, actual }]
+    );
+    assert_eq!(z.entries()[0].local_header_offset, 0);
+    assert_eq!(read(&z, "AndroidManifest.xml"), MANIFEST);
+    assert_eq!(read(&z, "classes.dex"), DEX);
+}

@@ -845,7 +845,6 @@ impl<'a> ZipArchive<'a> {
                 u64::from(u32_at(cd, p + 42).unwrap_or(0)),
             );
             apply_zip64_extra(extra, &mut usize_, &mut csize, Some(&mut lho));
-            let lho = u64::try_from(i128::from(lho) + loc.shift).unwrap_or(u64::MAX);
             entries.push(ZipEntry {
                 index,
                 name: lossy(name),
@@ -896,6 +895,28 @@ impl<'a> ZipArchive<'a> {
                 .filter(|&i| names.get(i) == Some(&n))
         };
 
+        // A salvaged CD moved by `shift`: Python's zipfile moves every local
+        // offset by the same amount (data prepended). If instead only the
+        // EOCD offset is wrong, the stated local offsets already hit local
+        // headers; sample the first entries to tell the two apart.
+        if loc.shift != 0 {
+            let shifted = |lho: u64| u64::try_from(i128::from(lho) + loc.shift).unwrap_or(u64::MAX);
+            let hits = |f: &dyn Fn(u64) -> u64| {
+                entries
+                    .iter()
+                    .take(16)
+                    .filter(|e| {
+                        to_usize(f(e.local_header_offset)).and_then(|o| u32_at(data, o))
+                            == Some(LFH_SIGNATURE)
+                    })
+                    .count()
+            };
+            if hits(&shifted) >= hits(&|lho| lho) {
+                for e in entries.iter_mut() {
+                    e.local_header_offset = shifted(e.local_header_offset);
+                }
+            }
+        }
         let cd_offset = loc.start as u64;
         for e in entries.iter_mut() {
             let name = names.get(e.index).copied().unwrap_or(&[]);
@@ -938,7 +959,9 @@ impl<'a> ZipArchive<'a> {
                 .map(|e| e.local_header_offset)
                 .min()
                 .unwrap_or(0);
-            anomalies.push(ZipAnomaly::DataBeforeFirstEntry { bytes: first });
+            if first > 0 {
+                anomalies.push(ZipAnomaly::DataBeforeFirstEntry { bytes: first });
+            }
         }
         find_overlaps(&entries, &mut anomalies);
 
@@ -1294,6 +1317,10 @@ fn inflate(src: &[u8], declared: u64, name: &str) -> Result<Vec<u8>, ZipError> {
         entry: name.to_owned(),
         msg: format!("declared size {declared} does not fit in memory"),
     })?;
+    if cap == 0 && src.is_empty() {
+        // An empty entry some writers mark as deflated with no stream.
+        return Ok(Vec::new());
+    }
     let mut out: Vec<u8> = Vec::with_capacity(cap);
     let mut d = Decompress::new(false);
     let err = |msg: String| ZipError::Inflate {
