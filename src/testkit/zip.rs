@@ -12,6 +12,8 @@
 //! with an [`EntrySpec`] per central-directory record and an [`ArchiveSpec`]
 //! for the archive-level knobs.
 
+#![warn(missing_docs)]
+
 use std::io::Write;
 
 use flate2::Compression;
