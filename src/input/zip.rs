@@ -827,7 +827,7 @@ fn locate_central_directory(
     // 1. The record Android reads is clean: use it. Note when it hides in
     // the comment of an earlier, also clean record.
     if clean(&android) {
-        if cands.iter().skip(1).any(|e| clean(e)) {
+        if cands.iter().skip(1).any(&clean) {
             anomalies.push(fake(&android, true));
         }
         return Ok(plain(android));
