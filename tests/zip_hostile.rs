@@ -957,3 +957,48 @@ fn wrong_eocd_cd_offset_alone_keeps_local_offsets() {
     assert_eq!(read(&z, "AndroidManifest.xml"), MANIFEST);
     assert_eq!(read(&z, "classes.dex"), DEX);
 }
+
+/// A CD record whose name length runs past the central directory.
+#[test]
+fn cut_off_central_directory_record_keeps_the_records_before_it() {
+    let mut bytes = build(&apk_entries(), &ArchiveSpec::default());
+    let cd = parse(&bytes).cd_offset() as usize;
+    let second = cd + 46 + "AndroidManifest.xml".len();
+    assert_eq!(&bytes[second..second + 4], b"PK\x01\x02");
+    bytes[second + 28] = 0xFF;
+    bytes[second + 29] = 0xFF;
+    let z = parse(&bytes);
+    assert_eq!(z.entries().len(), 1);
+    assert_eq!(read(&z, "AndroidManifest.xml"), MANIFEST);
+    assert_eq!(
+        z.anomalies(),
+        &[
+            ZipAnomaly::CentralDirectoryTruncated {
+                index: 1,
+                offset: second as u64
+            },
+            ZipAnomaly::EntryCountMismatch { eocd: 2, found: 1 },
+        ]
+    );
+    assert_eq!(severities(&z), [AnomalyKind::NotInstallable; 2]);
+}
+
+#[test]
+fn archive_can_be_shared_across_threads() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<ZipArchive<'static>>();
+    let bytes = build_simple(&[("a", b"alpha alpha"), ("b", b"beta beta")]);
+    let z = parse(&bytes);
+    let limits = Limits::default();
+    let budget = Budget::new(&limits);
+    let got: Vec<Vec<u8>> = std::thread::scope(|s| {
+        let handles: Vec<_> = z
+            .entries()
+            .iter()
+            .map(|e| s.spawn(|| z.read(e, &limits, &budget).unwrap().into_owned()))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(got, vec![b"alpha alpha".to_vec(), b"beta beta".to_vec()]);
+    assert_eq!(budget.remaining(), limits.max_total_inflated - 20);
+}
