@@ -108,6 +108,18 @@ pub enum AnomalyKind {
     Info,
 }
 
+impl AnomalyKind {
+    /// The finding an anomaly of this kind raises: PS901 (tampered),
+    /// PS902 (not installable), none for `Info`.
+    pub fn finding_code(self) -> Option<crate::findings::Code> {
+        match self {
+            AnomalyKind::Tampered => Some(crate::findings::Code::PS901),
+            AnomalyKind::NotInstallable => Some(crate::findings::Code::PS902),
+            AnomalyKind::Info => None,
+        }
+    }
+}
+
 /// A header field that differs between an entry's local header and its
 /// central-directory record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -907,7 +919,9 @@ impl<'a> ZipArchive<'a> {
         if u32_at(data, 0) == Some(LFH_SIGNATURE) {
             return true;
         }
-        let tail = &data[data.len().saturating_sub(MAX_COMMENT_LEN + EOCD_LEN)..];
+        let tail = data
+            .get(data.len().saturating_sub(MAX_COMMENT_LEN + EOCD_LEN)..)
+            .unwrap_or(&[]);
         memchr::memmem::rfind(tail, &EOCD_SIGNATURE.to_le_bytes())
             .is_some_and(|p| tail.len() - p >= EOCD_LEN)
     }
@@ -1598,5 +1612,14 @@ mod tests {
             "entry 'AndroidManifest.xml' has unknown compression method 7261; Android reads it as stored data of its uncompressed size"
         );
         assert_eq!(a.severity(), AnomalyKind::Tampered);
+        assert_eq!(
+            a.severity().finding_code(),
+            Some(crate::findings::Code::PS901)
+        );
+        assert_eq!(
+            ZipAnomaly::EmptyArchive.severity().finding_code(),
+            Some(crate::findings::Code::PS902)
+        );
+        assert_eq!(ZipAnomaly::Zip64.severity().finding_code(), None);
     }
 }
