@@ -25,8 +25,10 @@
 //!   ZIP64 locator right before the EOCD points at the ZIP64 EOCD record.
 //!   When these fail we salvage (an earlier EOCD signature, the comment
 //!   length ignored, the CD at `eocd_offset - cd_size` with every local
-//!   offset shifted like Python's `zipfile`) and record a `NotInstallable`
-//!   anomaly; we fail only when no CD can be found at all.
+//!   offset shifted like Python's `zipfile` unless the stated local offsets
+//!   already hit local headers) and record a `NotInstallable` anomaly; we
+//!   fail only when no CD can be found at all. An APK Signing Block between
+//!   the last entry and the CD is normal.
 //! * Entry names must be UTF-8 without U+0000 (`IsValidEntryName`, else
 //!   `kInvalidEntryName`); names are compared as exact bytes, so
 //!   `AndroidManifest.xml/` does not shadow `AndroidManifest.xml`; a repeated
@@ -41,7 +43,8 @@
 //!   CD uncompressed size (`ZipAssetsProvider::OpenInternal`, Android ≥ 9).
 //!   GP bit 0 (encryption) is ignored.
 //! * Inflated output must equal the declared size (`InflateEntryToWriter`,
-//!   `kInconsistentInformation`).
+//!   `kInconsistentInformation`). A CRC-32 mismatch does not fail a read
+//!   (androidfw maps assets without checking it); `read` records it.
 //!
 //! Resource caps (`Limits`/`Budget`): the CD walk allocates at most
 //! `min(max_entries, cd_size / 46)` records up front and fails past
