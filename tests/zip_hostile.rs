@@ -1002,3 +1002,51 @@ fn archive_can_be_shared_across_threads() {
     assert_eq!(got, vec![b"alpha alpha".to_vec(), b"beta beta".to_vec()]);
     assert_eq!(budget.remaining(), limits.max_total_inflated - 20);
 }
+
+mod roundtrip {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn entry() -> impl Strategy<Value = (String, Vec<u8>, bool, bool)> {
+        (
+            "[a-zA-Z0-9_ۦ]{1,12}(/[a-z]{1,8}(\\.[a-z]{1,3})?){0,3}",
+            proptest::collection::vec(any::<u8>(), 0..2000),
+            any::<bool>(),
+            any::<bool>(),
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Clean archives of random entries read back exactly, with no
+        /// anomaly but ZIP64, and agree with the zip crate.
+        #[test]
+        fn clean_archives_round_trip(list in proptest::collection::vec(entry(), 1..12), zip64: bool) {
+            let mut seen = std::collections::HashSet::new();
+            let specs: Vec<EntrySpec> = list
+                .iter()
+                .filter(|(n, ..)| seen.insert(n.clone()))
+                .map(|(n, d, deflate, dd)| {
+                    let mut e = if *deflate { EntrySpec::deflated(n, d) } else { EntrySpec::stored(n, d) };
+                    e.data_descriptor = *dd;
+                    e
+                })
+                .collect();
+            let bytes = build(&specs, &ArchiveSpec { zip64, ..Default::default() });
+            let z = parse(&bytes);
+            let want: &[ZipAnomaly] = if zip64 { &[ZipAnomaly::Zip64] } else { &[] };
+            prop_assert_eq!(z.anomalies(), want);
+            prop_assert_eq!(z.entries().len(), specs.len());
+            let mut strict = zip::ZipArchive::new(std::io::Cursor::new(&bytes[..])).unwrap();
+            for (i, s) in specs.iter().enumerate() {
+                let e = &z.entries()[i];
+                prop_assert_eq!(&e.name_bytes, &s.name);
+                prop_assert_eq!(read(&z, &e.name), s.data.clone());
+                let mut theirs = Vec::new();
+                std::io::Read::read_to_end(&mut strict.by_index(i).unwrap(), &mut theirs).unwrap();
+                prop_assert_eq!(theirs, s.data.clone());
+            }
+        }
+    }
+}
