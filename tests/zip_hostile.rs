@@ -1050,3 +1050,32 @@ mod roundtrip {
         }
     }
 }
+
+/// ZIP64 archive with data prepended: the ZIP64 record is found right
+/// before its locator and the CD at `record - cd_size`.
+#[test]
+fn zip64_with_prepended_data_is_salvaged() {
+    let bytes = build(
+        &apk_entries(),
+        &ArchiveSpec {
+            zip64: true,
+            prefix: vec![0; 10],
+            ..Default::default()
+        },
+    );
+    let z = parse(&bytes);
+    assert_eq!(read(&z, "AndroidManifest.xml"), MANIFEST);
+    assert_eq!(read(&z, "classes.dex"), DEX);
+    let actual = z.cd_offset();
+    assert_eq!(
+        z.anomalies(),
+        &[
+            ZipAnomaly::CentralDirectoryOffsetWrong {
+                stated: actual - 10,
+                actual
+            },
+            ZipAnomaly::Zip64,
+            ZipAnomaly::DataBeforeFirstEntry { bytes: 10 },
+        ]
+    );
+}
