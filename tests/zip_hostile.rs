@@ -847,3 +847,235 @@ fn empty_archive_is_not_installable() {
     assert!(z.entries().is_empty());
     assert_eq!(z.anomalies(), &[ZipAnomaly::EmptyArchive]);
 }
+
+/// Parse and read everything; exercise every anomaly's Display/severity.
+fn exercise(bytes: &[u8], limits: &Limits) {
+    if let Ok(z) = ZipArchive::parse(bytes, limits) {
+        let budget = Budget::new(limits);
+        for e in z.entries() {
+            let _ = z.read(e, limits, &budget);
+        }
+        for a in z.anomalies().iter().chain(z.read_anomalies().iter()) {
+            assert!(!a.to_string().is_empty());
+            let _ = a.severity();
+        }
+    }
+}
+
+/// Every truncation and 4000 byte-level mutants of small archives (classic
+/// and ZIP64, with data descriptors and a comment) parse or fail cleanly,
+/// within small caps.
+#[test]
+fn truncations_and_mutants_never_panic() {
+    let limits = Limits {
+        max_entry_size: 1 << 20,
+        max_total_inflated: 4 << 20,
+        ..Limits::default()
+    };
+    let mut dd = EntrySpec::deflated("classes.dex", DEX);
+    dd.data_descriptor = true;
+    let entries = [
+        EntrySpec::deflated("AndroidManifest.xml", MANIFEST),
+        EntrySpec::stored("a/b", b"stored"),
+        dd,
+    ];
+    let bases = [
+        build(
+            &entries,
+            &ArchiveSpec {
+                comment: b"comment".to_vec(),
+                ..Default::default()
+            },
+        ),
+        build(
+            &entries,
+            &ArchiveSpec {
+                zip64: true,
+                ..Default::default()
+            },
+        ),
+    ];
+    let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for base in &bases {
+        for n in 0..=base.len() {
+            exercise(&base[..n], &limits);
+        }
+        for _ in 0..2000 {
+            let mut m = base.clone();
+            for _ in 0..(1 + next() % 4) {
+                let at = (next() % m.len() as u64) as usize;
+                m[at] = match next() % 4 {
+                    0 => 0xFF,
+                    1 => 0,
+                    _ => next() as u8,
+                };
+            }
+            exercise(&m, &limits);
+        }
+    }
+}
+
+#[test]
+fn deflated_empty_entry_without_a_stream_reads_empty() {
+    let mut dir = EntrySpec::stored("assets/", b"");
+    dir.cd_method = Some(8);
+    dir.lfh_method = Some(8);
+    let bytes = build(
+        &[dir, EntrySpec::deflated("empty", b"")],
+        &ArchiveSpec::default(),
+    );
+    let z = parse(&bytes);
+    assert_eq!(z.anomalies(), &[]);
+    assert_eq!(read(&z, "assets/"), b"");
+    assert_eq!(read(&z, "empty"), b"");
+}
+
+/// Only the EOCD's CD offset is wrong (local offsets right): the CD is
+/// found at `eocd - cd_size` and the local offsets are NOT shifted.
+#[test]
+fn wrong_eocd_cd_offset_alone_keeps_local_offsets() {
+    let bytes = build(
+        &apk_entries(),
+        &ArchiveSpec {
+            eocd_cd_offset_override: Some(3),
+            ..Default::default()
+        },
+    );
+    let z = parse(&bytes);
+    let actual = z.cd_offset();
+    assert_eq!(
+        z.anomalies(),
+        &[ZipAnomaly::CentralDirectoryOffsetWrong { stated: 3, actual }]
+    );
+    assert_eq!(z.entries()[0].local_header_offset, 0);
+    assert_eq!(read(&z, "AndroidManifest.xml"), MANIFEST);
+    assert_eq!(read(&z, "classes.dex"), DEX);
+}
+
+/// A CD record whose name length runs past the central directory.
+#[test]
+fn cut_off_central_directory_record_keeps_the_records_before_it() {
+    let mut bytes = build(&apk_entries(), &ArchiveSpec::default());
+    let cd = parse(&bytes).cd_offset() as usize;
+    let second = cd + 46 + "AndroidManifest.xml".len();
+    assert_eq!(&bytes[second..second + 4], b"PK\x01\x02");
+    bytes[second + 28] = 0xFF;
+    bytes[second + 29] = 0xFF;
+    let z = parse(&bytes);
+    assert_eq!(z.entries().len(), 1);
+    assert_eq!(read(&z, "AndroidManifest.xml"), MANIFEST);
+    assert_eq!(
+        z.anomalies(),
+        &[
+            ZipAnomaly::CentralDirectoryTruncated {
+                index: 1,
+                offset: second as u64
+            },
+            ZipAnomaly::EntryCountMismatch { eocd: 2, found: 1 },
+        ]
+    );
+    assert_eq!(severities(&z), [AnomalyKind::NotInstallable; 2]);
+}
+
+#[test]
+fn archive_can_be_shared_across_threads() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<ZipArchive<'static>>();
+    let bytes = build_simple(&[("a", b"alpha alpha"), ("b", b"beta beta")]);
+    let z = parse(&bytes);
+    let limits = Limits::default();
+    let budget = Budget::new(&limits);
+    let got: Vec<Vec<u8>> = std::thread::scope(|s| {
+        let handles: Vec<_> = z
+            .entries()
+            .iter()
+            .map(|e| s.spawn(|| z.read(e, &limits, &budget).unwrap().into_owned()))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(got, vec![b"alpha alpha".to_vec(), b"beta beta".to_vec()]);
+    assert_eq!(budget.remaining(), limits.max_total_inflated - 20);
+}
+
+mod roundtrip {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn entry() -> impl Strategy<Value = (String, Vec<u8>, bool, bool)> {
+        (
+            "[a-zA-Z0-9_ۦ]{1,12}(/[a-z]{1,8}(\\.[a-z]{1,3})?){0,3}",
+            proptest::collection::vec(any::<u8>(), 0..2000),
+            any::<bool>(),
+            any::<bool>(),
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Clean archives of random entries read back exactly, with no
+        /// anomaly but ZIP64, and agree with the zip crate.
+        #[test]
+        fn clean_archives_round_trip(list in proptest::collection::vec(entry(), 1..12), zip64: bool) {
+            let mut seen = std::collections::HashSet::new();
+            let specs: Vec<EntrySpec> = list
+                .iter()
+                .filter(|(n, ..)| seen.insert(n.clone()))
+                .map(|(n, d, deflate, dd)| {
+                    let mut e = if *deflate { EntrySpec::deflated(n, d) } else { EntrySpec::stored(n, d) };
+                    e.data_descriptor = *dd;
+                    e
+                })
+                .collect();
+            let bytes = build(&specs, &ArchiveSpec { zip64, ..Default::default() });
+            let z = parse(&bytes);
+            let want: &[ZipAnomaly] = if zip64 { &[ZipAnomaly::Zip64] } else { &[] };
+            prop_assert_eq!(z.anomalies(), want);
+            prop_assert_eq!(z.entries().len(), specs.len());
+            let mut strict = zip::ZipArchive::new(std::io::Cursor::new(&bytes[..])).unwrap();
+            for (i, s) in specs.iter().enumerate() {
+                let e = &z.entries()[i];
+                prop_assert_eq!(&e.name_bytes, &s.name);
+                prop_assert_eq!(read(&z, &e.name), s.data.clone());
+                let mut theirs = Vec::new();
+                std::io::Read::read_to_end(&mut strict.by_index(i).unwrap(), &mut theirs).unwrap();
+                prop_assert_eq!(theirs, s.data.clone());
+            }
+        }
+    }
+}
+
+/// ZIP64 archive with data prepended: the ZIP64 record is found right
+/// before its locator and the CD at `record - cd_size`.
+#[test]
+fn zip64_with_prepended_data_is_salvaged() {
+    let bytes = build(
+        &apk_entries(),
+        &ArchiveSpec {
+            zip64: true,
+            prefix: vec![0; 10],
+            ..Default::default()
+        },
+    );
+    let z = parse(&bytes);
+    assert_eq!(read(&z, "AndroidManifest.xml"), MANIFEST);
+    assert_eq!(read(&z, "classes.dex"), DEX);
+    let actual = z.cd_offset();
+    assert_eq!(
+        z.anomalies(),
+        &[
+            ZipAnomaly::CentralDirectoryOffsetWrong {
+                stated: actual - 10,
+                actual
+            },
+            ZipAnomaly::Zip64,
+            ZipAnomaly::DataBeforeFirstEntry { bytes: 10 },
+        ]
+    );
+}

@@ -25,8 +25,10 @@
 //!   ZIP64 locator right before the EOCD points at the ZIP64 EOCD record.
 //!   When these fail we salvage (an earlier EOCD signature, the comment
 //!   length ignored, the CD at `eocd_offset - cd_size` with every local
-//!   offset shifted like Python's `zipfile`) and record a `NotInstallable`
-//!   anomaly; we fail only when no CD can be found at all.
+//!   offset shifted like Python's `zipfile` unless the stated local offsets
+//!   already hit local headers) and record a `NotInstallable` anomaly; we
+//!   fail only when no CD can be found at all. An APK Signing Block between
+//!   the last entry and the CD is normal.
 //! * Entry names must be UTF-8 without U+0000 (`IsValidEntryName`, else
 //!   `kInvalidEntryName`); names are compared as exact bytes, so
 //!   `AndroidManifest.xml/` does not shadow `AndroidManifest.xml`; a repeated
@@ -41,7 +43,8 @@
 //!   CD uncompressed size (`ZipAssetsProvider::OpenInternal`, Android ≥ 9).
 //!   GP bit 0 (encryption) is ignored.
 //! * Inflated output must equal the declared size (`InflateEntryToWriter`,
-//!   `kInconsistentInformation`).
+//!   `kInconsistentInformation`). A CRC-32 mismatch does not fail a read
+//!   (androidfw maps assets without checking it); `read` records it.
 //!
 //! Resource caps (`Limits`/`Budget`): the CD walk allocates at most
 //! `min(max_entries, cd_size / 46)` records up front and fails past
@@ -54,8 +57,9 @@
 //! Names are kept as bytes plus a lossy UTF-8 copy and are never used as
 //! file paths.
 
+#![warn(missing_docs)]
+
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::Mutex;
 
@@ -105,6 +109,18 @@ pub enum AnomalyKind {
     NotInstallable,
     /// Unusual but harmless.
     Info,
+}
+
+impl AnomalyKind {
+    /// The finding an anomaly of this kind raises: PS901 (tampered),
+    /// PS902 (not installable), none for `Info`.
+    pub fn finding_code(self) -> Option<crate::findings::Code> {
+        match self {
+            AnomalyKind::Tampered => Some(crate::findings::Code::PS901),
+            AnomalyKind::NotInstallable => Some(crate::findings::Code::PS902),
+            AnomalyKind::Info => None,
+        }
+    }
 }
 
 /// A header field that differs between an entry's local header and its
@@ -175,6 +191,8 @@ impl fmt::Display for NameIssue {
 }
 
 /// One deviation from a clean archive, with what Android does about it.
+/// Field `entry` is always the entry's name (lossy UTF-8); offsets are
+/// absolute byte offsets in the file.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ZipAnomaly {
     /// GP flag bit 0 set on an entry; Android ignores it and reads the
@@ -183,23 +201,34 @@ pub enum ZipAnomaly {
         "entry '{entry}' has the encryption flag set (central directory: {central}, local header: {local}); Android ignores it"
     )]
     EncryptionFlag {
+        /// Entry name.
         entry: String,
+        /// Bit 0 set in the CD record.
         central: bool,
+        /// Bit 0 set in the local header.
         local: bool,
     },
     /// Method is neither 0 nor 8; Android ≥ 9 reads it as stored.
     #[error(
         "entry '{entry}' has unknown compression method {method}; Android reads it as stored data of its uncompressed size"
     )]
-    UnknownCompressionMethod { entry: String, method: u16 },
+    UnknownCompressionMethod {
+        /// Entry name.
+        entry: String,
+        /// CD compression method.
+        method: u16,
+    },
     /// Not deflated, and the compressed size differs from the uncompressed
     /// size that Android actually reads.
     #[error(
         "entry '{entry}' is read as stored but declares compressed size {compressed} and uncompressed size {uncompressed}; Android reads {uncompressed} bytes"
     )]
     StoredSizeMismatch {
+        /// Entry name.
         entry: String,
+        /// CD compressed size (ignored by Android).
         compressed: u64,
+        /// CD uncompressed size (the bytes read).
         uncompressed: u64,
     },
     /// Local header and CD disagree on a numeric field.
@@ -207,25 +236,43 @@ pub enum ZipAnomaly {
         "entry '{entry}': local header {field} is {local:#x} but the central directory says {central:#x}"
     )]
     LocalHeaderMismatch {
+        /// Entry name.
         entry: String,
+        /// The field that differs.
         field: HeaderField,
+        /// Value in the CD record (authoritative).
         central: u64,
+        /// Value in the local header.
         local: u64,
     },
     /// Local header names a different entry (same length).
     #[error("entry '{entry}': local header names '{local_name}' instead")]
-    LocalNameMismatch { entry: String, local_name: String },
-    /// No local header signature where the CD points.
+    LocalNameMismatch {
+        /// Entry name (from the CD).
+        entry: String,
+        /// Name in the local header (lossy UTF-8).
+        local_name: String,
+    },
+    /// No local header signature where the CD points, or the header is cut
+    /// off by the end of the file.
     #[error("entry '{entry}': no local file header at offset {offset}")]
-    LocalHeaderMissing { entry: String, offset: u64 },
+    LocalHeaderMissing {
+        /// Entry name.
+        entry: String,
+        /// Local-header offset from the CD.
+        offset: u64,
+    },
     /// The local header is not before the central directory
     /// (`ParseZipArchive`: "bad LFH offset").
     #[error(
         "entry '{entry}': local header offset {offset} is not before the central directory at {cd_offset}"
     )]
     LocalHeaderAfterCentralDirectory {
+        /// Entry name.
         entry: String,
+        /// Local-header offset from the CD.
         offset: u64,
+        /// Start of the central directory.
         cd_offset: u64,
     },
     /// Entry data runs into or past the central directory
@@ -234,50 +281,78 @@ pub enum ZipAnomaly {
         "entry '{entry}': {length} bytes of data at offset {data_offset} run past the central directory at {cd_offset}"
     )]
     EntryOutOfBounds {
+        /// Entry name.
         entry: String,
+        /// Start of the entry data.
         data_offset: u64,
+        /// Declared length that does not fit.
         length: u64,
+        /// Start of the central directory.
         cd_offset: u64,
     },
     /// Several CD records with the same name bytes (`kDuplicateEntry`).
     #[error(
         "entry name '{name}' appears {count} times in the central directory; Android rejects duplicate entries"
     )]
-    DuplicateEntry { name: String, count: usize },
+    DuplicateEntry {
+        /// The repeated name.
+        name: String,
+        /// How many CD records carry it.
+        count: usize,
+    },
     /// The file does not start with a local header (Janus fix).
     #[error(
         "{bytes} bytes of data before the first local file header; Android requires a local header at offset 0"
     )]
-    DataBeforeFirstEntry { bytes: u64 },
+    DataBeforeFirstEntry {
+        /// Offset of the first local header.
+        bytes: u64,
+    },
     /// The CD is not at the offset the EOCD states (salvaged at
-    /// `eocd_offset - cd_size`, local offsets shifted by the same amount).
+    /// `eocd_offset - cd_size`).
     #[error(
         "the end-of-central-directory record says the central directory is at offset {stated} but it is at {actual}"
     )]
-    CentralDirectoryOffsetWrong { stated: u64, actual: u64 },
+    CentralDirectoryOffsetWrong {
+        /// Offset written in the EOCD.
+        stated: u64,
+        /// Offset where the CD was found.
+        actual: u64,
+    },
     /// The CD would run into the EOCD (`kInvalidOffset`).
     #[error(
         "the end-of-central-directory record says the central directory is {stated} bytes but only {actual} fit before the end record"
     )]
-    CentralDirectorySizeWrong { stated: u64, actual: u64 },
+    CentralDirectorySizeWrong {
+        /// Size written in the EOCD.
+        stated: u64,
+        /// Bytes between the CD start and the end record.
+        actual: u64,
+    },
     /// EOCD comment length does not reach exactly the end of the file.
     #[error(
         "the archive comment length is {stated} but {actual} bytes follow the end-of-central-directory record at offset {eocd_offset}"
     )]
     EocdCommentLength {
+        /// Offset of the EOCD record.
         eocd_offset: u64,
+        /// Comment length written in the EOCD.
         stated: u64,
+        /// Bytes actually after the 22-byte record.
         actual: u64,
     },
-    /// More than one EOCD signature in the tail. `android_accepts` says
-    /// whether the record Android picks (the last one) is itself valid.
+    /// More than one EOCD signature in the tail. Android reads the last
+    /// one; `android_accepts` says whether that record is itself valid.
     #[error(
         "an end-of-central-directory signature at offset {android_offset} hides inside the archive comment; Android reads that one{}, privscan used the record at {used_offset}",
         if *android_accepts { "" } else { " and rejects the archive" }
     )]
     FakeEocdInComment {
+        /// The last signature (the one Android reads).
         android_offset: u64,
+        /// The record privscan used.
         used_offset: u64,
+        /// Whether Android's record passes Android's checks.
         android_accepts: bool,
     },
     /// EOCD entry count differs from the CD records found.
@@ -285,30 +360,61 @@ pub enum ZipAnomaly {
         "the end-of-central-directory record counts {eocd} entries but the central directory holds {found}{}",
         if eocd < found { "; Android ignores the records past the count" } else { "" }
     )]
-    EntryCountMismatch { eocd: u64, found: u64 },
+    EntryCountMismatch {
+        /// Count written in the EOCD (ZIP64 record when present).
+        eocd: u64,
+        /// Records found walking the CD.
+        found: u64,
+    },
     /// A CD record is cut off by the end of the CD.
     #[error(
         "central-directory record {index} at offset {offset} is cut off by the end of the central directory"
     )]
-    CentralDirectoryTruncated { index: usize, offset: u64 },
+    CentralDirectoryTruncated {
+        /// Index of the cut-off record.
+        index: usize,
+        /// Offset of its signature.
+        offset: u64,
+    },
     /// Name fails `IsValidEntryName` (`kInvalidEntryName`).
     #[error("entry name '{entry}' {why}; Android rejects the archive")]
-    InvalidEntryName { entry: String, why: &'static str },
+    InvalidEntryName {
+        /// Entry name (lossy UTF-8).
+        entry: String,
+        /// "contains a NUL byte" or "is not valid UTF-8".
+        why: &'static str,
+    },
     /// Name Android accepts but extractors and analysts choke on.
     #[error("entry name '{entry}' {why}")]
-    SuspiciousEntryName { entry: String, why: NameIssue },
+    SuspiciousEntryName {
+        /// Entry name.
+        entry: String,
+        /// What is wrong with it.
+        why: NameIssue,
+    },
     /// Two entries' byte ranges overlap (many overlapping entries make a
     /// "zip of death"/overlap bomb).
     #[error("entries '{a}' and '{b}' overlap in the file")]
-    OverlappingEntries { a: String, b: String },
+    OverlappingEntries {
+        /// The entry reaching furthest so far.
+        a: String,
+        /// The entry starting inside it.
+        b: String,
+    },
     /// More overlaps than were listed.
     #[error("{more} more overlapping entry pairs not listed")]
-    OverlapsNotListed { more: usize },
+    OverlapsNotListed {
+        /// Overlaps not listed individually.
+        more: usize,
+    },
     /// Stored/inflated bytes do not match the declared CRC-32.
     #[error("entry '{entry}' has CRC-32 {actual:#010x} but declares {expected:#010x}")]
     CrcMismatch {
+        /// Entry name.
         entry: String,
+        /// CRC-32 in the CD.
         expected: u32,
+        /// CRC-32 of the bytes read.
         actual: u32,
     },
     /// The archive uses ZIP64 end records.
@@ -361,30 +467,47 @@ impl ZipAnomaly {
     }
 }
 
-/// Why an archive or an entry could not be read.
+/// Why an archive or an entry could not be read. Offsets are absolute
+/// byte offsets in the file.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ZipError {
     /// No local header at offset 0 and no EOCD signature in the tail.
     #[error(
         "not a zip archive ({len} bytes): no local file header at offset 0 and no end-of-central-directory record"
     )]
-    NotAZip { len: u64 },
+    NotAZip {
+        /// File length.
+        len: u64,
+    },
     /// Bytes needed past the end of the file.
     #[error("truncated: {need} bytes needed at offset {offset}, past the end of the file")]
-    Truncated { offset: u64, need: u64 },
+    Truncated {
+        /// Where the bytes start.
+        offset: u64,
+        /// How many bytes were needed.
+        need: u64,
+    },
     /// Starts like a zip but has no EOCD record (cut off).
     #[error(
         "no end-of-central-directory record in the last {searched} bytes of a {len}-byte file that starts with a local file header: the archive is truncated"
     )]
-    NoEndOfCentralDirectory { searched: u64, len: u64 },
+    NoEndOfCentralDirectory {
+        /// Bytes searched from the end.
+        searched: u64,
+        /// File length.
+        len: u64,
+    },
     /// EOCD found but no central directory at the stated offset or at
     /// `eocd_offset - cd_size`.
     #[error(
         "the end-of-central-directory record at offset {eocd_offset} points to a central directory at {cd_offset} ({cd_size} bytes) that is not there"
     )]
     NoCentralDirectory {
+        /// Offset of the EOCD record Android reads.
         eocd_offset: u64,
+        /// CD offset it states.
         cd_offset: u64,
+        /// CD size it states.
         cd_size: u64,
     },
     /// A resource cap was hit.
@@ -392,19 +515,37 @@ pub enum ZipError {
     Limit(#[from] LimitError),
     /// The entry has no usable local header, so its data cannot be found.
     #[error("entry '{entry}': no usable local file header at offset {offset}")]
-    BadLocalHeader { entry: String, offset: u64 },
+    BadLocalHeader {
+        /// Entry name.
+        entry: String,
+        /// Local-header offset from the CD.
+        offset: u64,
+    },
     /// The deflate stream is corrupt or ends early.
     #[error("entry '{entry}': inflate failed: {msg}")]
-    Inflate { entry: String, msg: String },
+    Inflate {
+        /// Entry name.
+        entry: String,
+        /// What zlib reported, with the compressed offset.
+        msg: String,
+    },
     /// The deflate stream produces more than the declared size (a "lying
     /// size"); reading stopped at the declared size.
     #[error("entry '{entry}' inflates past its declared uncompressed size of {declared} bytes")]
-    InflatesPastDeclaredSize { entry: String, declared: u64 },
+    InflatesPastDeclaredSize {
+        /// Entry name.
+        entry: String,
+        /// Declared uncompressed size.
+        declared: u64,
+    },
     /// The deflate stream ended before the declared size.
     #[error("entry '{entry}' inflates to {actual} bytes but declares {declared}")]
     InflatedSizeMismatch {
+        /// Entry name.
         entry: String,
+        /// Declared uncompressed size.
         declared: u64,
+        /// Bytes the stream produced.
         actual: u64,
     },
 }
@@ -459,7 +600,8 @@ impl ZipEntry {
 pub struct ZipArchive<'a> {
     data: &'a [u8],
     entries: Vec<ZipEntry>,
-    first_by_name: HashMap<&'a [u8], usize>,
+    /// Entry indices sorted by name bytes, CD order among equal names.
+    sorted: Vec<usize>,
     anomalies: Vec<ZipAnomaly>,
     read_anomalies: Mutex<Vec<ZipAnomaly>>,
     cd_offset: u64,
@@ -574,9 +716,16 @@ fn name_issues(name: &[u8]) -> impl Iterator<Item = NameIssue> + '_ {
         [drive, b':', b'/' | b'\\', ..] => drive.is_ascii_alphabetic(),
         _ => false,
     };
-    let parent = name.split(|&b| b == b'/' || b == b'\\').any(|c| c == b"..");
-    let long_component = name.split(|&b| b == b'/').any(|c| c.len() > LONG_COMPONENT);
-    let depth = name.split(|&b| b == b'/').filter(|c| !c.is_empty()).count();
+    // Fast path: 65 non-empty components or a 256-byte one need > 128 bytes.
+    let short_plain = name.len() <= 128 && memchr::memmem::find(name, b"..").is_none();
+    let parent = !short_plain && name.split(|&b| b == b'/' || b == b'\\').any(|c| c == b"..");
+    let long_component =
+        !short_plain && name.split(|&b| b == b'/').any(|c| c.len() > LONG_COMPONENT);
+    let depth = if short_plain {
+        0
+    } else {
+        name.split(|&b| b == b'/').filter(|c| !c.is_empty()).count()
+    };
     [
         parent.then_some(NameIssue::ParentDir),
         absolute.then_some(NameIssue::Absolute),
@@ -693,11 +842,8 @@ fn locate_central_directory(
     // 1. The record Android reads is clean: use it. Note when it hides in
     // the comment of an earlier, also clean record.
     if clean(&android) {
-        if let Some(outer) = cands.iter().skip(1).find(|e| clean(e)) {
-            anomalies.push(fake(outer, true));
-            if let Some(ZipAnomaly::FakeEocdInComment { used_offset, .. }) = anomalies.last_mut() {
-                *used_offset = android.pos as u64;
-            }
+        if cands.iter().skip(1).any(&clean) {
+            anomalies.push(fake(&android, true));
         }
         return Ok(plain(android));
     }
@@ -776,7 +922,9 @@ impl<'a> ZipArchive<'a> {
         if u32_at(data, 0) == Some(LFH_SIGNATURE) {
             return true;
         }
-        let tail = &data[data.len().saturating_sub(MAX_COMMENT_LEN + EOCD_LEN)..];
+        let tail = data
+            .get(data.len().saturating_sub(MAX_COMMENT_LEN + EOCD_LEN)..)
+            .unwrap_or(&[]);
         memchr::memmem::rfind(tail, &EOCD_SIGNATURE.to_le_bytes())
             .is_some_and(|p| tail.len() - p >= EOCD_LEN)
     }
@@ -838,7 +986,6 @@ impl<'a> ZipArchive<'a> {
                 u64::from(u32_at(cd, p + 42).unwrap_or(0)),
             );
             apply_zip64_extra(extra, &mut usize_, &mut csize, Some(&mut lho));
-            let lho = u64::try_from(i128::from(lho) + loc.shift).unwrap_or(u64::MAX);
             entries.push(ZipEntry {
                 index,
                 name: lossy(name),
@@ -869,27 +1016,48 @@ impl<'a> ZipArchive<'a> {
             anomalies.push(ZipAnomaly::EmptyArchive);
         }
 
-        // CdEntryMap::AddToMap: exact name bytes; first record wins here.
-        let mut first_by_name: HashMap<&'a [u8], usize> = HashMap::with_capacity(names.len());
+        // CdEntryMap::AddToMap: exact name bytes. A name-sorted index
+        // (stable, so equal names stay in CD order and the first record
+        // wins lookups) finds duplicates as neighbours and serves by_name.
+        let mut sorted: Vec<usize> = (0..names.len()).collect();
+        sorted.sort_by(|&x, &y| names.get(x).cmp(&names.get(y)));
         let mut dups: Vec<(usize, usize)> = Vec::new(); // (first index, count)
-        let mut dup_slot: HashMap<usize, usize> = HashMap::new();
-        for (i, &n) in names.iter().enumerate() {
-            match first_by_name.get(n) {
-                None => {
-                    first_by_name.insert(n, i);
-                }
-                Some(&first) => {
-                    let slot = *dup_slot.entry(first).or_insert_with(|| {
-                        dups.push((first, 1));
-                        dups.len() - 1
-                    });
-                    if let Some(d) = dups.get_mut(slot) {
-                        d.1 += 1;
-                    }
+        for run in sorted.chunk_by(|&x, &y| names.get(x) == names.get(y)) {
+            if let [first, _, ..] = run {
+                dups.push((*first, run.len()));
+            }
+        }
+        dups.sort_unstable();
+        let lookup = |n: &[u8]| {
+            let at = sorted.partition_point(|&i| names.get(i).is_some_and(|m| *m < n));
+            sorted
+                .get(at)
+                .copied()
+                .filter(|&i| names.get(i) == Some(&n))
+        };
+
+        // A salvaged CD moved by `shift`: Python's zipfile moves every local
+        // offset by the same amount (data prepended). If instead only the
+        // EOCD offset is wrong, the stated local offsets already hit local
+        // headers; sample the first entries to tell the two apart.
+        if loc.shift != 0 {
+            let shifted = |lho: u64| u64::try_from(i128::from(lho) + loc.shift).unwrap_or(u64::MAX);
+            let hits = |f: &dyn Fn(u64) -> u64| {
+                entries
+                    .iter()
+                    .take(16)
+                    .filter(|e| {
+                        to_usize(f(e.local_header_offset)).and_then(|o| u32_at(data, o))
+                            == Some(LFH_SIGNATURE)
+                    })
+                    .count()
+            };
+            if hits(&shifted) >= hits(&|lho| lho) {
+                for e in entries.iter_mut() {
+                    e.local_header_offset = shifted(e.local_header_offset);
                 }
             }
         }
-
         let cd_offset = loc.start as u64;
         for e in entries.iter_mut() {
             let name = names.get(e.index).copied().unwrap_or(&[]);
@@ -907,7 +1075,7 @@ impl<'a> ZipArchive<'a> {
             }
             if name
                 .strip_suffix(b"/")
-                .is_some_and(|file| first_by_name.contains_key(file))
+                .is_some_and(|file| lookup(file).is_some())
             {
                 anomalies.push(ZipAnomaly::SuspiciousEntryName {
                     entry: e.name.clone(),
@@ -932,14 +1100,16 @@ impl<'a> ZipArchive<'a> {
                 .map(|e| e.local_header_offset)
                 .min()
                 .unwrap_or(0);
-            anomalies.push(ZipAnomaly::DataBeforeFirstEntry { bytes: first });
+            if first > 0 {
+                anomalies.push(ZipAnomaly::DataBeforeFirstEntry { bytes: first });
+            }
         }
         find_overlaps(&entries, &mut anomalies);
 
         Ok(ZipArchive {
             data,
             entries,
-            first_by_name,
+            sorted,
             anomalies,
             read_anomalies: Mutex::new(Vec::new()),
             cd_offset,
@@ -959,9 +1129,14 @@ impl<'a> ZipArchive<'a> {
 
     /// The first CD record whose name bytes equal `name`.
     pub fn by_name_bytes(&self, name: &[u8]) -> Option<&ZipEntry> {
-        self.first_by_name
-            .get(name)
-            .and_then(|&i| self.entries.get(i))
+        let name_of = |i: usize| self.entries.get(i).map(|e| &e.name_bytes[..]);
+        let at = self
+            .sorted
+            .partition_point(|&i| name_of(i).is_some_and(|m| m < name));
+        let i = *self.sorted.get(at)?;
+        (name_of(i) == Some(name))
+            .then(|| self.entries.get(i))
+            .flatten()
     }
 
     /// Archive-level and per-entry anomalies found while parsing.
@@ -1283,6 +1458,10 @@ fn inflate(src: &[u8], declared: u64, name: &str) -> Result<Vec<u8>, ZipError> {
         entry: name.to_owned(),
         msg: format!("declared size {declared} does not fit in memory"),
     })?;
+    if cap == 0 && src.is_empty() {
+        // An empty entry some writers mark as deflated with no stream.
+        return Ok(Vec::new());
+    }
     let mut out: Vec<u8> = Vec::with_capacity(cap);
     let mut d = Decompress::new(false);
     let err = |msg: String| ZipError::Inflate {
@@ -1436,5 +1615,14 @@ mod tests {
             "entry 'AndroidManifest.xml' has unknown compression method 7261; Android reads it as stored data of its uncompressed size"
         );
         assert_eq!(a.severity(), AnomalyKind::Tampered);
+        assert_eq!(
+            a.severity().finding_code(),
+            Some(crate::findings::Code::PS901)
+        );
+        assert_eq!(
+            ZipAnomaly::EmptyArchive.severity().finding_code(),
+            Some(crate::findings::Code::PS902)
+        );
+        assert_eq!(ZipAnomaly::Zip64.severity().finding_code(), None);
     }
 }

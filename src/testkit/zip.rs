@@ -12,6 +12,8 @@
 //! with an [`EntrySpec`] per central-directory record and an [`ArchiveSpec`]
 //! for the archive-level knobs.
 
+#![warn(missing_docs)]
+
 use std::io::Write;
 
 use flate2::Compression;
@@ -174,6 +176,9 @@ pub fn deflate_zeros(len: u64) -> Precompressed {
 
 /// Write an archive: local headers and data in order, then `signing_block`,
 /// the central directory, optional ZIP64 records, the EOCD and the comment.
+/// Without `zip64`, sizes, offsets and the entry count are written
+/// truncated to their 32/16-bit fields (more than 65535 entries gives an
+/// EOCD count that lies).
 pub fn build(entries: &[EntrySpec], archive: &ArchiveSpec) -> Vec<u8> {
     let mut out = archive.prefix.clone();
     // Offsets written in headers are relative to `base`.
