@@ -327,3 +327,42 @@ fn sdk_truth_is_detected_with_the_real_catalog() {
     assert!(listed > 0, "no corpus file has sdk_truth");
     assert!(misses.is_empty(), "not detected:\n{}", misses.join("\n"));
 }
+
+/// Every corpus file of every kind, fed to both readers (and truncated to
+/// a few lengths): errors are fine, panics are not.
+#[test]
+fn no_corpus_file_panics_either_reader() {
+    let Some(root) = corpus() else {
+        eprintln!("SKIP: corpus folder ../shared/corpus not found");
+        return;
+    };
+    let mut n = 0;
+    for kind in std::fs::read_dir(&root).unwrap().flatten() {
+        let Ok(entries) = std::fs::read_dir(kind.path()) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.to_string_lossy().ends_with(".json") || !p.is_file() {
+                continue;
+            }
+            let data = std::fs::read(&p).unwrap();
+            for len in [
+                data.len(),
+                data.len() / 2,
+                0x70.min(data.len()),
+                64.min(data.len()),
+            ] {
+                let slice = &data[..len];
+                if let Ok(d) = dex::parse(slice, &Limits::default()) {
+                    d.type_descriptors().for_each(drop);
+                    d.class_descriptors().for_each(drop);
+                }
+                let _ = elf::parse_with_anomalies(slice, "x");
+            }
+            n += 1;
+        }
+    }
+    eprintln!("{n} corpus files read by both readers without panic");
+    assert!(n > 100);
+}
