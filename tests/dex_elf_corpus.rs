@@ -366,3 +366,68 @@ fn no_corpus_file_panics_either_reader() {
     eprintln!("{n} corpus files read by both readers without panic");
     assert!(n > 100);
 }
+
+mod fuzz {
+    use super::*;
+    use privscan::testkit::elf::{ElfSpec, build as build_elf};
+    use proptest::prelude::*;
+
+    fn seed_dex() -> Vec<u8> {
+        privscan::testkit::dex::build(&[
+            "Lcom/google/android/gms/ads/AdView;",
+            "Lio/sentry/Sentry;",
+            "La;",
+        ])
+    }
+
+    fn seed_elf() -> Vec<u8> {
+        build_elf(&ElfSpec {
+            machine: 183,
+            needed: vec!["libc.so".into(), "libBugly.so".into()],
+            soname: Some("libfoo.so".into()),
+            exports: vec!["Java_com_foo_init".into()],
+            imports: vec!["malloc".into()],
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        /// Random overwrites of a valid DEX: parse + iterate never panics,
+        /// and every descriptor returned lies inside the file.
+        #[test]
+        fn dex_mutations(edits in proptest::collection::vec((any::<usize>(), any::<u32>()), 1..8), cut in any::<usize>()) {
+            let mut b = seed_dex();
+            for (pos, val) in edits {
+                let p = pos % b.len().saturating_sub(4).max(1);
+                b[p..p + 4].copy_from_slice(&val.to_le_bytes());
+            }
+            let b = &b[..cut % (b.len() + 1)];
+            if let Ok(d) = dex::parse(b, &Limits::default()) {
+                let catalog = Catalog::embedded();
+                let mut det = catalog.detector();
+                for s in d.type_descriptors().chain(d.class_descriptors()).flatten() {
+                    prop_assert!(s.len() <= b.len());
+                    det.dex_class(s, &Location::entry("classes.dex"));
+                }
+                det.finish();
+            }
+        }
+
+        /// Random overwrites of a valid ELF: never panics; names stay bounded.
+        #[test]
+        fn elf_mutations(edits in proptest::collection::vec((any::<usize>(), any::<u64>()), 1..8), cut in any::<usize>()) {
+            let mut b = seed_elf();
+            for (pos, val) in edits {
+                let p = pos % b.len().saturating_sub(8).max(1);
+                b[p..p + 8].copy_from_slice(&val.to_le_bytes());
+            }
+            let b = &b[..cut % (b.len() + 1)];
+            if let Ok((f, _)) = elf::parse_with_anomalies(b, "x") {
+                for s in &f.slices {
+                    prop_assert!(s.needed.iter().chain(&s.imported_symbols).chain(&s.exported_symbols).all(|n| n.len() <= 3 * b.len()));
+                }
+            }
+        }
+    }
+}
