@@ -32,16 +32,21 @@ const ART_VERSIONS: [&[u8; 3]; 6] = [b"035", b"037", b"038", b"039", b"040", b"0
 /// Why a DEX file could not be read. Offsets are byte offsets in the file.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DexError {
+    /// Shorter than the header.
     #[error("file is {len} bytes, shorter than the 0x70-byte DEX header")]
     TooShort { len: usize },
+    /// Not `dex\n`.
     #[error("not a DEX file: magic bytes {found:02x?} (expected \"dex\\n\")")]
     BadMagic { found: Vec<u8> },
+    /// Magic version ART does not know.
     #[error("unknown DEX version {version:?} in magic (known: 035–041)")]
     UnknownVersion { version: String },
+    /// Byte-swapped file.
     #[error(
         "endian_tag 0x{tag:08x} at offset 0x28: only little-endian DEX (0x12345678) is supported"
     )]
     BadEndian { tag: u32 },
+    /// `count × item_size` at `offset` runs past the file.
     #[error(
         "{table} table at offset 0x{offset:x} with {count} items of {item_size} bytes runs past the end of the {file_len}-byte file"
     )]
@@ -52,14 +57,17 @@ pub enum DexError {
         item_size: u32,
         file_len: usize,
     },
+    /// Over `Limits::max_strings`.
     #[error("string_ids_size {count} is over the cap of {cap} strings (max_strings)")]
     TooManyStrings { count: u32, cap: u64 },
+    /// An index past its table.
     #[error("{table} index {index} is out of range (size {size})")]
     BadIndex {
         table: &'static str,
         index: u32,
         size: u32,
     },
+    /// A `string_data_item` that cannot be read.
     #[error("string_data_item {index} at offset 0x{offset:x}: {what}")]
     BadStringData {
         index: u32,

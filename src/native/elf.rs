@@ -44,10 +44,13 @@ const SHT_NOBITS: u32 = 8;
 /// Why an ELF file could not be read at all.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ElfError {
+    /// No `\x7fELF` magic.
     #[error("{entry}: not an ELF file (magic {found:02x?})")]
     NotElf { entry: String, found: Vec<u8> },
+    /// Unusable ELF identification or header.
     #[error("{entry}: bad ELF header: {what}")]
     BadHeader { entry: String, what: String },
+    /// goblin and the program-header reader both failed.
     #[error(
         "{entry}: goblin refused the file ({goblin}) and the program-header reader failed: {fallback}"
     )]
