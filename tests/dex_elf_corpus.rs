@@ -174,6 +174,49 @@ fn elf_dynamic_info_matches_readelf() {
     }
 }
 
+/// Our program-header reader agrees with goblin on every corpus library
+/// goblin reads (DT_NEEDED, DT_SONAME; symbols when `DT_HASH` gives the count).
+#[test]
+fn program_header_reader_agrees_with_goblin() {
+    let Some(files) = files("elf") else { return };
+    let mut compared = 0;
+    for (path, _) in files {
+        let data = std::fs::read(&path).unwrap();
+        let name = path.display().to_string();
+        let Ok(g) = elf::parse(&data, &name) else {
+            continue;
+        };
+        let Ok((own, anomalies)) = elf::parse_program_headers_only(&data, &name) else {
+            continue;
+        };
+        let (g, o) = (&g.slices[0], &own.slices[0]);
+        assert_eq!(g.arch, o.arch, "{name}");
+        assert_eq!(g.needed, o.needed, "{name}");
+        assert_eq!(g.soname, o.soname, "{name}");
+        if !anomalies.iter().any(|a| a.contains("symbol")) {
+            let gs: BTreeSet<&String> = g
+                .imported_symbols
+                .iter()
+                .chain(&g.exported_symbols)
+                .collect();
+            let os: BTreeSet<&String> = o
+                .imported_symbols
+                .iter()
+                .chain(&o.exported_symbols)
+                .collect();
+            eprintln!(
+                "{name}: goblin {} symbols, program-header reader {}",
+                gs.len(),
+                os.len()
+            );
+            assert_eq!(os, gs, "{name}");
+        }
+        compared += 1;
+    }
+    eprintln!("{compared} libraries compared");
+    assert!(compared >= 10);
+}
+
 /// Feed one corpus input to a detector, by kind.
 fn feed(det: &mut Detector<'_>, kind: &str, path: &Path, data: &[u8]) {
     let entry = path.file_name().unwrap().to_string_lossy().into_owned();
