@@ -474,3 +474,36 @@ mod fuzz {
         }
     }
 }
+
+/// Class descriptors in `class_defs` order equal `dexdump`'s listing
+/// (Debian `dexdump`; skipped visibly when it is not installed).
+#[test]
+fn class_descriptors_equal_dexdump_listing() {
+    if std::process::Command::new("dexdump").output().is_err() {
+        eprintln!("SKIP: dexdump not installed (apt-get install dexdump)");
+        return;
+    }
+    let Some(files) = files("dex") else { return };
+    for (path, _) in files {
+        let out = std::process::Command::new("dexdump")
+            .arg(&path)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        let listed: Vec<&str> = text
+            .lines()
+            .filter_map(|l| {
+                l.trim()
+                    .strip_prefix("Class descriptor  : '")
+                    .and_then(|r| r.strip_suffix('\''))
+            })
+            .collect();
+        let data = std::fs::read(&path).unwrap();
+        let d = dex::parse(&data, &Limits::default()).unwrap();
+        let ours: Vec<String> = d
+            .class_descriptors()
+            .map(|r| dex::mutf8_to_string(r.unwrap()))
+            .collect();
+        assert_eq!(ours, listed, "{}", path.display());
+    }
+}
