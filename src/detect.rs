@@ -67,10 +67,6 @@ fn example_key(e: &SdkEvidence) -> (&str, Option<&str>, Option<u32>, &str, &str)
 }
 
 impl KindAcc {
-    fn add(&mut self, ev: SdkEvidence) {
-        self.count = self.count.saturating_add(1);
-        self.insert(ev);
-    }
     fn insert(&mut self, ev: SdkEvidence) {
         if self.examples.len() >= MAX_EXAMPLES {
             match self.examples.last() {
@@ -100,6 +96,8 @@ pub struct Detector<'c> {
     catalog: &'c Catalog,
     acc: BTreeMap<usize, SdkAcc>,
     buf: Vec<u8>,
+    /// Reused dotted-name buffer (no allocation per matched class).
+    text: String,
 }
 
 impl Catalog {
@@ -109,6 +107,7 @@ impl Catalog {
             catalog: self,
             acc: BTreeMap::new(),
             buf: Vec::new(),
+            text: String::new(),
         }
     }
 }
@@ -123,33 +122,65 @@ fn longest_anchored(ac: &AhoCorasick, hay: &[u8]) -> Option<usize> {
         .map(|m| m.pattern().as_usize())
 }
 
+/// `Lcom/foo/Bar;` → `com.foo.Bar` into `out` (reused buffer).
+fn dotted_into(descriptor: &[u8], out: &mut String) {
+    out.clear();
+    if descriptor.is_ascii() {
+        let inner = descriptor
+            .strip_prefix(b"L")
+            .and_then(|d| d.strip_suffix(b";"))
+            .unwrap_or(descriptor);
+        out.extend(
+            inner
+                .iter()
+                .map(|&b| if b == b'/' { '.' } else { char::from(b) }),
+        );
+    } else {
+        out.push_str(&descriptor_to_dotted(descriptor));
+    }
+}
+
 fn basename(path: &str) -> &str {
     path.rsplit(['/', '\\']).next().unwrap_or(path)
 }
 
 impl<'c> Detector<'c> {
+    /// Count one match; allocate evidence only when it is kept as an example.
     fn record(
         &mut self,
         sdk: usize,
         kind: &'static str,
         pattern: &str,
-        matched: String,
+        matched: &str,
         loc: &Location,
     ) {
-        let ev = SdkEvidence {
-            matcher: kind.to_string(),
-            pattern: pattern.to_string(),
-            matched,
-            tier: tier(kind),
-            location: loc.clone(),
-        };
-        self.acc
+        let k = self
+            .acc
             .entry(sdk)
             .or_default()
             .kinds
             .entry(kind)
-            .or_default()
-            .add(ev);
+            .or_default();
+        k.count = k.count.saturating_add(1);
+        let key = (
+            loc.entry.as_str(),
+            loc.detail.as_deref(),
+            loc.line,
+            matched,
+            pattern,
+        );
+        if k.examples.len() >= MAX_EXAMPLES
+            && k.examples.last().is_some_and(|l| example_key(l) <= key)
+        {
+            return;
+        }
+        k.insert(SdkEvidence {
+            matcher: kind.to_string(),
+            pattern: pattern.to_string(),
+            matched: matched.to_string(),
+            tier: tier(kind),
+            location: loc.clone(),
+        });
     }
 
     /// Match the descriptor in `self.buf` against the `dex_class`
@@ -166,10 +197,12 @@ impl<'c> Detector<'c> {
         let Some(pid) = longest_anchored(ac, &self.buf) else {
             return;
         };
-        let matched = descriptor_to_dotted(&self.buf);
+        let mut text = std::mem::take(&mut self.text);
+        dotted_into(&self.buf, &mut text);
         for (sdk, pattern) in owners.get(pid / 3).into_iter().flatten() {
-            self.record(*sdk, kind, pattern, matched.clone(), loc);
+            self.record(*sdk, kind, pattern, &text, loc);
         }
+        self.text = text;
     }
 
     /// A class seen in a DEX file: a descriptor `b"Lcom/foo/Bar;"` (array
@@ -211,7 +244,7 @@ impl<'c> Detector<'c> {
                 .cloned(),
         );
         for (sdk, pattern) in hits {
-            self.record(sdk, "native_lib", &pattern, name.to_string(), loc);
+            self.record(sdk, "native_lib", &pattern, name, loc);
         }
     }
 
@@ -224,7 +257,7 @@ impl<'c> Detector<'c> {
         let hits: Vec<usize> = set.matches(sym).into_iter().collect();
         for i in hits {
             if let Some((sdk, pattern)) = self.catalog.index.elf_owners.get(i) {
-                self.record(*sdk, "elf_symbol", pattern, sym.to_string(), loc);
+                self.record(*sdk, "elf_symbol", pattern, sym, loc);
             }
         }
     }
@@ -239,7 +272,7 @@ impl<'c> Detector<'c> {
             return;
         };
         for (sdk, pattern) in catalog.index.objc_owners.get(pid).into_iter().flatten() {
-            self.record(*sdk, "objc_class", pattern, name.to_string(), loc);
+            self.record(*sdk, "objc_class", pattern, name, loc);
         }
     }
 
@@ -252,7 +285,7 @@ impl<'c> Detector<'c> {
         let hits: Vec<usize> = set.matches(sym).into_iter().collect();
         for i in hits {
             if let Some((sdk, pattern)) = self.catalog.index.macho_owners.get(i) {
-                self.record(*sdk, "macho_symbol", pattern, sym.to_string(), loc);
+                self.record(*sdk, "macho_symbol", pattern, sym, loc);
             }
         }
     }
@@ -274,7 +307,7 @@ impl<'c> Detector<'c> {
             hits = idx.frameworks.get(no_lib).cloned().unwrap_or_default();
         }
         for (sdk, pattern) in hits {
-            self.record(sdk, "framework", &pattern, base.to_string(), loc);
+            self.record(sdk, "framework", &pattern, base, loc);
         }
     }
 
@@ -305,7 +338,7 @@ impl<'c> Detector<'c> {
             .filter(|_| entry.ends_with(".version"))
             .and_then(parse_version);
         for (sdk, pattern) in hits {
-            self.record(sdk, "file", &pattern, entry.to_string(), loc);
+            self.record(sdk, "file", &pattern, entry, loc);
             if let Some(v) = &version {
                 let acc = self.acc.entry(sdk).or_default();
                 if acc.version.as_ref().is_none_or(|(e, _)| entry < e.as_str()) {
@@ -333,13 +366,7 @@ impl<'c> Detector<'c> {
                 .cloned()
                 .unwrap_or_default();
             for (sdk, pattern) in hits {
-                self.record(
-                    sdk,
-                    "manifest_meta_data",
-                    &pattern,
-                    md.name.clone(),
-                    &md.location,
-                );
+                self.record(sdk, "manifest_meta_data", &pattern, &md.name, &md.location);
             }
         }
     }
@@ -354,7 +381,7 @@ impl<'c> Detector<'c> {
             .cloned()
             .unwrap_or_default();
         for (sdk, pattern) in hits {
-            self.record(sdk, "plist_key", &pattern, key.to_string(), loc);
+            self.record(sdk, "plist_key", &pattern, key, loc);
         }
     }
 
@@ -405,7 +432,7 @@ impl<'c> Detector<'c> {
             return;
         };
         for (sdk, pattern) in hits {
-            self.record(sdk, kind_name(eco), &pattern, coordinate.to_string(), loc);
+            self.record(sdk, kind_name(eco), &pattern, coordinate, loc);
         }
     }
 
@@ -424,7 +451,7 @@ impl<'c> Detector<'c> {
             }
         };
         for (sdk, pattern) in hits {
-            self.record(sdk, "domains", &pattern, lower.clone(), loc);
+            self.record(sdk, "domains", &pattern, &lower, loc);
         }
     }
 
@@ -832,6 +859,42 @@ mod tests {
             det.dependency(eco, coord, &loc);
             assert!(det.finish().is_empty(), "{eco} {coord}");
         }
+    }
+
+    #[test]
+    fn detectors_run_on_rayon_workers_and_merge() {
+        use rayon::prelude::*;
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Detector<'static>>();
+        let c = catalog();
+        let dexes: Vec<Vec<u8>> = (0..8)
+            .map(|i| crate::testkit::dex::build(&[&format!("Lim/zego/zegoexpress/C{i};"), "La/B;"]))
+            .collect();
+        let merged = dexes
+            .par_iter()
+            .enumerate()
+            .map(|(i, bytes)| {
+                let mut det = c.detector();
+                let loc = Location::entry(format!("classes{i}.dex"));
+                if let Ok(d) = crate::android::dex::parse(bytes, &crate::Limits::default()) {
+                    for cls in d.class_descriptors().flatten() {
+                        det.dex_class(cls, &loc);
+                    }
+                }
+                det
+            })
+            .reduce(
+                || c.detector(),
+                |mut a, b| {
+                    a.merge(b);
+                    a
+                },
+            )
+            .finish();
+        assert_eq!(merged.len(), 1);
+        assert_eq!(merged[0].matcher_counts["dex_class"], 8);
+        assert_eq!(merged[0].evidence.len(), MAX_EXAMPLES);
+        assert_eq!(merged[0].evidence[0].location.entry, "classes0.dex");
     }
 
     #[test]

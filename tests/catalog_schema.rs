@@ -185,8 +185,8 @@ fn load_all() -> Vec<Loaded> {
         .into_iter()
         .map(|p| {
             let text = std::fs::read_to_string(&p).unwrap();
-            let parsed: VendorFile = toml::from_str(&text)
-                .unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            let parsed: VendorFile =
+                toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
             Loaded {
                 file: p,
                 vendor: parsed.vendor,
@@ -358,12 +358,17 @@ fn every_rule_file_follows_the_schema() {
             for p in m.dex_class.iter().chain(&m.manifest_component) {
                 let segs: Vec<&str> = p.split('.').collect();
                 if segs.len() < 2 || segs.iter().any(|s| s.is_empty()) {
-                    errors.push(format!("{at}: prefix {p:?} needs >= 2 non-empty dotted segments"));
+                    errors.push(format!(
+                        "{at}: prefix {p:?} needs >= 2 non-empty dotted segments"
+                    ));
                 }
                 if p.contains('/') || p.contains(';') || p.contains('*') {
                     errors.push(format!("{at}: prefix {p:?} must be dotted, no glob"));
                 }
-                if matches!(p.as_str(), "com.google" | "com.android" | "android.support" | "androidx.core") {
+                if matches!(
+                    p.as_str(),
+                    "com.google" | "com.android" | "android.support" | "androidx.core"
+                ) {
                     errors.push(format!("{at}: prefix {p:?} too broad"));
                 }
             }
@@ -394,7 +399,9 @@ fn every_rule_file_follows_the_schema() {
                 let parts: Vec<&str> = g.split(':').collect();
                 if parts.len() > 2 || parts.iter().any(|p| p.is_empty()) || !parts[0].contains('.')
                 {
-                    errors.push(format!("{at}: gradle {g:?} must be group or group:artifact"));
+                    errors.push(format!(
+                        "{at}: gradle {g:?} must be group or group:artifact"
+                    ));
                 }
             }
             for d in &m.domains {
@@ -416,7 +423,12 @@ fn every_rule_file_follows_the_schema() {
     if n_vendors < 65 {
         errors.push(format!("only {n_vendors} vendors (need >= 65)"));
     }
-    assert!(errors.is_empty(), "{} catalog errors:\n{}", errors.len(), errors.join("\n"));
+    assert!(
+        errors.is_empty(),
+        "{} catalog errors:\n{}",
+        errors.len(),
+        errors.join("\n")
+    );
 }
 
 #[test]
@@ -456,7 +468,12 @@ fn every_sdk_test_case_behaves_under_the_reference_matcher() {
         }
     }
     eprintln!("ran {cases} test cases");
-    assert!(errors.is_empty(), "{} failing cases:\n{}", errors.len(), errors.join("\n"));
+    assert!(
+        errors.is_empty(),
+        "{} failing cases:\n{}",
+        errors.len(),
+        errors.join("\n")
+    );
 }
 
 #[test]
@@ -523,10 +540,9 @@ fn corpus_sdk_truth_is_covered_by_the_catalog() {
                     let (kind, value) = match via {
                         "dex-class" => ("dex_class", m.to_string()),
                         "objc-class" => ("objc_class", m.to_string()),
-                        "native-lib" if m.contains(".framework/") => (
-                            "framework",
-                            m.rsplit('/').next().unwrap_or(m).to_string(),
-                        ),
+                        "native-lib" if m.contains(".framework/") => {
+                            ("framework", m.rsplit('/').next().unwrap_or(m).to_string())
+                        }
                         "native-lib" => ("native_lib", m.rsplit('/').next().unwrap().to_string()),
                         other => {
                             eprintln!("note: {}: via {other:?} not simulated", p.display());

@@ -174,6 +174,49 @@ fn elf_dynamic_info_matches_readelf() {
     }
 }
 
+/// Our program-header reader agrees with goblin on every corpus library
+/// goblin reads (DT_NEEDED, DT_SONAME; symbols when `DT_HASH` gives the count).
+#[test]
+fn program_header_reader_agrees_with_goblin() {
+    let Some(files) = files("elf") else { return };
+    let mut compared = 0;
+    for (path, _) in files {
+        let data = std::fs::read(&path).unwrap();
+        let name = path.display().to_string();
+        let Ok(g) = elf::parse(&data, &name) else {
+            continue;
+        };
+        let Ok((own, anomalies)) = elf::parse_program_headers_only(&data, &name) else {
+            continue;
+        };
+        let (g, o) = (&g.slices[0], &own.slices[0]);
+        assert_eq!(g.arch, o.arch, "{name}");
+        assert_eq!(g.needed, o.needed, "{name}");
+        assert_eq!(g.soname, o.soname, "{name}");
+        if !anomalies.iter().any(|a| a.contains("symbol")) {
+            let gs: BTreeSet<&String> = g
+                .imported_symbols
+                .iter()
+                .chain(&g.exported_symbols)
+                .collect();
+            let os: BTreeSet<&String> = o
+                .imported_symbols
+                .iter()
+                .chain(&o.exported_symbols)
+                .collect();
+            eprintln!(
+                "{name}: goblin {} symbols, program-header reader {}",
+                gs.len(),
+                os.len()
+            );
+            assert_eq!(os, gs, "{name}");
+        }
+        compared += 1;
+    }
+    eprintln!("{compared} libraries compared");
+    assert!(compared >= 10);
+}
+
 /// Feed one corpus input to a detector, by kind.
 fn feed(det: &mut Detector<'_>, kind: &str, path: &Path, data: &[u8]) {
     let entry = path.file_name().unwrap().to_string_lossy().into_owned();
@@ -326,4 +369,141 @@ fn sdk_truth_is_detected_with_the_real_catalog() {
     eprintln!("overall recall {found}/{listed}");
     assert!(listed > 0, "no corpus file has sdk_truth");
     assert!(misses.is_empty(), "not detected:\n{}", misses.join("\n"));
+}
+
+/// Every corpus file of every kind, fed to both readers (and truncated to
+/// a few lengths): errors are fine, panics are not.
+#[test]
+fn no_corpus_file_panics_either_reader() {
+    let Some(root) = corpus() else {
+        eprintln!("SKIP: corpus folder ../shared/corpus not found");
+        return;
+    };
+    let mut n = 0;
+    for kind in std::fs::read_dir(&root).unwrap().flatten() {
+        let Ok(entries) = std::fs::read_dir(kind.path()) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.to_string_lossy().ends_with(".json") || !p.is_file() {
+                continue;
+            }
+            let data = std::fs::read(&p).unwrap();
+            for len in [
+                data.len(),
+                data.len() / 2,
+                0x70.min(data.len()),
+                64.min(data.len()),
+            ] {
+                let slice = &data[..len];
+                if let Ok(d) = dex::parse(slice, &Limits::default()) {
+                    d.type_descriptors().for_each(drop);
+                    d.class_descriptors().for_each(drop);
+                }
+                let _ = elf::parse_with_anomalies(slice, "x");
+            }
+            n += 1;
+        }
+    }
+    eprintln!("{n} corpus files read by both readers without panic");
+    assert!(n > 100);
+}
+
+mod fuzz {
+    use super::*;
+    use privscan::testkit::elf::{ElfSpec, build as build_elf};
+    use proptest::prelude::*;
+
+    fn seed_dex() -> Vec<u8> {
+        privscan::testkit::dex::build(&[
+            "Lcom/google/android/gms/ads/AdView;",
+            "Lio/sentry/Sentry;",
+            "La;",
+        ])
+    }
+
+    fn seed_elf() -> Vec<u8> {
+        build_elf(&ElfSpec {
+            machine: 183,
+            needed: vec!["libc.so".into(), "libBugly.so".into()],
+            soname: Some("libfoo.so".into()),
+            exports: vec!["Java_com_foo_init".into()],
+            imports: vec!["malloc".into()],
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        /// Random overwrites of a valid DEX: parse + iterate never panics,
+        /// and every descriptor returned lies inside the file.
+        #[test]
+        fn dex_mutations(edits in proptest::collection::vec((any::<usize>(), any::<u32>()), 1..8), cut in any::<usize>()) {
+            let mut b = seed_dex();
+            for (pos, val) in edits {
+                let p = pos % b.len().saturating_sub(4).max(1);
+                b[p..p + 4].copy_from_slice(&val.to_le_bytes());
+            }
+            let b = &b[..cut % (b.len() + 1)];
+            if let Ok(d) = dex::parse(b, &Limits::default()) {
+                let catalog = Catalog::embedded();
+                let mut det = catalog.detector();
+                for s in d.type_descriptors().chain(d.class_descriptors()).flatten() {
+                    prop_assert!(s.len() <= b.len());
+                    det.dex_class(s, &Location::entry("classes.dex"));
+                }
+                det.finish();
+            }
+        }
+
+        /// Random overwrites of a valid ELF: never panics; names stay bounded.
+        #[test]
+        fn elf_mutations(edits in proptest::collection::vec((any::<usize>(), any::<u64>()), 1..8), cut in any::<usize>()) {
+            let mut b = seed_elf();
+            for (pos, val) in edits {
+                let p = pos % b.len().saturating_sub(8).max(1);
+                b[p..p + 8].copy_from_slice(&val.to_le_bytes());
+            }
+            let b = &b[..cut % (b.len() + 1)];
+            if let Ok((f, _)) = elf::parse_with_anomalies(b, "x") {
+                for s in &f.slices {
+                    prop_assert!(s.needed.iter().chain(&s.imported_symbols).chain(&s.exported_symbols).all(|n| n.len() <= 3 * b.len()));
+                }
+            }
+        }
+    }
+}
+
+/// Class descriptors in `class_defs` order equal `dexdump`'s listing
+/// (Debian `dexdump`; skipped visibly when it is not installed).
+#[test]
+fn class_descriptors_equal_dexdump_listing() {
+    if std::process::Command::new("dexdump").output().is_err() {
+        eprintln!("SKIP: dexdump not installed (apt-get install dexdump)");
+        return;
+    }
+    let Some(files) = files("dex") else { return };
+    for (path, _) in files {
+        let out = std::process::Command::new("dexdump")
+            .arg(&path)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        let listed: Vec<&str> = text
+            .lines()
+            .filter_map(|l| {
+                l.trim()
+                    .strip_prefix("Class descriptor  : '")
+                    .and_then(|r| r.strip_suffix('\''))
+            })
+            .collect();
+        let data = std::fs::read(&path).unwrap();
+        let d = dex::parse(&data, &Limits::default()).unwrap();
+        let ours: Vec<String> = d
+            .class_descriptors()
+            .map(|r| dex::mutf8_to_string(r.unwrap()))
+            .collect();
+        assert_eq!(ours, listed, "{}", path.display());
+    }
 }

@@ -32,16 +32,21 @@ const ART_VERSIONS: [&[u8; 3]; 6] = [b"035", b"037", b"038", b"039", b"040", b"0
 /// Why a DEX file could not be read. Offsets are byte offsets in the file.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DexError {
+    /// Shorter than the header.
     #[error("file is {len} bytes, shorter than the 0x70-byte DEX header")]
     TooShort { len: usize },
+    /// Not `dex\n`.
     #[error("not a DEX file: magic bytes {found:02x?} (expected \"dex\\n\")")]
     BadMagic { found: Vec<u8> },
+    /// Magic version ART does not know.
     #[error("unknown DEX version {version:?} in magic (known: 035–041)")]
     UnknownVersion { version: String },
+    /// Byte-swapped file.
     #[error(
         "endian_tag 0x{tag:08x} at offset 0x28: only little-endian DEX (0x12345678) is supported"
     )]
     BadEndian { tag: u32 },
+    /// `count × item_size` at `offset` runs past the file.
     #[error(
         "{table} table at offset 0x{offset:x} with {count} items of {item_size} bytes runs past the end of the {file_len}-byte file"
     )]
@@ -52,14 +57,17 @@ pub enum DexError {
         item_size: u32,
         file_len: usize,
     },
+    /// Over `Limits::max_strings`.
     #[error("string_ids_size {count} is over the cap of {cap} strings (max_strings)")]
     TooManyStrings { count: u32, cap: u64 },
+    /// An index past its table.
     #[error("{table} index {index} is out of range (size {size})")]
     BadIndex {
         table: &'static str,
         index: u32,
         size: u32,
     },
+    /// A `string_data_item` that cannot be read.
     #[error("string_data_item {index} at offset 0x{offset:x}: {what}")]
     BadStringData {
         index: u32,
@@ -339,16 +347,53 @@ impl<'a> DexFile<'a> {
     }
 }
 
+/// Decode MUTF-8 (DEX "modified UTF-8": `C0 80` for NUL, supplementary
+/// characters as two 3-byte surrogates) to a `String`; malformed
+/// sequences become U+FFFD.
+pub fn mutf8_to_string(bytes: &[u8]) -> String {
+    // Plain UTF-8 (no surrogates, no overlong NUL) decodes identically.
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return s.to_string();
+    }
+    let mut units: Vec<u16> = Vec::with_capacity(bytes.len());
+    let mut i = 0usize;
+    let cont = |b: Option<&u8>| {
+        b.copied()
+            .filter(|b| b & 0xC0 == 0x80)
+            .map(|b| u16::from(b & 0x3F))
+    };
+    while let Some(&b) = bytes.get(i) {
+        let b16 = u16::from(b);
+        if b < 0x80 {
+            units.push(b16);
+            i += 1;
+        } else if b & 0xE0 == 0xC0
+            && let Some(c1) = cont(bytes.get(i + 1))
+        {
+            units.push(((b16 & 0x1F) << 6) | c1);
+            i += 2;
+        } else if b & 0xF0 == 0xE0
+            && let (Some(c1), Some(c2)) = (cont(bytes.get(i + 1)), cont(bytes.get(i + 2)))
+        {
+            units.push(((b16 & 0x0F) << 12) | (c1 << 6) | c2);
+            i += 3;
+        } else {
+            units.push(0xFFFD);
+            i += 1;
+        }
+    }
+    String::from_utf16_lossy(&units)
+}
+
 /// Turn a descriptor `Lcom/foo/Bar;` into the dotted name `com.foo.Bar`
-/// (lossy for non-UTF-8 MUTF-8 surrogates). Other descriptors are returned
-/// as text unchanged.
+/// (MUTF-8 decoded). Other descriptors are returned as text unchanged.
 pub fn descriptor_to_dotted(descriptor: &[u8]) -> String {
     match descriptor
         .strip_prefix(b"L")
         .and_then(|d| d.strip_suffix(b";"))
     {
-        Some(inner) => String::from_utf8_lossy(inner).replace('/', "."),
-        None => String::from_utf8_lossy(descriptor).into_owned(),
+        Some(inner) => mutf8_to_string(inner).replace('/', "."),
+        None => mutf8_to_string(descriptor),
     }
 }
 
@@ -463,6 +508,25 @@ mod tests {
                 d.class_descriptors().for_each(drop);
             }
         }
+    }
+
+    #[test]
+    fn mutf8_decoding() {
+        assert_eq!(mutf8_to_string(b"Lcom/a;"), "Lcom/a;");
+        assert_eq!(mutf8_to_string(&[0x61, 0xC0, 0x80, 0x62]), "a\0b");
+        // U+1F600 as a CESU-8 surrogate pair
+        assert_eq!(
+            mutf8_to_string(&[0xED, 0xA0, 0xBD, 0xED, 0xB8, 0x80]),
+            "\u{1F600}"
+        );
+        assert_eq!(
+            mutf8_to_string(&[0x61, 0xFF, 0xE0, 0x80]),
+            "a\u{FFFD}\u{FFFD}\u{FFFD}"
+        );
+        assert_eq!(
+            descriptor_to_dotted("Lcom/caf\u{e9}/X;".as_bytes()),
+            "com.caf\u{e9}.X"
+        );
     }
 
     #[test]

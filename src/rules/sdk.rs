@@ -121,36 +121,52 @@ pub struct Vendor {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct Matchers {
+    /// Java package/class prefixes, dotted, matched on package boundaries.
     #[serde(default)]
     pub dex_class: Vec<String>,
+    /// `lib/<abi>/*.so` file names (exact, `*` glob allowed).
     #[serde(default)]
     pub native_lib: Vec<String>,
+    /// Regexes on ELF dynamic symbol names.
     #[serde(default)]
     pub elf_symbol: Vec<String>,
+    /// Objective-C class-name prefixes.
     #[serde(default)]
     pub objc_class: Vec<String>,
+    /// Regexes on Mach-O symbol names.
     #[serde(default)]
     pub macho_symbol: Vec<String>,
+    /// iOS framework / xcframework / dylib names without extension.
     #[serde(default)]
     pub framework: Vec<String>,
+    /// Prefixes of component class names (package-boundary rule).
     #[serde(default)]
     pub manifest_component: Vec<String>,
+    /// Exact `<meta-data android:name>` keys.
     #[serde(default)]
     pub manifest_meta_data: Vec<String>,
+    /// Exact top-level Info.plist keys.
     #[serde(default)]
     pub plist_key: Vec<String>,
+    /// Archive entry paths (exact, `*` glob allowed); `*.version` content gives the version.
     #[serde(default)]
     pub file: Vec<String>,
+    /// `group:artifact` or `group` coordinates.
     #[serde(default)]
     pub gradle: Vec<String>,
+    /// Pod names (subspecs match their root pod).
     #[serde(default)]
     pub cocoapods: Vec<String>,
+    /// SwiftPM package identities / repository names.
     #[serde(default)]
     pub spm: Vec<String>,
+    /// Flutter pub packages (TOML key `pub`).
     #[serde(default, rename = "pub")]
     pub pub_: Vec<String>,
+    /// npm packages.
     #[serde(default)]
     pub npm: Vec<String>,
+    /// Host names the SDK talks to (a host matches itself and subdomains).
     #[serde(default)]
     pub domains: Vec<String>,
 }
@@ -184,8 +200,10 @@ impl Matchers {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct SdkTests {
+    /// Cases that must detect this SDK.
     #[serde(default)]
     pub positive: Vec<String>,
+    /// Cases that must not detect it.
     #[serde(default)]
     pub negative: Vec<String>,
 }
@@ -213,18 +231,27 @@ struct SdkDef {
 /// One `[[sdk]]` entry with its vendor.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sdk {
+    /// Globally unique kebab-case id.
     pub id: String,
+    /// Display name.
     pub name: String,
+    /// One of [`CATEGORIES`].
     pub category: String,
+    /// Public source of the matchers.
     pub source: String,
+    /// Other product names.
     pub aliases: Vec<String>,
     /// Documented data collected (data categories).
     pub data: Vec<String>,
     /// Permissions its AAR manifest merges into the app.
     pub permissions: Vec<String>,
+    /// On Apple's list of commonly used third-party SDKs.
     pub apple_privacy_manifest_required: bool,
+    /// `[sdk.match]`.
     pub matchers: Matchers,
+    /// `[sdk.tests]`.
     pub tests: SdkTests,
+    /// The `[vendor]` of its file.
     pub vendor: Vendor,
     /// Rule file it came from (`firebase.toml`, or a path for `--rules`).
     pub file: String,
@@ -233,8 +260,10 @@ pub struct Sdk {
 /// A rule file that could not be loaded, or a catalog that is inconsistent.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CatalogError {
+    /// The file is not valid TOML.
     #[error("{file}: {message}")]
     Toml { file: String, message: String },
+    /// A field breaks the schema.
     #[error("{file}: sdk '{sdk}': field '{field}': {message}")]
     Invalid {
         file: String,
@@ -242,6 +271,7 @@ pub enum CatalogError {
         field: String,
         message: String,
     },
+    /// Two SDKs (or vendors) share an id.
     #[error("duplicate {what} id '{id}' in {first} and {second}")]
     DuplicateId {
         what: &'static str,
@@ -249,6 +279,7 @@ pub enum CatalogError {
         first: String,
         second: String,
     },
+    /// Two SDKs share an identical `dex_class` prefix.
     #[error(
         "dex_class prefix '{prefix}' is shared by sdk '{first}' ({first_file}) and sdk '{second}' ({second_file})"
     )]
@@ -259,6 +290,7 @@ pub enum CatalogError {
         second: String,
         second_file: String,
     },
+    /// A `--rules` directory or file could not be read.
     #[error("reading {path}: {message}")]
     Io { path: String, message: String },
 }
