@@ -231,3 +231,26 @@ fn corpus_apks_manifest_and_resources() {
         );
     }
 }
+
+/// Decode time of real ~25-80 KB manifests. Printed for the report; the
+/// bound only catches pathological (quadratic) behaviour, since tests run
+/// unoptimised.
+#[test]
+fn decode_time_of_large_manifests() {
+    let Some(dir) = corpus_dir("manifest-axml") else {
+        eprintln!("SKIP: corpus/manifest-axml not found");
+        return;
+    };
+    for f in ["androguard__AndroidManifestDoubleNamespace.xml", "androguard__AndroidManifest_InvalidCharsInAttribute.xml"] {
+        let data = std::fs::read(dir.join(f)).unwrap();
+        let runs = 50u32;
+        let t = std::time::Instant::now();
+        for _ in 0..runs {
+            let doc = axml::parse(&data, &Limits::default()).unwrap();
+            std::hint::black_box(doc);
+        }
+        let per = t.elapsed() / runs;
+        eprintln!("{f}: {} bytes decoded in {per:?} (debug build)", data.len());
+        assert!(per < std::time::Duration::from_millis(200), "{f}: {per:?}");
+    }
+}
