@@ -542,16 +542,66 @@ mod tests {
     }
 
     #[test]
-    fn locale_only_value_is_missing_and_references_are_followed() {
-        let mut data = encode_arsc("p", 0x7f, &[(0x7f01_0000, "x", &[])]);
-        let t = ResourceTable::parse(&data, &Limits::default()).unwrap();
-        assert!(t.anomalies.is_empty(), "{:?}", t.anomalies);
-        // Turn the default entry's Res_value into a reference to itself: a cycle.
-        let at = data.windows(4).rposition(|w| w == [8, 0, 0, 0x03]).unwrap();
-        data[at + 3] = 0x01;
-        data[at + 4..at + 8].copy_from_slice(&0x7f01_0000u32.to_le_bytes());
-        let t = ResourceTable::parse(&data, &Limits::default()).unwrap();
-        assert_eq!(t.resolve(0x7f01_0000), None);
+    fn sparse_offset16_and_compact_entries_resolve() {
+        use crate::testkit::axml::{ArscOptions, encode_arsc_with};
+        let res: &[crate::testkit::axml::StringResource<'_>] = &[
+            (0x7f0c_0000, "zero", &[]),
+            (0x7f0c_0005, "five", &[("fr", "cinq")]),
+            (0x7f0c_0009, "nine", &[]),
+        ];
+        for (sparse, offset16, compact) in [
+            (true, false, false),
+            (false, true, false),
+            (false, false, true),
+            (true, false, true),
+        ] {
+            let opts = ArscOptions {
+                sparse,
+                offset16,
+                compact,
+            };
+            let t =
+                ResourceTable::parse(&encode_arsc_with("p", 0x7f, res, &opts), &Limits::default())
+                    .unwrap();
+            assert!(t.anomalies.is_empty(), "{opts:?} {:?}", t.anomalies);
+            for (id, v, _) in res {
+                assert_eq!(
+                    t.resolve(*id),
+                    Some(AttrValue::String((*v).into())),
+                    "{opts:?} 0x{id:08x}"
+                );
+            }
+            assert_eq!(t.resolve(0x7f0c_0004), None, "{opts:?}");
+            assert_eq!(t.resolve(0x7f0c_000a), None, "{opts:?}");
+            assert_eq!(t.config_count(0x7f0c_0005), 2, "{opts:?}");
+        }
+    }
+
+    #[test]
+    fn reference_chains_are_followed_and_cycles_stop() {
+        let base = encode_arsc(
+            "p",
+            0x7f,
+            &[(0x7f01_0000, "x", &[]), (0x7f01_0001, "8.4.5", &[])],
+        );
+        // Res_value {size 8, res0 0, TYPE_STRING}: the first one is entry 0's.
+        let at = base.windows(4).position(|w| w == [8, 0, 0, 0x03]).unwrap();
+        let patch = |target: u32| {
+            let mut d = base.clone();
+            d[at + 3] = 0x01; // TYPE_REFERENCE
+            d[at + 4..at + 8].copy_from_slice(&target.to_le_bytes());
+            ResourceTable::parse(&d, &Limits::default()).unwrap()
+        };
+        // 0x7f010000 -> @0x7f010001 -> "8.4.5"
+        assert_eq!(
+            patch(0x7f01_0001).resolve(0x7f01_0000),
+            Some(AttrValue::String("8.4.5".into()))
+        );
+        // A reference to itself: a cycle, given up after MAX_REFERENCE_DEPTH.
+        assert_eq!(patch(0x7f01_0000).resolve(0x7f01_0000), None);
+        // @null and a framework reference not in this table: missing.
+        assert_eq!(patch(0).resolve(0x7f01_0000), None);
+        assert_eq!(patch(0x0104_0000).resolve(0x7f01_0000), None);
     }
 
     #[test]
