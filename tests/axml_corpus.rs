@@ -241,7 +241,10 @@ fn decode_time_of_large_manifests() {
         eprintln!("SKIP: corpus/manifest-axml not found");
         return;
     };
-    for f in ["androguard__AndroidManifestDoubleNamespace.xml", "androguard__AndroidManifest_InvalidCharsInAttribute.xml"] {
+    for f in [
+        "androguard__AndroidManifestDoubleNamespace.xml",
+        "androguard__AndroidManifest_InvalidCharsInAttribute.xml",
+    ] {
         let data = std::fs::read(dir.join(f)).unwrap();
         let runs = 50u32;
         let t = std::time::Instant::now();
@@ -253,4 +256,44 @@ fn decode_time_of_large_manifests() {
         eprintln!("{f}: {} bytes decoded in {per:?} (debug build)", data.len());
         assert!(per < std::time::Duration::from_millis(200), "{f}: {per:?}");
     }
+}
+
+/// Every corpus manifest with single bytes overwritten (deterministic
+/// positions) or cut short: decoding never panics, and a cut document is
+/// rejected (its outer size no longer fits) exactly as `ResXMLTree::setTo` does.
+#[test]
+fn corpus_manifest_mutants_never_panic() {
+    let files = inputs("manifest-axml");
+    let mut seed = 0x2545_F491_4F6C_DD1Du64;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let (mut ok, mut err) = (0, 0);
+    for (path, _) in &files {
+        let data = std::fs::read(path).unwrap();
+        for _ in 0..100 {
+            let mut m = data.clone();
+            for _ in 0..1 + next() % 4 {
+                let at = (next() as usize) % m.len();
+                m[at] = next() as u8;
+            }
+            match axml::parse(&m, &Limits::default()) {
+                Ok(_) => ok += 1,
+                Err(_) => err += 1,
+            }
+        }
+        if data.len() > 16 {
+            let cut = &data[..data.len() / 2];
+            if u32::from_le_bytes(data[4..8].try_into().unwrap()) as usize > cut.len() {
+                assert!(matches!(
+                    axml::parse(cut, &Limits::default()),
+                    Err(AxmlError::BadChunk { offset: 0, .. })
+                ));
+            }
+        }
+    }
+    eprintln!("mutants: {ok} decoded, {err} rejected");
 }

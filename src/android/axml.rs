@@ -1366,3 +1366,49 @@ mod proptests {
         }
     }
 }
+
+#[cfg(test)]
+mod error_display {
+    use super::*;
+
+    #[test]
+    fn every_error_names_what_and_where() {
+        let cases = [
+            (
+                AxmlError::Truncated {
+                    offset: 12,
+                    need: 8,
+                },
+                "AXML truncated: need 8 bytes at byte 12",
+            ),
+            (
+                AxmlError::BadChunk {
+                    offset: 40,
+                    chunk_type: 0x0102,
+                    header_size: 14,
+                    size: 36,
+                    why: "header size too small",
+                },
+                "invalid AXML chunk at byte 40 (type 0x0102, headerSize 14, size 36): header size too small",
+            ),
+            (AxmlError::NoRootElement, "AXML has no root element"),
+            (
+                AxmlError::StringPool {
+                    offset: 8,
+                    why: "last string is not 0-terminated",
+                },
+                "invalid AXML string pool at byte 8: last string is not 0-terminated",
+            ),
+            (
+                AxmlError::Limit(LimitError::ElementsTooDeep {
+                    depth: 257,
+                    cap: 256,
+                }),
+                "elements nested 257 deep, over the cap of 256 (max_depth)",
+            ),
+        ];
+        for (e, want) in cases {
+            assert_eq!(e.to_string(), want);
+        }
+    }
+}
