@@ -8,7 +8,10 @@
 //! Android rejects, following AOSP `libs/androidfw/ResourceTypes.cpp`:
 //!
 //! * `ResXMLTree::setTo`: the outer chunk type is never checked; only
-//!   `headerSize <= size <= data length`. Chunks before the first XML node are
+//!   `headerSize <= size <= data length`. A `size` larger than the data is
+//!   rejected (BAD_TYPE, as aapt reports for androguard's
+//!   `AndroidManifestWrongFilesize.xml`), not clamped; bytes after `size`
+//!   are ignored with an anomaly. Chunks before the first XML node are
 //!   scanned with `validate_chunk(.., 8, ..)`; string pools (last one wins) and
 //!   resource maps are picked up, anything else is skipped. The first chunk
 //!   typed `0x0100..=0x017F` ends the scan: from there on every chunk is an XML
@@ -390,17 +393,25 @@ impl<'a> StringPool<'a> {
         let bytes = self
             .chunk
             .get(start_b..start_b.checked_add(len.checked_mul(2)?)?)?;
-        let units = bytes.chunks_exact(2).map(|c| {
+        let unit_at = |c: &[u8]| {
             u16::from_le_bytes([
                 c.first().copied().unwrap_or(0),
                 c.get(1).copied().unwrap_or(0),
             ])
-        });
-        Some(
-            char::decode_utf16(units)
-                .map(|r| r.unwrap_or('\u{FFFD}'))
-                .collect(),
-        )
+        };
+        // Fast path: ASCII-only strings (almost every manifest string).
+        if bytes.chunks_exact(2).all(|c| unit_at(c) < 0x80) {
+            let ascii: Vec<u8> = bytes
+                .chunks_exact(2)
+                .map(|c| c.first().copied().unwrap_or(0))
+                .collect();
+            return String::from_utf8(ascii).ok();
+        }
+        let mut out = String::with_capacity(len);
+        out.extend(
+            char::decode_utf16(bytes.chunks_exact(2).map(unit_at)).map(|r| r.unwrap_or('\u{FFFD}')),
+        );
+        Some(out)
     }
 
     fn get_utf8(&self, off: usize) -> Option<String> {
