@@ -110,6 +110,8 @@ struct TypeChunk {
     is_default: bool,
     /// Language/country/script/variant all zero.
     no_locale: bool,
+    /// `ResTable_config` language and country bytes (`language[2]`, `country[2]`).
+    locale: [u8; 4],
 }
 
 #[derive(Debug, Clone)]
@@ -245,6 +247,44 @@ impl ResourceTable {
             .count()
     }
 
+    /// Every configuration's value of `id` whose entry is a plain value, as
+    /// `(locale, value)`: locale is `""` for no locale qualifier, else `ll`
+    /// or `ll-rCC` (BCP-47-like, as aapt names `application-label-<locale>`).
+    /// Other qualifiers (density, SDK level...) are not described, so a
+    /// locale can repeat. String values come from the global pool;
+    /// references are returned as they are.
+    pub fn config_values(&self, id: u32) -> Vec<(String, AttrValue)> {
+        let (pkg, t, e) = split(id);
+        let mut out = Vec::new();
+        for c in self
+            .packages
+            .iter()
+            .filter(|p| p.id == pkg)
+            .flat_map(|p| p.types.iter())
+            .filter(|c| c.type_id == t)
+        {
+            let Some(at) = self.entry_offset(c, e) else {
+                continue;
+            };
+            let Some((dt, data)) = self.value_at(at) else {
+                continue;
+            };
+            let mut bad_string = false;
+            let v = typed_value(dt, data, |i| {
+                self.global_pool()
+                    .and_then(|p| p.get(i))
+                    .unwrap_or_else(|| {
+                        bad_string = true;
+                        String::new()
+                    })
+            });
+            if !bad_string {
+                out.push((locale_tag(&c.locale), v));
+            }
+        }
+        out
+    }
+
     /// Offset (absolute) of entry `e` in type chunk `c`, if present.
     fn entry_offset(&self, c: &TypeChunk, e: u16) -> Option<usize> {
         let table = c.offset.checked_add(c.header_size)?;
@@ -316,6 +356,11 @@ impl ResourceTable {
                     .filter(|c| c.no_locale)
                     .find_map(|c| self.entry_offset(c, e))
             })?;
+        self.value_at(at)
+    }
+
+    /// `(dataType, data)` of the entry at `at`; `None` for a bag.
+    fn value_at(&self, at: usize) -> Option<(u8, u32)> {
         let size = u16_at(&self.data, at)?;
         let flags = u16_at(&self.data, at.checked_add(2)?)?;
         if flags & ENTRY_FLAG_COMPACT != 0 {
@@ -329,6 +374,35 @@ impl ResourceTable {
             *self.data.get(v.checked_add(3)?)?,
             u32_at(&self.data, v.checked_add(4)?)?,
         ))
+    }
+}
+
+/// AOSP `unpackLanguageOrRegion`: two ASCII letters, or a packed 3-letter
+/// code when the high bit of the first byte is set.
+fn unpack(b: [u8; 2], base: u8) -> String {
+    let [b0, b1] = b;
+    if b0 == 0 {
+        return String::new();
+    }
+    if b0 & 0x80 != 0 {
+        let first = b1 & 0x1f;
+        let second = ((b1 & 0xe0) >> 5) | ((b0 & 0x03) << 3);
+        let third = (b0 & 0x7c) >> 2;
+        return [first, second, third]
+            .iter()
+            .map(|c| char::from(base.wrapping_add(*c)))
+            .collect();
+    }
+    [b0, b1].iter().map(|c| char::from(*c)).collect()
+}
+
+fn locale_tag(l: &[u8; 4]) -> String {
+    let lang = unpack([l[0], l[1]], b'a');
+    let region = unpack([l[2], l[3]], b'0');
+    if region.is_empty() {
+        lang
+    } else {
+        format!("{lang}-r{region}")
     }
 }
 
@@ -488,7 +562,12 @@ fn parse_type(data: &[u8], c: &ChunkHeader) -> Result<TypeChunk, &'static str> {
             .all(|b| *b == 0)
     };
     let no_locale = rel(8..12) && rel(36..48);
+    let mut locale = [0u8; 4];
+    for (i, b) in locale.iter_mut().enumerate() {
+        *b = cfg.get(i.saturating_add(4)).copied().unwrap_or(0);
+    }
     Ok(TypeChunk {
+        locale,
         type_id,
         offset: base,
         size,
@@ -536,6 +615,16 @@ mod tests {
         assert_eq!(t.type_spec_flags(0x7f0c_0012), Some(0x0004));
         assert_eq!(t.type_spec_flags(0x7f0c_0011), Some(0));
         assert_eq!(t.config_count(0x7f0c_0012), 3);
+        let s = |v: &str| AttrValue::String(v.into());
+        assert_eq!(
+            t.config_values(0x7f0c_0012),
+            vec![
+                ("".into(), s("Label")),
+                ("fr".into(), s("Étiquette")),
+                ("fr-rCA".into(), s("Étiquette CA"))
+            ]
+        );
+        assert_eq!(t.config_values(0x7f0c_0011), vec![("".into(), s("8.4.5"))]);
         assert_eq!(t.resolve(0x7f0c_0013), None);
         assert_eq!(t.resolve(0x7f0d_0000), None);
         assert_eq!(t.resolve(0x0104_0000), None);
