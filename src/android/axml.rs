@@ -949,12 +949,34 @@ impl Builder<'_, '_> {
             let resource_id = self.res_id(a_name);
             let value = match dt {
                 0x03 => {
-                    if raw != u32::MAX && raw != d {
-                        self.anomalies.push(format!(
-                            "axml-raw-value-mismatch: attribute '{aname}' at byte {a}: rawValue string {raw} differs from typed string {d}"
-                        ));
+                    let typed = self.string(d, "attribute value", a);
+                    // Attributes without a resource ID are only read by name,
+                    // through XmlBlock.Parser.getAttributeValue, which returns
+                    // the rawValue string when there is one (e.g. `package`).
+                    // Attributes with an ID go through obtainAttributes: typed.
+                    let raw_text = if raw != u32::MAX && raw != d {
+                        self.strings.get(raw).map(str::to_owned)
+                    } else {
+                        None
+                    };
+                    match raw_text {
+                        Some(r) if r != typed => {
+                            let used = if resource_id.is_none() {
+                                "rawValue (read by name)"
+                            } else {
+                                "typed value (read by ID)"
+                            };
+                            self.anomalies.push(format!(
+                                "axml-raw-value-mismatch: attribute '{aname}' at byte {a}: rawValue {r:?} differs from typed string {typed:?}; Android uses the {used}"
+                            ));
+                            if resource_id.is_none() {
+                                AttrValue::String(r)
+                            } else {
+                                AttrValue::String(typed)
+                            }
+                        }
+                        _ => AttrValue::String(typed),
                     }
-                    AttrValue::String(self.string(d, "attribute value", a))
                 }
                 _ => typed_value(dt, d, |_| String::new()),
             };
