@@ -227,6 +227,22 @@ fn a5_junk_unknown_and_mislabelled_chunks() {
     assert_eq!(doc.root, root);
     assert!(has(&doc, "axml-junk-chunk"));
 
+    // A flood of junk chunks: decoded, anomalies capped.
+    let mut b = good.clone();
+    let junk: Vec<u8> = (0..5000)
+        .flat_map(|_| chunk(0x057A, 8, &[], &[0; 8]))
+        .collect();
+    insert_chunk(&mut b, after_map, &junk);
+    let doc = parse(&b).unwrap();
+    assert_eq!(doc.root, root);
+    assert_eq!(doc.anomalies.len(), axml::MAX_ANOMALIES + 1);
+    assert!(
+        doc.anomalies
+            .last()
+            .unwrap()
+            .starts_with("anomalies-capped:")
+    );
+
     // (b) a copy of the string pool relabelled 0x0200 before the root.
     let mut b = good.clone();
     let mut copy = good[layout.string_pool.clone()].to_vec();

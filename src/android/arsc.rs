@@ -30,8 +30,8 @@
 )]
 
 use crate::android::axml::{
-    ChunkHeader, PoolError, RES_STRING_POOL_TYPE, RES_TABLE_TYPE, StringPool, typed_value, u16_at,
-    u32_at,
+    ChunkHeader, PoolError, RES_STRING_POOL_TYPE, RES_TABLE_TYPE, StringPool, note, typed_value,
+    u16_at, u32_at,
 };
 use crate::android::xml::{AttrValue, ResourceResolver};
 use crate::limits::{LimitError, Limits};
@@ -153,10 +153,12 @@ impl ResourceTable {
         let end = outer.size as usize;
         let mut anomalies = Vec::new();
         if end < data.len() {
-            anomalies.push(format!(
-                "arsc-trailing-data: {} bytes after the table ignored",
-                data.len().saturating_sub(end)
-            ));
+            note(&mut anomalies, || {
+                format!(
+                    "arsc-trailing-data: {} bytes after the table ignored",
+                    data.len().saturating_sub(end)
+                )
+            });
         }
         let data = data.get(..end).unwrap_or_default();
         let mut pool: Option<(usize, usize)> = None;
@@ -184,9 +186,9 @@ impl ResourceTable {
                     }
                 }
                 RES_TABLE_PACKAGE_TYPE => packages.push(parse_package(data, &h, &mut anomalies)?),
-                t => anomalies.push(format!(
-                    "arsc-unknown-chunk: chunk type 0x{t:04x} at byte {pos} skipped"
-                )),
+                t => note(&mut anomalies, || {
+                    format!("arsc-unknown-chunk: chunk type 0x{t:04x} at byte {pos} skipped")
+                }),
             }
             pos = chunk_end;
         }
@@ -480,11 +482,13 @@ fn parse_package(
             need: 8,
         })?;
         if let Err(w) = c.validate(8, end) {
-            anomalies.push(format!(
-                "arsc-bad-chunk: {} ; rest of package {} skipped",
-                bad(&c, w),
-                pkg.name
-            ));
+            note(anomalies, || {
+                format!(
+                    "arsc-bad-chunk: {} ; rest of package {} skipped",
+                    bad(&c, w),
+                    pkg.name
+                )
+            });
             break;
         }
         let cend = pos.saturating_add(c.size as usize);
@@ -495,16 +499,20 @@ fn parse_package(
                 let flags_at = pos.saturating_add(usize::from(c.header_size));
                 let room = cend.saturating_sub(flags_at) / 4;
                 if (count as usize) > room {
-                    anomalies.push(format!("arsc-bad-typespec: typeSpec at byte {pos} declares {count} entries, room for {room}"));
+                    note(anomalies, || {
+                        format!(
+                            "arsc-bad-typespec: typeSpec at byte {pos} declares {count} entries, room for {room}"
+                        )
+                    });
                 } else {
                     pkg.specs.push((t, flags_at, count));
                 }
             }
             RES_TABLE_TYPE_TYPE => match parse_type(data, &c) {
                 Ok(tc) => pkg.types.push(tc),
-                Err(why) => anomalies.push(format!(
-                    "arsc-bad-type: type chunk at byte {pos}: {why}; skipped"
-                )),
+                Err(why) => note(anomalies, || {
+                    format!("arsc-bad-type: type chunk at byte {pos}: {why}; skipped")
+                }),
             },
             _ => {} // type/key pools, library, overlayable, staged aliases
         }
