@@ -227,6 +227,22 @@ fn a5_junk_unknown_and_mislabelled_chunks() {
     assert_eq!(doc.root, root);
     assert!(has(&doc, "axml-junk-chunk"));
 
+    // A flood of junk chunks: decoded, anomalies capped.
+    let mut b = good.clone();
+    let junk: Vec<u8> = (0..5000)
+        .flat_map(|_| chunk(0x057A, 8, &[], &[0; 8]))
+        .collect();
+    insert_chunk(&mut b, after_map, &junk);
+    let doc = parse(&b).unwrap();
+    assert_eq!(doc.root, root);
+    assert_eq!(doc.anomalies.len(), axml::MAX_ANOMALIES + 1);
+    assert!(
+        doc.anomalies
+            .last()
+            .unwrap()
+            .starts_with("anomalies-capped:")
+    );
+
     // (b) a copy of the string pool relabelled 0x0200 before the root.
     let mut b = good.clone();
     let mut copy = good[layout.string_pool.clone()].to_vec();
@@ -398,6 +414,44 @@ fn a6_attribute_identity_by_resource_id() {
     assert_eq!(
         by_id(perm, attrs::NAME),
         Some(&s("android.permission.READ_CONTACTS"))
+    );
+}
+
+/// `package` is read by name through `getAttributeValue`, which prefers the
+/// rawValue string; a framework attribute is read by ID, typed value first.
+#[test]
+fn a6_raw_value_differs_from_typed_string() {
+    let mut root = manifest(
+        "com.typed",
+        vec![element(
+            "application",
+            vec![android_attr("label", s("Typed"))],
+        )],
+    );
+    root.attributes.push(plain_attr("unused", s("com.raw")));
+    root.children[0]
+        .attributes
+        .push(plain_attr("unused2", s("Raw")));
+    let (mut b, layout) = encode_with_layout(&root, ANDROID_NAMESPACES, &EncodeOptions::default());
+    let raw_pkg = layout.string_index("com.raw").unwrap();
+    let raw_label = layout.string_index("Raw").unwrap();
+    // Attribute records start 20 bytes after the START_ELEMENT ext (node + 16).
+    let m = layout.elements("manifest")[0].offset + 16 + 20;
+    put_u32(&mut b, m + 8, raw_pkg); // package's rawValue
+    let app = layout.elements("application")[0].offset + 16 + 20;
+    put_u32(&mut b, app + 8, raw_label); // android:label's rawValue
+    let doc = parse(&b).unwrap();
+    assert_eq!(doc.root.attributes[0].value, s("com.raw"));
+    assert_eq!(
+        by_id(&doc.root.children[0], attrs::LABEL),
+        Some(&s("Typed"))
+    );
+    assert_eq!(
+        doc.anomalies
+            .iter()
+            .filter(|a| a.starts_with("axml-raw-value-mismatch:"))
+            .count(),
+        2
     );
 }
 

@@ -30,8 +30,8 @@
 )]
 
 use crate::android::axml::{
-    ChunkHeader, PoolError, RES_STRING_POOL_TYPE, RES_TABLE_TYPE, StringPool, typed_value, u16_at,
-    u32_at,
+    ChunkHeader, PoolError, RES_STRING_POOL_TYPE, RES_TABLE_TYPE, StringPool, note, typed_value,
+    u16_at, u32_at,
 };
 use crate::android::xml::{AttrValue, ResourceResolver};
 use crate::limits::{LimitError, Limits};
@@ -110,6 +110,8 @@ struct TypeChunk {
     is_default: bool,
     /// Language/country/script/variant all zero.
     no_locale: bool,
+    /// `ResTable_config` language and country bytes (`language[2]`, `country[2]`).
+    locale: [u8; 4],
 }
 
 #[derive(Debug, Clone)]
@@ -151,10 +153,12 @@ impl ResourceTable {
         let end = outer.size as usize;
         let mut anomalies = Vec::new();
         if end < data.len() {
-            anomalies.push(format!(
-                "arsc-trailing-data: {} bytes after the table ignored",
-                data.len().saturating_sub(end)
-            ));
+            note(&mut anomalies, || {
+                format!(
+                    "arsc-trailing-data: {} bytes after the table ignored",
+                    data.len().saturating_sub(end)
+                )
+            });
         }
         let data = data.get(..end).unwrap_or_default();
         let mut pool: Option<(usize, usize)> = None;
@@ -182,9 +186,9 @@ impl ResourceTable {
                     }
                 }
                 RES_TABLE_PACKAGE_TYPE => packages.push(parse_package(data, &h, &mut anomalies)?),
-                t => anomalies.push(format!(
-                    "arsc-unknown-chunk: chunk type 0x{t:04x} at byte {pos} skipped"
-                )),
+                t => note(&mut anomalies, || {
+                    format!("arsc-unknown-chunk: chunk type 0x{t:04x} at byte {pos} skipped")
+                }),
             }
             pos = chunk_end;
         }
@@ -243,6 +247,44 @@ impl ResourceTable {
             .flat_map(|p| p.types.iter())
             .filter(|c| c.type_id == t && self.entry_offset(c, e).is_some())
             .count()
+    }
+
+    /// Every configuration's value of `id` whose entry is a plain value, as
+    /// `(locale, value)`: locale is `""` for no locale qualifier, else `ll`
+    /// or `ll-rCC` (BCP-47-like, as aapt names `application-label-<locale>`).
+    /// Other qualifiers (density, SDK level...) are not described, so a
+    /// locale can repeat. String values come from the global pool;
+    /// references are returned as they are.
+    pub fn config_values(&self, id: u32) -> Vec<(String, AttrValue)> {
+        let (pkg, t, e) = split(id);
+        let mut out = Vec::new();
+        for c in self
+            .packages
+            .iter()
+            .filter(|p| p.id == pkg)
+            .flat_map(|p| p.types.iter())
+            .filter(|c| c.type_id == t)
+        {
+            let Some(at) = self.entry_offset(c, e) else {
+                continue;
+            };
+            let Some((dt, data)) = self.value_at(at) else {
+                continue;
+            };
+            let mut bad_string = false;
+            let v = typed_value(dt, data, |i| {
+                self.global_pool()
+                    .and_then(|p| p.get(i))
+                    .unwrap_or_else(|| {
+                        bad_string = true;
+                        String::new()
+                    })
+            });
+            if !bad_string {
+                out.push((locale_tag(&c.locale), v));
+            }
+        }
+        out
     }
 
     /// Offset (absolute) of entry `e` in type chunk `c`, if present.
@@ -316,6 +358,11 @@ impl ResourceTable {
                     .filter(|c| c.no_locale)
                     .find_map(|c| self.entry_offset(c, e))
             })?;
+        self.value_at(at)
+    }
+
+    /// `(dataType, data)` of the entry at `at`; `None` for a bag.
+    fn value_at(&self, at: usize) -> Option<(u8, u32)> {
         let size = u16_at(&self.data, at)?;
         let flags = u16_at(&self.data, at.checked_add(2)?)?;
         if flags & ENTRY_FLAG_COMPACT != 0 {
@@ -329,6 +376,35 @@ impl ResourceTable {
             *self.data.get(v.checked_add(3)?)?,
             u32_at(&self.data, v.checked_add(4)?)?,
         ))
+    }
+}
+
+/// AOSP `unpackLanguageOrRegion`: two ASCII letters, or a packed 3-letter
+/// code when the high bit of the first byte is set.
+fn unpack(b: [u8; 2], base: u8) -> String {
+    let [b0, b1] = b;
+    if b0 == 0 {
+        return String::new();
+    }
+    if b0 & 0x80 != 0 {
+        let first = b1 & 0x1f;
+        let second = ((b1 & 0xe0) >> 5) | ((b0 & 0x03) << 3);
+        let third = (b0 & 0x7c) >> 2;
+        return [first, second, third]
+            .iter()
+            .map(|c| char::from(base.wrapping_add(*c)))
+            .collect();
+    }
+    [b0, b1].iter().map(|c| char::from(*c)).collect()
+}
+
+fn locale_tag(l: &[u8; 4]) -> String {
+    let lang = unpack([l[0], l[1]], b'a');
+    let region = unpack([l[2], l[3]], b'0');
+    if region.is_empty() {
+        lang
+    } else {
+        format!("{lang}-r{region}")
     }
 }
 
@@ -406,11 +482,13 @@ fn parse_package(
             need: 8,
         })?;
         if let Err(w) = c.validate(8, end) {
-            anomalies.push(format!(
-                "arsc-bad-chunk: {} ; rest of package {} skipped",
-                bad(&c, w),
-                pkg.name
-            ));
+            note(anomalies, || {
+                format!(
+                    "arsc-bad-chunk: {} ; rest of package {} skipped",
+                    bad(&c, w),
+                    pkg.name
+                )
+            });
             break;
         }
         let cend = pos.saturating_add(c.size as usize);
@@ -421,16 +499,20 @@ fn parse_package(
                 let flags_at = pos.saturating_add(usize::from(c.header_size));
                 let room = cend.saturating_sub(flags_at) / 4;
                 if (count as usize) > room {
-                    anomalies.push(format!("arsc-bad-typespec: typeSpec at byte {pos} declares {count} entries, room for {room}"));
+                    note(anomalies, || {
+                        format!(
+                            "arsc-bad-typespec: typeSpec at byte {pos} declares {count} entries, room for {room}"
+                        )
+                    });
                 } else {
                     pkg.specs.push((t, flags_at, count));
                 }
             }
             RES_TABLE_TYPE_TYPE => match parse_type(data, &c) {
                 Ok(tc) => pkg.types.push(tc),
-                Err(why) => anomalies.push(format!(
-                    "arsc-bad-type: type chunk at byte {pos}: {why}; skipped"
-                )),
+                Err(why) => note(anomalies, || {
+                    format!("arsc-bad-type: type chunk at byte {pos}: {why}; skipped")
+                }),
             },
             _ => {} // type/key pools, library, overlayable, staged aliases
         }
@@ -488,7 +570,12 @@ fn parse_type(data: &[u8], c: &ChunkHeader) -> Result<TypeChunk, &'static str> {
             .all(|b| *b == 0)
     };
     let no_locale = rel(8..12) && rel(36..48);
+    let mut locale = [0u8; 4];
+    for (i, b) in locale.iter_mut().enumerate() {
+        *b = cfg.get(i.saturating_add(4)).copied().unwrap_or(0);
+    }
     Ok(TypeChunk {
+        locale,
         type_id,
         offset: base,
         size,
@@ -536,22 +623,82 @@ mod tests {
         assert_eq!(t.type_spec_flags(0x7f0c_0012), Some(0x0004));
         assert_eq!(t.type_spec_flags(0x7f0c_0011), Some(0));
         assert_eq!(t.config_count(0x7f0c_0012), 3);
+        let s = |v: &str| AttrValue::String(v.into());
+        assert_eq!(
+            t.config_values(0x7f0c_0012),
+            vec![
+                ("".into(), s("Label")),
+                ("fr".into(), s("Étiquette")),
+                ("fr-rCA".into(), s("Étiquette CA"))
+            ]
+        );
+        assert_eq!(t.config_values(0x7f0c_0011), vec![("".into(), s("8.4.5"))]);
         assert_eq!(t.resolve(0x7f0c_0013), None);
         assert_eq!(t.resolve(0x7f0d_0000), None);
         assert_eq!(t.resolve(0x0104_0000), None);
     }
 
     #[test]
-    fn locale_only_value_is_missing_and_references_are_followed() {
-        let mut data = encode_arsc("p", 0x7f, &[(0x7f01_0000, "x", &[])]);
-        let t = ResourceTable::parse(&data, &Limits::default()).unwrap();
-        assert!(t.anomalies.is_empty(), "{:?}", t.anomalies);
-        // Turn the default entry's Res_value into a reference to itself: a cycle.
-        let at = data.windows(4).rposition(|w| w == [8, 0, 0, 0x03]).unwrap();
-        data[at + 3] = 0x01;
-        data[at + 4..at + 8].copy_from_slice(&0x7f01_0000u32.to_le_bytes());
-        let t = ResourceTable::parse(&data, &Limits::default()).unwrap();
-        assert_eq!(t.resolve(0x7f01_0000), None);
+    fn sparse_offset16_and_compact_entries_resolve() {
+        use crate::testkit::axml::{ArscOptions, encode_arsc_with};
+        let res: &[crate::testkit::axml::StringResource<'_>] = &[
+            (0x7f0c_0000, "zero", &[]),
+            (0x7f0c_0005, "five", &[("fr", "cinq")]),
+            (0x7f0c_0009, "nine", &[]),
+        ];
+        for (sparse, offset16, compact) in [
+            (true, false, false),
+            (false, true, false),
+            (false, false, true),
+            (true, false, true),
+        ] {
+            let opts = ArscOptions {
+                sparse,
+                offset16,
+                compact,
+            };
+            let t =
+                ResourceTable::parse(&encode_arsc_with("p", 0x7f, res, &opts), &Limits::default())
+                    .unwrap();
+            assert!(t.anomalies.is_empty(), "{opts:?} {:?}", t.anomalies);
+            for (id, v, _) in res {
+                assert_eq!(
+                    t.resolve(*id),
+                    Some(AttrValue::String((*v).into())),
+                    "{opts:?} 0x{id:08x}"
+                );
+            }
+            assert_eq!(t.resolve(0x7f0c_0004), None, "{opts:?}");
+            assert_eq!(t.resolve(0x7f0c_000a), None, "{opts:?}");
+            assert_eq!(t.config_count(0x7f0c_0005), 2, "{opts:?}");
+        }
+    }
+
+    #[test]
+    fn reference_chains_are_followed_and_cycles_stop() {
+        let base = encode_arsc(
+            "p",
+            0x7f,
+            &[(0x7f01_0000, "x", &[]), (0x7f01_0001, "8.4.5", &[])],
+        );
+        // Res_value {size 8, res0 0, TYPE_STRING}: the first one is entry 0's.
+        let at = base.windows(4).position(|w| w == [8, 0, 0, 0x03]).unwrap();
+        let patch = |target: u32| {
+            let mut d = base.clone();
+            d[at + 3] = 0x01; // TYPE_REFERENCE
+            d[at + 4..at + 8].copy_from_slice(&target.to_le_bytes());
+            ResourceTable::parse(&d, &Limits::default()).unwrap()
+        };
+        // 0x7f010000 -> @0x7f010001 -> "8.4.5"
+        assert_eq!(
+            patch(0x7f01_0001).resolve(0x7f01_0000),
+            Some(AttrValue::String("8.4.5".into()))
+        );
+        // A reference to itself: a cycle, given up after MAX_REFERENCE_DEPTH.
+        assert_eq!(patch(0x7f01_0000).resolve(0x7f01_0000), None);
+        // @null and a framework reference not in this table: missing.
+        assert_eq!(patch(0).resolve(0x7f01_0000), None);
+        assert_eq!(patch(0x0104_0000).resolve(0x7f01_0000), None);
     }
 
     #[test]

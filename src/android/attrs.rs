@@ -6,6 +6,11 @@
 //! so a decoder that trusts names can be fooled (hostile-inputs.md A6).
 //! Source: AOSP `frameworks/base/core/res/res/values/public.xml`
 //! (the `<public type="attr" .../>` entries, first block at 0x01010000).
+//! Every ID below was checked against that file (LineageOS mirror of
+//! frameworks/base, blocks for platform versions 1, 4, 5) or, for
+//! installLocation and usesCleartextTraffic, against the published
+//! `android.R.attr` constant values; compileSdkVersion* against the
+//! public.xml hunk that added them (0x01010572, 0x01010573).
 
 /// `android:label`
 pub const LABEL: u32 = 0x0101_0001;
@@ -70,6 +75,60 @@ pub const COMPILE_SDK_VERSION: u32 = 0x0101_0572;
 /// `android:compileSdkVersionCodename`
 pub const COMPILE_SDK_VERSION_CODENAME: u32 = 0x0101_0573;
 
+// Added for the AXML decoder; every ID checked against AOSP public.xml.
+/// `android:theme`
+pub const THEME: u32 = 0x0101_0000;
+/// `android:manageSpaceActivity`
+pub const MANAGE_SPACE_ACTIVITY: u32 = 0x0101_0004;
+/// `android:allowClearUserData`
+pub const ALLOW_CLEAR_USER_DATA: u32 = 0x0101_0005;
+/// `android:hasCode`
+pub const HAS_CODE: u32 = 0x0101_000c;
+/// `android:persistent`
+pub const PERSISTENT: u32 = 0x0101_000d;
+/// `android:taskAffinity`
+pub const TASK_AFFINITY: u32 = 0x0101_0012;
+/// `android:multiprocess`
+pub const MULTIPROCESS: u32 = 0x0101_0013;
+/// `android:excludeFromRecents`
+pub const EXCLUDE_FROM_RECENTS: u32 = 0x0101_0017;
+/// `android:syncable`
+pub const SYNCABLE: u32 = 0x0101_0019;
+/// `android:initOrder`
+pub const INIT_ORDER: u32 = 0x0101_001a;
+/// `android:grantUriPermissions`
+pub const GRANT_URI_PERMISSIONS: u32 = 0x0101_001b;
+/// `android:priority`
+pub const PRIORITY: u32 = 0x0101_001c;
+/// `android:launchMode`
+pub const LAUNCH_MODE: u32 = 0x0101_001d;
+/// `android:screenOrientation`
+pub const SCREEN_ORIENTATION: u32 = 0x0101_001e;
+/// `android:configChanges`
+pub const CONFIG_CHANGES: u32 = 0x0101_001f;
+/// `android:description`
+pub const DESCRIPTION: u32 = 0x0101_0020;
+/// `android:targetPackage`
+pub const TARGET_PACKAGE: u32 = 0x0101_0021;
+/// `android:mimeType`
+pub const MIME_TYPE: u32 = 0x0101_0026;
+/// `android:port`
+pub const PORT: u32 = 0x0101_0029;
+/// `android:path`
+pub const PATH: u32 = 0x0101_002a;
+/// `android:pathPrefix`
+pub const PATH_PREFIX: u32 = 0x0101_002b;
+/// `android:pathPattern`
+pub const PATH_PATTERN: u32 = 0x0101_002c;
+/// `android:sharedUserLabel`
+pub const SHARED_USER_LABEL: u32 = 0x0101_0261;
+/// `android:noHistory`
+pub const NO_HISTORY: u32 = 0x0101_022d;
+/// `android:testOnly`
+pub const TEST_ONLY: u32 = 0x0101_0272;
+/// `android:backupAgent`
+pub const BACKUP_AGENT: u32 = 0x0101_027f;
+
 /// `(local name, resource ID)` of every attribute above, for encoders and
 /// for naming an attribute whose name string was stripped.
 pub const ALL: &[(&str, u32)] = &[
@@ -104,6 +163,32 @@ pub const ALL: &[(&str, u32)] = &[
     ("usesCleartextTraffic", USES_CLEARTEXT_TRAFFIC),
     ("compileSdkVersion", COMPILE_SDK_VERSION),
     ("compileSdkVersionCodename", COMPILE_SDK_VERSION_CODENAME),
+    ("theme", THEME),
+    ("manageSpaceActivity", MANAGE_SPACE_ACTIVITY),
+    ("allowClearUserData", ALLOW_CLEAR_USER_DATA),
+    ("hasCode", HAS_CODE),
+    ("persistent", PERSISTENT),
+    ("taskAffinity", TASK_AFFINITY),
+    ("multiprocess", MULTIPROCESS),
+    ("excludeFromRecents", EXCLUDE_FROM_RECENTS),
+    ("syncable", SYNCABLE),
+    ("initOrder", INIT_ORDER),
+    ("grantUriPermissions", GRANT_URI_PERMISSIONS),
+    ("priority", PRIORITY),
+    ("launchMode", LAUNCH_MODE),
+    ("screenOrientation", SCREEN_ORIENTATION),
+    ("configChanges", CONFIG_CHANGES),
+    ("description", DESCRIPTION),
+    ("targetPackage", TARGET_PACKAGE),
+    ("mimeType", MIME_TYPE),
+    ("port", PORT),
+    ("path", PATH),
+    ("pathPrefix", PATH_PREFIX),
+    ("pathPattern", PATH_PATTERN),
+    ("sharedUserLabel", SHARED_USER_LABEL),
+    ("noHistory", NO_HISTORY),
+    ("testOnly", TEST_ONLY),
+    ("backupAgent", BACKUP_AGENT),
 ];
 
 /// Resource ID of the framework attribute `name`, if listed here.
@@ -114,4 +199,28 @@ pub fn id_of(name: &str) -> Option<u32> {
 /// Local name of framework attribute `id`, if listed here.
 pub fn name_of(id: u32) -> Option<&'static str> {
     ALL.iter().find(|(_, i)| *i == id).map(|(n, _)| *n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_and_lookups_agree() {
+        for (i, (n, id)) in ALL.iter().enumerate() {
+            assert_eq!(id_of(n), Some(*id), "{n}");
+            assert_eq!(name_of(*id), Some(*n), "0x{id:08x}");
+            assert!(
+                ALL.iter().skip(i + 1).all(|(m, j)| m != n && j != id),
+                "{n} duplicated"
+            );
+            assert_eq!(
+                id >> 16,
+                0x0101,
+                "{n} is not in the attr type of package 0x01"
+            );
+        }
+        assert_eq!(id_of("versionName"), Some(0x0101_021c));
+        assert_eq!(name_of(0x0101_0270), Some("targetSdkVersion"));
+    }
 }

@@ -8,7 +8,10 @@
 //! Android rejects, following AOSP `libs/androidfw/ResourceTypes.cpp`:
 //!
 //! * `ResXMLTree::setTo`: the outer chunk type is never checked; only
-//!   `headerSize <= size <= data length`. Chunks before the first XML node are
+//!   `headerSize <= size <= data length`. A `size` larger than the data is
+//!   rejected (BAD_TYPE, as aapt reports for androguard's
+//!   `AndroidManifestWrongFilesize.xml`), not clamped; bytes after `size`
+//!   are ignored with an anomaly. Chunks before the first XML node are
 //!   scanned with `validate_chunk(.., 8, ..)`; string pools (last one wins) and
 //!   resource maps are picked up, anything else is skipped. The first chunk
 //!   typed `0x0100..=0x017F` ends the scan: from there on every chunk is an XML
@@ -390,17 +393,25 @@ impl<'a> StringPool<'a> {
         let bytes = self
             .chunk
             .get(start_b..start_b.checked_add(len.checked_mul(2)?)?)?;
-        let units = bytes.chunks_exact(2).map(|c| {
+        let unit_at = |c: &[u8]| {
             u16::from_le_bytes([
                 c.first().copied().unwrap_or(0),
                 c.get(1).copied().unwrap_or(0),
             ])
-        });
-        Some(
-            char::decode_utf16(units)
-                .map(|r| r.unwrap_or('\u{FFFD}'))
-                .collect(),
-        )
+        };
+        // Fast path: ASCII-only strings (almost every manifest string).
+        if bytes.chunks_exact(2).all(|c| unit_at(c) < 0x80) {
+            let ascii: Vec<u8> = bytes
+                .chunks_exact(2)
+                .map(|c| c.first().copied().unwrap_or(0))
+                .collect();
+            return String::from_utf8(ascii).ok();
+        }
+        let mut out = String::with_capacity(len);
+        out.extend(
+            char::decode_utf16(bytes.chunks_exact(2).map(unit_at)).map(|r| r.unwrap_or('\u{FFFD}')),
+        );
+        Some(out)
     }
 
     fn get_utf8(&self, off: usize) -> Option<String> {
@@ -494,6 +505,22 @@ fn utf8_to_utf16_android(bytes: &[u8]) -> Option<(usize, String)> {
         i = i.checked_add(n)?;
     }
     Some((out.len(), String::from_utf16_lossy(&out)))
+}
+
+/// Most anomalies kept per document; a flood of junk chunks must not turn
+/// into a flood of strings.
+pub const MAX_ANOMALIES: usize = 200;
+
+/// Record an anomaly unless [`MAX_ANOMALIES`] were already recorded (then a
+/// single `anomalies-capped` line says so); `f` is only called when kept.
+pub(crate) fn note(list: &mut Vec<String>, f: impl FnOnce() -> String) {
+    match list.len() {
+        n if n < MAX_ANOMALIES => list.push(f()),
+        n if n == MAX_ANOMALIES => {
+            list.push("anomalies-capped: further anomalies not recorded".to_owned())
+        }
+        _ => {}
+    }
 }
 
 /// Decode `Res_value` (`dataType`, `data`) into an [`AttrValue`].
@@ -608,9 +635,11 @@ impl Walker<'_> {
                 RES_XML_END_ELEMENT_TYPE => 8,
                 RES_XML_CDATA_TYPE => 12,
                 t => {
-                    anomalies.push(format!(
-                        "axml-unknown-node: chunk type 0x{t:04x} at byte {next} skipped (Android skips unknown XML nodes)"
-                    ));
+                    note(anomalies, || {
+                        format!(
+                            "axml-unknown-node: chunk type 0x{t:04x} at byte {next} skipped (Android skips unknown XML nodes)"
+                        )
+                    });
                     cur = h;
                     continue;
                 }
@@ -640,10 +669,12 @@ pub fn parse(data: &[u8], limits: &Limits) -> Result<XmlDocument, AxmlError> {
     let mut anomalies: Vec<String> = Vec::new();
     let outer = ChunkHeader::read(data, 0).ok_or(AxmlError::Truncated { offset: 0, need: 8 })?;
     if outer.chunk_type != RES_XML_TYPE {
-        anomalies.push(format!(
-            "axml-header-type: outer chunk type 0x{:04x}, expected 0x0003 (AXML header type tampered; Android does not check it)",
-            outer.chunk_type
-        ));
+        note(&mut anomalies, || {
+            format!(
+                "axml-header-type: outer chunk type 0x{:04x}, expected 0x0003 (AXML header type tampered; Android does not check it)",
+                outer.chunk_type
+            )
+        });
     }
     if u32::from(outer.header_size) > outer.size || outer.size as usize > data.len() {
         return Err(outer.bad(
@@ -652,11 +683,13 @@ pub fn parse(data: &[u8], limits: &Limits) -> Result<XmlDocument, AxmlError> {
     }
     let data_end = outer.size as usize;
     if data_end < data.len() {
-        anomalies.push(format!(
-            "axml-trailing-data: {} bytes after the outer chunk size {} ignored",
-            data.len().saturating_sub(data_end),
-            data_end
-        ));
+        note(&mut anomalies, || {
+            format!(
+                "axml-trailing-data: {} bytes after the outer chunk size {} ignored",
+                data.len().saturating_sub(data_end),
+                data_end
+            )
+        });
     }
     let walker = Walker { data, data_end };
 
@@ -684,7 +717,11 @@ pub fn parse(data: &[u8], limits: &Limits) -> Result<XmlDocument, AxmlError> {
             RES_STRING_POOL_TYPE => {
                 let bytes = data.get(pos..chunk_end).unwrap_or_default();
                 if pool.is_some() {
-                    anomalies.push(format!("axml-extra-pool: another string pool at byte {pos} replaces the earlier one"));
+                    note(&mut anomalies, || {
+                        format!(
+                            "axml-extra-pool: another string pool at byte {pos} replaces the earlier one"
+                        )
+                    });
                 }
                 pool = Some(StringPool::parse(bytes, limits).map_err(|e| (pos, e)));
             }
@@ -699,11 +736,13 @@ pub fn parse(data: &[u8], limits: &Limits) -> Result<XmlDocument, AxmlError> {
                     h.chunk_type,
                     RES_XML_START_NAMESPACE_TYPE..=RES_XML_CDATA_TYPE
                 ) {
-                    anomalies.push(format!(
-                        "axml-early-node: chunk type 0x{:04x} at byte {pos} is in the XML node range; Android's \
+                    note(&mut anomalies, || {
+                        format!(
+                            "axml-early-node: chunk type 0x{:04x} at byte {pos} is in the XML node range; Android's \
                          ResXMLTree treats it as the first node, so later string pools/resource maps are not read",
-                        h.chunk_type
-                    ));
+                            h.chunk_type
+                        )
+                    });
                 }
                 let prev =
                     ChunkHeader::read(data, last).ok_or(h.bad("previous chunk unreadable"))?;
@@ -721,10 +760,12 @@ pub fn parse(data: &[u8], limits: &Limits) -> Result<XmlDocument, AxmlError> {
                 }
                 break;
             }
-            t => anomalies.push(format!(
-                "axml-junk-chunk: unknown chunk type 0x{t:04x} ({} bytes) at byte {pos} skipped",
-                h.size
-            )),
+            t => note(&mut anomalies, || {
+                format!(
+                    "axml-junk-chunk: unknown chunk type 0x{t:04x} ({} bytes) at byte {pos} skipped",
+                    h.size
+                )
+            }),
         }
         last = pos;
         pos = chunk_end;
@@ -751,9 +792,9 @@ pub fn parse(data: &[u8], limits: &Limits) -> Result<XmlDocument, AxmlError> {
     anomalies.extend(pool_anomalies);
     let dups = pool.duplicate_offsets();
     if dups > 0 {
-        anomalies.push(format!(
-            "axml-string-offset-dup: {dups} string offset slots repeat an earlier offset"
-        ));
+        note(&mut anomalies, || {
+            format!("axml-string-offset-dup: {dups} string offset slots repeat an earlier offset")
+        });
     }
     let cache = vec![None; pool.len() as usize];
     let mut strings = Strings { pool, cache };
@@ -776,7 +817,11 @@ pub fn parse(data: &[u8], limits: &Limits) -> Result<XmlDocument, AxmlError> {
             Step::End => break,
             Step::Bad(e) => {
                 if b.root.is_some() {
-                    b.anomalies.push(format!("axml-bad-trailing-node: {e} (after the root element; Android stops reading before it)"));
+                    note(&mut b.anomalies, || {
+                        format!(
+                            "axml-bad-trailing-node: {e} (after the root element; Android stops reading before it)"
+                        )
+                    });
                     break;
                 }
                 return Err(e);
@@ -803,10 +848,12 @@ impl Builder<'_, '_> {
         match self.strings.get(idx) {
             Some(s) => s.to_owned(),
             None => {
-                self.anomalies.push(format!(
-                    "axml-string-index: {what} at byte {at} refers to string {idx}, which cannot be decoded (pool has {}); read as \"\"",
-                    self.strings.pool.len()
-                ));
+                note(&mut self.anomalies, || {
+                    format!(
+                        "axml-string-index: {what} at byte {at} refers to string {idx}, which cannot be decoded (pool has {}); read as \"\"",
+                        self.strings.pool.len()
+                    )
+                });
                 String::new()
             }
         }
@@ -819,9 +866,11 @@ impl Builder<'_, '_> {
         match self.strings.get(idx) {
             Some(s) => Some(s.to_owned()),
             None => {
-                self.anomalies.push(format!(
-                    "axml-string-index: namespace at byte {at} refers to string {idx}, which cannot be decoded; read as no namespace"
-                ));
+                note(&mut self.anomalies, || {
+                    format!(
+                        "axml-string-index: namespace at byte {at} refers to string {idx}, which cannot be decoded; read as no namespace"
+                    )
+                });
                 None
             }
         }
@@ -849,9 +898,11 @@ impl Builder<'_, '_> {
             }
             RES_XML_START_ELEMENT_TYPE => {
                 if self.root.is_some() {
-                    self.anomalies.push(format!(
-                        "axml-after-root: element at byte {at} after the root element closed (Android stops reading there); ignored"
-                    ));
+                    note(&mut self.anomalies, || {
+                        format!(
+                            "axml-after-root: element at byte {at} after the root element closed (Android stops reading there); ignored"
+                        )
+                    });
                     return Ok(());
                 }
                 let depth = self.stack.len();
@@ -869,11 +920,17 @@ impl Builder<'_, '_> {
                     Some(parent) => parent.children.push(el),
                     None => self.root = Some(el),
                 },
-                None if self.root.is_none() => self.anomalies.push(format!(
-                    "axml-end-before-root: END_ELEMENT at byte {at} before any element (skipped by the package parser; \
+                None if self.root.is_none() => note(&mut self.anomalies, || {
+                    format!(
+                        "axml-end-before-root: END_ELEMENT at byte {at} before any element (skipped by the package parser; \
                      may fail install on Android 14+)"
-                )),
-                None => self.anomalies.push(format!("axml-extra-end: END_ELEMENT at byte {at} after the root element closed")),
+                    )
+                }),
+                None => note(&mut self.anomalies, || {
+                    format!(
+                        "axml-extra-end: END_ELEMENT at byte {at} after the root element closed"
+                    )
+                }),
             },
             _ => {} // CDATA: text has no meaning for manifests.
         }
@@ -897,18 +954,22 @@ impl Builder<'_, '_> {
         let namespace = self.opt_ns(ns_idx, at);
         let name = self.string(name_idx, "element name", at);
         if attr_count > 0 && attr_size < usize::from(ATTRIBUTE_SIZE) {
-            self.anomalies.push(format!(
-                "axml-attr-size: element <{name}> at byte {at} has attributeSize {attr_size} (< 20): attributes overlap"
-            ));
+            note(&mut self.anomalies, || {
+                format!(
+                    "axml-attr-size: element <{name}> at byte {at} has attributeSize {attr_size} (< 20): attributes overlap"
+                )
+            });
             if attr_size == 0 {
                 attr_count = 1; // every attribute is the same record
             }
         }
         if attr_count > self.attr_budget {
-            self.anomalies.push(format!(
-                "axml-attr-budget: element <{name}> at byte {at} declares {attr_count} attributes; only {} decoded",
-                self.attr_budget
-            ));
+            note(&mut self.anomalies, || {
+                format!(
+                    "axml-attr-budget: element <{name}> at byte {at} declares {attr_count} attributes; only {} decoded",
+                    self.attr_budget
+                )
+            });
             attr_count = self.attr_budget;
         }
         self.attr_budget = self.attr_budget.saturating_sub(attr_count);
@@ -928,9 +989,11 @@ impl Builder<'_, '_> {
                 u8_at(self.data, a.saturating_add(15)),
                 u32_at(self.data, a.saturating_add(16)),
             ) else {
-                self.anomalies.push(format!(
-                    "axml-attr-truncated: attribute {i} of <{name}> at byte {a} runs past the data"
-                ));
+                note(&mut self.anomalies, || {
+                    format!(
+                        "axml-attr-truncated: attribute {i} of <{name}> at byte {a} runs past the data"
+                    )
+                });
                 break;
             };
             let ns = self.opt_ns(a_ns, a);
@@ -938,12 +1001,36 @@ impl Builder<'_, '_> {
             let resource_id = self.res_id(a_name);
             let value = match dt {
                 0x03 => {
-                    if raw != u32::MAX && raw != d {
-                        self.anomalies.push(format!(
-                            "axml-raw-value-mismatch: attribute '{aname}' at byte {a}: rawValue string {raw} differs from typed string {d}"
-                        ));
+                    let typed = self.string(d, "attribute value", a);
+                    // Attributes without a resource ID are only read by name,
+                    // through XmlBlock.Parser.getAttributeValue, which returns
+                    // the rawValue string when there is one (e.g. `package`).
+                    // Attributes with an ID go through obtainAttributes: typed.
+                    let raw_text = if raw != u32::MAX && raw != d {
+                        self.strings.get(raw).map(str::to_owned)
+                    } else {
+                        None
+                    };
+                    match raw_text {
+                        Some(r) if r != typed => {
+                            let used = if resource_id.is_none() {
+                                "rawValue (read by name)"
+                            } else {
+                                "typed value (read by ID)"
+                            };
+                            note(&mut self.anomalies, || {
+                                format!(
+                                    "axml-raw-value-mismatch: attribute '{aname}' at byte {a}: rawValue {r:?} differs from typed string {typed:?}; Android uses the {used}"
+                                )
+                            });
+                            if resource_id.is_none() {
+                                AttrValue::String(r)
+                            } else {
+                                AttrValue::String(typed)
+                            }
+                        }
+                        _ => AttrValue::String(typed),
                     }
-                    AttrValue::String(self.string(d, "attribute value", a))
                 }
                 _ => typed_value(dt, d, |_| String::new()),
             };
@@ -978,18 +1065,22 @@ impl Builder<'_, '_> {
                 if let Some(real) = attrs::name_of(id)
                     && real != name
                 {
-                    self.anomalies.push(format!(
-                        "axml-attr-name-mismatch: <{element}> attribute at byte {at} is named {name:?} but its resource ID \
+                    note(&mut self.anomalies, || {
+                        format!(
+                            "axml-attr-name-mismatch: <{element}> attribute at byte {at} is named {name:?} but its resource ID \
                          0x{id:08x} is android:{real} (Android uses the ID)"
-                    ));
+                        )
+                    });
                 }
             }
             None => {
                 if ns == Some(crate::android::xml::ANDROID_NS) && attrs::id_of(name).is_some() {
-                    self.anomalies.push(format!(
-                        "axml-attr-no-resid: <{element}> attribute android:{name} at byte {at} has no resource ID \
+                    note(&mut self.anomalies, || {
+                        format!(
+                            "axml-attr-no-resid: <{element}> attribute android:{name} at byte {at} has no resource ID \
                          (Android ignores it)"
-                    ));
+                        )
+                    });
                 }
             }
         }
@@ -997,10 +1088,12 @@ impl Builder<'_, '_> {
 
     fn finish(mut self) -> Result<XmlDocument, AxmlError> {
         if !self.stack.is_empty() {
-            self.anomalies.push(format!(
-                "axml-unclosed: {} element(s) not closed at the end of the document",
-                self.stack.len()
-            ));
+            note(&mut self.anomalies, || {
+                format!(
+                    "axml-unclosed: {} element(s) not closed at the end of the document",
+                    self.stack.len()
+                )
+            });
             while let Some(el) = self.stack.pop() {
                 match self.stack.last_mut() {
                     Some(parent) => parent.children.push(el),
@@ -1009,10 +1102,12 @@ impl Builder<'_, '_> {
             }
         }
         if self.ns_depth > 0 {
-            self.anomalies.push(format!(
-                "axml-namespace-imbalance: {} START_NAMESPACE without END_NAMESPACE (harmless)",
-                self.ns_depth
-            ));
+            note(&mut self.anomalies, || {
+                format!(
+                    "axml-namespace-imbalance: {} START_NAMESPACE without END_NAMESPACE (harmless)",
+                    self.ns_depth
+                )
+            });
         }
         let root = self.root.ok_or(AxmlError::NoRootElement)?;
         Ok(XmlDocument {
@@ -1363,6 +1458,52 @@ mod proptests {
                 bytes[at] = b;
             }
             let _ = parse(&bytes, &Limits::default());
+        }
+    }
+}
+
+#[cfg(test)]
+mod error_display {
+    use super::*;
+
+    #[test]
+    fn every_error_names_what_and_where() {
+        let cases = [
+            (
+                AxmlError::Truncated {
+                    offset: 12,
+                    need: 8,
+                },
+                "AXML truncated: need 8 bytes at byte 12",
+            ),
+            (
+                AxmlError::BadChunk {
+                    offset: 40,
+                    chunk_type: 0x0102,
+                    header_size: 14,
+                    size: 36,
+                    why: "header size too small",
+                },
+                "invalid AXML chunk at byte 40 (type 0x0102, headerSize 14, size 36): header size too small",
+            ),
+            (AxmlError::NoRootElement, "AXML has no root element"),
+            (
+                AxmlError::StringPool {
+                    offset: 8,
+                    why: "last string is not 0-terminated",
+                },
+                "invalid AXML string pool at byte 8: last string is not 0-terminated",
+            ),
+            (
+                AxmlError::Limit(LimitError::ElementsTooDeep {
+                    depth: 257,
+                    cap: 256,
+                }),
+                "elements nested 257 deep, over the cap of 256 (max_depth)",
+            ),
+        ];
+        for (e, want) in cases {
+            assert_eq!(e.to_string(), want);
         }
     }
 }

@@ -488,6 +488,27 @@ fn config_bytes(locale: &str) -> Vec<u8> {
 /// configuration, and each locale variant into a `values-<locale>` type
 /// chunk. Resource IDs must belong to `package_id` (others are skipped).
 pub fn encode_arsc(package_name: &str, package_id: u8, strings: &[StringResource<'_>]) -> Vec<u8> {
+    encode_arsc_with(package_name, package_id, strings, &ArscOptions::default())
+}
+
+/// Entry encodings newer aapt2 versions use for large tables.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ArscOptions {
+    /// `ResTable_type::FLAG_OFFSET16`: u16 offsets (in 4-byte units), 0xFFFF = none.
+    pub offset16: bool,
+    /// `ResTable_type::FLAG_SPARSE`: `(u16 entry index, u16 offset/4)` pairs.
+    pub sparse: bool,
+    /// `ResTable_entry::FLAG_COMPACT` entries (8 bytes, value inline).
+    pub compact: bool,
+}
+
+/// [`encode_arsc`] with the given entry encodings.
+pub fn encode_arsc_with(
+    package_name: &str,
+    package_id: u8,
+    strings: &[StringResource<'_>],
+    opts: &ArscOptions,
+) -> Vec<u8> {
     let ours: Vec<&StringResource<'_>> = strings
         .iter()
         .filter(|(id, _, _)| (id >> 24) as u8 == package_id)
@@ -565,21 +586,60 @@ pub fn encode_arsc(package_name: &str, package_id: u8, strings: &[StringResource
                         keys.len() - 1
                     }
                 } as u32;
-                entries.extend_from_slice(&8u16.to_le_bytes()); // ResTable_entry.size
-                entries.extend_from_slice(&0u16.to_le_bytes()); // flags
-                entries.extend_from_slice(&k.to_le_bytes());
-                entries.extend_from_slice(&8u16.to_le_bytes()); // Res_value.size
-                entries.push(0);
-                entries.push(0x03);
-                entries.extend_from_slice(&vidx(value, &mut values).to_le_bytes());
+                let v = vidx(value, &mut values);
+                if opts.compact {
+                    entries.extend_from_slice(&(k as u16).to_le_bytes()); // key
+                    entries.extend_from_slice(&(0x0008u16 | (0x03 << 8)).to_le_bytes()); // FLAG_COMPACT | TYPE_STRING << 8
+                    entries.extend_from_slice(&v.to_le_bytes());
+                } else {
+                    entries.extend_from_slice(&8u16.to_le_bytes()); // ResTable_entry.size
+                    entries.extend_from_slice(&0u16.to_le_bytes()); // flags
+                    entries.extend_from_slice(&k.to_le_bytes());
+                    entries.extend_from_slice(&8u16.to_le_bytes()); // Res_value.size
+                    entries.push(0);
+                    entries.push(0x03);
+                    entries.extend_from_slice(&v.to_le_bytes());
+                }
             }
             let header_size = 20 + 64u16;
-            let entries_start = u32::from(header_size) + 4 * entry_count as u32;
-            let mut hdr = vec![t, 0, 0, 0];
-            hdr.extend_from_slice(&(entry_count as u32).to_le_bytes());
+            let (flags, count, mut tb): (u8, usize, Vec<u8>) = if opts.sparse {
+                let pairs: Vec<u8> = offsets
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, o)| **o != u32::MAX)
+                    .flat_map(|(i, o)| {
+                        [(i as u16).to_le_bytes(), ((o / 4) as u16).to_le_bytes()].concat()
+                    })
+                    .collect();
+                (0x01, pairs.len() / 4, pairs)
+            } else if opts.offset16 {
+                let v: Vec<u8> = offsets
+                    .iter()
+                    .flat_map(|o| {
+                        (if *o == u32::MAX {
+                            0xFFFF
+                        } else {
+                            (o / 4) as u16
+                        })
+                        .to_le_bytes()
+                    })
+                    .collect();
+                (0x02, entry_count, v)
+            } else {
+                (
+                    0,
+                    entry_count,
+                    offsets.iter().flat_map(|o| o.to_le_bytes()).collect(),
+                )
+            };
+            while tb.len() % 4 != 0 {
+                tb.push(0);
+            }
+            let entries_start = u32::from(header_size) + tb.len() as u32;
+            let mut hdr = vec![t, flags, 0, 0];
+            hdr.extend_from_slice(&(count as u32).to_le_bytes());
             hdr.extend_from_slice(&entries_start.to_le_bytes());
             hdr.extend_from_slice(&config_bytes(cfg));
-            let mut tb: Vec<u8> = offsets.iter().flat_map(|o| o.to_le_bytes()).collect();
             tb.extend_from_slice(&entries);
             body.extend_from_slice(&chunk(RES_TABLE_TYPE_TYPE, header_size, &hdr, &tb));
         }
