@@ -94,18 +94,19 @@ pub fn scan(inputs: &[PathBuf], config: &Config) -> ScanReport {
 pub fn scan_path(path: &Path, config: &Config) -> ArtifactReport {
     let mut report = ArtifactReport::new(path.display().to_string());
     if path.is_dir() {
-        report.kind = Some(if crate::input::is_single_artifact_dir(path) {
-            ArtifactKind::App
+        let result = if crate::input::is_single_artifact_dir(path) {
+            report.kind = Some(ArtifactKind::App);
+            scan_app_dir(path, config, &mut report)
+        } else if crate::android::splits::is_split_dir(path) {
+            report.kind = Some(ArtifactKind::Apks);
+            crate::android::splits::scan_split_dir(path, config, &mut report)
         } else {
-            ArtifactKind::Source
-        });
-        report.error = Some(ArtifactError {
-            code: "unsupported".into(),
-            message: format!(
-                "{}: directory scanning of this kind is not supported yet",
-                path.display()
-            ),
-        });
+            report.kind = Some(ArtifactKind::Source);
+            crate::source::scan_source_tree(path, config, &mut report)
+        };
+        if let Err(e) = result {
+            set_error(&mut report, e);
+        }
         return report;
     }
     let data = match crate::input::load(path) {
@@ -134,6 +135,11 @@ pub fn scan_path(path: &Path, config: &Config) -> ArtifactReport {
     let budget = Budget::new(&config.limits);
     let result = match kind {
         ArtifactKind::Apk => crate::android::apk::scan_apk(&data, config, &budget, &mut report),
+        ArtifactKind::Aab => crate::android::aab::scan_aab(&data, config, &budget, &mut report),
+        ArtifactKind::Apks | ArtifactKind::Xapk => {
+            crate::android::splits::scan_split_set(&data, kind, config, &budget, &mut report)
+        }
+        ArtifactKind::Ipa => scan_ipa(&data, config, &budget, &mut report),
         ArtifactKind::Manifest => {
             crate::android::apk::scan_manifest_file(&data, config, &mut report)
         }
@@ -148,13 +154,43 @@ pub fn scan_path(path: &Path, config: &Config) -> ArtifactReport {
             ),
         }),
     };
-    if let Err(mut e) = result {
-        if !e.message.starts_with(&report.path) {
-            e.message = format!("{}: {}", report.path, e.message);
-        }
-        report.error = Some(e);
+    if let Err(e) = result {
+        set_error(&mut report, e);
     }
     report
+}
+
+/// Record why an artifact could not be scanned; the message names the file.
+fn set_error(report: &mut ArtifactReport, mut e: ArtifactError) {
+    if !e.message.starts_with(&report.path) {
+        e.message = format!("{}: {}", report.path, e.message);
+    }
+    report.error = Some(e);
+}
+
+/// Scan an IPA. (iOS pipeline wiring; filled in when the iOS modules land.)
+fn scan_ipa(
+    _data: &[u8],
+    _config: &Config,
+    _budget: &Budget,
+    _report: &mut ArtifactReport,
+) -> Result<(), ArtifactError> {
+    Err(ArtifactError {
+        code: "unsupported".into(),
+        message: "IPA scanning is not wired yet".into(),
+    })
+}
+
+/// Scan an unzipped `.app` bundle directory.
+fn scan_app_dir(
+    _dir: &Path,
+    _config: &Config,
+    _report: &mut ArtifactReport,
+) -> Result<(), ArtifactError> {
+    Err(ArtifactError {
+        code: "unsupported".into(),
+        message: ".app scanning is not wired yet".into(),
+    })
 }
 
 /// Lower-case hex SHA-256 of `data`.

@@ -572,7 +572,13 @@ fn check_reports_every_kind_of_mismatch() {
 fn badging_version_name_applies_only_with_resources() {
     let e = json!({"versionName": "@0x7f050007", "versionName_resolved_aapt_badging": "0.9"});
     assert_eq!(expected_for("x", &e, true)["versionName"], json!("0.9"));
-    assert_eq!(expected_for("x", &e, false)["versionName"], json!("@0x7f050007"));
+    assert_eq!(
+        expected_for("x", &e, false)["versionName"],
+        json!("@0x7f050007")
+    );
     let refused = json!({"versionName": "1.0", "versionName_resolved_aapt_badging": null});
-    assert_eq!(expected_for("x", &refused, true)["versionName"], json!("1.0"));
+    assert_eq!(
+        expected_for("x", &refused, true)["versionName"],
+        json!("1.0")
+    );
 }

@@ -74,6 +74,7 @@ fn apk() -> ArtifactReport {
             tier: Confidence::Present,
             location: Location::entry("lib/arm64-v8a/libZegoExpressEngine.so"),
         }],
+        matcher_counts: Default::default(),
     }];
     a.entry_errors = vec![EntryError {
         entry: "lib/x86/libbroken.so".into(),

@@ -9,5 +9,6 @@ pub mod attrs;
 pub mod axml;
 pub mod dex;
 pub mod manifest;
+pub mod splits;
 pub mod text_manifest;
 pub mod xml;

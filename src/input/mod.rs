@@ -177,7 +177,11 @@ fn sniff_zip_entries(data: &[u8]) -> Option<ArtifactKind> {
 pub fn discover(paths: &[PathBuf]) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for p in paths {
-        if p.is_dir() && !is_single_artifact_dir(p) {
+        if p.is_dir()
+            && !is_single_artifact_dir(p)
+            && !crate::source::is_source_tree(p)
+            && !crate::android::splits::is_split_dir(p)
+        {
             for entry in walkdir::WalkDir::new(p)
                 .follow_links(false)
                 .sort_by_file_name()

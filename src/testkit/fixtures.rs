@@ -68,7 +68,10 @@ pub fn sample_manifest() -> XmlElement {
             ),
             element(
                 "uses-permission-sdk-23",
-                vec![android_attr("name", s("android.permission.POST_NOTIFICATIONS"))],
+                vec![android_attr(
+                    "name",
+                    s("android.permission.POST_NOTIFICATIONS"),
+                )],
             ),
             element(
                 "permission",
@@ -94,7 +97,10 @@ pub fn sample_manifest() -> XmlElement {
                 vec![
                     element_with(
                         "activity",
-                        vec![android_attr("name", s(".MainActivity")), bool_attr("exported", true)],
+                        vec![
+                            android_attr("name", s(".MainActivity")),
+                            bool_attr("exported", true),
+                        ],
                         vec![intent_filter(
                             &["android.intent.action.MAIN"],
                             &["android.intent.category.LAUNCHER"],
@@ -108,7 +114,10 @@ pub fn sample_manifest() -> XmlElement {
                     element_with(
                         "service",
                         vec![
-                            android_attr("name", s("com.google.firebase.messaging.FirebaseMessagingService")),
+                            android_attr(
+                                "name",
+                                s("com.google.firebase.messaging.FirebaseMessagingService"),
+                            ),
                             bool_attr("exported", false),
                         ],
                         vec![intent_filter(&["com.google.firebase.MESSAGING_EVENT"], &[])],
@@ -116,20 +125,35 @@ pub fn sample_manifest() -> XmlElement {
                     element(
                         "provider",
                         vec![
-                            android_attr("name", s("com.google.firebase.provider.FirebaseInitProvider")),
-                            android_attr("authorities", s("com.privscan.sample.firebaseinitprovider")),
+                            android_attr(
+                                "name",
+                                s("com.google.firebase.provider.FirebaseInitProvider"),
+                            ),
+                            android_attr(
+                                "authorities",
+                                s("com.privscan.sample.firebaseinitprovider"),
+                            ),
                             bool_attr("exported", false),
                         ],
                     ),
                     element_with(
                         "receiver",
-                        vec![android_attr("name", s("com.appsflyer.SingleInstallBroadcastReceiver"))],
-                        vec![intent_filter(&["com.android.vending.INSTALL_REFERRER"], &[])],
+                        vec![android_attr(
+                            "name",
+                            s("com.appsflyer.SingleInstallBroadcastReceiver"),
+                        )],
+                        vec![intent_filter(
+                            &["com.android.vending.INSTALL_REFERRER"],
+                            &[],
+                        )],
                     ),
                     element(
                         "meta-data",
                         vec![
-                            android_attr("name", s("com.google.firebase.messaging.default_notification_channel_id")),
+                            android_attr(
+                                "name",
+                                s("com.google.firebase.messaging.default_notification_channel_id"),
+                            ),
                             android_attr("value", s("live")),
                         ],
                     ),
@@ -138,9 +162,12 @@ pub fn sample_manifest() -> XmlElement {
         ],
     );
     // versionCode / versionName (a reference resolved through resources.arsc).
-    root.attributes.push(android_attr("versionCode", AttrValue::IntDec(3)));
     root.attributes
-        .push(android_attr("versionName", AttrValue::Reference(VERSION_NAME_RES)));
+        .push(android_attr("versionCode", AttrValue::IntDec(3)));
+    root.attributes.push(android_attr(
+        "versionName",
+        AttrValue::Reference(VERSION_NAME_RES),
+    ));
     root
 }
 
@@ -169,7 +196,11 @@ pub fn sample_apk() -> Vec<u8> {
         ANDROID_NAMESPACES,
         &EncodeOptions::default(),
     );
-    let arsc = encode_arsc(SAMPLE_PACKAGE, 0x7f, &[(VERSION_NAME_RES, "1.2.0", &[("fr", "1.2.0-fr")])]);
+    let arsc = encode_arsc(
+        SAMPLE_PACKAGE,
+        0x7f,
+        &[(VERSION_NAME_RES, "1.2.0", &[("fr", "1.2.0-fr")])],
+    );
     let so = crate::testkit::elf::build(&crate::testkit::elf::ElfSpec {
         machine: 183,
         needed: vec!["liblog.so".into(), "libc.so".into(), "libm.so".into()],
@@ -186,12 +217,18 @@ pub fn sample_apk() -> Vec<u8> {
         EntrySpec::deflated("classes2.dex", &crate::testkit::dex::build(SAMPLE_CLASSES2)),
         EntrySpec::stored("resources.arsc", &arsc),
         EntrySpec::stored("lib/arm64-v8a/libZegoExpressEngine.so", &so),
-        EntrySpec::deflated("META-INF/com.google.firebase_firebase-analytics.version", b"21.5.0\n"),
-        EntrySpec::deflated("res/layout/activity_main.xml", &encode(
-            &element_with("LinearLayout", vec![], vec![]),
-            &[("android", ANDROID_NS)],
-            &EncodeOptions::default(),
-        )),
+        EntrySpec::deflated(
+            "META-INF/com.google.firebase_firebase-analytics.version",
+            b"21.5.0\n",
+        ),
+        EntrySpec::deflated(
+            "res/layout/activity_main.xml",
+            &encode(
+                &element_with("LinearLayout", vec![], vec![]),
+                &[("android", ANDROID_NS)],
+                &EncodeOptions::default(),
+            ),
+        ),
     ];
     build(&entries, &ArchiveSpec::default())
 }

@@ -8,7 +8,7 @@
 pub mod axml;
 pub mod dex;
 pub mod elf;
+pub mod fixtures;
 pub mod ipa;
 pub mod macho;
 pub mod zip;
-pub mod fixtures;
