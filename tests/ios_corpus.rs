@@ -26,9 +26,7 @@ use serde_json::Value;
 
 fn corpus() -> Option<PathBuf> {
     let local = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
-    [local, PathBuf::from("/work/shared/corpus")]
-        .into_iter()
-        .find(|p| p.is_dir())
+    [local, PathBuf::from("/work/shared/corpus")].into_iter().find(|p| p.is_dir())
 }
 
 fn files(kind: &str) -> Vec<(PathBuf, Value)> {
@@ -37,18 +35,14 @@ fn files(kind: &str) -> Vec<(PathBuf, Value)> {
         return Vec::new();
     };
     let mut out = Vec::new();
-    let Ok(rd) = std::fs::read_dir(root.join(kind)) else {
-        return out;
-    };
+    let Ok(rd) = std::fs::read_dir(root.join(kind)) else { return out };
     for e in rd.flatten() {
         let p = e.path();
         let name = p.to_string_lossy().into_owned();
         if name.ends_with(".expected.json") {
             continue;
         }
-        let exp: Value =
-            serde_json::from_slice(&std::fs::read(format!("{name}.expected.json")).unwrap())
-                .unwrap();
+        let exp: Value = serde_json::from_slice(&std::fs::read(format!("{name}.expected.json")).unwrap()).unwrap();
         out.push((p, exp));
     }
     out.sort_by(|a, b| a.0.cmp(&b.0));
@@ -72,23 +66,15 @@ fn macho_dylibs_and_archs_match_expected() {
             Ok(f) => {
                 let got_archs: Vec<&str> = f.slices.iter().map(|s| s.facts.arch.as_str()).collect();
                 assert_eq!(got_archs, archs, "{name}: archs");
-                let dylibs: Vec<Vec<String>> =
-                    serde_json::from_value(e["load_dylibs_by_slice"].clone()).unwrap();
-                let got_dylibs: Vec<Vec<String>> =
-                    f.slices.iter().map(|s| s.facts.needed.clone()).collect();
+                let dylibs: Vec<Vec<String>> = serde_json::from_value(e["load_dylibs_by_slice"].clone()).unwrap();
+                let got_dylibs: Vec<Vec<String>> = f.slices.iter().map(|s| s.facts.needed.clone()).collect();
                 assert_eq!(got_dylibs, dylibs, "{name}: dylibs");
-                let cmds: Vec<Vec<String>> =
-                    serde_json::from_value(e["load_cmds_by_slice"].clone()).unwrap();
-                let got_cmds: Vec<Vec<String>> = f
-                    .slices
-                    .iter()
-                    .map(|s| s.load_dylibs.iter().map(|(k, _)| k.to_string()).collect())
-                    .collect();
+                let cmds: Vec<Vec<String>> = serde_json::from_value(e["load_cmds_by_slice"].clone()).unwrap();
+                let got_cmds: Vec<Vec<String>> =
+                    f.slices.iter().map(|s| s.load_dylibs.iter().map(|(k, _)| k.to_string()).collect()).collect();
                 assert_eq!(got_cmds, cmds, "{name}: load command kinds");
-                let ids: Vec<Option<String>> =
-                    serde_json::from_value(e["id_dylib_by_slice"].clone()).unwrap();
-                let got_ids: Vec<Option<String>> =
-                    f.slices.iter().map(|s| s.facts.soname.clone()).collect();
+                let ids: Vec<Option<String>> = serde_json::from_value(e["id_dylib_by_slice"].clone()).unwrap();
+                let got_ids: Vec<Option<String>> = f.slices.iter().map(|s| s.facts.soname.clone()).collect();
                 assert_eq!(got_ids, ids, "{name}: LC_ID_DYLIB");
                 if let Some(fat) = e["is_fat"].as_bool() {
                     assert_eq!(f.is_fat, fat, "{name}");

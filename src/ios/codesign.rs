@@ -35,44 +35,16 @@ const MAX_DER_DEPTH: u32 = 64;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum CodesignError {
-    #[error(
-        "LC_CODE_SIGNATURE dataoff {dataoff} + datasize {datasize} is past the end of the slice ({len} bytes)"
-    )]
-    OutOfSlice {
-        dataoff: u32,
-        datasize: u32,
-        len: usize,
-    },
-    #[error(
-        "code signature at offset {offset}: magic {found:#010x}, expected SuperBlob 0xfade0cc0"
-    )]
+    #[error("LC_CODE_SIGNATURE dataoff {dataoff} + datasize {datasize} is past the end of the slice ({len} bytes)")]
+    OutOfSlice { dataoff: u32, datasize: u32, len: usize },
+    #[error("code signature at offset {offset}: magic {found:#010x}, expected SuperBlob 0xfade0cc0")]
     BadMagic { offset: u32, found: u32 },
-    #[error(
-        "SuperBlob is truncated: {what} at offset {offset} needs {need} bytes, {have} available"
-    )]
-    Truncated {
-        what: &'static str,
-        offset: usize,
-        need: usize,
-        have: usize,
-    },
-    #[error(
-        "SuperBlob index entry {index} (type {slot_type:#x}) points at offset {offset}, past the blob length {length}"
-    )]
-    IndexOutOfRange {
-        index: u32,
-        slot_type: u32,
-        offset: u32,
-        length: usize,
-    },
-    #[error(
-        "blob at SuperBlob offset {offset} declares length {length}, past the SuperBlob end {end}"
-    )]
-    BlobLength {
-        offset: usize,
-        length: u32,
-        end: usize,
-    },
+    #[error("SuperBlob is truncated: {what} at offset {offset} needs {need} bytes, {have} available")]
+    Truncated { what: &'static str, offset: usize, need: usize, have: usize },
+    #[error("SuperBlob index entry {index} (type {slot_type:#x}) points at offset {offset}, past the blob length {length}")]
+    IndexOutOfRange { index: u32, slot_type: u32, offset: u32, length: usize },
+    #[error("blob at SuperBlob offset {offset} declares length {length}, past the SuperBlob end {end}")]
+    BlobLength { offset: usize, length: u32, end: usize },
     #[error("entitlements plist: {message}")]
     Plist { message: String },
     #[error("DER entitlements at byte {offset}: {message}")]
@@ -98,62 +70,37 @@ fn be32(data: &[u8], off: usize, what: &'static str) -> Result<u32, CodesignErro
     end.and_then(|e| data.get(off..e))
         .and_then(|b| b.try_into().ok())
         .map(u32::from_be_bytes)
-        .ok_or(CodesignError::Truncated {
-            what,
-            offset: off,
-            need: 4,
-            have: data.len().saturating_sub(off),
-        })
+        .ok_or(CodesignError::Truncated { what, offset: off, need: 4, have: data.len().saturating_sub(off) })
 }
 
 fn cstr(data: &[u8], off: usize) -> Option<String> {
     let tail = data.get(off..)?;
     let end = tail.iter().position(|b| *b == 0)?;
-    std::str::from_utf8(tail.get(..end)?)
-        .ok()
-        .map(str::to_owned)
+    std::str::from_utf8(tail.get(..end)?).ok().map(str::to_owned)
 }
 
 /// Entitlements of a slice whose `LC_CODE_SIGNATURE` is `dataoff`/`datasize`
 /// (offsets relative to the slice). `Ok(None)` when there is no entitlements blob.
-pub fn entitlements(
-    macho_slice: &[u8],
-    dataoff: u32,
-    datasize: u32,
-) -> Result<Option<Map<String, Json>>, CodesignError> {
+pub fn entitlements(macho_slice: &[u8], dataoff: u32, datasize: u32) -> Result<Option<Map<String, Json>>, CodesignError> {
     parse(macho_slice, dataoff, datasize, &Limits::default()).map(|s| s.entitlements)
 }
 
 /// Reads the whole SuperBlob: entitlements, identifier, team id.
-pub fn parse(
-    macho_slice: &[u8],
-    dataoff: u32,
-    datasize: u32,
-    limits: &Limits,
-) -> Result<CodeSignature, CodesignError> {
+pub fn parse(macho_slice: &[u8], dataoff: u32, datasize: u32, limits: &Limits) -> Result<CodeSignature, CodesignError> {
     let start = dataoff as usize;
     let blob = start
         .checked_add(datasize as usize)
         .and_then(|end| macho_slice.get(start..end))
-        .ok_or(CodesignError::OutOfSlice {
-            dataoff,
-            datasize,
-            len: macho_slice.len(),
-        })?;
+        .ok_or(CodesignError::OutOfSlice { dataoff, datasize, len: macho_slice.len() })?;
     let magic = be32(blob, 0, "SuperBlob magic")?;
     if magic != CSMAGIC_EMBEDDED_SIGNATURE {
-        return Err(CodesignError::BadMagic {
-            offset: dataoff,
-            found: magic,
-        });
+        return Err(CodesignError::BadMagic { offset: dataoff, found: magic });
     }
     let declared = be32(blob, 4, "SuperBlob length")? as usize;
     // The SuperBlob is bounded by both its own length and LC_CODE_SIGNATURE's datasize.
     let sb = blob.get(..declared.min(blob.len())).unwrap_or(blob);
     let count = be32(sb, 8, "SuperBlob count")?;
-    let index_len = (count as usize)
-        .checked_mul(8)
-        .and_then(|n| n.checked_add(12));
+    let index_len = (count as usize).checked_mul(8).and_then(|n| n.checked_add(12));
     match index_len {
         Some(n) if n <= sb.len() => {}
         _ => {
@@ -173,12 +120,7 @@ pub fn parse(
         let offset = be32(sb, at.saturating_add(4), "index offset")?;
         let off = offset as usize;
         if off.checked_add(8).is_none_or(|e| e > sb.len()) {
-            return Err(CodesignError::IndexOutOfRange {
-                index: i,
-                slot_type,
-                offset,
-                length: sb.len(),
-            });
+            return Err(CodesignError::IndexOutOfRange { index: i, slot_type, offset, length: sb.len() });
         }
         let bmagic = be32(sb, off, "blob magic")?;
         let blen = be32(sb, off.saturating_add(4), "blob length")?;
@@ -186,19 +128,12 @@ pub fn parse(
             .checked_add(blen as usize)
             .filter(|e| *e <= sb.len() && blen >= 8)
             .and_then(|e| sb.get(off..e))
-            .ok_or(CodesignError::BlobLength {
-                offset: off,
-                length: blen,
-                end: sb.len(),
-            })?;
+            .ok_or(CodesignError::BlobLength { offset: off, length: blen, end: sb.len() })?;
         let payload = body.get(8..).unwrap_or(&[]);
         match bmagic {
             CSMAGIC_EMBEDDED_ENTITLEMENTS if out.entitlements.is_none() => {
-                let (root, _, _) = crate::ios::plist::parse_dict(payload, limits).map_err(|e| {
-                    CodesignError::Plist {
-                        message: e.to_string(),
-                    }
-                })?;
+                let (root, _, _) = crate::ios::plist::parse_dict(payload, limits)
+                    .map_err(|e| CodesignError::Plist { message: e.to_string() })?;
                 out.entitlements = Some(plist_dict_to_json(&root));
                 out.entitlements_format = Some("xml");
             }
@@ -231,9 +166,7 @@ pub fn parse(
 /// Converts a plist dictionary into JSON, keeping value types (dates and
 /// data become strings).
 pub fn plist_dict_to_json(d: &plist::Dictionary) -> Map<String, Json> {
-    d.iter()
-        .map(|(k, v)| (k.clone(), plist_to_json(v)))
-        .collect()
+    d.iter().map(|(k, v)| (k.clone(), plist_to_json(v))).collect()
 }
 
 fn plist_to_json(v: &plist::Value) -> Json {
@@ -272,34 +205,22 @@ struct Der<'a> {
 
 impl<'a> Der<'a> {
     fn err(&self, message: impl Into<String>) -> CodesignError {
-        CodesignError::Der {
-            offset: self.base.saturating_add(self.pos),
-            message: message.into(),
-        }
+        CodesignError::Der { offset: self.base.saturating_add(self.pos), message: message.into() }
     }
     fn done(&self) -> bool {
         self.pos >= self.data.len()
     }
     fn next(&mut self) -> Result<Tlv<'a>, CodesignError> {
-        let tag = *self
-            .data
-            .get(self.pos)
-            .ok_or_else(|| self.err("missing tag"))?;
+        let tag = *self.data.get(self.pos).ok_or_else(|| self.err("missing tag"))?;
         if tag & 0x1f == 0x1f {
             // High-tag-number form: only [APPLICATION 16]/[CONTEXT 16] use it here (0x7f/0xbf 0x10).
-            let n = *self
-                .data
-                .get(self.pos.saturating_add(1))
-                .ok_or_else(|| self.err("truncated tag"))?;
+            let n = *self.data.get(self.pos.saturating_add(1)).ok_or_else(|| self.err("truncated tag"))?;
             if n & 0x80 != 0 {
                 return Err(self.err("multi-byte tag numbers are not supported"));
             }
             self.pos = self.pos.saturating_add(1);
         }
-        let l0 = *self
-            .data
-            .get(self.pos.saturating_add(1))
-            .ok_or_else(|| self.err("missing length"))?;
+        let l0 = *self.data.get(self.pos.saturating_add(1)).ok_or_else(|| self.err("missing length"))?;
         let mut p = self.pos.saturating_add(2);
         let len = if l0 & 0x80 == 0 {
             l0 as usize
@@ -308,22 +229,13 @@ impl<'a> Der<'a> {
             if n == 0 || n > 4 {
                 return Err(self.err(format!("unsupported DER length form {l0:#x}")));
             }
-            let bytes = p
-                .checked_add(n)
-                .and_then(|e| self.data.get(p..e))
-                .ok_or_else(|| self.err("truncated length"))?;
+            let bytes = p.checked_add(n).and_then(|e| self.data.get(p..e)).ok_or_else(|| self.err("truncated length"))?;
             p = p.saturating_add(n);
             bytes.iter().fold(0usize, |acc, b| (acc << 8) | *b as usize)
         };
-        let content = p
-            .checked_add(len)
-            .and_then(|e| self.data.get(p..e))
-            .ok_or_else(|| {
-                self.err(format!(
-                    "length {len} runs past the end ({} bytes left)",
-                    self.data.len().saturating_sub(p)
-                ))
-            })?;
+        let content = p.checked_add(len).and_then(|e| self.data.get(p..e)).ok_or_else(|| {
+            self.err(format!("length {len} runs past the end ({} bytes left)", self.data.len().saturating_sub(p)))
+        })?;
         let at = self.base.saturating_add(p);
         self.pos = p.saturating_add(len);
         Ok(Tlv { tag, content, at })
@@ -331,11 +243,7 @@ impl<'a> Der<'a> {
 }
 
 fn der_of<'a>(t: &Tlv<'a>) -> Der<'a> {
-    Der {
-        data: t.content,
-        pos: 0,
-        base: t.at,
-    }
+    Der { data: t.content, pos: 0, base: t.at }
 }
 
 // Tags as they appear on the wire. [APPLICATION 16] constructed = 0x7f 0x10,
@@ -345,17 +253,10 @@ const TAG_CTX16: u8 = 0xbf;
 
 /// Parses DER entitlements into root-dict keys → JSON values.
 pub fn parse_der_entitlements(payload: &[u8]) -> Result<Map<String, Json>, CodesignError> {
-    let mut top = Der {
-        data: payload,
-        pos: 0,
-        base: 0,
-    };
+    let mut top = Der { data: payload, pos: 0, base: 0 };
     let outer = top.next()?;
     if outer.tag != TAG_APP16 && outer.tag != 0x70 {
-        return Err(CodesignError::Der {
-            offset: 0,
-            message: format!("outer tag {:#x}, expected [APPLICATION 16]", outer.tag),
-        });
+        return Err(CodesignError::Der { offset: 0, message: format!("outer tag {:#x}, expected [APPLICATION 16]", outer.tag) });
     }
     let mut inner = der_of(&outer);
     while !inner.done() {
@@ -373,18 +274,12 @@ fn der_dict(t: &Tlv<'_>, depth: u32) -> Result<Map<String, Json>, CodesignError>
     while !d.done() {
         let pair = d.next()?;
         if pair.tag != 0x30 {
-            return Err(CodesignError::Der {
-                offset: pair.at,
-                message: format!("dict entry tag {:#x}, expected SEQUENCE", pair.tag),
-            });
+            return Err(CodesignError::Der { offset: pair.at, message: format!("dict entry tag {:#x}, expected SEQUENCE", pair.tag) });
         }
         let mut p = der_of(&pair);
         let k = p.next()?;
         if k.tag != 0x0c {
-            return Err(CodesignError::Der {
-                offset: k.at,
-                message: format!("dict key tag {:#x}, expected UTF8String", k.tag),
-            });
+            return Err(CodesignError::Der { offset: k.at, message: format!("dict key tag {:#x}, expected UTF8String", k.tag) });
         }
         let key = String::from_utf8_lossy(k.content).into_owned();
         let v = p.next()?;
@@ -395,27 +290,16 @@ fn der_dict(t: &Tlv<'_>, depth: u32) -> Result<Map<String, Json>, CodesignError>
 
 fn der_value(t: &Tlv<'_>, depth: u32) -> Result<Json, CodesignError> {
     if depth > MAX_DER_DEPTH {
-        return Err(CodesignError::Der {
-            offset: t.at,
-            message: format!("nesting deeper than {MAX_DER_DEPTH}"),
-        });
+        return Err(CodesignError::Der { offset: t.at, message: format!("nesting deeper than {MAX_DER_DEPTH}") });
     }
     Ok(match t.tag {
         0x01 => Json::Bool(t.content.iter().any(|b| *b != 0)),
         0x02 => {
             if t.content.is_empty() || t.content.len() > 8 {
-                return Err(CodesignError::Der {
-                    offset: t.at,
-                    message: format!("INTEGER of {} bytes", t.content.len()),
-                });
+                return Err(CodesignError::Der { offset: t.at, message: format!("INTEGER of {} bytes", t.content.len()) });
             }
             let neg = t.content.first().is_some_and(|b| b & 0x80 != 0);
-            let v = t
-                .content
-                .iter()
-                .fold(if neg { -1i64 } else { 0 }, |acc, b| {
-                    (acc << 8) | i64::from(*b)
-                });
+            let v = t.content.iter().fold(if neg { -1i64 } else { 0 }, |acc, b| (acc << 8) | i64::from(*b));
             Json::from(v)
         }
         0x0c => Json::String(String::from_utf8_lossy(t.content).into_owned()),
@@ -428,12 +312,7 @@ fn der_value(t: &Tlv<'_>, depth: u32) -> Result<Json, CodesignError> {
             Json::Array(items)
         }
         TAG_CTX16 | 0xb0 => Json::Object(der_dict(t, depth)?),
-        other => {
-            return Err(CodesignError::Der {
-                offset: t.at,
-                message: format!("unsupported value tag {other:#x}"),
-            });
-        }
+        other => return Err(CodesignError::Der { offset: t.at, message: format!("unsupported value tag {other:#x}") }),
     })
 }
 
@@ -469,10 +348,7 @@ mod tests {
 <key>get-task-allow</key><true/></dict></plist>"#;
         let sb = superblob(&[(5, CSMAGIC_EMBEDDED_ENTITLEMENTS, xml)]);
         let e = entitlements(&sb, 0, sb.len() as u32).unwrap().unwrap();
-        assert_eq!(
-            e.keys().collect::<Vec<_>>(),
-            vec!["a.b.array", "a.b.dict", "get-task-allow"]
-        );
+        assert_eq!(e.keys().collect::<Vec<_>>(), vec!["a.b.array", "a.b.dict", "get-task-allow"]);
         assert_eq!(e["a.b.array"], serde_json::json!(["read"]));
         assert_eq!(e["a.b.dict"]["value"], "y");
         assert_eq!(e["get-task-allow"], true);
@@ -499,10 +375,7 @@ mod tests {
         // truncated DER length
         let mut bad = der.clone();
         bad[2] = 0x7f;
-        assert!(matches!(
-            parse_der_entitlements(&bad),
-            Err(CodesignError::Der { .. })
-        ));
+        assert!(matches!(parse_der_entitlements(&bad), Err(CodesignError::Der { .. })));
     }
 
     #[test]
@@ -510,19 +383,10 @@ mod tests {
         let mut sb = superblob(&[(5, CSMAGIC_EMBEDDED_ENTITLEMENTS, b"<plist><dict/></plist>")]);
         sb[16..20].copy_from_slice(&0x1000u32.to_be_bytes());
         let e = parse(&sb, 0, sb.len() as u32, &Limits::default()).unwrap_err();
-        assert!(
-            matches!(e, CodesignError::IndexOutOfRange { offset: 0x1000, .. }),
-            "{e}"
-        );
-        assert!(matches!(
-            entitlements(&sb, 8, 0xffff_fff0),
-            Err(CodesignError::OutOfSlice { .. })
-        ));
+        assert!(matches!(e, CodesignError::IndexOutOfRange { offset: 0x1000, .. }), "{e}");
+        assert!(matches!(entitlements(&sb, 8, 0xffff_fff0), Err(CodesignError::OutOfSlice { .. })));
         let mut sb2 = superblob(&[]);
         sb2[8..12].copy_from_slice(&0x4000_0000u32.to_be_bytes());
-        assert!(matches!(
-            parse(&sb2, 0, sb2.len() as u32, &Limits::default()),
-            Err(CodesignError::Truncated { .. })
-        ));
+        assert!(matches!(parse(&sb2, 0, sb2.len() as u32, &Limits::default()), Err(CodesignError::Truncated { .. })));
     }
 }
