@@ -25,7 +25,10 @@ const MAX_EVIDENCE: usize = 8;
 /// clause (`Policy::permission_clause`).
 pub fn diff_ios(facts: &IosFacts, policy: &Policy) -> Vec<Finding> {
     let declared: BTreeSet<&str> = policy.ios_usage().map(|(k, _)| k).collect();
-    let clause = policy.permission_clause().map(|c| ClauseRef { id: c.id.clone(), title: c.title.clone() });
+    let clause = policy.permission_clause().map(|c| ClauseRef {
+        id: c.id.clone(),
+        title: c.title.clone(),
+    });
     let mut by_key: BTreeMap<&str, Vec<&crate::model::UsageDescription>> = BTreeMap::new();
     let mut order: Vec<&str> = Vec::new();
     for u in &facts.usage_descriptions {
@@ -69,14 +72,24 @@ pub fn diff_ios(facts: &IosFacts, policy: &Policy) -> Vec<Finding> {
 fn all_imports<'a>(scan: &'a IosScan, b: &ScannedBundle) -> BTreeSet<&'a str> {
     b.macho
         .and_then(|i| scan.machos.get(i))
-        .map(|m| m.slices.iter().flat_map(|s| s.facts.imported_symbols.iter().map(String::as_str)).collect())
+        .map(|m| {
+            m.slices
+                .iter()
+                .flat_map(|s| s.facts.imported_symbols.iter().map(String::as_str))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
 fn all_selectors<'a>(scan: &'a IosScan, b: &ScannedBundle) -> BTreeSet<&'a str> {
     b.macho
         .and_then(|i| scan.machos.get(i))
-        .map(|m| m.slices.iter().flat_map(|s| s.objc_selectors.iter().map(String::as_str)).collect())
+        .map(|m| {
+            m.slices
+                .iter()
+                .flat_map(|s| s.objc_selectors.iter().map(String::as_str))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -114,11 +127,18 @@ pub fn precheck(scan: &IosScan) -> Vec<Finding> {
     let mut out = Vec::new();
     let app = app_of(scan);
     for b in &scan.bundles {
-        let Some(entry) = b.executable_entry.as_deref() else { continue };
+        let Some(entry) = b.executable_entry.as_deref() else {
+            continue;
+        };
         if b.macho.is_none() {
             continue;
         }
-        if b.kind == BundleKind::Dylib && entry.rsplit('/').next().is_some_and(|n| n.starts_with("libswift")) {
+        if b.kind == BundleKind::Dylib
+            && entry
+                .rsplit('/')
+                .next()
+                .is_some_and(|n| n.starts_with("libswift"))
+        {
             continue;
         }
         ps301(scan, b, app, entry, &mut out);
@@ -127,13 +147,22 @@ pub fn precheck(scan: &IosScan) -> Vec<Finding> {
     out
 }
 
-fn ps301(scan: &IosScan, b: &ScannedBundle, app: Option<&ScannedBundle>, entry: &str, out: &mut Vec<Finding>) {
+fn ps301(
+    scan: &IosScan,
+    b: &ScannedBundle,
+    app: Option<&ScannedBundle>,
+    entry: &str,
+    out: &mut Vec<Finding>,
+) {
     let imports = all_imports(scan, b);
     let selectors = all_selectors(scan, b);
     let mut declared: BTreeSet<&str> = BTreeSet::new();
     let mut manifest_entries: Vec<&str> = Vec::new();
     let mut owners = vec![b];
-    if matches!(b.kind, BundleKind::Appex | BundleKind::Watch | BundleKind::Dylib) {
+    if matches!(
+        b.kind,
+        BundleKind::Appex | BundleKind::Watch | BundleKind::Dylib
+    ) {
         owners.extend(app);
     }
     for o in owners {
@@ -146,16 +175,30 @@ fn ps301(scan: &IosScan, b: &ScannedBundle, app: Option<&ScannedBundle>, entry: 
         if declared.contains(cat.id.as_str()) {
             continue;
         }
-        let mut hits: Vec<String> =
-            imports.iter().filter(|s| cat.symbols.iter().any(|c| c == normalize_symbol(s))).map(|s| s.to_string()).collect();
-        hits.extend(selectors.iter().filter(|s| cat.selectors.iter().any(|c| c == *s)).map(|s| format!("selector {s}")));
+        let mut hits: Vec<String> = imports
+            .iter()
+            .filter(|s| cat.symbols.iter().any(|c| c == normalize_symbol(s)))
+            .map(|s| s.to_string())
+            .collect();
+        hits.extend(
+            selectors
+                .iter()
+                .filter(|s| cat.selectors.iter().any(|c| c == *s))
+                .map(|s| format!("selector {s}")),
+        );
         if hits.is_empty() {
             continue;
         }
         let where_ = if manifest_entries.is_empty() {
-            format!("bundle {} has no PrivacyInfo.xcprivacy", display_path(&b.path))
+            format!(
+                "bundle {} has no PrivacyInfo.xcprivacy",
+                display_path(&b.path)
+            )
         } else {
-            format!("no NSPrivacyAccessedAPITypes entry for it in {}", manifest_entries.join(", "))
+            format!(
+                "no NSPrivacyAccessedAPITypes entry for it in {}",
+                manifest_entries.join(", ")
+            )
         };
         out.push(Finding {
             code: Code::PS301.id().to_owned(),
@@ -176,24 +219,42 @@ fn ps301(scan: &IosScan, b: &ScannedBundle, app: Option<&ScannedBundle>, entry: 
 }
 
 fn display_path(p: &str) -> &str {
-    if p.is_empty() { "(root)" } else { p.trim_end_matches('/') }
+    if p.is_empty() {
+        "(root)"
+    } else {
+        p.trim_end_matches('/')
+    }
 }
 
 fn ps303(scan: &IosScan, app: Option<&ScannedBundle>, out: &mut Vec<Finding>) {
     let keys_of = |b: &ScannedBundle| -> BTreeSet<String> {
-        b.info.as_ref().map(|i| i.usage_descriptions.iter().map(|(k, _)| k.clone()).collect()).unwrap_or_default()
+        b.info
+            .as_ref()
+            .map(|i| {
+                i.usage_descriptions
+                    .iter()
+                    .map(|(k, _)| k.clone())
+                    .collect()
+            })
+            .unwrap_or_default()
     };
     let app_keys = app.map(keys_of).unwrap_or_default();
     // (requirement id, bundle whose Info.plist lacks the key) → evidence
-    let mut hits: BTreeMap<(String, String), (Vec<Location>, Vec<String>, String)> = BTreeMap::new();
+    let mut hits: BTreeMap<(String, String), (Vec<Location>, Vec<String>, String)> =
+        BTreeMap::new();
     for b in &scan.bundles {
-        let Some(entry) = b.executable_entry.as_deref() else { continue };
+        let Some(entry) = b.executable_entry.as_deref() else {
+            continue;
+        };
         if b.macho.is_none() {
             continue;
         }
         let (plist_owner, mut keys) = match b.kind {
             BundleKind::Appex | BundleKind::Watch => (b.info_entry.clone(), keys_of(b)),
-            _ => (app.map(|a| a.info_entry.clone()).unwrap_or_default(), BTreeSet::new()),
+            _ => (
+                app.map(|a| a.info_entry.clone()).unwrap_or_default(),
+                BTreeSet::new(),
+            ),
         };
         keys.extend(app_keys.iter().cloned());
         let imports = all_imports(scan, b);
@@ -205,7 +266,11 @@ fn ps303(scan: &IosScan, app: Option<&ScannedBundle>, out: &mut Vec<Finding>) {
             let linked: Vec<&str> = dylibs
                 .iter()
                 .copied()
-                .filter(|d| req.frameworks.iter().any(|f| d.contains(&format!("{f}.framework/"))))
+                .filter(|d| {
+                    req.frameworks
+                        .iter()
+                        .any(|f| d.contains(&format!("{f}.framework/")))
+                })
                 .collect();
             if linked.is_empty() {
                 continue;
@@ -218,7 +283,9 @@ fn ps303(scan: &IosScan, app: Option<&ScannedBundle>, out: &mut Vec<Finding>) {
             if !req.symbols.is_empty() && matched.is_empty() && !imports.is_empty() {
                 continue;
             }
-            let e = hits.entry((req.id.clone(), plist_owner.clone())).or_default();
+            let e = hits
+                .entry((req.id.clone(), plist_owner.clone()))
+                .or_default();
             for d in &linked {
                 e.0.push(Location::detail(entry, format!("LC_LOAD_DYLIB {d}")));
             }
@@ -230,7 +297,9 @@ fn ps303(scan: &IosScan, app: Option<&ScannedBundle>, out: &mut Vec<Finding>) {
         }
     }
     for ((id, plist_owner), (mut evidence, binaries, dylib)) in hits {
-        let Some(req) = usage_catalog().requirements.iter().find(|r| r.id == id) else { continue };
+        let Some(req) = usage_catalog().requirements.iter().find(|r| r.id == id) else {
+            continue;
+        };
         evidence.truncate(MAX_EVIDENCE);
         let key_list = req.keys.join(" or ");
         out.push(Finding {
@@ -257,7 +326,11 @@ mod tests {
     fn policy() -> Policy {
         Policy {
             clauses: vec![
-                Clause { id: "I.(C).3".into(), data_categories: vec!["location".into()], ..Default::default() },
+                Clause {
+                    id: "I.(C).3".into(),
+                    data_categories: vec!["location".into()],
+                    ..Default::default()
+                },
                 Clause {
                     id: "III.(D)".into(),
                     title: "Application Permissions".into(),
@@ -272,21 +345,31 @@ mod tests {
     #[test]
     fn ps102_only_for_undeclared_keys() {
         let facts = IosFacts {
-            usage_descriptions: ["NSCameraUsageDescription", "NSLocationWhenInUseUsageDescription"]
-                .iter()
-                .map(|k| UsageDescription {
-                    key: k.to_string(),
-                    text: "t".into(),
-                    location: Location::detail("Payload/A.app/Info.plist", *k),
-                })
-                .collect(),
+            usage_descriptions: [
+                "NSCameraUsageDescription",
+                "NSLocationWhenInUseUsageDescription",
+            ]
+            .iter()
+            .map(|k| UsageDescription {
+                key: k.to_string(),
+                text: "t".into(),
+                location: Location::detail("Payload/A.app/Info.plist", *k),
+            })
+            .collect(),
             ..Default::default()
         };
         let f = diff_ios(&facts, &policy());
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].subject, "NSLocationWhenInUseUsageDescription");
         assert_eq!(f[0].clause.as_ref().map(|c| c.id.as_str()), Some("III.(D)"));
-        assert!(f[0].message.contains("clause I.(C).3 mentions 'location'"), "{}", f[0].message);
-        assert_eq!(f[0].evidence[0].detail.as_deref(), Some("NSLocationWhenInUseUsageDescription"));
+        assert!(
+            f[0].message.contains("clause I.(C).3 mentions 'location'"),
+            "{}",
+            f[0].message
+        );
+        assert_eq!(
+            f[0].evidence[0].detail.as_deref(),
+            Some("NSLocationWhenInUseUsageDescription")
+        );
     }
 }

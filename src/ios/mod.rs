@@ -9,6 +9,4 @@ pub mod plist;
 pub mod privacy_manifest;
 pub mod rules;
 
-
-
 pub use bundle::{BundleSource, DirSource, FrameworkInfo, IosError, IosScan, scan_bundle};

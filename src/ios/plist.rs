@@ -57,7 +57,10 @@ pub enum PlistError {
     /// The `plist` crate rejected the bytes (bad trailer, offset out of range,
     /// reference cycle, malformed XML...).
     #[error("invalid {format} plist: {message}")]
-    Syntax { format: &'static str, message: String },
+    Syntax {
+        format: &'static str,
+        message: String,
+    },
     /// Nesting deeper than `Limits::max_depth`.
     #[error("plist nests arrays/dicts deeper than {cap} levels (max_depth) at event {event}")]
     TooDeep { cap: u32, event: u64 },
@@ -81,7 +84,11 @@ pub fn detect_format(data: &[u8]) -> PlistFormat {
         PlistFormat::Binary
     } else {
         let head = data.get(..data.len().min(512)).unwrap_or(&[]);
-        let trimmed: Vec<u8> = head.iter().copied().filter(|b| !b.is_ascii_whitespace() && *b != 0).collect();
+        let trimmed: Vec<u8> = head
+            .iter()
+            .copied()
+            .filter(|b| !b.is_ascii_whitespace() && *b != 0)
+            .collect();
         if trimmed.starts_with(b"<") || trimmed.starts_with(b"\xef\xbb\xbf<") {
             PlistFormat::Xml
         } else {
@@ -127,14 +134,21 @@ impl Seed<'_> {
     fn tick(&self) -> Result<(), String> {
         let n = self.state.events.get().saturating_add(1);
         self.state.events.set(n);
-        if n > MAX_EVENTS { Err(TOO_MANY.to_owned()) } else { Ok(()) }
+        if n > MAX_EVENTS {
+            Err(TOO_MANY.to_owned())
+        } else {
+            Ok(())
+        }
     }
     fn child(&self) -> Result<Seed<'_>, String> {
         let depth = self.depth.saturating_add(1);
         if depth > self.state.max_depth {
             return Err(TOO_DEEP.to_owned());
         }
-        Ok(Seed { state: self.state, depth })
+        Ok(Seed {
+            state: self.state,
+            depth,
+        })
     }
 }
 
@@ -187,7 +201,10 @@ impl<'de> serde::de::Visitor<'de> for Seed<'_> {
         self.tick().map_err(A::Error::custom)?;
         let child = self.child().map_err(A::Error::custom)?;
         let mut out = Vec::new();
-        while let Some(v) = seq.next_element_seed(Seed { state: child.state, depth: child.depth })? {
+        while let Some(v) = seq.next_element_seed(Seed {
+            state: child.state,
+            depth: child.depth,
+        })? {
             out.push(v);
         }
         Ok(Value::Array(out))
@@ -198,7 +215,10 @@ impl<'de> serde::de::Visitor<'de> for Seed<'_> {
         let child = self.child().map_err(A::Error::custom)?;
         let mut out = Dictionary::new();
         while let Some(k) = map.next_key::<String>()? {
-            let v = map.next_value_seed(Seed { state: child.state, depth: child.depth })?;
+            let v = map.next_value_seed(Seed {
+                state: child.state,
+                depth: child.depth,
+            })?;
             if self.depth == 0 && out.contains_key(&k) {
                 let mut dups = self.state.root_dups.borrow_mut();
                 if !dups.contains(&k) {
@@ -214,7 +234,10 @@ impl<'de> serde::de::Visitor<'de> for Seed<'_> {
 /// Parses any plist into a value tree, with the depth and size caps described
 /// in the module docs. Returns the value, the format, and the keys of the
 /// root dictionary that occurred more than once (last value kept).
-pub fn parse_value(data: &[u8], limits: &Limits) -> Result<(Value, PlistFormat, Vec<String>), PlistError> {
+pub fn parse_value(
+    data: &[u8],
+    limits: &Limits,
+) -> Result<(Value, PlistFormat, Vec<String>), PlistError> {
     let format = detect_format(data);
     let state = BuildState {
         events: std::cell::Cell::new(0),
@@ -228,15 +251,25 @@ pub fn parse_value(data: &[u8], limits: &Limits) -> Result<(Value, PlistFormat, 
     let state = PARSE_STATE.with(|s| s.take());
     let events = state.as_ref().map_or(0, |s| s.events.get());
     match result {
-        Ok(Bounded(v)) => Ok((v, format, state.map(|s| s.root_dups.into_inner()).unwrap_or_default())),
+        Ok(Bounded(v)) => Ok((
+            v,
+            format,
+            state.map(|s| s.root_dups.into_inner()).unwrap_or_default(),
+        )),
         Err(e) => {
             let message = e.to_string();
             if message.contains(TOO_DEEP) {
-                Err(PlistError::TooDeep { cap: limits.max_depth, event: events })
+                Err(PlistError::TooDeep {
+                    cap: limits.max_depth,
+                    event: events,
+                })
             } else if message.contains(TOO_MANY) {
                 Err(PlistError::TooManyValues { cap: MAX_EVENTS })
             } else {
-                Err(PlistError::Syntax { format: format.as_str(), message })
+                Err(PlistError::Syntax {
+                    format: format.as_str(),
+                    message,
+                })
             }
         }
     }
@@ -254,18 +287,25 @@ impl<'de> serde::Deserialize<'de> for Bounded {
         use serde::de::{DeserializeSeed, Error};
         PARSE_STATE.with(|cell| {
             let guard = cell.borrow();
-            let state = guard.as_ref().ok_or_else(|| D::Error::custom("plist parse state missing"))?;
+            let state = guard
+                .as_ref()
+                .ok_or_else(|| D::Error::custom("plist parse state missing"))?;
             Seed { state, depth: 0 }.deserialize(d).map(Bounded)
         })
     }
 }
 
 /// Parses a plist whose root must be a dictionary.
-pub fn parse_dict(data: &[u8], limits: &Limits) -> Result<(Dictionary, PlistFormat, Vec<String>), PlistError> {
+pub fn parse_dict(
+    data: &[u8],
+    limits: &Limits,
+) -> Result<(Dictionary, PlistFormat, Vec<String>), PlistError> {
     let (v, f, d) = parse_value(data, limits)?;
     match v {
         Value::Dictionary(dict) => Ok((dict, f, d)),
-        other => Err(PlistError::RootNotDict { found: type_name(&other) }),
+        other => Err(PlistError::RootNotDict {
+            found: type_name(&other),
+        }),
     }
 }
 
@@ -312,7 +352,11 @@ fn string_of(d: &Dictionary, key: &str) -> Option<String> {
 
 fn strings_of(d: &Dictionary, key: &str) -> Vec<String> {
     match d.get(key) {
-        Some(Value::Array(a)) => a.iter().filter_map(Value::as_string).map(str::to_owned).collect(),
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(Value::as_string)
+            .map(str::to_owned)
+            .collect(),
         Some(Value::String(s)) => vec![s.clone()],
         _ => Vec::new(),
     }
@@ -357,7 +401,8 @@ pub fn parse_info_plist(data: &[u8], limits: &Limits) -> Result<InfoPlist, Plist
         package_type: string_of(&root, "CFBundlePackageType"),
         short_version: string_of(&root, "CFBundleShortVersionString"),
         version: string_of(&root, "CFBundleVersion"),
-        minimum_os: string_of(&root, "MinimumOSVersion").or_else(|| string_of(&root, "LSMinimumSystemVersion")),
+        minimum_os: string_of(&root, "MinimumOSVersion")
+            .or_else(|| string_of(&root, "LSMinimumSystemVersion")),
         usage_descriptions,
         background_modes: strings_of(&root, "UIBackgroundModes"),
         queries_schemes: strings_of(&root, "LSApplicationQueriesSchemes"),
@@ -374,14 +419,24 @@ pub fn parse_info_plist(data: &[u8], limits: &Limits) -> Result<InfoPlist, Plist
 /// Returns pairs in file order.
 pub fn parse_strings(data: &[u8], limits: &Limits) -> Result<Vec<(String, String)>, PlistError> {
     if data.len() > MAX_STRINGS_BYTES {
-        return Err(PlistError::Strings { offset: 0, message: format!("file is over {MAX_STRINGS_BYTES} bytes") });
+        return Err(PlistError::Strings {
+            offset: 0,
+            message: format!("file is over {MAX_STRINGS_BYTES} bytes"),
+        });
     }
     if data.starts_with(b"bplist00") {
         let (d, _, _) = parse_dict(data, limits)?;
-        return Ok(d.iter().filter_map(|(k, v)| v.as_string().map(|s| (k.clone(), s.to_owned()))).collect());
+        return Ok(d
+            .iter()
+            .filter_map(|(k, v)| v.as_string().map(|s| (k.clone(), s.to_owned())))
+            .collect());
     }
     let text = decode_text(data)?;
-    StringsParser { chars: text.chars().collect(), pos: 0 }.parse()
+    StringsParser {
+        chars: text.chars().collect(),
+        pos: 0,
+    }
+    .parse()
 }
 
 fn decode_text(data: &[u8]) -> Result<String, PlistError> {
@@ -394,21 +449,31 @@ fn decode_text(data: &[u8]) -> Result<String, PlistError> {
                 _ => 0,
             })
             .collect();
-        String::from_utf16(&units)
-            .map_err(|e| PlistError::Strings { offset: 0, message: format!("invalid UTF-16: {e}") })
+        String::from_utf16(&units).map_err(|e| PlistError::Strings {
+            offset: 0,
+            message: format!("invalid UTF-16: {e}"),
+        })
     };
     match data {
         [0xff, 0xfe, rest @ ..] => utf16(rest, true),
         [0xfe, 0xff, rest @ ..] => utf16(rest, false),
-        [0xef, 0xbb, 0xbf, rest @ ..] => std::str::from_utf8(rest)
-            .map(str::to_owned)
-            .map_err(|e| PlistError::Strings { offset: e.valid_up_to(), message: "invalid UTF-8".into() }),
+        [0xef, 0xbb, 0xbf, rest @ ..] => {
+            std::str::from_utf8(rest)
+                .map(str::to_owned)
+                .map_err(|e| PlistError::Strings {
+                    offset: e.valid_up_to(),
+                    message: "invalid UTF-8".into(),
+                })
+        }
         // No BOM but NUL bytes in odd/even positions: UTF-16 without a BOM.
         [a, 0, ..] if *a != 0 => utf16(data, true),
         [0, b, ..] if *b != 0 => utf16(data, false),
         _ => std::str::from_utf8(data)
             .map(str::to_owned)
-            .map_err(|e| PlistError::Strings { offset: e.valid_up_to(), message: "invalid UTF-8".into() }),
+            .map_err(|e| PlistError::Strings {
+                offset: e.valid_up_to(),
+                message: "invalid UTF-8".into(),
+            }),
     }
 }
 
@@ -425,12 +490,17 @@ impl StringsParser {
         self.chars.get(self.pos.saturating_add(1)).copied()
     }
     fn err(&self, message: impl Into<String>) -> PlistError {
-        PlistError::Strings { offset: self.pos, message: message.into() }
+        PlistError::Strings {
+            offset: self.pos,
+            message: message.into(),
+        }
     }
     fn skip_ws(&mut self) -> Result<(), PlistError> {
         loop {
             match (self.peek(), self.peek2()) {
-                (Some(c), _) if c.is_whitespace() || c == '\u{feff}' => self.pos = self.pos.saturating_add(1),
+                (Some(c), _) if c.is_whitespace() || c == '\u{feff}' => {
+                    self.pos = self.pos.saturating_add(1)
+                }
                 (Some('/'), Some('*')) => {
                     let start = self.pos;
                     self.pos = self.pos.saturating_add(2);
@@ -478,7 +548,8 @@ impl StringsParser {
                                 't' => out.push('\t'),
                                 'r' => out.push('\r'),
                                 'U' | 'u' => {
-                                    let hex: String = self.chars.iter().skip(self.pos).take(4).collect();
+                                    let hex: String =
+                                        self.chars.iter().skip(self.pos).take(4).collect();
                                     let code = u32::from_str_radix(&hex, 16)
                                         .map_err(|_| self.err(format!("bad \\U escape '{hex}'")))?;
                                     out.push(char::from_u32(code).unwrap_or('\u{fffd}'));
@@ -559,19 +630,31 @@ mod tests {
         assert_eq!(
             p.usage_descriptions,
             vec![
-                ("NSCameraUsageDescription".to_string(), "Scan codes".to_string()),
-                ("NFCReaderUsageDescription".to_string(), "Tap cards".to_string())
+                (
+                    "NSCameraUsageDescription".to_string(),
+                    "Scan codes".to_string()
+                ),
+                (
+                    "NFCReaderUsageDescription".to_string(),
+                    "Tap cards".to_string()
+                )
             ]
         );
         assert_eq!(p.background_modes, vec!["audio"]);
-        assert_eq!(p.ats_exceptions, vec!["NSAllowsArbitraryLoads", "NSExceptionDomains:example.com"]);
+        assert_eq!(
+            p.ats_exceptions,
+            vec!["NSAllowsArbitraryLoads", "NSExceptionDomains:example.com"]
+        );
     }
 
     #[test]
     fn binary_round_trip() {
         let mut d = Dictionary::new();
         d.insert("CFBundleIdentifier".into(), Value::String("a.b".into()));
-        d.insert("NSUserTrackingUsageDescription".into(), Value::String("ads".into()));
+        d.insert(
+            "NSUserTrackingUsageDescription".into(),
+            Value::String("ads".into()),
+        );
         let mut buf = Vec::new();
         Value::Dictionary(d).to_writer_binary(&mut buf).unwrap();
         let p = parse_info_plist(&buf, &Limits::default()).unwrap();
@@ -593,13 +676,19 @@ mod tests {
     fn strings_text_utf8_and_utf16() {
         let src = "/* c */\n\"NSCameraUsageDescription\" = \"Kamera \\\"X\\\"\";\n// line\nNSMicrophoneUsageDescription = \"Mikro\";\n";
         let v = parse_strings(src.as_bytes(), &Limits::default()).unwrap();
-        assert_eq!(v[0], ("NSCameraUsageDescription".into(), "Kamera \"X\"".into()));
+        assert_eq!(
+            v[0],
+            ("NSCameraUsageDescription".into(), "Kamera \"X\"".into())
+        );
         assert_eq!(v[1].1, "Mikro");
         let mut u16 = vec![0xff, 0xfe];
         for u in src.encode_utf16() {
             u16.extend_from_slice(&u.to_le_bytes());
         }
         assert_eq!(parse_strings(&u16, &Limits::default()).unwrap(), v);
-        assert!(matches!(parse_strings(b"\"a\" = \"b\"", &Limits::default()), Err(PlistError::Strings { .. })));
+        assert!(matches!(
+            parse_strings(b"\"a\" = \"b\"", &Limits::default()),
+            Err(PlistError::Strings { .. })
+        ));
     }
 }

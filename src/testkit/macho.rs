@@ -131,7 +131,10 @@ pub fn superblob(spec: &MachOSpec) -> Option<Vec<u8>> {
     if let Some(raw) = &spec.raw_signature {
         return Some(raw.clone());
     }
-    if spec.identifier.is_none() && spec.entitlements_xml.is_none() && spec.entitlements_der.is_none() {
+    if spec.identifier.is_none()
+        && spec.entitlements_xml.is_none()
+        && spec.entitlements_der.is_none()
+    {
         return None;
     }
     let mut blobs: Vec<(u32, Vec<u8>)> = Vec::new();
@@ -139,7 +142,10 @@ pub fn superblob(spec: &MachOSpec) -> Option<Vec<u8>> {
     let ident = spec.identifier.clone().unwrap_or_else(|| "unknown".into());
     let mut cd = Vec::new();
     let ident_off = 52u32;
-    let team_off = spec.team_id.as_ref().map_or(0, |_| ident_off + ident.len() as u32 + 1);
+    let team_off = spec
+        .team_id
+        .as_ref()
+        .map_or(0, |_| ident_off + ident.len() as u32 + 1);
     let mut tail = nul_joined(std::slice::from_ref(&ident));
     if let Some(t) = &spec.team_id {
         tail.extend(nul_joined(std::slice::from_ref(t)));
@@ -189,7 +195,10 @@ pub fn superblob(spec: &MachOSpec) -> Option<Vec<u8>> {
 pub fn build_thin(spec: &MachOSpec) -> Vec<u8> {
     let classnames = nul_joined(&spec.objc_classes);
     let methnames = nul_joined(&spec.objc_selectors);
-    let nsect = [!classnames.is_empty(), !methnames.is_empty()].iter().filter(|b| **b).count() as u32;
+    let nsect = [!classnames.is_empty(), !methnames.is_empty()]
+        .iter()
+        .filter(|b| **b)
+        .count() as u32;
 
     // Load commands (offsets patched once the data layout is known).
     let seg_size = 72 + 80 * nsect;
@@ -249,7 +258,16 @@ pub fn build_thin(spec: &MachOSpec) -> Vec<u8> {
 
     let mut out = Vec::new();
     let (cputype, cpusubtype) = spec.arch.cpu();
-    for x in [0xfeed_facfu32, cputype, cpusubtype, spec.filetype, ncmds, sizeofcmds, 0x0020_0085, 0] {
+    for x in [
+        0xfeed_facfu32,
+        cputype,
+        cpusubtype,
+        spec.filetype,
+        ncmds,
+        sizeofcmds,
+        0x0020_0085,
+        0,
+    ] {
         u32le(&mut out, x);
     }
     // LC_SEGMENT_64 __TEXT
@@ -299,7 +317,14 @@ pub fn build_thin(spec: &MachOSpec) -> Vec<u8> {
         }
     }
     // LC_SYMTAB
-    for x in [0x2u32, 24, symoff as u32, nsyms, stroff as u32, strtab.len() as u32] {
+    for x in [
+        0x2u32,
+        24,
+        symoff as u32,
+        nsyms,
+        stroff as u32,
+        strtab.len() as u32,
+    ] {
         u32le(&mut out, x);
     }
     if let Some(s) = &sig {
@@ -390,7 +415,9 @@ fn der_value(v: &serde_json::Value) -> Vec<u8> {
             der_tlv(&[0x02], &bytes[start..])
         }
         serde_json::Value::String(s) => der_tlv(&[0x0c], s.as_bytes()),
-        serde_json::Value::Array(a) => der_tlv(&[0x30], &a.iter().flat_map(der_value).collect::<Vec<_>>()),
+        serde_json::Value::Array(a) => {
+            der_tlv(&[0x30], &a.iter().flat_map(der_value).collect::<Vec<_>>())
+        }
         serde_json::Value::Object(o) => der_dict(o),
         serde_json::Value::Null => der_tlv(&[0x0c], b""),
     }
@@ -403,7 +430,7 @@ fn der_dict(o: &serde_json::Map<String, serde_json::Value>) -> Vec<u8> {
         pair.extend(der_value(v));
         body.extend(der_tlv(&[0x30], &pair));
     }
-    der_tlv(&[0xbf, 0x10], &body)
+    der_tlv(&[0xb0], &body)
 }
 
 /// DER entitlements (`[APPLICATION 16] { INTEGER 1, [CONTEXT 16] dict }`)
@@ -413,7 +440,7 @@ pub fn der_entitlements(v: &serde_json::Value) -> Vec<u8> {
     if let serde_json::Value::Object(o) = v {
         inner.extend(der_dict(o));
     }
-    der_tlv(&[0x7f, 0x10], &inner)
+    der_tlv(&[0x70], &inner)
 }
 
 #[cfg(test)]
@@ -427,7 +454,10 @@ mod tests {
         let ents = serde_json::json!({"application-identifier": "T.a.b", "keychain-access-groups": ["T.a.b"], "aps-environment": "production"});
         let spec = MachOSpec {
             dylibs: vec![
-                (DylibKind::Load, "/System/Library/Frameworks/Foundation.framework/Foundation".into()),
+                (
+                    DylibKind::Load,
+                    "/System/Library/Frameworks/Foundation.framework/Foundation".into(),
+                ),
                 (DylibKind::Weak, "/usr/lib/libz.1.dylib".into()),
             ],
             imports: vec!["_stat".into(), "_OBJC_CLASS_$_NSUserDefaults".into()],
@@ -447,19 +477,31 @@ mod tests {
         assert_eq!(s.facts.arch, "arm64");
         assert_eq!(s.facts.needed.len(), 2);
         assert_eq!(s.load_dylibs[1].0, "LC_LOAD_WEAK_DYLIB");
-        assert_eq!(s.facts.imported_symbols, ["_stat", "_OBJC_CLASS_$_NSUserDefaults"]);
-        assert_eq!(s.facts.exported_symbols, ["_OBJC_CLASS_$_AppDelegate", "_main"]);
+        assert_eq!(
+            s.facts.imported_symbols,
+            ["_stat", "_OBJC_CLASS_$_NSUserDefaults"]
+        );
+        assert_eq!(
+            s.facts.exported_symbols,
+            ["_OBJC_CLASS_$_AppDelegate", "_main"]
+        );
         assert_eq!(s.facts.objc_classes, ["AppDelegate"]);
         assert_eq!(s.objc_selectors, ["systemUptime"]);
         let sig = s.code_signature.as_ref().unwrap();
         assert_eq!(sig.identifier.as_deref(), Some("a.b"));
         assert_eq!(sig.team_id.as_deref(), Some("TEAM123456"));
         assert_eq!(sig.entitlements_format, Some("xml"));
-        assert_eq!(serde_json::Value::Object(sig.entitlements.clone().unwrap()), ents);
+        assert_eq!(
+            serde_json::Value::Object(sig.entitlements.clone().unwrap()),
+            ents
+        );
         let der = crate::ios::codesign::parse_der_entitlements(&der_entitlements(&ents)).unwrap();
         assert_eq!(serde_json::Value::Object(der), ents);
 
-        let x86 = build_thin(&MachOSpec { arch: Arch::X86_64, ..spec.clone() });
+        let x86 = build_thin(&MachOSpec {
+            arch: Arch::X86_64,
+            ..spec.clone()
+        });
         let fat = build_fat(&[thin, x86]);
         let f = parse(&fat, "fat", &Limits::default()).unwrap();
         assert!(f.is_fat);
