@@ -365,16 +365,16 @@ fn ipas_scan_and_match_expected() {
         // Where a signature carries both forms, they must agree.
         for m in &scan.machos {
             for s in &m.slices {
-                if let Some(sig) = &s.code_signature {
-                    if let (Some(x), Some(d)) = (&sig.entitlements, &sig.der_entitlements) {
-                        assert_eq!(x, d, "{name}: {} XML vs DER entitlements", m.binary.entry);
-                        eprintln!(
-                            "{name}: {} XML == DER entitlements ({} keys)",
-                            m.binary.entry,
-                            x.len()
-                        );
-                        der_checked += 1;
-                    }
+                if let Some(sig) = &s.code_signature
+                    && let (Some(x), Some(d)) = (&sig.entitlements, &sig.der_entitlements)
+                {
+                    assert_eq!(x, d, "{name}: {} XML vs DER entitlements", m.binary.entry);
+                    eprintln!(
+                        "{name}: {} XML == DER entitlements ({} keys)",
+                        m.binary.entry,
+                        x.len()
+                    );
+                    der_checked += 1;
                 }
             }
         }

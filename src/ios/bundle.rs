@@ -216,15 +216,18 @@ fn find_app_root(paths: &[String], errors: &mut Vec<EntryError>) -> Option<Strin
     let mut nested = BTreeSet::new();
     for p in paths {
         let segs: Vec<&str> = p.split('/').collect();
-        if let [first, name, _, ..] = segs.as_slice() {
-            if *first == "Payload" && is_dir_name(name, ".app") {
-                root_apps.insert(format!("Payload/{name}/"));
-            }
+        if let [first, name, _, ..] = segs.as_slice()
+            && *first == "Payload"
+            && is_dir_name(name, ".app")
+        {
+            root_apps.insert(format!("Payload/{name}/"));
         }
-        if let [top, payload, name, _, ..] = segs.as_slice() {
-            if *top != "__MACOSX" && *payload == "Payload" && is_dir_name(name, ".app") {
-                nested.insert(format!("{top}/Payload/{name}/"));
-            }
+        if let [top, payload, name, _, ..] = segs.as_slice()
+            && *top != "__MACOSX"
+            && *payload == "Payload"
+            && is_dir_name(name, ".app")
+        {
+            nested.insert(format!("{top}/Payload/{name}/"));
         }
     }
     if let Some(first) = root_apps.iter().next() {
@@ -267,12 +270,11 @@ fn child_bundles(paths: &[String], parent: &str, dir: &str, ext: &str) -> Vec<St
     let prefix = format!("{parent}{dir}/");
     let mut out = BTreeSet::new();
     for p in paths {
-        if let Some(rest) = p.strip_prefix(&prefix) {
-            if let Some((name, _)) = rest.split_once('/') {
-                if is_dir_name(name, ext) {
-                    out.insert(format!("{prefix}{name}/"));
-                }
-            }
+        if let Some(rest) = p.strip_prefix(&prefix)
+            && let Some((name, _)) = rest.split_once('/')
+            && is_dir_name(name, ext)
+        {
+            out.insert(format!("{prefix}{name}/"));
         }
     }
     out.into_iter().collect()
@@ -330,10 +332,11 @@ pub fn scan_bundle(src: &dyn BundleSource, limits: &Limits) -> Result<IosScan, I
     for c in &containers {
         let prefix = format!("{c}Frameworks/");
         for p in &paths {
-            if let Some(rest) = p.strip_prefix(&prefix) {
-                if !rest.contains('/') && rest.ends_with(".dylib") {
-                    dirs.push((p.clone(), BundleKind::Dylib));
-                }
+            if let Some(rest) = p.strip_prefix(&prefix)
+                && !rest.contains('/')
+                && rest.ends_with(".dylib")
+            {
+                dirs.push((p.clone(), BundleKind::Dylib));
             }
         }
     }
@@ -544,30 +547,29 @@ fn build_facts(scan: &mut IosScan) {
             facts.queries_schemes = info.queries_schemes.clone();
             facts.ats_exceptions = info.ats_exceptions.clone();
         }
-        if let Some(m) = app.macho.and_then(|i| scan.machos.get(i)) {
-            if let Some(e) = m.entitlements() {
-                facts.entitlements = e.clone();
-            }
+        if let Some(m) = app.macho.and_then(|i| scan.machos.get(i))
+            && let Some(e) = m.entitlements()
+        {
+            facts.entitlements = e.clone();
         }
     }
     for b in &scan.bundles {
         if matches!(
             b.kind,
             BundleKind::App | BundleKind::Appex | BundleKind::Watch
-        ) {
-            if let Some(info) = &b.info {
-                facts
-                    .usage_descriptions
-                    .extend(
-                        info.usage_descriptions
-                            .iter()
-                            .map(|(k, t)| UsageDescription {
-                                key: k.clone(),
-                                text: t.clone(),
-                                location: Location::detail(b.info_entry.clone(), k.clone()),
-                            }),
-                    );
-            }
+        ) && let Some(info) = &b.info
+        {
+            facts
+                .usage_descriptions
+                .extend(
+                    info.usage_descriptions
+                        .iter()
+                        .map(|(k, t)| UsageDescription {
+                            key: k.clone(),
+                            text: t.clone(),
+                            location: Location::detail(b.info_entry.clone(), k.clone()),
+                        }),
+                );
         }
         facts.bundles.push(IosBundle {
             path: b.path.clone(),

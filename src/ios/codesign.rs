@@ -222,11 +222,11 @@ pub fn parse(
             _ => {}
         }
     }
-    if out.entitlements.is_none() {
-        if let Some(d) = &der {
-            out.entitlements = Some(d.clone());
-            out.entitlements_format = Some("der");
-        }
+    if out.entitlements.is_none()
+        && let Some(d) = &der
+    {
+        out.entitlements = Some(d.clone());
+        out.entitlements_format = Some("der");
     }
     out.der_entitlements = der;
     Ok(out)

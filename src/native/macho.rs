@@ -529,19 +529,20 @@ fn read_objc_classes(macho: &MachO<'_>, out: &mut MachOSlice) {
                 continue;
             }
             for raw in data.split(|b| *b == 0) {
-                if let Ok(s) = std::str::from_utf8(raw) {
-                    if !s.is_empty() && seen.insert(s.to_owned()) {
-                        out.facts.objc_classes.push(s.to_owned());
-                    }
+                if let Ok(s) = std::str::from_utf8(raw)
+                    && !s.is_empty()
+                    && seen.insert(s.to_owned())
+                {
+                    out.facts.objc_classes.push(s.to_owned());
                 }
             }
         }
     }
     for sym in &out.facts.exported_symbols {
-        if let Some(c) = sym.strip_prefix("_OBJC_CLASS_$_") {
-            if seen.insert(c.to_owned()) {
-                out.facts.objc_classes.push(c.to_owned());
-            }
+        if let Some(c) = sym.strip_prefix("_OBJC_CLASS_$_")
+            && seen.insert(c.to_owned())
+        {
+            out.facts.objc_classes.push(c.to_owned());
         }
     }
 }

@@ -112,7 +112,7 @@ fn name16(s: &str) -> [u8; 16] {
 }
 
 fn pad8(v: &mut Vec<u8>) {
-    while v.len() % 8 != 0 {
+    while !v.len().is_multiple_of(8) {
         v.push(0);
     }
 }
@@ -207,7 +207,7 @@ pub fn build_thin(spec: &MachOSpec) -> Vec<u8> {
         dylib_cmds.push((0xd, id.clone()));
     }
     dylib_cmds.extend(spec.dylibs.iter().map(|(k, p)| (k.cmd(), p.clone())));
-    let dylib_size = |p: &str| ((24 + p.len() + 1 + 7) / 8 * 8) as u32;
+    let dylib_size = |p: &str| ((24 + p.len() + 1).div_ceil(8) * 8) as u32;
     let sig = superblob(spec);
     let mut ncmds = 1 + dylib_cmds.len() as u32 + 1;
     let mut sizeofcmds = seg_size + dylib_cmds.iter().map(|(_, p)| dylib_size(p)).sum::<u32>() + 24;
@@ -248,7 +248,7 @@ pub fn build_thin(spec: &MachOSpec) -> Vec<u8> {
     data.extend_from_slice(&nlist);
     let stroff = data_start + data.len();
     data.extend_from_slice(&strtab);
-    while (data_start + data.len()) % 16 != 0 {
+    while !(data_start + data.len()).is_multiple_of(16) {
         data.push(0);
     }
     let sig_off = data_start + data.len();
