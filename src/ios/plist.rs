@@ -73,6 +73,11 @@ pub enum PlistError {
     /// The event stream ended early or was inconsistent.
     #[error("plist event stream is inconsistent: {message}")]
     Structure { message: String },
+    /// A binary plist's trailer or offset table is out of range, or an
+    /// object offset lies outside `[8, offsetTableOffset)` (CoreFoundation
+    /// `__CFBinaryPlistGetTopLevelInfo` rejects these).
+    #[error("binary plist: {message}")]
+    BinaryLayout { message: String },
     /// A `.strings` file could not be decoded.
     #[error("invalid .strings file at byte {offset}: {message}")]
     Strings { offset: usize, message: String },
@@ -273,6 +278,58 @@ pub fn parse_value(
             }
         }
     }
+}
+
+/// Checks a binary plist's trailer and offset table the way CoreFoundation
+/// does before any object is read: sizes in {1, 2, 3, 4, 8} (3 as written by
+/// some encoders, hostile-inputs P1), the table inside the file, the top
+/// object inside the table, and every object offset in `[8, offsetTableOffset)`.
+pub fn check_binary_layout(data: &[u8]) -> Result<(), PlistError> {
+    let bad = |message: String| PlistError::BinaryLayout { message };
+    let len = data.len();
+    let trailer_at = len
+        .checked_sub(32)
+        .filter(|t| *t >= 8)
+        .ok_or_else(|| bad(format!("{len} bytes is too short")))?;
+    let trailer = data
+        .get(trailer_at..)
+        .ok_or_else(|| bad("no trailer".into()))?;
+    let be = |b: &[u8]| b.iter().fold(0u64, |acc, x| (acc << 8) | u64::from(*x));
+    let field = |from: usize, to: usize| trailer.get(from..to).map(be).unwrap_or(0);
+    let offset_size = field(6, 7);
+    let num_objects = field(8, 16);
+    let top = field(16, 24);
+    let table_off = field(24, 32);
+    if !matches!(offset_size, 1 | 2 | 3 | 4 | 8) {
+        return Err(bad(format!(
+            "trailer offsetIntSize {offset_size} is not 1, 2, 3, 4 or 8"
+        )));
+    }
+    let table_end = num_objects
+        .checked_mul(offset_size)
+        .and_then(|n| n.checked_add(table_off));
+    if table_off < 9 || table_end.is_none_or(|e| e > trailer_at as u64) {
+        return Err(bad(format!(
+            "offset table at {table_off} with {num_objects} entries of {offset_size} bytes does not fit before the trailer at {trailer_at}"
+        )));
+    }
+    if num_objects == 0 || top >= num_objects {
+        return Err(bad(format!(
+            "top object {top} is not among the {num_objects} objects"
+        )));
+    }
+    let table = data
+        .get(table_off as usize..table_end.unwrap_or(0) as usize)
+        .unwrap_or(&[]);
+    for (i, entry) in table.chunks_exact(offset_size as usize).enumerate() {
+        let off = be(entry);
+        if off < 8 || off >= table_off {
+            return Err(bad(format!(
+                "object {i} offset {off} is outside the object area [8, {table_off})"
+            )));
+        }
+    }
+    Ok(())
 }
 
 thread_local! {
