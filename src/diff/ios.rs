@@ -8,6 +8,16 @@
 //! bytes. Catalog facts come from `rules/ios-usage-keys.toml` and
 //! `rules/required-reason-apis.toml` (Apple documentation, cited there).
 
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::indexing_slicing,
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic
+    )
+)]
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::findings::Code;

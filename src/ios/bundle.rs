@@ -14,6 +14,16 @@
 //! Layout facts: Apple "Placing content in a bundle" and "Bundle Programming
 //! Guide: iOS app bundle structure"; an IPA is a zip whose root holds `Payload/`.
 
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::indexing_slicing,
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic
+    )
+)]
+
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};

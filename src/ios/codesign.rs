@@ -15,6 +15,16 @@
 //! (`[APPLICATION 16] { INTEGER version, [CONTEXT 16] dict }`, dict =
 //! SEQUENCE of SEQUENCE { UTF8String key, value }).
 
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::indexing_slicing,
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic
+    )
+)]
+
 use serde_json::{Map, Value as Json};
 
 use crate::limits::Limits;

@@ -15,6 +15,16 @@
 //! (developer.apple.com/documentation/bundleresources/information-property-list),
 //! CoreFoundation `CFBinaryPList.c`, and Apple's "String Resources" (.strings) format.
 
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::indexing_slicing,
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic
+    )
+)]
+
 use std::io::Cursor;
 
 use plist::{Dictionary, Value};

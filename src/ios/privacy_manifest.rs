@@ -8,6 +8,16 @@
 //! `NSPrivacyAccessedAPITypeReasons`). Distrusts the plist (parsed with the
 //! caps of `ios::plist`); entries of the wrong type are skipped, not fatal.
 
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::indexing_slicing,
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic
+    )
+)]
+
 use plist::Value;
 
 use crate::ios::plist::{PlistError, parse_dict};

@@ -4,6 +4,16 @@
 //! → symbols/selectors and approved reasons). Both are data written from
 //! Apple's documentation (sources cited in the files) and parsed once.
 
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::indexing_slicing,
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic
+    )
+)]
+
 use std::sync::OnceLock;
 
 use serde::Deserialize;

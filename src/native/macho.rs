@@ -16,6 +16,16 @@
 //! hide the others. Format facts: Apple `<mach-o/loader.h>`, `<mach-o/fat.h>`,
 //! `<mach-o/nlist.h>`, `<mach/machine.h>`.
 
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::indexing_slicing,
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic
+    )
+)]
+
 use std::collections::HashSet;
 
 use goblin::mach::MachO;
