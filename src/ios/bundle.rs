@@ -692,4 +692,53 @@ mod tests {
             Err(IosError::NoAppBundle { entries: 0 })
         );
     }
+
+    #[test]
+    fn dir_source_reads_an_unzipped_app_without_following_symlinks() {
+        let tmp = tempfile::tempdir().unwrap();
+        let app = tmp.path().join("Sample.app");
+        std::fs::create_dir_all(app.join("PlugIns/S.appex")).unwrap();
+        std::fs::write(
+            app.join("Info.plist"),
+            xml_plist(&[
+                ("CFBundleIdentifier", "d.e"),
+                ("CFBundleExecutable", "Sample"),
+            ]),
+        )
+        .unwrap();
+        std::fs::write(
+            app.join("PlugIns/S.appex/Info.plist"),
+            xml_plist(&[("CFBundleIdentifier", "d.e.s")]),
+        )
+        .unwrap();
+        let outside = tmp.path().join("secret.txt");
+        std::fs::write(&outside, b"outside").unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(&outside, app.join("link.txt")).unwrap();
+        // Rooted at the .app itself...
+        let src = DirSource::new(&app, &Limits::default());
+        let paths = src.paths();
+        assert!(!paths.iter().any(|p| p.contains("link")), "{paths:?}");
+        assert!(src.read("link.txt").is_err());
+        assert!(src.read("../secret.txt").is_err());
+        let s = scan_bundle(&src, &Limits::default()).unwrap();
+        assert_eq!(s.app_path, "");
+        assert_eq!(s.facts.bundle_id.as_deref(), Some("d.e"));
+        assert_eq!(s.bundles.len(), 2);
+        // ...or at a directory holding it.
+        let s = scan_bundle(
+            &DirSource::new(tmp.path(), &Limits::default()),
+            &Limits::default(),
+        )
+        .unwrap();
+        assert_eq!(s.app_path, "Sample.app/");
+        assert_eq!(s.bundles[1].bundle_id_for_test(), Some("d.e.s"));
+    }
+}
+
+#[cfg(test)]
+impl ScannedBundle {
+    fn bundle_id_for_test(&self) -> Option<&str> {
+        self.info.as_ref().and_then(|i| i.bundle_id.as_deref())
+    }
 }
