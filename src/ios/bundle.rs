@@ -732,13 +732,12 @@ mod tests {
         )
         .unwrap();
         assert_eq!(s.app_path, "Sample.app/");
-        assert_eq!(s.bundles[1].bundle_id_for_test(), Some("d.e.s"));
-    }
-}
-
-#[cfg(test)]
-impl ScannedBundle {
-    fn bundle_id_for_test(&self) -> Option<&str> {
-        self.info.as_ref().and_then(|i| i.bundle_id.as_deref())
+        assert_eq!(
+            s.bundles[1]
+                .info
+                .as_ref()
+                .and_then(|i| i.bundle_id.as_deref()),
+            Some("d.e.s")
+        );
     }
 }
