@@ -455,7 +455,14 @@ fn parse_slice(slice: &[u8], file_offset: u64, limits: &Limits) -> MachOSlice {
     if let Some(st) = symtab {
         read_symbols(&macho, slice, &st, limits, &mut out);
     }
-    read_objc_classes(&macho, &mut out);
+    if out.encrypted {
+        // FairPlay encrypts __TEXT after the load commands: the ObjC name
+        // sections are ciphertext, so only symbol-table class names are kept.
+        out.warnings.push("LC_ENCRYPTION_INFO cryptid != 0 (App Store encrypted): ObjC names in __TEXT not readable".into());
+        read_objc_classes(None, &mut out);
+    } else {
+        read_objc_classes(Some(&macho), &mut out);
+    }
     if let Some((dataoff, datasize)) = out.code_signature_range {
         match codesign::parse(slice, dataoff, datasize, limits) {
             Ok(sig) => out.code_signature = Some(sig),
@@ -518,9 +525,9 @@ fn read_symbols(
     }
 }
 
-fn read_objc_classes(macho: &MachO<'_>, out: &mut MachOSlice) {
+fn read_objc_classes(macho: Option<&MachO<'_>>, out: &mut MachOSlice) {
     let mut seen: HashSet<String> = HashSet::new();
-    for seg in macho.segments.iter() {
+    for seg in macho.map(|m| m.segments.iter()).into_iter().flatten() {
         let Ok(sections) = seg.sections() else {
             continue;
         };
@@ -608,5 +615,32 @@ mod tests {
             ),
             Err(MachOError::NoArchitectures { .. })
         ));
+    }
+
+    #[test]
+    fn encrypted_slice_keeps_symbol_classes_only() {
+        use crate::testkit::macho::{MachOSpec, build_thin};
+        let spec = MachOSpec {
+            exports: vec!["_OBJC_CLASS_$_Visible".into()],
+            objc_classes: vec!["Hidden".into()],
+            cryptid: Some(1),
+            ..Default::default()
+        };
+        let f = parse(&build_thin(&spec), "x", &Limits::default()).unwrap();
+        let s = &f.slices[0];
+        assert!(s.encrypted);
+        assert_eq!(s.facts.objc_classes, ["Visible"]);
+        assert!(s.warnings.iter().any(|w| w.contains("encrypted")));
+        let clear = parse(
+            &build_thin(&MachOSpec {
+                cryptid: Some(0),
+                ..spec
+            }),
+            "x",
+            &Limits::default(),
+        )
+        .unwrap();
+        assert!(!clear.slices[0].encrypted);
+        assert_eq!(clear.slices[0].facts.objc_classes, ["Hidden", "Visible"]);
     }
 }

@@ -73,6 +73,8 @@ pub struct MachOSpec {
     pub entitlements_der: Option<Vec<u8>>,
     /// Replace the whole SuperBlob with these bytes (hostile tests).
     pub raw_signature: Option<Vec<u8>>,
+    /// Write `LC_ENCRYPTION_INFO_64` with this `cryptid`.
+    pub cryptid: Option<u32>,
 }
 
 impl Default for MachOSpec {
@@ -91,6 +93,7 @@ impl Default for MachOSpec {
             entitlements_xml: None,
             entitlements_der: None,
             raw_signature: None,
+            cryptid: None,
         }
     }
 }
@@ -215,6 +218,10 @@ pub fn build_thin(spec: &MachOSpec) -> Vec<u8> {
         ncmds += 1;
         sizeofcmds += 16;
     }
+    if spec.cryptid.is_some() {
+        ncmds += 1;
+        sizeofcmds += 24;
+    }
     let data_start = 32 + sizeofcmds as usize;
 
     // Data: section contents, then symtab + strtab, then signature.
@@ -329,6 +336,19 @@ pub fn build_thin(spec: &MachOSpec) -> Vec<u8> {
     }
     if let Some(s) = &sig {
         for x in [0x1du32, 16, sig_off as u32, s.len() as u32] {
+            u32le(&mut out, x);
+        }
+    }
+    if let Some(id) = spec.cryptid {
+        // LC_ENCRYPTION_INFO_64 over the section data.
+        for x in [
+            0x2cu32,
+            24,
+            class_off as u32,
+            (text_end - class_off) as u32,
+            id,
+            0,
+        ] {
             u32le(&mut out, x);
         }
     }
