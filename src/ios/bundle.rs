@@ -123,6 +123,9 @@ impl BundleSource for DirSource {
     }
 }
 
+/// Bytes of Mach-O files held in memory at once while parsing in parallel.
+pub const PARSE_BATCH_BYTES: usize = 256 * 1024 * 1024;
+
 /// Why a bundle could not be scanned at all.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -429,38 +432,49 @@ pub fn scan_bundle(src: &dyn BundleSource, limits: &Limits) -> Result<IosScan, I
         scan.bundles.push(b);
     }
 
-    // Read executables in order, parse them in parallel.
-    let mut blobs: Vec<(usize, String, Cow<'_, [u8]>)> = Vec::new();
-    for (bi, entry) in to_parse {
-        match src.read(&entry) {
-            Ok(d) => blobs.push((bi, entry, d)),
-            Err(e) => scan.entry_errors.push(EntryError { entry, message: e }),
-        }
-    }
-    let parsed: Vec<(usize, String, Result<MachOFacts, macho::MachOError>)> = blobs
-        .par_iter()
-        .map(|(bi, entry, d)| (*bi, entry.clone(), macho::parse(d, entry, limits)))
-        .collect();
-    drop(blobs);
-    for (bi, entry, r) in parsed {
-        match r {
-            Ok(m) => {
-                for w in m.warnings() {
-                    scan.entry_errors.push(EntryError {
-                        entry: entry.clone(),
-                        message: w,
-                    });
+    // Read executables in order and parse them in parallel, in batches of at
+    // most `PARSE_BATCH_BYTES` so a huge app is not held in memory at once.
+    let mut queue = to_parse.into_iter().peekable();
+    while queue.peek().is_some() {
+        let mut blobs: Vec<(usize, String, Cow<'_, [u8]>)> = Vec::new();
+        let mut held: usize = 0;
+        while held < PARSE_BATCH_BYTES {
+            let Some((bi, entry)) = queue.next() else {
+                break;
+            };
+            match src.read(&entry) {
+                Ok(d) => {
+                    held = held.saturating_add(d.len());
+                    blobs.push((bi, entry, d));
                 }
-                if let Some(b) = scan.bundles.get_mut(bi) {
-                    b.macho = Some(scan.machos.len());
-                }
-                scan.binaries.push(m.binary.clone());
-                scan.machos.push(m);
+                Err(e) => scan.entry_errors.push(EntryError { entry, message: e }),
             }
-            Err(e) => scan.entry_errors.push(EntryError {
-                entry,
-                message: e.to_string(),
-            }),
+        }
+        let parsed: Vec<(usize, String, Result<MachOFacts, macho::MachOError>)> = blobs
+            .par_iter()
+            .map(|(bi, entry, d)| (*bi, entry.clone(), macho::parse(d, entry, limits)))
+            .collect();
+        drop(blobs);
+        for (bi, entry, r) in parsed {
+            match r {
+                Ok(m) => {
+                    for w in m.warnings() {
+                        scan.entry_errors.push(EntryError {
+                            entry: entry.clone(),
+                            message: w,
+                        });
+                    }
+                    if let Some(b) = scan.bundles.get_mut(bi) {
+                        b.macho = Some(scan.machos.len());
+                    }
+                    scan.binaries.push(m.binary.clone());
+                    scan.machos.push(m);
+                }
+                Err(e) => scan.entry_errors.push(EntryError {
+                    entry,
+                    message: e.to_string(),
+                }),
+            }
         }
     }
 
