@@ -106,10 +106,6 @@ mod tests {
         let camera = cat.get("android.permission.CAMERA").expect("CAMERA");
         assert!(camera.is_dangerous());
         assert_eq!(camera.category, "camera");
-        assert_eq!(
-            cat.get("android.permission.INTERNET")
-                .map(|p| p.protection_level.as_str()),
-            Some("normal")
-        );
+        assert_eq!(cat.get("android.permission.INTERNET").map(|p| p.protection_level.as_str()), Some("normal"));
     }
 }
