@@ -40,7 +40,11 @@ struct Norm {
 }
 
 fn normalize(s: &str) -> Norm {
-    let mut n = Norm { text: String::with_capacity(s.len()), starts: Vec::with_capacity(s.len()), ends: Vec::with_capacity(s.len()) };
+    let mut n = Norm {
+        text: String::with_capacity(s.len()),
+        starts: Vec::with_capacity(s.len()),
+        ends: Vec::with_capacity(s.len()),
+    };
     for (i, c) in s.char_indices() {
         let end = i + c.len_utf8();
         if c.is_ascii_alphanumeric() {
@@ -70,7 +74,23 @@ fn normalize_phrase(s: &str) -> String {
 /// Compact key for name comparison: lowercase alphanumerics only, company
 /// suffixes ("Co., Ltd.", "Inc.", "LLC", "GmbH"...) removed.
 fn name_key(s: &str) -> String {
-    const SUFFIXES: &[&str] = &["co ltd", "co", "ltd", "inc", "llc", "gmbh", "corp", "corporation", "limited", "company", "plc", "ag", "sa", "pte", "pvt"];
+    const SUFFIXES: &[&str] = &[
+        "co ltd",
+        "co",
+        "ltd",
+        "inc",
+        "llc",
+        "gmbh",
+        "corp",
+        "corporation",
+        "limited",
+        "company",
+        "plc",
+        "ag",
+        "sa",
+        "pte",
+        "pvt",
+    ];
     let mut words: Vec<&str> = Vec::new();
     let norm = normalize_phrase(s);
     for w in norm.split(' ') {
@@ -105,7 +125,10 @@ fn find_words(ac: &AhoCorasick, text: &str) -> Vec<Hit> {
         let last_ascii = bytes.get(e - 1).is_some_and(|b| b.is_ascii());
         let start_ok = !first_ascii || s == 0 || bytes.get(s - 1) == Some(&b' ');
         let mut end_ok = !last_ascii || e == bytes.len() || bytes.get(e) == Some(&b' ');
-        if !end_ok && bytes.get(e) == Some(&b's') && (e + 1 == bytes.len() || bytes.get(e + 1) == Some(&b' ')) {
+        if !end_ok
+            && bytes.get(e) == Some(&b's')
+            && (e + 1 == bytes.len() || bytes.get(e + 1) == Some(&b' '))
+        {
             end_ok = true;
             e += 1;
         }
@@ -121,8 +144,14 @@ fn find_words(ac: &AhoCorasick, text: &str) -> Vec<Hit> {
             continue;
         }
         last_end = e;
-        let (Some(&os), Some(&oe)) = (n.starts.get(s), n.ends.get(e - 1)) else { continue };
-        out.push(Hit { pattern: p, start: os, end: oe });
+        let (Some(&os), Some(&oe)) = (n.starts.get(s), n.ends.get(e - 1)) else {
+            continue;
+        };
+        out.push(Hit {
+            pattern: p,
+            start: os,
+            end: oe,
+        });
     }
     out
 }
@@ -134,7 +163,10 @@ fn find_words(ac: &AhoCorasick, text: &str) -> Vec<Hit> {
 #[derive(Debug, thiserror::Error)]
 pub enum LexiconError {
     #[error("cannot read lexicon {path}: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("lexicon {path} is not valid: {message}")]
     Parse { path: String, message: String },
 }
@@ -157,7 +189,10 @@ pub struct Lexicon {
 impl Lexicon {
     /// Parse a lexicon file (`[categories]` table of phrase arrays).
     pub fn parse(text: &str, path: &str) -> Result<Lexicon, LexiconError> {
-        let file: LexiconFile = toml::from_str(text).map_err(|e| LexiconError::Parse { path: path.to_string(), message: e.to_string() })?;
+        let file: LexiconFile = toml::from_str(text).map_err(|e| LexiconError::Parse {
+            path: path.to_string(),
+            message: e.to_string(),
+        })?;
         Ok(Lexicon::build(file.categories))
     }
 
@@ -174,26 +209,42 @@ impl Lexicon {
                 }
             }
         }
-        let matcher = AhoCorasick::builder().match_kind(MatchKind::Standard).build(&patterns).ok();
-        Lexicon { categories, pattern_category, matcher }
+        let matcher = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .build(&patterns)
+            .ok();
+        Lexicon {
+            categories,
+            pattern_category,
+            matcher,
+        }
     }
 
     /// The lexicon shipped in `rules/data-categories.toml` (parsed once).
     pub fn embedded() -> &'static Lexicon {
         static LEX: OnceLock<Lexicon> = OnceLock::new();
-        LEX.get_or_init(|| Lexicon::parse(LEXICON_EMBEDDED, "rules/data-categories.toml").unwrap_or_else(|_| Lexicon::build(BTreeMap::new())))
+        LEX.get_or_init(|| {
+            Lexicon::parse(LEXICON_EMBEDDED, "rules/data-categories.toml")
+                .unwrap_or_else(|_| Lexicon::build(BTreeMap::new()))
+        })
     }
 
     /// The embedded lexicon plus the phrases of a user file (same format).
     pub fn load_extra(path: &std::path::Path) -> Result<Lexicon, LexiconError> {
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| LexiconError::Io { path: shown.clone(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| LexiconError::Io {
+            path: shown.clone(),
+            source,
+        })?;
         Lexicon::embedded().with_extra(&text, &shown)
     }
 
     /// This lexicon plus the phrases of `text` (a lexicon file).
     pub fn with_extra(&self, text: &str, path: &str) -> Result<Lexicon, LexiconError> {
-        let extra: LexiconFile = toml::from_str(text).map_err(|e| LexiconError::Parse { path: path.to_string(), message: e.to_string() })?;
+        let extra: LexiconFile = toml::from_str(text).map_err(|e| LexiconError::Parse {
+            path: path.to_string(),
+            message: e.to_string(),
+        })?;
         let mut cats = self.categories.clone();
         for (c, phrases) in extra.categories {
             cats.entry(c).or_default().extend(phrases);
@@ -209,10 +260,16 @@ impl Lexicon {
     /// Every category phrase in `text`: (category, start, end) with byte
     /// offsets into `text`, in order, longest match at each place.
     pub fn find<'a>(&'a self, text: &str) -> Vec<(&'a str, usize, usize)> {
-        let Some(ac) = &self.matcher else { return Vec::new() };
+        let Some(ac) = &self.matcher else {
+            return Vec::new();
+        };
         find_words(ac, text)
             .into_iter()
-            .filter_map(|h| self.pattern_category.get(h.pattern).map(|c| (c.as_str(), h.start, h.end)))
+            .filter_map(|h| {
+                self.pattern_category
+                    .get(h.pattern)
+                    .map(|c| (c.as_str(), h.start, h.end))
+            })
             .collect()
     }
 }
@@ -238,12 +295,19 @@ struct IosLabelFile {
 /// The iOS usage-key table (`rules/ios-usage-labels.toml`, parsed once).
 pub fn ios_usage_labels() -> &'static [IosUsageLabel] {
     static T: OnceLock<Vec<IosUsageLabel>> = OnceLock::new();
-    T.get_or_init(|| toml::from_str::<IosLabelFile>(IOS_LABELS_EMBEDDED).map(|f| f.key).unwrap_or_default())
+    T.get_or_init(|| {
+        toml::from_str::<IosLabelFile>(IOS_LABELS_EMBEDDED)
+            .map(|f| f.key)
+            .unwrap_or_default()
+    })
 }
 
 /// Data category of an iOS usage key (`NSCameraUsageDescription` → `camera`).
 pub fn ios_usage_category(key: &str) -> Option<&'static str> {
-    ios_usage_labels().iter().find(|l| l.key == key).map(|l| l.category.as_str())
+    ios_usage_labels()
+        .iter()
+        .find(|l| l.key == key)
+        .map(|l| l.category.as_str())
 }
 
 // ---------------------------------------------------------------------------
@@ -263,22 +327,35 @@ fn re_short_permission() -> &'static Regex {
 
 fn re_slash_continuation() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| Regex::new(r"^[`'\x22 ]*/[`'\x22 ]*([A-Z][A-Z0-9_]*)").unwrap_or_else(|_| never()))
+    R.get_or_init(|| {
+        Regex::new(r"^[`'\x22 ]*/[`'\x22 ]*([A-Z][A-Z0-9_]*)").unwrap_or_else(|_| never())
+    })
 }
 
 fn re_ios_key() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| Regex::new(r"\b(?:NS|NFC)[A-Za-z]*UsageDescription\b").unwrap_or_else(|_| never()))
+    R.get_or_init(|| {
+        Regex::new(r"\b(?:NS|NFC)[A-Za-z]*UsageDescription\b").unwrap_or_else(|_| never())
+    })
 }
 
 /// `(?i)(Privacy - )?<label> Usage Description`, labels longest first.
 fn re_ios_label() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        let mut labels: Vec<&str> = ios_usage_labels().iter().map(|l| l.label.as_str()).collect();
+        let mut labels: Vec<&str> = ios_usage_labels()
+            .iter()
+            .map(|l| l.label.as_str())
+            .collect();
         labels.sort_by_key(|l| std::cmp::Reverse(l.len()));
-        let alts: Vec<String> = labels.iter().map(|l| regex::escape(l).replace(' ', r"\s+")).collect();
-        let pat = format!(r"(?i)(?:\bprivacy\s*[-–—:]\s*)?\b({})\s+usage\s+description\b", alts.join("|"));
+        let alts: Vec<String> = labels
+            .iter()
+            .map(|l| regex::escape(l).replace(' ', r"\s+"))
+            .collect();
+        let pat = format!(
+            r"(?i)(?:\bprivacy\s*[-–—:]\s*)?\b({})\s+usage\s+description\b",
+            alts.join("|")
+        );
         Regex::new(&pat).unwrap_or_else(|_| never())
     })
 }
@@ -436,6 +513,8 @@ impl Draft {
 enum Style {
     Roman,
     AlphaParen,
+    /// `a.` / `B.` (letter and dot, title capitalised).
+    AlphaDot,
     Num,
     ParenNum,
     Heading(u8),
@@ -449,7 +528,11 @@ fn numbering(text: &str) -> Option<(Style, String, &str)> {
     if let Some(after) = open {
         let close = after.find([')', '）'])?;
         let inner = after.get(..close)?;
-        let close_len = if after.get(close..)?.starts_with(')') { 1 } else { '）'.len_utf8() };
+        let close_len = if after.get(close..)?.starts_with(')') {
+            1
+        } else {
+            '）'.len_utf8()
+        };
         let rest = after.get(close + close_len..)?.trim_start();
         if inner.len() == 1 && inner.bytes().all(|b| b.is_ascii_uppercase()) {
             return Some((Style::AlphaParen, format!("({inner})"), rest));
@@ -463,7 +546,9 @@ fn numbering(text: &str) -> Option<(Style, String, &str)> {
     let digits = t.bytes().take_while(u8::is_ascii_digit).count();
     if (1..=3).contains(&digits) {
         let after = t.get(digits..)?;
-        let sep = [".", "、", "．", ")"].iter().find(|s| after.starts_with(**s))?;
+        let sep = [".", "、", "．", ")"]
+            .iter()
+            .find(|s| after.starts_with(**s))?;
         let rest = after.get(sep.len()..)?;
         if rest.starts_with(|c: char| c.is_ascii_digit()) {
             return None; // "1.5 million", "1.1 Scope"
@@ -474,18 +559,38 @@ fn numbering(text: &str) -> Option<(Style, String, &str)> {
         }
         return Some((Style::Num, t.get(..digits)?.to_string(), rest));
     }
+    // a. Access data / B. Purposes
+    let mut chars = t.chars();
+    if let (Some(l), Some('.'), Some(' ')) = (chars.next(), chars.next(), chars.next())
+        && l.is_ascii_alphabetic()
+        && !matches!(l, 'I' | 'V' | 'X')
+    {
+        let rest = t.get(3..)?.trim_start();
+        if rest.starts_with(|c: char| {
+            c.is_uppercase() || (l.is_ascii_lowercase() && c.is_alphabetic())
+        }) {
+            return Some((Style::AlphaDot, l.to_string(), rest));
+        }
+    }
     // I. / III、
-    let roman = t.bytes().take_while(|b| matches!(b, b'I' | b'V' | b'X' | b'L')).count();
+    let roman = t
+        .bytes()
+        .take_while(|b| matches!(b, b'I' | b'V' | b'X' | b'L'))
+        .count();
     if (1..=6).contains(&roman) {
         let r = t.get(..roman)?;
         let after = t.get(roman..)?;
         let sep = [".", "、", "．"].iter().find(|s| after.starts_with(**s))?;
         let rest = after.get(sep.len()..)?;
-        if !rest.starts_with(' ') && !rest.starts_with('\u{3000}') && !rest.starts_with(|c: char| !c.is_ascii()) {
+        if !rest.starts_with(' ')
+            && !rest.starts_with('\u{3000}')
+            && !rest.starts_with(|c: char| !c.is_ascii())
+        {
             return None;
         }
         let rest = rest.trim_start();
-        if roman_value(r).is_some() && rest.starts_with(|c: char| c.is_uppercase() || !c.is_ascii()) {
+        if roman_value(r).is_some() && rest.starts_with(|c: char| c.is_uppercase() || !c.is_ascii())
+        {
             return Some((Style::Roman, r.to_string(), rest));
         }
     }
@@ -494,9 +599,13 @@ fn numbering(text: &str) -> Option<(Style, String, &str)> {
 
 fn roman_value(s: &str) -> Option<u32> {
     const CANON: &[&str] = &[
-        "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV", "XVI", "XVII", "XVIII", "XIX", "XX",
+        "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV",
+        "XV", "XVI", "XVII", "XVIII", "XIX", "XX",
     ];
-    CANON.iter().position(|c| *c == s).and_then(|p| u32::try_from(p + 1).ok())
+    CANON
+        .iter()
+        .position(|c| *c == s)
+        .and_then(|p| u32::try_from(p + 1).ok())
 }
 
 /// A readable title from a heading's text: the words before a colon, or
@@ -534,7 +643,11 @@ fn make_title(rest: &str) -> String {
 fn slug(s: &str) -> String {
     let n = normalize_phrase(s);
     let s: String = n.split(' ').take(6).collect::<Vec<_>>().join("-");
-    if s.is_empty() { "section".to_string() } else { s }
+    if s.is_empty() {
+        "section".to_string()
+    } else {
+        s
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -556,13 +669,23 @@ fn field(text: &str) -> Option<(Field, &str)> {
         return None;
     }
     let label = t.get(..p)?.trim().to_ascii_lowercase();
-    let sep_len = if t.get(p..)?.starts_with(':') { 1 } else { '：'.len_utf8() };
+    let sep_len = if t.get(p..)?.starts_with(':') {
+        1
+    } else {
+        '：'.len_utf8()
+    };
     let value = t.get(p + sep_len..)?.trim();
     let f = match label.as_str() {
-        "sdk name" | "name of sdk" | "name of the sdk" | "sdk" | "third-party sdk" | "third party sdk" | "sdk名称" => Field::Name,
-        "company name" | "company" | "vendor" | "provider" | "developer" | "sdk provider" | "company name of the sdk" | "公司名称" => {
-            Field::Vendor
-        }
+        "sdk name" | "name of sdk" | "name of the sdk" | "sdk" | "third-party sdk"
+        | "third party sdk" | "sdk名称" => Field::Name,
+        "company name"
+        | "company"
+        | "vendor"
+        | "provider"
+        | "developer"
+        | "sdk provider"
+        | "company name of the sdk"
+        | "公司名称" => Field::Vendor,
         l if l.starts_with("types of data")
             || l.starts_with("type of data")
             || l.starts_with("data type")
@@ -599,7 +722,11 @@ fn entry_roles(blocks: &[Block]) -> Vec<Role> {
         let start = match this {
             Some((Field::Name, _)) => Some(true),
             Some(_) => None,
-            None if b.text.chars().count() <= 100 && matches!(next, Some(Field::Vendor | Field::Data | Field::Purpose)) => Some(false),
+            None if b.text.chars().count() <= 100
+                && matches!(next, Some(Field::Vendor | Field::Data | Field::Purpose)) =>
+            {
+                Some(false)
+            }
             None => None,
         };
         let Some(by_field) = start else {
@@ -644,6 +771,8 @@ struct Node {
     id: String,
     title: String,
     style: Style,
+    /// Markup heading level of the clause's heading block, if it is one.
+    level: Option<u8>,
     parent: Option<usize>,
     children: Vec<usize>,
     start: usize,
@@ -670,7 +799,16 @@ fn locate(input: &str, block: &Block, quote: &str) -> (usize, usize) {
     block.span
 }
 
-const PERMISSION_WORDS: &[&str] = &["permission", "authoriz", "authoris", "access to your", "allow access", "grant access", "权限", "授权"];
+const PERMISSION_WORDS: &[&str] = &[
+    "permission",
+    "authoriz",
+    "authoris",
+    "access to your",
+    "allow access",
+    "grant access",
+    "权限",
+    "授权",
+];
 
 fn has_permission_word(s: &str) -> bool {
     let l = s.to_lowercase();
@@ -681,7 +819,12 @@ fn has_permission_word(s: &str) -> bool {
 fn sentence_at(text: &str, at: usize) -> &str {
     let is_end = |i: usize| {
         let rest = text.get(i..).unwrap_or("");
-        rest.starts_with(". ") || rest.starts_with("; ") || rest.starts_with('。') || rest.starts_with('；') || rest.starts_with("! ") || rest.starts_with("? ")
+        rest.starts_with(". ")
+            || rest.starts_with("; ")
+            || rest.starts_with('。')
+            || rest.starts_with('；')
+            || rest.starts_with("! ")
+            || rest.starts_with("? ")
     };
     let mut start = 0;
     let mut end = text.len();
@@ -729,7 +872,10 @@ impl SdkResolver {
         }
         let mut patterns = Vec::new();
         let mut pattern_id = Vec::new();
-        let mut sorted: Vec<_> = by_phrase.into_iter().filter(|(_, ids)| ids.len() == 1).collect();
+        let mut sorted: Vec<_> = by_phrase
+            .into_iter()
+            .filter(|(_, ids)| ids.len() == 1)
+            .collect();
         sorted.sort();
         for (p, ids) in sorted {
             if let Some(id) = ids.into_iter().next() {
@@ -737,8 +883,19 @@ impl SdkResolver {
                 pattern_id.push(id);
             }
         }
-        let matcher = if patterns.is_empty() { None } else { AhoCorasick::builder().match_kind(MatchKind::Standard).build(&patterns).ok() };
-        SdkResolver { by_key, matcher, pattern_id }
+        let matcher = if patterns.is_empty() {
+            None
+        } else {
+            AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .build(&patterns)
+                .ok()
+        };
+        SdkResolver {
+            by_key,
+            matcher,
+            pattern_id,
+        }
     }
 
     /// The unique catalog id for a name (SDK or company).
@@ -751,8 +908,17 @@ impl SdkResolver {
 
     /// Catalog SDKs mentioned in `text`: (id, start, end).
     fn mentions<'a>(&'a self, text: &str) -> Vec<(&'a str, usize, usize)> {
-        let Some(ac) = &self.matcher else { return Vec::new() };
-        find_words(ac, text).into_iter().filter_map(|h| self.pattern_id.get(h.pattern).map(|id| (id.as_str(), h.start, h.end))).collect()
+        let Some(ac) = &self.matcher else {
+            return Vec::new();
+        };
+        find_words(ac, text)
+            .into_iter()
+            .filter_map(|h| {
+                self.pattern_id
+                    .get(h.pattern)
+                    .map(|id| (id.as_str(), h.start, h.end))
+            })
+            .collect()
     }
 }
 
@@ -774,11 +940,23 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn clause_id(&self, node: usize) -> String {
-        self.nodes.get(node).map(|n| n.id.clone()).unwrap_or_default()
+        self.nodes
+            .get(node)
+            .map(|n| n.id.clone())
+            .unwrap_or_default()
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn add(&mut self, node: usize, kind: DeclKind, value: &str, quote: &str, block: &Block, ctx: bool, description: Option<String>) {
+    fn add(
+        &mut self,
+        node: usize,
+        kind: DeclKind,
+        value: &str,
+        quote: &str,
+        block: &Block,
+        ctx: bool,
+        description: Option<String>,
+    ) {
         let d = self.decls.entry(node).or_default();
         let list = match kind {
             DeclKind::AndroidPermission => &mut d.android,
@@ -791,7 +969,9 @@ impl Ctx<'_> {
             // sentence upgrades a category's context.
             if kind == DeclKind::DataCategory && ctx {
                 let id = self.clause_id(node);
-                if !self.provenance.iter().any(|p| p.clause == id && p.kind == kind && p.value == value && p.permission_context) {
+                if !self.provenance.iter().any(|p| {
+                    p.clause == id && p.kind == kind && p.value == value && p.permission_context
+                }) {
                     self.push_prov(node, kind, value, quote, block, ctx, description);
                 }
             }
@@ -802,7 +982,16 @@ impl Ctx<'_> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn push_prov(&mut self, node: usize, kind: DeclKind, value: &str, quote: &str, block: &Block, ctx: bool, description: Option<String>) {
+    fn push_prov(
+        &mut self,
+        node: usize,
+        kind: DeclKind,
+        value: &str,
+        quote: &str,
+        block: &Block,
+        ctx: bool,
+        description: Option<String>,
+    ) {
         let span = locate(self.input, block, quote);
         self.provenance.push(Provenance {
             clause: self.clause_id(node),
@@ -847,7 +1036,11 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
     let mut ids: HashMap<String, usize> = HashMap::new();
     for (bi, b) in blocks.iter().enumerate() {
         let role = roles.get(bi).copied().unwrap_or(Role::None);
-        let num = if role == Role::None { numbering(&b.text) } else { None };
+        let num = if role == Role::None {
+            numbering(&b.text)
+        } else {
+            None
+        };
         let heading = match (num, b.kind) {
             (Some((style, seg, rest)), _) => Some((style, Some(seg), rest)),
             (None, BlockKind::Heading(l)) => Some((Style::Heading(l), None, b.text.as_str())),
@@ -869,6 +1062,7 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
                         id: "preamble".into(),
                         title: make_title(&b.text),
                         style: Style::Heading(0),
+                        level: Some(0),
                         parent: None,
                         children: Vec::new(),
                         start: b.span.0,
@@ -884,12 +1078,18 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
             }
             continue;
         };
-        // Pop to the parent of the new clause.
+        // Pop to the parent of the new clause: a numbered clause becomes a
+        // sibling of the open clause numbered the same way; an unnumbered
+        // markup heading closes everything below a higher-level heading.
+        let level = match b.kind {
+            BlockKind::Heading(l) => Some(l),
+            _ => None,
+        };
         match style {
             Style::Heading(l) => {
                 while let Some(&top) = stack.last() {
-                    match nodes.get(top).map(|n| n.style) {
-                        Some(Style::Heading(tl)) if tl < l => break,
+                    match nodes.get(top).and_then(|n| n.level) {
+                        Some(tl) if tl < l => break,
                         _ => {
                             stack.pop();
                         }
@@ -897,27 +1097,81 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
                 }
             }
             _ => {
-                if let Some(pos) = stack.iter().rposition(|&i| nodes.get(i).is_some_and(|n| n.style == style)) {
+                if let Some(pos) = stack
+                    .iter()
+                    .rposition(|&i| nodes.get(i).is_some_and(|n| n.style == style))
+                {
                     stack.truncate(pos);
+                } else if let Some(l) = level {
+                    // A numbered markup heading also closes deeper headings.
+                    while let Some(&top) = stack.last() {
+                        match nodes.get(top).and_then(|n| n.level) {
+                            Some(tl) if tl < l => break,
+                            Some(_) => {
+                                stack.pop();
+                            }
+                            None => break,
+                        }
+                    }
                 }
             }
         }
         // The preamble never parents numbered clauses.
-        if stack.len() == 1 && stack.first().and_then(|&i| nodes.get(i)).is_some_and(|n| n.id == "preamble") {
+        if stack.len() == 1
+            && stack
+                .first()
+                .and_then(|&i| nodes.get(i))
+                .is_some_and(|n| n.id == "preamble")
+        {
             stack.clear();
         }
         let parent = stack.last().copied();
         let parent_id = parent.and_then(|p| nodes.get(p)).map(|n| n.id.clone());
         let mut id = match (&seg, &parent_id) {
-            (Some(s), Some(p)) if nodes.get(parent.unwrap_or(0)).is_some_and(|n| !matches!(n.style, Style::Heading(_)) || n.id != "preamble") => {
+            (Some(s), Some(p))
+                if nodes.get(parent.unwrap_or(0)).is_some_and(|n| {
+                    !matches!(n.style, Style::Heading(_)) || n.id != "preamble"
+                }) =>
+            {
                 format!("{p}.{s}")
             }
             (Some(s), _) => s.clone(),
             (None, _) => slug(rest),
         };
         if let Some(&old) = ids.get(&id) {
-            let empty = nodes.get(old).is_some_and(|n| !n.has_content && n.children.iter().all(|&c| nodes.get(c).is_none_or(|c| c.dead)));
-            if empty {
+            let no_children = nodes.get(old).is_some_and(|n| {
+                n.children
+                    .iter()
+                    .all(|&c| nodes.get(c).is_none_or(|c| c.dead))
+            });
+            let empty = no_children && nodes.get(old).is_some_and(|n| !n.has_content);
+            // The last line of a table of contents is followed by the
+            // introduction; it is still a contents line if the line before
+            // it was one.
+            let last_toc_line = no_children
+                && nodes
+                    .get(old)
+                    .is_some_and(|n| n.end.saturating_sub(n.start) < 1000)
+                && nodes
+                    .get(old)
+                    .and_then(|n| n.parent)
+                    .and_then(|p| nodes.get(p))
+                    .map(|p| {
+                        let pos = p.children.iter().position(|&c| c == old).unwrap_or(0);
+                        pos > 0
+                            && p.children
+                                .get(pos - 1)
+                                .and_then(|&c| nodes.get(c))
+                                .is_some_and(|c| c.dead)
+                    })
+                    .unwrap_or(false);
+            if empty || last_toc_line {
+                let new_owner = nodes.get(old).and_then(|n| n.parent);
+                for o in owner.iter_mut() {
+                    if *o == Some(old) {
+                        *o = new_owner;
+                    }
+                }
                 // A table-of-contents line listed this heading before the
                 // real section: drop it.
                 if let Some(n) = nodes.get_mut(old) {
@@ -936,6 +1190,7 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
             id: id.clone(),
             title: make_title(rest),
             style,
+            level,
             parent,
             children: Vec::new(),
             start: b.span.0,
@@ -954,7 +1209,13 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
 
     // 2. Declarations.
     let resolver = SdkResolver::new(opts.sdk_names);
-    let mut ctx = Ctx { input, line_starts, decls: HashMap::new(), provenance: Vec::new(), nodes: &nodes };
+    let mut ctx = Ctx {
+        input,
+        line_starts,
+        decls: HashMap::new(),
+        provenance: Vec::new(),
+        nodes: &nodes,
+    };
     let titles_with_permission = |mut n: Option<usize>| -> Option<usize> {
         while let Some(i) = n {
             let node = nodes.get(i)?;
@@ -979,7 +1240,10 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
             } else {
                 numbering(&b.text).map(|n| n.2).unwrap_or(b.text.as_str())
             };
-            let mut sdk = DeclaredSdk { name: name_text.trim().to_string(), ..Default::default() };
+            let mut sdk = DeclaredSdk {
+                name: name_text.trim().to_string(),
+                ..Default::default()
+            };
             let mut j = bi + 1;
             while roles.get(j) == Some(&Role::EntryField) {
                 if let Some((f, v)) = blocks.get(j).and_then(|fb| field(&fb.text)) {
@@ -1002,7 +1266,12 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
             if !placeholder {
                 sdk.id = resolver
                     .resolve(&sdk.name)
-                    .or_else(|| sdk.vendor.as_deref().filter(|v| !is_placeholder(v)).and_then(|v| resolver.resolve(v)))
+                    .or_else(|| {
+                        sdk.vendor
+                            .as_deref()
+                            .filter(|v| !is_placeholder(v))
+                            .and_then(|v| resolver.resolve(v))
+                    })
                     .map(str::to_string);
                 let quote = sdk.name.clone();
                 ctx.add_sdk(node, sdk, &quote, b);
@@ -1012,7 +1281,8 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
         }
         let text = b.text.as_str();
         let clause_has_perm_title = titles_with_permission(Some(node)).is_some();
-        let block_perm_ctx = has_permission_word(text) || clause_has_perm_title || text.contains('`');
+        let block_perm_ctx =
+            has_permission_word(text) || clause_has_perm_title || text.contains('`');
         let mut declared_here = false;
         // Android permissions, full names.
         let mut full_ranges: Vec<(usize, usize)> = Vec::new();
@@ -1030,7 +1300,10 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
         // Short forms: only real permissions, only in permission context.
         if block_perm_ctx {
             for m in re_short_permission().find_iter(text) {
-                if full_ranges.iter().any(|&(s, e)| m.start() >= s && m.end() <= e) {
+                if full_ranges
+                    .iter()
+                    .any(|&(s, e)| m.start() >= s && m.end() <= e)
+                {
                     continue;
                 }
                 let full = format!("android.permission.{}", m.as_str());
@@ -1039,11 +1312,22 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
                 }
                 found_perms.push((full, m.as_str().to_string(), m.end()));
                 // "`READ_MEDIA_IMAGES` / `VIDEO` / `AUDIO`"
-                let prefix = m.as_str().rsplit_once('_').map(|(p, _)| format!("{p}_")).unwrap_or_default();
+                let prefix = m
+                    .as_str()
+                    .rsplit_once('_')
+                    .map(|(p, _)| format!("{p}_"))
+                    .unwrap_or_default();
                 let mut at = m.end();
                 while !prefix.is_empty() {
-                    let Some(c) = text.get(at..).and_then(|r| re_slash_continuation().captures(r)) else { break };
-                    let (Some(all), Some(tok)) = (c.get(0), c.get(1)) else { break };
+                    let Some(c) = text
+                        .get(at..)
+                        .and_then(|r| re_slash_continuation().captures(r))
+                    else {
+                        break;
+                    };
+                    let (Some(all), Some(tok)) = (c.get(0), c.get(1)) else {
+                        break;
+                    };
                     let cand = format!("android.permission.{prefix}{}", tok.as_str());
                     at += all.end();
                     if opts.permissions.get(&cand).is_some() {
@@ -1057,9 +1341,17 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
         let mut perm_node = node;
         if matches!(b.kind, BlockKind::Heading(_))
             && found_perms.is_empty()
-            && let Some(pn) = nodes.get(node).and_then(|n| n.parent).and_then(|p| titles_with_permission(Some(p)))
+            && let Some(pn) = nodes
+                .get(node)
+                .and_then(|n| n.parent)
+                .and_then(|p| titles_with_permission(Some(p)))
         {
-            let cand = format!("android.permission.{}", normalize_phrase(text).to_ascii_uppercase().replace(' ', "_"));
+            let cand = format!(
+                "android.permission.{}",
+                normalize_phrase(text)
+                    .to_ascii_uppercase()
+                    .replace(' ', "_")
+            );
             if opts.permissions.get(&cand).is_some() {
                 found_perms.push((cand, text.to_string(), text.len()));
                 perm_node = pn;
@@ -1067,29 +1359,68 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
         }
         found_perms.sort_by_key(|p| p.2);
         let last_end = found_perms.iter().map(|p| p.2).max().unwrap_or(0);
-        let description =
-            text.get(last_end..).map(|d| d.trim_start_matches([':', '：', ' ', '`', ')', ',', '-', '–']).trim().to_string()).filter(|d| !d.is_empty());
+        let description = text
+            .get(last_end..)
+            .map(|d| {
+                d.trim_start_matches([':', '：', ' ', '`', ')', ',', '-', '–'])
+                    .trim()
+                    .to_string()
+            })
+            .filter(|d| !d.is_empty());
         for (name, quote, _) in &found_perms {
-            ctx.add(perm_node, DeclKind::AndroidPermission, name, quote, b, true, description.clone());
+            ctx.add(
+                perm_node,
+                DeclKind::AndroidPermission,
+                name,
+                quote,
+                b,
+                true,
+                description.clone(),
+            );
             declared_here = true;
         }
         // iOS keys.
         for m in re_ios_key().find_iter(text) {
-            ctx.add(node, DeclKind::IosUsage, m.as_str(), m.as_str(), b, true, None);
+            ctx.add(
+                node,
+                DeclKind::IosUsage,
+                m.as_str(),
+                m.as_str(),
+                b,
+                true,
+                None,
+            );
             declared_here = true;
         }
         for c in re_ios_label().captures_iter(text) {
-            let (Some(all), Some(label)) = (c.get(0), c.get(1)) else { continue };
+            let (Some(all), Some(label)) = (c.get(0), c.get(1)) else {
+                continue;
+            };
             let want = normalize_phrase(label.as_str());
-            if let Some(l) = ios_usage_labels().iter().find(|l| normalize_phrase(&l.label) == want) {
-                ctx.add(node, DeclKind::IosUsage, &l.key, all.as_str(), b, true, None);
+            if let Some(l) = ios_usage_labels()
+                .iter()
+                .find(|l| normalize_phrase(&l.label) == want)
+            {
+                ctx.add(
+                    node,
+                    DeclKind::IosUsage,
+                    &l.key,
+                    all.as_str(),
+                    b,
+                    true,
+                    None,
+                );
                 declared_here = true;
             }
         }
         // Prose SDK mentions.
         for (id, s, e) in resolver.mentions(text) {
             let quote = text.get(s..e).unwrap_or("").to_string();
-            let sdk = DeclaredSdk { name: quote.clone(), id: Some(id.to_string()), ..Default::default() };
+            let sdk = DeclaredSdk {
+                name: quote.clone(),
+                id: Some(id.to_string()),
+                ..Default::default()
+            };
             ctx.add_sdk(node, sdk, &quote, b);
         }
         // Data categories (not from the permission list's descriptions).
@@ -1104,7 +1435,11 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
     }
 
     // 3. Assemble.
-    let Ctx { mut decls, provenance, .. } = ctx;
+    let Ctx {
+        mut decls,
+        provenance,
+        ..
+    } = ctx;
     let mut full_end: Vec<usize> = nodes.iter().map(|n| n.end).collect();
     for i in (0..nodes.len()).rev() {
         if let Some(p) = nodes.get(i).and_then(|n| n.parent) {
@@ -1144,10 +1479,29 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
             })
             .collect()
     }
-    let roots: Vec<usize> = nodes.iter().enumerate().filter(|(_, n)| n.parent.is_none()).map(|(i, _)| i).collect();
+    let roots: Vec<usize> = nodes
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| n.parent.is_none())
+        .map(|(i, _)| i)
+        .collect();
     let tree = build(&nodes, &full_end, &roots);
-    let name = blocks.first().map(|b| make_title(&b.text)).filter(|t| !t.is_empty()).unwrap_or_else(|| source.to_string());
-    Draft { policy: Policy { name, source: source.to_string(), clauses, allow: Vec::new() }, provenance, tree, kind }
+    let name = blocks
+        .first()
+        .map(|b| make_title(&b.text))
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| source.to_string());
+    Draft {
+        policy: Policy {
+            name,
+            source: source.to_string(),
+            clauses,
+            allow: Vec::new(),
+        },
+        provenance,
+        tree,
+        kind,
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -1160,7 +1514,11 @@ fn toml_str(s: &str) -> String {
 /// One-line comment text (no newlines, bounded length).
 fn comment_text(s: &str) -> String {
     let one: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    if one.chars().count() > 100 { format!("{}…", one.chars().take(100).collect::<String>()) } else { one }
+    if one.chars().count() > 100 {
+        format!("{}…", one.chars().take(100).collect::<String>())
+    } else {
+        one
+    }
 }
 
 /// Write the draft in the policy-file format (DESIGN.md "The declared
@@ -1169,23 +1527,49 @@ pub fn draft_to_toml(draft: &Draft) -> String {
     use std::fmt::Write;
     let mut out = String::new();
     let p = &draft.policy;
-    let _ = writeln!(out, "# Drafted by `privscan policy extract` from {}. Review every entry.", comment_text(&p.source));
-    let _ = writeln!(out, "[policy]\nname = {}\nsource = {}\n", toml_str(&p.name), toml_str(&p.source));
+    let _ = writeln!(
+        out,
+        "# Drafted by `privscan policy extract` from {}. Review every entry.",
+        comment_text(&p.source)
+    );
+    let _ = writeln!(
+        out,
+        "[policy]\nname = {}\nsource = {}\n",
+        toml_str(&p.name),
+        toml_str(&p.source)
+    );
     let quote = |clause: &str, kind: DeclKind, value: &str| -> String {
         draft
             .provenance
             .iter()
             .find(|pr| pr.clause == clause && pr.kind == kind && pr.value == value)
-            .map(|pr| format!("# {}: \"{}\" (line {})", clause, comment_text(&pr.quote), pr.line))
+            .map(|pr| {
+                format!(
+                    "# {}: \"{}\" (line {})",
+                    clause,
+                    comment_text(&pr.quote),
+                    pr.line
+                )
+            })
             .unwrap_or_else(|| format!("# {clause}"))
     };
     for c in &p.clauses {
         // Where the clause is in the prose (a comment: the policy-file
         // format's `line` is the line in the policy file itself).
         if let (Some(l), Some((s, e))) = (c.line, c.span) {
-            let _ = writeln!(out, "# {}: line {l}, bytes {s}..{e} of {}", c.id, comment_text(&p.source));
+            let _ = writeln!(
+                out,
+                "# {}: line {l}, bytes {s}..{e} of {}",
+                c.id,
+                comment_text(&p.source)
+            );
         }
-        let _ = writeln!(out, "[[clause]]\nid = {}\ntitle = {}", toml_str(&c.id), toml_str(&c.title));
+        let _ = writeln!(
+            out,
+            "[[clause]]\nid = {}\ntitle = {}",
+            toml_str(&c.id),
+            toml_str(&c.title)
+        );
         let mut list = |key: &str, kind: DeclKind, values: &[String]| {
             if values.is_empty() {
                 return;
@@ -1196,9 +1580,17 @@ pub fn draft_to_toml(draft: &Draft) -> String {
             }
             let _ = writeln!(out, "]");
         };
-        list("android_permissions", DeclKind::AndroidPermission, &c.android_permissions);
+        list(
+            "android_permissions",
+            DeclKind::AndroidPermission,
+            &c.android_permissions,
+        );
         list("ios_usage", DeclKind::IosUsage, &c.ios_usage);
-        list("data_categories", DeclKind::DataCategory, &c.data_categories);
+        list(
+            "data_categories",
+            DeclKind::DataCategory,
+            &c.data_categories,
+        );
         if !c.sdks.is_empty() {
             let _ = writeln!(out, "sdks = [");
             for s in &c.sdks {
@@ -1257,10 +1649,16 @@ category = "photos"
 
     #[test]
     fn numbering_styles() {
-        assert_eq!(numbering("III. How We Share").map(|n| (n.0, n.1)), Some((Style::Roman, "III".into())));
+        assert_eq!(
+            numbering("III. How We Share").map(|n| (n.0, n.1)),
+            Some((Style::Roman, "III".into()))
+        );
         assert_eq!(numbering("(A) Sharing").map(|n| n.1), Some("(A)".into()));
         assert_eq!(numbering("（3）位置").map(|n| n.1), Some("(3)".into()));
-        assert_eq!(numbering("3、位置信息").map(|n| (n.0, n.1)), Some((Style::Num, "3".into())));
+        assert_eq!(
+            numbering("3、位置信息").map(|n| (n.0, n.1)),
+            Some((Style::Num, "3".into()))
+        );
         assert_eq!(numbering("1.5 million users"), None);
         assert_eq!(numbering("I. am not a heading"), None);
         assert_eq!(numbering("IV.x"), None);
@@ -1270,10 +1668,29 @@ category = "photos"
     fn lexicon_whole_words_plural_and_cjk() {
         let lex = Lexicon::embedded();
         let text = "Relocation aside, we use GPS and your Cameras; 通讯录 too";
-        let found: Vec<(&str, &str)> = lex.find(text).iter().map(|f| (f.0, &text[f.1..f.2])).collect();
-        assert_eq!(found, [("location", "GPS"), ("camera", "Cameras"), ("contacts", "通讯录")]);
-        let extra = lex.with_extra("[categories]\nlocation = [\"whereabouts trail\"]\n", "x.toml").unwrap();
-        assert_eq!(extra.find("the whereabouts trail").first().map(|f| f.0), Some("location"));
+        let found: Vec<(&str, &str)> = lex
+            .find(text)
+            .iter()
+            .map(|f| (f.0, &text[f.1..f.2]))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("location", "GPS"),
+                ("camera", "Cameras"),
+                ("contacts", "通讯录")
+            ]
+        );
+        let extra = lex
+            .with_extra(
+                "[categories]\nlocation = [\"whereabouts trail\"]\n",
+                "x.toml",
+            )
+            .unwrap();
+        assert_eq!(
+            extra.find("the whereabouts trail").first().map(|f| f.0),
+            Some("location")
+        );
         assert!(Lexicon::parse("categories = 3", "bad.toml").is_err());
     }
 
@@ -1281,13 +1698,25 @@ category = "photos"
     fn short_forms_need_context_and_catalog() {
         let cat = catalog();
         let lex = Lexicon::embedded();
-        let opts = ExtractOptions { permissions: &cat, sdk_names: &[], lexicon: lex };
-        let d = draft("1. Permissions\nWe need CAMERA and `READ_MEDIA_IMAGES` / `VIDEO` / `AUDIO` and FOO_BAR.\n2. Other\nCAMERA shy\n", "p.txt", &opts);
+        let opts = ExtractOptions {
+            permissions: &cat,
+            sdk_names: &[],
+            lexicon: lex,
+        };
+        let d = draft(
+            "1. Permissions\nWe need CAMERA and `READ_MEDIA_IMAGES` / `VIDEO` / `AUDIO` and FOO_BAR.\n2. Other\nCAMERA shy\n",
+            "p.txt",
+            &opts,
+        );
         let perms: Vec<(&str, &Clause)> = d.policy.android_permissions().collect();
         let names: Vec<&str> = perms.iter().map(|p| p.0).collect();
         assert_eq!(
             names,
-            ["android.permission.CAMERA", "android.permission.READ_MEDIA_IMAGES", "android.permission.READ_MEDIA_VIDEO"]
+            [
+                "android.permission.CAMERA",
+                "android.permission.READ_MEDIA_IMAGES",
+                "android.permission.READ_MEDIA_VIDEO"
+            ]
         );
         assert!(perms.iter().all(|p| p.1.id == "1"));
     }
@@ -1295,8 +1724,18 @@ category = "photos"
     #[test]
     fn sdk_entries_resolve_and_placeholders_are_not_declared() {
         let cat = catalog();
-        let names = [SdkName { id: "zego-express".into(), names: vec!["ZEGO Express".into(), "Shenzhen Jigou Technology Co., Ltd.".into()] }];
-        let opts = ExtractOptions { permissions: &cat, sdk_names: &names, lexicon: Lexicon::embedded() };
+        let names = [SdkName {
+            id: "zego-express".into(),
+            names: vec![
+                "ZEGO Express".into(),
+                "Shenzhen Jigou Technology Co., Ltd.".into(),
+            ],
+        }];
+        let opts = ExtractOptions {
+            permissions: &cat,
+            sdk_names: &names,
+            lexicon: Lexicon::embedded(),
+        };
         let text = "I. SDKs\n1. [SDK Name 1]\nCompany Name: [Company Name 1]\n2. Jigou\nCompany Name: Shenzhen Jigou Technology Co., Ltd\nTypes of Data Collected by the SDK: IMEI, camera permission\nPurpose of the SDK: live\n";
         let d = draft(text, "p.txt", &opts);
         let sdks: Vec<&DeclaredSdk> = d.policy.sdks().map(|s| s.0).collect();
@@ -1309,10 +1748,19 @@ category = "photos"
     #[test]
     fn junk_gives_empty_draft() {
         let cat = catalog();
-        let opts = ExtractOptions { permissions: &cat, sdk_names: &[], lexicon: Lexicon::embedded() };
+        let opts = ExtractOptions {
+            permissions: &cat,
+            sdk_names: &[],
+            lexicon: Lexicon::embedded(),
+        };
         for junk in ["", "\0\0\u{FFFD}", "((((((", "I.\nII.\n(A)\n1.\n"] {
             let d = draft(junk, "x.bin", &opts);
-            assert!(d.policy.clauses.iter().all(|c| c.android_permissions.is_empty()));
+            assert!(
+                d.policy
+                    .clauses
+                    .iter()
+                    .all(|c| c.android_permissions.is_empty())
+            );
         }
     }
 
