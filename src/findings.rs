@@ -234,7 +234,11 @@ mod tests {
         for (i, c) in CODES.iter().enumerate() {
             assert_eq!(c.code as usize, i, "{} out of order", c.id);
             assert_eq!(format!("{:?}", c.code), c.id);
-            assert!(!c.short.is_empty() && !c.why.is_empty() && !c.help.is_empty(), "{}", c.id);
+            assert!(
+                !c.short.is_empty() && !c.why.is_empty() && !c.help.is_empty(),
+                "{}",
+                c.id
+            );
             assert_eq!(Code::from_id(c.id), Some(c.code));
         }
         let mut ids: Vec<_> = CODES.iter().map(|c| c.id).collect();

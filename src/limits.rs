@@ -40,7 +40,9 @@ impl Default for Limits {
 /// A cap that was hit.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LimitError {
-    #[error("entry '{entry}' inflates to {size} bytes, over the per-entry cap of {cap} bytes (max_entry_size)")]
+    #[error(
+        "entry '{entry}' inflates to {size} bytes, over the per-entry cap of {cap} bytes (max_entry_size)"
+    )]
     EntryTooLarge { entry: String, size: u64, cap: u64 },
     #[error("archive inflates to more than the total cap of {cap} bytes (max_total_inflated)")]
     TotalTooLarge { cap: u64 },
@@ -48,6 +50,10 @@ pub enum LimitError {
     TooManyEntries { count: u64, cap: u64 },
     #[error("archives nested {depth} deep, over the cap of {cap} (max_nesting)")]
     TooDeep { depth: u32, cap: u32 },
+    #[error("string pool declares {count} strings, over the cap of {cap} (max_strings)")]
+    TooManyStrings { count: u64, cap: u64 },
+    #[error("elements nested {depth} deep, over the cap of {cap} (max_depth)")]
+    ElementsTooDeep { depth: u32, cap: u32 },
 }
 
 /// The inflated-bytes budget of one artifact, shared by every thread that
@@ -61,7 +67,10 @@ pub struct Budget {
 impl Budget {
     /// A budget of `limits.max_total_inflated` bytes.
     pub fn new(limits: &Limits) -> Self {
-        Budget { remaining: AtomicU64::new(limits.max_total_inflated), cap: limits.max_total_inflated }
+        Budget {
+            remaining: AtomicU64::new(limits.max_total_inflated),
+            cap: limits.max_total_inflated,
+        }
     }
 
     /// Take `n` bytes from the budget, or fail with `TotalTooLarge` when
@@ -85,7 +94,10 @@ mod tests {
 
     #[test]
     fn budget_refuses_past_cap_and_keeps_remaining() {
-        let limits = Limits { max_total_inflated: 100, ..Limits::default() };
+        let limits = Limits {
+            max_total_inflated: 100,
+            ..Limits::default()
+        };
         let b = Budget::new(&limits);
         assert!(b.take(60).is_ok());
         assert_eq!(b.take(41), Err(LimitError::TotalTooLarge { cap: 100 }));

@@ -30,11 +30,19 @@ pub struct Location {
 impl Location {
     /// A location naming only an entry.
     pub fn entry(entry: impl Into<String>) -> Self {
-        Location { entry: entry.into(), detail: None, line: None }
+        Location {
+            entry: entry.into(),
+            detail: None,
+            line: None,
+        }
     }
     /// A location naming an entry and a detail inside it.
     pub fn detail(entry: impl Into<String>, detail: impl Into<String>) -> Self {
-        Location { entry: entry.into(), detail: Some(detail.into()), line: None }
+        Location {
+            entry: entry.into(),
+            detail: Some(detail.into()),
+            line: None,
+        }
     }
 }
 

@@ -75,22 +75,30 @@ pub struct Policy {
 impl Policy {
     /// Every declared Android permission with the clause declaring it (first clause wins).
     pub fn android_permissions(&self) -> impl Iterator<Item = (&str, &Clause)> {
-        self.clauses.iter().flat_map(|c| c.android_permissions.iter().map(move |p| (p.as_str(), c)))
+        self.clauses
+            .iter()
+            .flat_map(|c| c.android_permissions.iter().map(move |p| (p.as_str(), c)))
     }
 
     /// Every declared iOS usage key with its clause.
     pub fn ios_usage(&self) -> impl Iterator<Item = (&str, &Clause)> {
-        self.clauses.iter().flat_map(|c| c.ios_usage.iter().map(move |k| (k.as_str(), c)))
+        self.clauses
+            .iter()
+            .flat_map(|c| c.ios_usage.iter().map(move |k| (k.as_str(), c)))
     }
 
     /// Every declared SDK with its clause.
     pub fn sdks(&self) -> impl Iterator<Item = (&DeclaredSdk, &Clause)> {
-        self.clauses.iter().flat_map(|c| c.sdks.iter().map(move |s| (s, c)))
+        self.clauses
+            .iter()
+            .flat_map(|c| c.sdks.iter().map(move |s| (s, c)))
     }
 
     /// Every declared data category with its clause.
     pub fn data_categories(&self) -> impl Iterator<Item = (&str, &Clause)> {
-        self.clauses.iter().flat_map(|c| c.data_categories.iter().map(move |d| (d.as_str(), c)))
+        self.clauses
+            .iter()
+            .flat_map(|c| c.data_categories.iter().map(move |d| (d.as_str(), c)))
     }
 
     /// The clause that enumerates permissions: the one declaring the most
@@ -104,6 +112,9 @@ impl Policy {
 
     /// The clause that enumerates SDKs: the one declaring the most SDKs.
     pub fn sdk_clause(&self) -> Option<&Clause> {
-        self.clauses.iter().filter(|c| !c.sdks.is_empty()).max_by_key(|c| c.sdks.len())
+        self.clauses
+            .iter()
+            .filter(|c| !c.sdks.is_empty())
+            .max_by_key(|c| c.sdks.len())
     }
 }

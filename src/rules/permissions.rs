@@ -106,6 +106,121 @@ mod tests {
         let camera = cat.get("android.permission.CAMERA").expect("CAMERA");
         assert!(camera.is_dangerous());
         assert_eq!(camera.category, "camera");
-        assert_eq!(cat.get("android.permission.INTERNET").map(|p| p.protection_level.as_str()), Some("normal"));
+        // AOSP writes INTERNET as `normal|instant`; its base level is normal.
+        let internet = cat.get("android.permission.INTERNET").expect("INTERNET");
+        assert_eq!(internet.protection_level.split('|').next(), Some("normal"));
+        assert!(!internet.is_dangerous());
+    }
+
+    /// The data categories a catalog entry may use (see the file header of
+    /// `rules/android-permissions.toml`).
+    const CATEGORIES: &[&str] = &[
+        "camera",
+        "microphone",
+        "location",
+        "photos",
+        "media",
+        "contacts",
+        "phone",
+        "sms",
+        "call-log",
+        "calendar",
+        "device-id",
+        "storage",
+        "bluetooth",
+        "nearby-devices",
+        "network",
+        "notifications",
+        "health",
+        "body-sensors",
+        "activity-recognition",
+        "accounts",
+        "installed-apps",
+        "app-usage",
+        "biometrics",
+        "sensors",
+        "advertising",
+        "payments",
+        "system",
+        "other",
+    ];
+
+    #[test]
+    fn categories_come_from_the_fixed_list() {
+        let cat = PermissionCatalog::parse(EMBEDDED).expect("embedded catalog");
+        let bad: Vec<String> = cat
+            .iter()
+            .filter(|p| !CATEGORIES.contains(&p.category.as_str()))
+            .map(|p| format!("{} -> {}", p.name, p.category))
+            .collect();
+        assert!(bad.is_empty(), "categories outside the fixed list: {bad:?}");
+    }
+
+    #[test]
+    fn catalog_covers_the_platform_and_sdk_permissions() {
+        let cat = PermissionCatalog::parse(EMBEDDED).expect("embedded catalog");
+        assert!(cat.len() > 1000, "only {} permissions", cat.len());
+        let level = |n: &str| {
+            cat.get(n)
+                .map(|p| (p.protection_level.as_str(), p.category.as_str()))
+        };
+        assert_eq!(
+            level("android.permission.ACCESS_FINE_LOCATION"),
+            Some(("dangerous|instant", "location"))
+        );
+        assert_eq!(
+            level("android.permission.READ_MEDIA_IMAGES"),
+            Some(("dangerous", "photos"))
+        );
+        assert_eq!(
+            level("android.permission.READ_CONTACTS"),
+            Some(("dangerous", "contacts"))
+        );
+        assert_eq!(
+            level("android.permission.BLUETOOTH_SCAN"),
+            Some(("dangerous", "nearby-devices"))
+        );
+        assert_eq!(
+            level("android.permission.READ_PRIVILEGED_PHONE_STATE"),
+            Some(("signature|privileged|role", "device-id"))
+        );
+        assert_eq!(
+            level("android.permission.QUERY_ALL_PACKAGES"),
+            Some(("normal", "installed-apps"))
+        );
+        assert_eq!(
+            level("com.google.android.gms.permission.AD_ID"),
+            Some(("normal", "device-id"))
+        );
+        assert_eq!(
+            level("com.android.vending.BILLING"),
+            Some(("normal", "payments"))
+        );
+        assert_eq!(
+            level("com.google.android.c2dm.permission.RECEIVE"),
+            Some(("normal", "notifications"))
+        );
+        assert_eq!(
+            level("android.permission.health.READ_HEART_RATE"),
+            Some(("dangerous", "health"))
+        );
+        // Every runtime permission has a data category, not "system".
+        let uncategorised: Vec<&str> = cat
+            .iter()
+            .filter(|p| p.is_dangerous() && p.category == "system")
+            .map(|p| p.name.as_str())
+            .collect();
+        assert!(uncategorised.is_empty(), "{uncategorised:?}");
+        // Removed-in-M permissions are marked.
+        assert_eq!(
+            cat.get("android.permission.READ_PROFILE")
+                .and_then(|p| p.deprecated_in),
+            Some(23)
+        );
+        assert_eq!(
+            cat.get("android.permission.POST_NOTIFICATIONS")
+                .and_then(|p| p.added_in),
+            Some(33)
+        );
     }
 }
