@@ -1,1 +1,326 @@
-//! (skeleton: report text)
+//! Human-readable text report (`--format text`, the default on a TTY).
+//!
+//! Per artifact: a header (path, kind, package or bundle id, version,
+//! min/target SDK), the artifact error and entry errors, a permission
+//! summary, the SDK inventory, then findings grouped by severity (high
+//! first) with their clause and evidence; a final summary line.
+//!
+//! Distrusted input: every string that came from a scanned artifact
+//! (package names, permission names, entry paths, messages quoting them)
+//! may contain terminal control sequences. They are escaped before
+//! printing, so a hostile manifest cannot rewrite the reviewer's terminal.
+//! ANSI colour is added only when the caller asks for it (a TTY without
+//! `NO_COLOR`).
+
+use crate::model::{ArtifactReport, Confidence, Finding, ScanReport, Severity};
+use crate::rules::permissions::PermissionCatalog;
+use std::fmt::Write as _;
+
+const RESET: &str = "\x1b[0m";
+const BOLD: &str = "\x1b[1m";
+const DIM: &str = "\x1b[2m";
+const RED: &str = "\x1b[31m";
+const YELLOW: &str = "\x1b[33m";
+const CYAN: &str = "\x1b[36m";
+
+/// Severities in report order.
+const ORDER: [Severity; 4] = [
+    Severity::High,
+    Severity::Medium,
+    Severity::Low,
+    Severity::Info,
+];
+
+struct Style {
+    color: bool,
+}
+
+impl Style {
+    fn paint(&self, style: &str, text: &str) -> String {
+        if self.color {
+            format!("{style}{text}{RESET}")
+        } else {
+            text.to_owned()
+        }
+    }
+
+    fn severity(&self, s: Severity) -> String {
+        let label = s.as_str().to_ascii_uppercase();
+        let style = match s {
+            Severity::High => "\x1b[1;31m",
+            Severity::Medium => YELLOW,
+            Severity::Low => CYAN,
+            Severity::Info => DIM,
+        };
+        self.paint(style, &label)
+    }
+}
+
+/// Escape control characters (ESC, CR, BEL...) so untrusted text prints
+/// as visible escapes instead of acting on the terminal.
+fn clean(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') {
+            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Render `report` as text. `color` adds ANSI colour codes; with `false`
+/// the output contains no escape sequence at all.
+pub fn render(report: &ScanReport, color: bool) -> String {
+    let st = Style { color };
+    let mut out = String::new();
+    for (i, a) in report.artifacts.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        artifact(&mut out, a, &st);
+    }
+    let mut counts = [0usize; 4];
+    for f in report.artifacts.iter().flat_map(|a| &a.findings) {
+        if let Some(slot) = ORDER
+            .iter()
+            .position(|s| *s == f.severity)
+            .and_then(|p| counts.get_mut(p))
+        {
+            *slot = slot.saturating_add(1);
+        }
+    }
+    let total: usize = counts.iter().sum();
+    let parts: Vec<String> = ORDER
+        .iter()
+        .zip(counts)
+        .map(|(s, n)| format!("{n} {s}"))
+        .collect();
+    let errors = report
+        .artifacts
+        .iter()
+        .filter(|a| a.error.is_some())
+        .count();
+    let n = report.artifacts.len();
+    let _ = writeln!(
+        out,
+        "\n{}: {}; {n} artifact{} scanned, {errors} could not be scanned",
+        st.paint(BOLD, &format!("{total} finding{}", plural(total))),
+        parts.join(", "),
+        plural(n),
+    );
+    out
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn artifact(out: &mut String, a: &ArtifactReport, st: &Style) {
+    let kind = a.kind.map_or("unknown", |k| k.as_str());
+    let _ = writeln!(out, "{} ({kind})", st.paint(BOLD, &clean(&a.path)));
+
+    let mut facts = Vec::new();
+    if let Some(android) = &a.android {
+        let m = &android.manifest;
+        if let Some(p) = &m.package {
+            facts.push(format!("package {}", clean(p)));
+        }
+        match (&m.version_name, m.version_code) {
+            (Some(n), Some(c)) => facts.push(format!("version {} ({c})", clean(n))),
+            (Some(n), None) => facts.push(format!("version {}", clean(n))),
+            (None, Some(c)) => facts.push(format!("versionCode {c}")),
+            (None, None) => {}
+        }
+        if let Some(s) = &m.min_sdk {
+            facts.push(format!("minSdk {}", clean(&s.to_string())));
+        }
+        if let Some(s) = &m.target_sdk {
+            facts.push(format!("targetSdk {}", clean(&s.to_string())));
+        }
+    }
+    if let Some(ios) = &a.ios {
+        if let Some(b) = &ios.bundle_id {
+            facts.push(format!("bundle {}", clean(b)));
+        }
+        match (&ios.short_version, &ios.version) {
+            (Some(s), Some(v)) => facts.push(format!("version {} ({})", clean(s), clean(v))),
+            (Some(s), None) => facts.push(format!("version {}", clean(s))),
+            (None, Some(v)) => facts.push(format!("build {}", clean(v))),
+            (None, None) => {}
+        }
+        if let Some(m) = &ios.minimum_os {
+            facts.push(format!("minimum iOS {}", clean(m)));
+        }
+    }
+    if !facts.is_empty() {
+        let _ = writeln!(out, "  {}", facts.join("  "));
+    }
+    if let Some(e) = &a.error {
+        let _ = writeln!(
+            out,
+            "  {} [{}]: {}",
+            st.paint("\x1b[1;31m", "error"),
+            clean(&e.code),
+            clean(&e.message)
+        );
+    }
+    for e in &a.entry_errors {
+        let _ = writeln!(
+            out,
+            "  {} {}: {}",
+            st.paint(YELLOW, "entry error"),
+            clean(&e.entry),
+            clean(&e.message)
+        );
+    }
+
+    if let Some(android) = &a.android {
+        permissions(out, android, st);
+    }
+    if let Some(ios) = a.ios.as_ref().filter(|i| !i.usage_descriptions.is_empty()) {
+        let keys: Vec<String> = ios
+            .usage_descriptions
+            .iter()
+            .map(|u| clean(&u.key))
+            .collect();
+        let _ = writeln!(
+            out,
+            "  usage descriptions: {}: {}",
+            keys.len(),
+            keys.join(", ")
+        );
+    }
+    if !a.sdks.is_empty() {
+        sdk_table(out, a, st);
+    }
+    findings(out, &a.findings, st);
+}
+
+fn permissions(out: &mut String, android: &crate::model::AndroidFacts, st: &Style) {
+    let catalog = PermissionCatalog::embedded();
+    let mut names: Vec<&str> = android
+        .manifest
+        .uses_permissions
+        .iter()
+        .map(|u| u.name.as_str())
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    let dangerous: Vec<String> = names
+        .iter()
+        .filter(|n| catalog.get(n).is_some_and(|p| p.is_dangerous()))
+        .map(|n| clean(n))
+        .collect();
+    let mut line = format!("  permissions: {} requested", names.len());
+    if !dangerous.is_empty() {
+        let _ = write!(
+            line,
+            ", {} dangerous: {}",
+            dangerous.len(),
+            st.paint(RED, &dangerous.join(", "))
+        );
+    }
+    let _ = writeln!(out, "{line}");
+}
+
+fn sdk_table(out: &mut String, a: &ArtifactReport, st: &Style) {
+    let header = [
+        "SDK",
+        "VENDOR",
+        "CATEGORY",
+        "VERSION",
+        "CONFIDENCE",
+        "EVIDENCE",
+    ];
+    let rows: Vec<[String; 6]> = a
+        .sdks
+        .iter()
+        .map(|d| {
+            [
+                clean(&d.name),
+                clean(&d.vendor),
+                clean(&d.category),
+                d.version.as_deref().map_or_else(|| "-".to_owned(), clean),
+                match d.confidence {
+                    Confidence::Present => "present".to_owned(),
+                    Confidence::Configured => "configured".to_owned(),
+                },
+                d.evidence.len().to_string(),
+            ]
+        })
+        .collect();
+    let mut widths = header.map(|h| h.chars().count());
+    for r in &rows {
+        for (w, cell) in widths.iter_mut().zip(r) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let fmt_row = |cells: &[String]| {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(widths)
+            .map(|(c, w)| format!("{c}{}", " ".repeat(w.saturating_sub(c.chars().count()))))
+            .collect();
+        padded.join("  ").trim_end().to_owned()
+    };
+    let _ = writeln!(out, "  SDKs: {}", a.sdks.len());
+    let head: Vec<String> = header.iter().map(|h| (*h).to_owned()).collect();
+    let _ = writeln!(out, "    {}", st.paint(DIM, &fmt_row(&head)));
+    for r in &rows {
+        let _ = writeln!(out, "    {}", fmt_row(r));
+    }
+}
+
+fn findings(out: &mut String, findings: &[Finding], st: &Style) {
+    if findings.is_empty() {
+        let _ = writeln!(out, "  no findings");
+        return;
+    }
+    for sev in ORDER {
+        let group: Vec<&Finding> = findings.iter().filter(|f| f.severity == sev).collect();
+        if group.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "  {} ({})", st.severity(sev), group.len());
+        for f in group {
+            let _ = writeln!(
+                out,
+                "    {} {}",
+                st.paint(BOLD, &clean(&f.code)),
+                clean(&f.subject)
+            );
+            let _ = writeln!(out, "      {}", clean(&f.message));
+            if let Some(c) = &f.clause {
+                let label = if c.title.is_empty() {
+                    c.id.clone()
+                } else {
+                    format!("{} {}", c.id, c.title)
+                };
+                let _ = writeln!(out, "      violates clause {}", clean(&label));
+            }
+            for e in &f.evidence {
+                let _ = writeln!(
+                    out,
+                    "      {} {}",
+                    st.paint(DIM, "at"),
+                    clean(&e.to_string())
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clean_escapes_terminal_controls() {
+        assert_eq!(clean("a\x1b[31mb"), "a\\u{1b}[31mb");
+        assert_eq!(clean("x\ny"), "x\\u{a}y");
+        assert_eq!(clean("caf\u{e9}"), "caf\u{e9}");
+        assert_eq!(clean("\u{202e}txt"), "\\u{202e}txt");
+    }
+}
