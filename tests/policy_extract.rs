@@ -7,6 +7,7 @@ use privscan::policy::extract::{
     DeclKind, Draft, ExtractOptions, Lexicon, SdkName, draft, draft_to_toml,
 };
 use privscan::policy::lint::lint_with;
+use privscan::policy::load;
 use privscan::rules::permissions::PermissionCatalog;
 use std::path::{Path, PathBuf};
 
@@ -406,23 +407,6 @@ fn seed_lint_reports_the_placeholder_entry_and_location_missing_from_the_permiss
     );
 }
 
-/// The policy-file shape of DESIGN.md, read back with serde.
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PolicyFile {
-    policy: Header,
-    #[serde(default)]
-    clause: Vec<Clause>,
-}
-
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-#[allow(dead_code)]
-struct Header {
-    name: String,
-    source: String,
-}
-
 fn declarations(clauses: &[Clause]) -> Vec<Clause> {
     clauses
         .iter()
@@ -443,9 +427,45 @@ fn seed_round_trip_through_the_policy_file_keeps_every_declaration() {
         "comment per declaration"
     );
     assert!(toml_text.contains("# III.(A).3: \"Jigou Technology\""));
-    let back: PolicyFile = toml::from_str(&toml_text).unwrap();
-    assert_eq!(back.policy.name, d.policy.name);
-    assert_eq!(declarations(&back.clause), declarations(&d.policy.clauses));
+    let back = load::parse(&toml_text, "seed-draft.toml").unwrap();
+    assert_eq!(back.name, d.policy.name);
+    assert_eq!(declarations(&back.clauses), declarations(&d.policy.clauses));
+    // The hand-drafted policy of the same seed (tests/data/seed-policy.toml,
+    // written on the policy branch) agrees on every permission, key and SDK data.
+    let hand = load::parse(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/data/seed-policy.toml"
+        ))
+        .unwrap(),
+        "seed-policy.toml",
+    )
+    .unwrap();
+    let perms = |p: &privscan::policy::Policy| {
+        p.android_permissions()
+            .map(|(n, c)| (n.to_string(), c.id.clone()))
+            .collect::<Vec<_>>()
+    };
+    let keys = |p: &privscan::policy::Policy| {
+        p.ios_usage()
+            .map(|(n, c)| (n.to_string(), c.id.clone()))
+            .collect::<Vec<_>>()
+    };
+    let sdk_data = |p: &privscan::policy::Policy| {
+        p.sdks()
+            .map(|(s, c)| {
+                (
+                    s.name.clone(),
+                    s.vendor.clone(),
+                    s.data.clone(),
+                    c.id.clone(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(perms(&back), perms(&hand));
+    assert_eq!(keys(&back), keys(&hand));
+    assert_eq!(sdk_data(&back), sdk_data(&hand));
 }
 
 #[test]
@@ -504,10 +524,10 @@ fn every_app_privacy_policy_drafts_to_a_clause_tree() {
             );
         }
         let _ = lint_with(&d, &text, &cat, Lexicon::embedded());
-        let back: PolicyFile =
-            toml::from_str(&draft_to_toml(&d)).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+        let back = load::parse(&draft_to_toml(&d), "draft.toml")
+            .unwrap_or_else(|e| panic!("{}: {e}", f.display()));
         assert_eq!(
-            declarations(&back.clause),
+            declarations(&back.clauses),
             declarations(&d.policy.clauses),
             "{}",
             f.display()
@@ -697,4 +717,33 @@ fn cwa_html_policies_keep_their_numbered_sections() {
         assert_eq!(ids.len(), n, "{sub}: unique ids");
         assert!(n >= 60, "{sub}: {n} clauses");
     }
+}
+
+#[test]
+fn seed_lint_with_the_full_permission_catalog() {
+    let Some(path) = shared("seeds/000_84f2546856c26503.txt") else {
+        return;
+    };
+    let text = std::fs::read_to_string(path).unwrap();
+    let cat = PermissionCatalog::embedded();
+    assert!(
+        cat.len() > 500,
+        "full catalog merged from the manifest branch"
+    );
+    let d = draft_with(&text, "seed.txt", cat);
+    let f = lint_with(&d, &text, cat, Lexicon::embedded());
+    let codes: Vec<(&str, &str)> = f
+        .iter()
+        .map(|f| (f.code.as_str(), f.subject.as_str()))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            ("PS401", "[SDK Name 1]"),
+            ("PS401", "[Company Name 1]"),
+            ("PS401", "[Data Types 1]"),
+            ("PS401", "[SDK Purpose 1]"),
+            ("PS402", "location"),
+        ]
+    );
 }

@@ -1736,7 +1736,7 @@ category = "photos"
             sdk_names: &names,
             lexicon: Lexicon::embedded(),
         };
-        let text = "I. SDKs\n1. [SDK Name 1]\nCompany Name: [Company Name 1]\n2. Jigou\nCompany Name: Shenzhen Jigou Technology Co., Ltd\nTypes of Data Collected by the SDK: IMEI, camera permission\nPurpose of the SDK: live\n";
+        let text = "I. SDKs\n1. [SDK Name 1]\nCompany Name: [Company Name 1]\nPurpose of the SDK: [SDK Purpose 1]\n2. Jigou\nCompany Name: Shenzhen Jigou Technology Co., Ltd\nTypes of Data Collected by the SDK: IMEI, camera permission\nPurpose of the SDK: live\n";
         let d = draft(text, "p.txt", &opts);
         let sdks: Vec<&DeclaredSdk> = d.policy.sdks().map(|s| s.0).collect();
         assert_eq!(sdks.len(), 1);

@@ -82,6 +82,11 @@ fn related(a: &str, b: &str) -> bool {
         ("camera", "photos"),
         ("location", "bluetooth"),
         ("network", "bluetooth"),
+        ("photos", "media"),
+        ("storage", "media"),
+        ("bluetooth", "nearby-devices"),
+        ("location", "nearby-devices"),
+        ("network", "nearby-devices"),
     ];
     a == b
         || PAIRS
