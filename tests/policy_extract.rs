@@ -640,6 +640,7 @@ fn fluffychat_permission_headings_and_fcm() {
         pairs(
             "app-permissions",
             &[
+                "INTERNET",
                 "VIBRATE",
                 "RECORD_AUDIO",
                 "WRITE_EXTERNAL_STORAGE",
@@ -650,6 +651,25 @@ fn fluffychat_permission_headings_and_fcm() {
     // EXPECTED.md: FCM is not in pubspec.lock, CI injects it — the policy names it.
     assert_eq!(sdk_ids(&d), ["firebase-messaging"]);
     assert!(categories(&d).contains("location"));
+    // "#### Location" sits among the permission headings but names no
+    // location permission (EXPECTED.md: the manifest has ACCESS_FINE/COARSE_LOCATION).
+    let path = shared("apps")
+        .unwrap()
+        .join("krille-chan__fluffychat/PRIVACY.md");
+    let text = std::fs::read_to_string(path).unwrap();
+    let cat = PermissionCatalog::parse(&test_catalog()).unwrap();
+    let f = lint_with(&d, &text, &cat, Lexicon::embedded());
+    let found: Vec<(&str, &str, Option<&str>)> = f
+        .iter()
+        .map(|f| {
+            (
+                f.code.as_str(),
+                f.subject.as_str(),
+                f.clause.as_ref().map(|c| c.id.as_str()),
+            )
+        })
+        .collect();
+    assert_eq!(found, [("PS402", "location", Some("location"))]);
 }
 
 #[test]
@@ -746,4 +766,39 @@ fn seed_lint_with_the_full_permission_catalog() {
             ("PS402", "location"),
         ]
     );
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+    /// Any text, in any markup: drafting, linting and the policy-file round
+    /// trip never panic, and every span slices the input.
+    #[test]
+    fn arbitrary_text_never_panics(
+        parts in proptest::collection::vec(proptest::prop_oneof![
+            proptest::string::string_regex("[IVX]{1,3}\\. [A-Z][a-z]{0,8}\n").unwrap(),
+            proptest::string::string_regex("\\(?[A-Z1-9]\\)?[.、]? ?[a-z位置相机]{0,8}\n").unwrap(),
+            proptest::string::string_regex("(#{1,4} |<h2>|<p>|<li>|- |\\* |`)[A-Za-z_]{0,20}(</h2>|</p>|`)?\n?").unwrap(),
+            proptest::string::string_regex("(Company Name|Purpose|SDK Name|Types of Data): ?\\[?[A-Za-z ]{0,10}\\]?\n").unwrap(),
+            proptest::string::string_regex("(android\\.permission\\.|Privacy - )?[A-Z_]{0,16}( Usage Description)?[:.]? ").unwrap(),
+            proptest::string::string_regex("\\PC{0,12}").unwrap(),
+        ], 0..40),
+        ext in proptest::sample::select(vec!["p.txt", "p.md", "p.html", "p"]),
+    ) {
+        let text: String = parts.concat();
+        let cat = PermissionCatalog::parse(&test_catalog()).unwrap();
+        let d = draft_with(&text, ext, &cat);
+        for n in d.nodes() {
+            proptest::prop_assert!(text.get(n.span.0..n.span.1).is_some());
+        }
+        for p in &d.provenance {
+            proptest::prop_assert!(text.get(p.span.0..p.span.1).is_some());
+        }
+        let _ = lint_with(&d, &text, &cat, Lexicon::embedded());
+        let toml_text = draft_to_toml(&d);
+        let back = load::parse(&toml_text, "draft.toml");
+        proptest::prop_assert!(back.is_ok(), "{:?}\n{}", back.err(), toml_text);
+        if let Ok(back) = back {
+            proptest::prop_assert_eq!(declarations(&back.clauses), declarations(&d.policy.clauses));
+        }
+    }
 }

@@ -1346,13 +1346,24 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
                 .and_then(|n| n.parent)
                 .and_then(|p| titles_with_permission(Some(p)))
         {
-            let cand = format!(
-                "android.permission.{}",
-                normalize_phrase(text)
-                    .to_ascii_uppercase()
-                    .replace(' ', "_")
-            );
-            if opts.permissions.get(&cand).is_some() {
+            // "Internet Access" / "Camera permission" → INTERNET / CAMERA.
+            let words = normalize_phrase(text).to_ascii_uppercase();
+            let mut words: Vec<&str> = words.split(' ').collect();
+            let mut found = None;
+            loop {
+                let cand = format!("android.permission.{}", words.join("_"));
+                if opts.permissions.get(&cand).is_some() {
+                    found = Some(cand);
+                    break;
+                }
+                match words.last() {
+                    Some(&("ACCESS" | "PERMISSION" | "PERMISSIONS")) if words.len() > 1 => {
+                        words.pop();
+                    }
+                    _ => break,
+                }
+            }
+            if let Some(cand) = found {
                 found_perms.push((cand, text.to_string(), text.len()));
                 perm_node = pn;
             }
@@ -1425,9 +1436,13 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
         }
         // Data categories (not from the permission list's descriptions).
         if !declared_here {
+            // A heading inside a permissions section ("#### Location" under
+            // "## App Permissions") names a permission.
+            let heading_in_permissions = matches!(b.kind, BlockKind::Heading(_))
+                && titles_with_permission(nodes.get(node).and_then(|n| n.parent)).is_some();
             for (cat, s, e) in opts.lexicon.find(text) {
                 let quote = text.get(s..e).unwrap_or("");
-                let pctx = has_permission_word(sentence_at(text, s));
+                let pctx = heading_in_permissions || has_permission_word(sentence_at(text, s));
                 ctx.add(node, DeclKind::DataCategory, cat, quote, b, pctx, None);
             }
         }
