@@ -515,6 +515,10 @@ enum Style {
     AlphaParen,
     /// `a.` / `B.` (letter and dot, title capitalised).
     AlphaDot,
+    /// Chinese numerals: `一、` / `三.`.
+    CnNum,
+    /// Chinese numerals in parentheses: `（一）`.
+    CnParen,
     Num,
     ParenNum,
     Heading(u8),
@@ -534,6 +538,9 @@ fn numbering(text: &str) -> Option<(Style, String, &str)> {
             '）'.len_utf8()
         };
         let rest = after.get(close + close_len..)?.trim_start();
+        if (1..=3).contains(&inner.chars().count()) && inner.chars().all(is_cn_numeral) {
+            return Some((Style::CnParen, format!("({inner})"), rest));
+        }
         if inner.len() == 1 && inner.bytes().all(|b| b.is_ascii_uppercase()) {
             return Some((Style::AlphaParen, format!("({inner})"), rest));
         }
@@ -558,6 +565,21 @@ fn numbering(text: &str) -> Option<(Style, String, &str)> {
             return None;
         }
         return Some((Style::Num, t.get(..digits)?.to_string(), rest));
+    }
+    // 一、 / 十二.
+    let cn: String = t
+        .chars()
+        .take_while(|&c| is_cn_numeral(c))
+        .take(4)
+        .collect();
+    if (1..=3).contains(&cn.chars().count())
+        && let Some(after) = t.get(cn.len()..)
+        && let Some(sep) = ["、", ".", "．"].iter().find(|s| after.starts_with(**s))
+    {
+        let rest = after.get(sep.len()..)?.trim_start();
+        if !rest.is_empty() {
+            return Some((Style::CnNum, cn, rest));
+        }
     }
     // a. Access data / B. Purposes
     let mut chars = t.chars();
@@ -595,6 +617,13 @@ fn numbering(text: &str) -> Option<(Style, String, &str)> {
         }
     }
     None
+}
+
+fn is_cn_numeral(c: char) -> bool {
+    matches!(
+        c,
+        '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十'
+    )
 }
 
 fn roman_value(s: &str) -> Option<u32> {
@@ -677,7 +706,9 @@ fn field(text: &str) -> Option<(Field, &str)> {
     let value = t.get(p + sep_len..)?.trim();
     let f = match label.as_str() {
         "sdk name" | "name of sdk" | "name of the sdk" | "sdk" | "third-party sdk"
-        | "third party sdk" | "sdk名称" => Field::Name,
+        | "third party sdk" | "sdk名称" | "sdk 名称" | "第三方sdk名称" | "名称" => {
+            Field::Name
+        }
         "company name"
         | "company"
         | "vendor"
@@ -685,7 +716,11 @@ fn field(text: &str) -> Option<(Field, &str)> {
         | "developer"
         | "sdk provider"
         | "company name of the sdk"
-        | "公司名称" => Field::Vendor,
+        | "公司名称"
+        | "第三方名称"
+        | "第三方公司名称"
+        | "开发者"
+        | "提供方" => Field::Vendor,
         l if l.starts_with("types of data")
             || l.starts_with("type of data")
             || l.starts_with("data type")
@@ -694,11 +729,22 @@ fn field(text: &str) -> Option<(Field, &str)> {
             || l.starts_with("personal information collected")
             || l.starts_with("information collected")
             || l.starts_with("collected data")
-            || l.starts_with("collected information") =>
+            || l.starts_with("collected information")
+            || l.starts_with("收集")
+            || l.starts_with("个人信息类型")
+            || l.starts_with("数据类型")
+            || l.starts_with("使用的个人信息")
+            || l.starts_with("涉及个人信息") =>
         {
             Field::Data
         }
-        l if l.starts_with("purpose") => Field::Purpose,
+        l if l.starts_with("purpose")
+            || l.starts_with("使用目的")
+            || l == "目的"
+            || l == "用途" =>
+        {
+            Field::Purpose
+        }
         _ => return None,
     };
     Some((f, value))
@@ -1272,6 +1318,20 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
                             .filter(|v| !is_placeholder(v))
                             .and_then(|v| resolver.resolve(v))
                     })
+                    .or_else(|| {
+                        // "即构 ZEGO Express SDK": a catalog name inside the
+                        // entry's name, else inside its company name.
+                        let single = |t: &str| {
+                            let ids: HashSet<&str> =
+                                resolver.mentions(t).into_iter().map(|m| m.0).collect();
+                            if ids.len() == 1 {
+                                ids.into_iter().next()
+                            } else {
+                                None
+                            }
+                        };
+                        single(&sdk.name).or_else(|| sdk.vendor.as_deref().and_then(single))
+                    })
                     .map(str::to_string);
                 let quote = sdk.name.clone();
                 ctx.add_sdk(node, sdk, &quote, b);
@@ -1758,6 +1818,51 @@ category = "photos"
         assert_eq!(sdks[0].id.as_deref(), Some("zego-express"));
         assert_eq!(sdks[0].data, ["device-id", "camera"]);
         assert_eq!(d.nodes().len(), 1, "SDK entries are not clauses");
+    }
+
+    #[test]
+    fn chinese_numbering_sdk_list_and_categories() {
+        let cat = catalog();
+        let names = [SdkName {
+            id: "zego-express".into(),
+            names: vec!["ZEGO Express".into(), "即构科技".into()],
+        }];
+        let opts = ExtractOptions {
+            permissions: &cat,
+            sdk_names: &names,
+            lexicon: Lexicon::embedded(),
+        };
+        let text = "隐私政策\n一、我们如何收集信息\n（一）位置信息\n1、当您使用附近功能时，我们会申请定位权限。\n（二）第三方SDK\nSDK名称：即构 ZEGO Express SDK\n公司名称：深圳市即构科技有限公司\n收集个人信息类型：设备信息、麦克风\n使用目的：实时音视频\n二、权限\nandroid.permission.CAMERA：相机\n";
+        let d = draft(text, "p.txt", &opts);
+        let ids: Vec<&str> = d.nodes().iter().map(|n| n.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            ["preamble", "一", "一.(一)", "一.(一).1", "一.(二)", "二"]
+        );
+        let loc: Vec<(&str, &str, bool)> = d
+            .provenance
+            .iter()
+            .filter(|p| p.value == "location")
+            .map(|p| (p.clause.as_str(), p.quote.as_str(), p.permission_context))
+            .collect();
+        assert_eq!(
+            loc,
+            [("一.(一)", "位置", false), ("一.(一).1", "定位", true)]
+        );
+        let sdk: Vec<(&str, &str)> = d
+            .policy
+            .sdks()
+            .map(|(s, c)| (s.name.as_str(), c.id.as_str()))
+            .collect();
+        assert_eq!(sdk, [("即构 ZEGO Express SDK", "一.(二)")]);
+        let zego = d.policy.sdks().next().map(|s| s.0.clone()).unwrap();
+        assert_eq!(zego.id.as_deref(), Some("zego-express"));
+        assert_eq!(zego.data, ["microphone"]);
+        assert_eq!(zego.purpose.as_deref(), Some("实时音视频"));
+        assert_eq!(
+            d.policy.permission_clause().map(|c| c.id.as_str()),
+            Some("二")
+        );
     }
 
     #[test]
