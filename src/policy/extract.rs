@@ -887,6 +887,10 @@ fn sentence_at(text: &str, at: usize) -> &str {
     text.get(start.min(end)..end).unwrap_or(text)
 }
 
+/// At most this many catalog SDKs may share a name for an SDK-list entry
+/// naming it to resolve (to the first); see [`SdkResolver::resolve`].
+const MAX_VENDOR_TIE: usize = 3;
+
 /// Resolves SDK names against the catalog's names.
 struct SdkResolver {
     by_key: HashMap<String, Vec<String>>,
@@ -944,10 +948,14 @@ impl SdkResolver {
         }
     }
 
-    /// The unique catalog id for a name (SDK or company).
+    /// The catalog id for a name (SDK or company) of an SDK-list entry.
+    /// A company name shared by a few SDKs of one vendor ("Shenzhen Jigou
+    /// Technology Co., Ltd." → ZEGO Express, ZIM, ...) resolves to the first
+    /// of them in catalog order — the vendor's main SDK; a name shared by
+    /// more ("Google") resolves to none.
     fn resolve(&self, name: &str) -> Option<&str> {
         match self.by_key.get(&name_key(name)) {
-            Some(ids) if ids.len() == 1 => ids.first().map(String::as_str),
+            Some(ids) if ids.len() <= MAX_VENDOR_TIE => ids.first().map(String::as_str),
             _ => None,
         }
     }
