@@ -26,54 +26,70 @@ fn shared(sub: &str) -> Option<PathBuf> {
     None
 }
 
-/// A catalog mirroring the SDK catalog's entries for the names used here
-/// (the real one lives on the catalog branch).
+/// SDK names shaped like the SDK catalog's `Catalog::sdk_names()` (branch
+/// `catalog`, rules/sdks/{firebase,zego,bugsnag}.toml): SDK name, aliases,
+/// vendor name, vendor aliases — vendor names are shared by every SDK of
+/// the vendor.
 fn sdk_names() -> Vec<SdkName> {
+    let firebase = [
+        "Firebase",
+        "Google Firebase",
+        "Google LLC",
+        "Google",
+        "Firebase, Inc.",
+    ];
+    let zego = [
+        "ZEGO",
+        "ZEGOCLOUD",
+        "Zego",
+        "Shenzhen Jigou Technology Co., Ltd.",
+        "Jigou Technology",
+        "Shenzhen Jigou Technology",
+        "即构科技",
+        "深圳市即构科技有限公司",
+        "即构",
+    ];
+    let sdk = |id: &str, own: &[&str], vendor: &[&str]| SdkName {
+        id: id.into(),
+        names: own.iter().chain(vendor).map(|s| s.to_string()).collect(),
+    };
     vec![
-        SdkName {
-            id: "firebase".into(),
-            names: vec![
-                "Firebase".into(),
-                "Firebase Analytics".into(),
-                "Google".into(),
-                "Google LLC".into(),
+        sdk(
+            "firebase-analytics",
+            &[
+                "Google Analytics for Firebase",
+                "Firebase Analytics",
+                "GoogleAppMeasurement",
             ],
-        },
-        SdkName {
-            id: "firebase-messaging".into(),
-            names: vec![
-                "Firebase Cloud Messaging".into(),
-                "FCM".into(),
-                "Google".into(),
+            &firebase,
+        ),
+        sdk(
+            "firebase-crashlytics",
+            &["Firebase Crashlytics", "Crashlytics"],
+            &firebase,
+        ),
+        sdk(
+            "firebase-crashlytics-ndk",
+            &["Firebase Crashlytics NDK"],
+            &firebase,
+        ),
+        sdk(
+            "firebase-messaging",
+            &["Firebase Cloud Messaging", "FCM"],
+            &firebase,
+        ),
+        sdk("bugsnag", &["Bugsnag"], &["Bugsnag", "SmartBear"]),
+        sdk(
+            "zego-express",
+            &[
+                "ZEGO Express Engine",
+                "Zego Express",
+                "ZegoExpressEngine",
+                "ZEGO Express SDK",
             ],
-        },
-        SdkName {
-            id: "firebase-crashlytics".into(),
-            names: vec![
-                "Firebase Crashlytics".into(),
-                "Crashlytics".into(),
-                "Google".into(),
-            ],
-        },
-        SdkName {
-            id: "bugsnag".into(),
-            names: vec!["Bugsnag".into(), "SmartBear".into()],
-        },
-        SdkName {
-            id: "acra".into(),
-            names: vec!["ACRA".into()],
-        },
-        SdkName {
-            id: "zego-express".into(),
-            names: vec![
-                "ZEGO Express".into(),
-                "ZEGO".into(),
-                "ZEGOCLOUD".into(),
-                "Jigou Technology".into(),
-                "Shenzhen Jigou Technology Co., Ltd.".into(),
-                "即构科技".into(),
-            ],
-        },
+            &zego,
+        ),
+        sdk("zego-zim", &["ZEGO In-app Chat (ZIM)", "ZIM"], &zego),
     ]
 }
 
@@ -267,12 +283,9 @@ fn seed_declares_firebase_and_the_jigou_sdk_resolved_to_zego_under_iii_a_3() {
     assert_eq!(
         sdks,
         [
-            (
-                "Firebase",
-                Some("Google Inc."),
-                Some("firebase"),
-                "III.(A).3"
-            ),
+            // "Firebase" is the vendor of four catalog SDKs and the entry
+            // names none of them: kept by name and company, no id.
+            ("Firebase", Some("Google Inc."), None, "III.(A).3"),
             (
                 "Jigou Technology",
                 Some("Shenzhen Jigou Technology Co., Ltd."),
@@ -689,7 +702,11 @@ fn bitchat_describes_the_categories_of_its_ios_keys() {
 fn sdk_mentions_in_other_apps() {
     // EXPECTED.md: TowerCollector firebase-analytics, aves firebase_crashlytics, amethyst firebase-messaging.
     for (sub, want) in [
-        ("zamojski__TowerCollector/PRIVACY-POLICY.md", "firebase"),
+        (
+            // "Google Analytics for Firebase library provided by Google"
+            "zamojski__TowerCollector/PRIVACY-POLICY.md",
+            "firebase-analytics",
+        ),
         ("deckerst__aves/assets/terms.md", "firebase-crashlytics"),
         ("deckerst__aves/assets/terms.txt", "firebase-crashlytics"),
         ("vitorpamplona__amethyst/PRIVACY.md", "firebase-messaging"),
