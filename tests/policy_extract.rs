@@ -819,3 +819,31 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn pathological_numbering_stays_linear() {
+    let cat = PermissionCatalog::parse(&test_catalog()).unwrap();
+    // 40 000 clauses all numbered "1." with content (duplicate ids), and
+    // 40 000 empty "I." lines (each dropped as a contents line by the next).
+    let same: String = "1. Camera permission\nWe use android.permission.CAMERA.\n".repeat(40_000);
+    let toc: String = "I. Heading\n".repeat(40_000);
+    for text in [same, toc] {
+        let t = std::time::Instant::now();
+        let d = draft_with(&text, "big.txt", &cat);
+        let took = t.elapsed();
+        eprintln!(
+            "{} bytes: {} clauses in {took:?}",
+            text.len(),
+            d.nodes().len()
+        );
+        assert!(took.as_secs() < 20, "{took:?}");
+        assert!(
+            d.nodes().len() == 1 || d.nodes().len() == 40_000,
+            "{}",
+            d.nodes().len()
+        );
+        let ids: std::collections::HashSet<&str> =
+            d.nodes().iter().map(|n| n.id.as_str()).collect();
+        assert_eq!(ids.len(), d.nodes().len(), "unique ids");
+    }
+}

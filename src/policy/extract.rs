@@ -400,6 +400,13 @@ pub struct SdkName {
     pub names: Vec<String>,
 }
 
+impl From<(String, Vec<String>)> for SdkName {
+    /// From the SDK catalog's `sdk_names()` pairs `(id, names)`.
+    fn from((id, names): (String, Vec<String>)) -> Self {
+        SdkName { id, names }
+    }
+}
+
 /// What the extractor needs besides the text.
 #[derive(Debug, Clone, Copy)]
 pub struct ExtractOptions<'a> {
@@ -826,6 +833,10 @@ struct Node {
     line: u32,
     has_content: bool,
     dead: bool,
+    /// Children not dropped as table-of-contents lines.
+    live_children: usize,
+    /// Index of this node in its parent's `children`.
+    sibling_pos: usize,
 }
 
 /// 1-based line of byte `offset`.
@@ -1088,6 +1099,7 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
     let mut owner: Vec<Option<usize>> = Vec::with_capacity(blocks.len());
     let mut stack: Vec<usize> = Vec::new();
     let mut ids: HashMap<String, usize> = HashMap::new();
+    let mut dup_next: HashMap<String, usize> = HashMap::new();
     for (bi, b) in blocks.iter().enumerate() {
         let role = roles.get(bi).copied().unwrap_or(Role::None);
         let num = if role == Role::None {
@@ -1124,6 +1136,8 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
                         line: line_of(&line_starts, b.span.0),
                         has_content: true,
                         dead: false,
+                        live_children: 0,
+                        sibling_pos: 0,
                     });
                     ids.insert("preamble".into(), idx);
                     stack.push(idx);
@@ -1193,11 +1207,7 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
             (None, _) => slug(rest),
         };
         if let Some(&old) = ids.get(&id) {
-            let no_children = nodes.get(old).is_some_and(|n| {
-                n.children
-                    .iter()
-                    .all(|&c| nodes.get(c).is_none_or(|c| c.dead))
-            });
+            let no_children = nodes.get(old).is_some_and(|n| n.live_children == 0);
             let empty = no_children && nodes.get(old).is_some_and(|n| !n.has_content);
             // The last line of a table of contents is followed by the
             // introduction; it is still a contents line if the line before
@@ -1211,7 +1221,7 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
                     .and_then(|n| n.parent)
                     .and_then(|p| nodes.get(p))
                     .map(|p| {
-                        let pos = p.children.iter().position(|&c| c == old).unwrap_or(0);
+                        let pos = nodes.get(old).map_or(0, |n| n.sibling_pos);
                         pos > 0
                             && p.children
                                 .get(pos - 1)
@@ -1220,21 +1230,22 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
                     })
                     .unwrap_or(false);
             if empty || last_toc_line {
-                let new_owner = nodes.get(old).and_then(|n| n.parent);
-                for o in owner.iter_mut() {
-                    if *o == Some(old) {
-                        *o = new_owner;
-                    }
-                }
                 // A table-of-contents line listed this heading before the
-                // real section: drop it.
+                // real section: drop it (its blocks go to its parent, below).
+                let old_parent = nodes.get(old).and_then(|n| n.parent);
                 if let Some(n) = nodes.get_mut(old) {
                     n.dead = true;
                 }
+                if let Some(p) = old_parent.and_then(|p| nodes.get_mut(p)) {
+                    p.live_children = p.live_children.saturating_sub(1);
+                }
             } else {
-                let mut k = 2;
-                while ids.contains_key(&format!("{id}~{k}")) {
-                    k += 1;
+                let k = dup_next.entry(id.clone()).or_insert(1);
+                loop {
+                    *k += 1;
+                    if !ids.contains_key(&format!("{id}~{k}")) {
+                        break;
+                    }
                 }
                 id = format!("{id}~{k}");
             }
@@ -1252,13 +1263,31 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
             line: line_of(&line_starts, b.span.0),
             has_content: false,
             dead: false,
+            live_children: 0,
+            sibling_pos: 0,
         });
         ids.insert(id, idx);
         if let Some(p) = parent.and_then(|p| nodes.get_mut(p)) {
+            let pos = p.children.len();
             p.children.push(idx);
+            p.live_children += 1;
+            if let Some(n) = nodes.get_mut(idx) {
+                n.sibling_pos = pos;
+            }
         }
         stack.push(idx);
         owner.push(Some(idx));
+    }
+
+    // Blocks of dropped table-of-contents lines belong to the nearest live
+    // ancestor.
+    for o in owner.iter_mut() {
+        while let Some(i) = *o {
+            match nodes.get(i) {
+                Some(n) if n.dead => *o = n.parent,
+                _ => break,
+            }
+        }
     }
 
     // 2. Declarations.
