@@ -1807,6 +1807,39 @@ category = "photos"
     }
 
     #[test]
+    fn load_extra_adds_phrases_and_reports_bad_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let good = dir.path().join("extra.toml");
+        std::fs::write(
+            &good,
+            "[categories]\nlocation = [\"lbs\"]\nvehicle = [\"licence plate\"]\n",
+        )
+        .unwrap();
+        let lex = Lexicon::load_extra(&good).unwrap();
+        let found: Vec<&str> = lex
+            .find("LBS and the licence plates")
+            .iter()
+            .map(|f| f.0)
+            .collect();
+        assert_eq!(found, ["location", "vehicle"]);
+        assert!(
+            lex.categories().any(|c| c == "camera"),
+            "embedded phrases kept"
+        );
+        let bad = dir.path().join("bad.toml");
+        std::fs::write(&bad, "[categories]\nlocation = 3\n").unwrap();
+        let err = Lexicon::load_extra(&bad).unwrap_err().to_string();
+        assert!(
+            err.contains("bad.toml") && err.contains("not valid"),
+            "{err}"
+        );
+        let missing = Lexicon::load_extra(&dir.path().join("none.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(missing.contains("cannot read lexicon"), "{missing}");
+    }
+
+    #[test]
     fn short_forms_need_context_and_catalog() {
         let cat = catalog();
         let lex = Lexicon::embedded();
