@@ -111,9 +111,9 @@ struct Hit {
 }
 
 /// Whole-word, longest, non-overlapping matches of `ac` (built over
-/// normalised phrases) in `text`. A trailing plural `s` is accepted.
-fn find_words(ac: &AhoCorasick, text: &str) -> Vec<Hit> {
-    let n = normalize(text);
+/// normalised phrases) in the normalised text `n`; offsets are mapped back
+/// to the original text. A trailing plural `s` is accepted.
+fn find_words_in(ac: &AhoCorasick, n: &Norm) -> Vec<Hit> {
     let bytes = n.text.as_bytes();
     let mut hits: Vec<(usize, usize, usize)> = Vec::new();
     for m in ac.find_overlapping_iter(n.text.as_str()) {
@@ -260,10 +260,14 @@ impl Lexicon {
     /// Every category phrase in `text`: (category, start, end) with byte
     /// offsets into `text`, in order, longest match at each place.
     pub fn find<'a>(&'a self, text: &str) -> Vec<(&'a str, usize, usize)> {
+        self.find_in(&normalize(text))
+    }
+
+    fn find_in<'a>(&'a self, n: &Norm) -> Vec<(&'a str, usize, usize)> {
         let Some(ac) = &self.matcher else {
             return Vec::new();
         };
-        find_words(ac, text)
+        find_words_in(ac, n)
             .into_iter()
             .filter_map(|h| {
                 self.pattern_category
@@ -973,10 +977,14 @@ impl SdkResolver {
 
     /// Catalog SDKs mentioned in `text`: (id, start, end).
     fn mentions<'a>(&'a self, text: &str) -> Vec<(&'a str, usize, usize)> {
+        self.mentions_in(&normalize(text))
+    }
+
+    fn mentions_in<'a>(&'a self, n: &Norm) -> Vec<(&'a str, usize, usize)> {
         let Some(ac) = &self.matcher else {
             return Vec::new();
         };
-        find_words(ac, text)
+        find_words_in(ac, n)
             .into_iter()
             .filter_map(|h| {
                 self.pattern_id
@@ -1299,10 +1307,14 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
         provenance: Vec::new(),
         nodes: &nodes,
     };
+    let perm_title: Vec<bool> = nodes
+        .iter()
+        .map(|n| has_permission_word(&n.title))
+        .collect();
     let titles_with_permission = |mut n: Option<usize>| -> Option<usize> {
         while let Some(i) = n {
             let node = nodes.get(i)?;
-            if has_permission_word(&node.title) {
+            if perm_title.get(i).copied().unwrap_or(false) {
                 return Some(i);
             }
             n = node.parent;
@@ -1384,7 +1396,9 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
         // Android permissions, full names.
         let mut full_ranges: Vec<(usize, usize)> = Vec::new();
         let mut found_perms: Vec<(String, String, usize)> = Vec::new();
-        for c in re_full_permission().captures_iter(text) {
+        let may_name_full = text.contains("permission.");
+        let full_matches = may_name_full.then(|| re_full_permission().captures_iter(text));
+        for c in full_matches.into_iter().flatten() {
             let Some(m) = c.get(0) else { continue };
             let name = match (c.get(1), c.get(2)) {
                 (Some(f), _) => f.as_str().to_string(),
@@ -1500,7 +1514,9 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
             );
             declared_here = true;
         }
-        for c in re_ios_label().captures_iter(text) {
+        let may_label = text.contains("sage") || text.contains("SAGE");
+        let label_matches = may_label.then(|| re_ios_label().captures_iter(text));
+        for c in label_matches.into_iter().flatten() {
             let (Some(all), Some(label)) = (c.get(0), c.get(1)) else {
                 continue;
             };
@@ -1522,7 +1538,8 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
             }
         }
         // Prose SDK mentions.
-        for (id, s, e) in resolver.mentions(text) {
+        let norm = normalize(text);
+        for (id, s, e) in resolver.mentions_in(&norm) {
             let quote = text.get(s..e).unwrap_or("").to_string();
             let sdk = DeclaredSdk {
                 name: quote.clone(),
@@ -1537,7 +1554,7 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
             // "## App Permissions") names a permission.
             let heading_in_permissions = matches!(b.kind, BlockKind::Heading(_))
                 && titles_with_permission(nodes.get(node).and_then(|n| n.parent)).is_some();
-            for (cat, s, e) in opts.lexicon.find(text) {
+            for (cat, s, e) in opts.lexicon.find_in(&norm) {
                 let quote = text.get(s..e).unwrap_or("");
                 let pctx = heading_in_permissions || has_permission_word(sentence_at(text, s));
                 ctx.add(node, DeclKind::DataCategory, cat, quote, b, pctx, None);
