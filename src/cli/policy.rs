@@ -67,7 +67,7 @@ pub fn run(cmd: PolicyCommand) -> anyhow::Result<u8> {
 pub fn draft_file(file: &Path) -> anyhow::Result<(extract::Draft, String)> {
     let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
     let text = String::from_utf8_lossy(&bytes).into_owned();
-    let names: Vec<SdkName> = Catalog::embedded().sdk_names().into_iter().map(|(id, names)| SdkName { id, names }).collect();
+    let names: Vec<SdkName> = Catalog::embedded().sdk_names().into_iter().map(SdkName::from).collect();
     let opts = ExtractOptions {
         permissions: PermissionCatalog::embedded(),
         sdk_names: &names,
