@@ -145,6 +145,8 @@ pub fn scan_path(path: &Path, config: &Config) -> ArtifactReport {
         }
         ArtifactKind::Dex => crate::android::apk::scan_dex_file(&data, config, &mut report),
         ArtifactKind::Elf => crate::android::apk::scan_elf_file(&data, config, &mut report),
+        ArtifactKind::Plist => crate::ios::ipa::scan_plist_file(&data, config, &mut report),
+        ArtifactKind::Macho => crate::ios::ipa::scan_macho_file(&data, config, &mut report),
         other => Err(ArtifactError {
             code: "unsupported".into(),
             message: format!(

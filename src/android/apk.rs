@@ -433,6 +433,15 @@ pub fn scan_elf_file(
         .unwrap_or_default();
     out.detector.native_lib(&name, &Location::entry(""));
     scan_elf_bytes(data, "", &mut out);
+    // A loose library may have been renamed; its DT_SONAME still names it.
+    let sonames: Vec<String> = out
+        .binary
+        .iter()
+        .flat_map(|b| b.slices.iter().filter_map(|s| s.soname.clone()))
+        .collect();
+    for soname in sonames {
+        out.detector.native_lib(&soname, &Location::entry(""));
+    }
     if out.binary.is_none() {
         let msg = out
             .errors

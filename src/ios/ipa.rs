@@ -124,3 +124,84 @@ fn feed_detector(src: &dyn BundleSource, scan: &IosScan, config: &Config, detect
         }
     }
 }
+
+/// Scan a loose property list: an `Info.plist` (bundle id, versions, usage
+/// descriptions; PS102 with a policy) or a `PrivacyInfo.xcprivacy`.
+pub fn scan_plist_file(data: &[u8], config: &Config, report: &mut ArtifactReport) -> Result<(), ArtifactError> {
+    let entry = file_name(&report.path);
+    let mut facts = crate::model::IosFacts::default();
+    if entry.ends_with(".xcprivacy") {
+        let pm = crate::ios::privacy_manifest::parse(data, &entry, &config.limits).map_err(|e| err("plist", e.to_string()))?;
+        facts.privacy_manifests.push(pm);
+    } else {
+        let info = crate::ios::plist::parse_info_plist(data, &config.limits).map_err(|e| err("plist", e.to_string()))?;
+        facts.bundle_id = info.bundle_id;
+        facts.short_version = info.short_version;
+        facts.version = info.version;
+        facts.minimum_os = info.minimum_os;
+        facts.background_modes = info.background_modes;
+        facts.queries_schemes = info.queries_schemes;
+        facts.ats_exceptions = info.ats_exceptions;
+        facts.usage_descriptions = info
+            .usage_descriptions
+            .into_iter()
+            .map(|(key, text)| crate::model::UsageDescription {
+                location: Location::detail(entry.clone(), key.clone()),
+                key,
+                text,
+            })
+            .collect();
+        if !config.manifest_only
+            && let Ok((dict, _, _)) = crate::ios::plist::parse_dict(data, &config.limits)
+        {
+            let mut detector = config.catalog.detector();
+            let loc = Location::entry(entry.clone());
+            for key in dict.keys() {
+                detector.plist_key(key, &loc);
+            }
+            report.sdks = detector.finish();
+        }
+        if let Some(policy) = &config.policy {
+            let findings = crate::diff::ios::diff_ios(&facts, policy);
+            report.findings = crate::diff::apply_allows(findings, &policy.allow, &config.today);
+            report.policy = Some(policy.source.clone());
+        }
+    }
+    report.ios = Some(facts);
+    Ok(())
+}
+
+/// Scan a loose Mach-O (thin or fat): architectures, linked dylibs,
+/// symbols, ObjC classes and SDK fingerprints.
+pub fn scan_macho_file(data: &[u8], config: &Config, report: &mut ArtifactReport) -> Result<(), ArtifactError> {
+    let facts = crate::native::macho::parse(data, "", &config.limits).map_err(|e| err("macho", e.to_string()))?;
+    let mut detector = config.catalog.detector();
+    let loc = Location::entry("");
+    let name = file_name(&report.path);
+    detector.framework(name.trim_end_matches(".dylib"), &loc);
+    for s in &facts.slices {
+        // A framework binary names itself in LC_ID_DYLIB:
+        // `@rpath/AdjustSigSdk.framework/AdjustSigSdk`.
+        if let Some(id) = &s.facts.soname
+            && let Some(fw) = id.split('/').find_map(|seg| seg.strip_suffix(".framework"))
+        {
+            detector.framework(fw, &loc);
+        }
+        for c in &s.facts.objc_classes {
+            detector.objc_class(c, &loc);
+        }
+        for sym in s.facts.imported_symbols.iter().chain(&s.facts.exported_symbols) {
+            detector.macho_symbol(sym, &loc);
+        }
+    }
+    for w in facts.warnings() {
+        report.entry_errors.push(crate::model::EntryError { entry: String::new(), message: w });
+    }
+    report.sdks = detector.finish();
+    report.binaries.push(facts.binary);
+    Ok(())
+}
+
+fn file_name(path: &str) -> String {
+    Path::new(path).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+}
