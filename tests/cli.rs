@@ -213,3 +213,69 @@ fn fixtures_are_fresh() {
     }
     assert!(Path::new(&root().join("fixtures/sample-policy.toml")).is_file());
 }
+
+/// Issue acceptance (iOS): the fixture IPA produces PS102, PS301 and PS303
+/// with evidence in text and JSON.
+#[test]
+fn sample_ipa_prechecks_in_text_and_json() {
+    privscan()
+        .current_dir(root())
+        .args(["scan", "fixtures/sample.ipa", "--policy", "fixtures/sample-policy.toml"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("PS102 NSLocationWhenInUseUsageDescription"))
+        .stdout(predicate::str::contains("PS301 NSPrivacyAccessedAPICategorySystemBootTime"))
+        .stdout(predicate::str::contains("PS303 NSContactsUsageDescription"))
+        .stdout(predicate::str::contains("ITMS-91053"));
+    let out = privscan()
+        .current_dir(root())
+        .args(["scan", "fixtures/sample.ipa", "--policy", "fixtures/sample-policy.toml", "--format", "json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v = json_of(&out);
+    let a = &v["artifacts"][0];
+    assert_eq!(a["kind"], "ipa");
+    assert_eq!(a["ios"]["bundle_id"], "com.example.samplelive");
+    let findings = a["findings"].as_array().unwrap();
+    for (code, subject) in [
+        ("PS102", "NSLocationWhenInUseUsageDescription"),
+        ("PS301", "NSPrivacyAccessedAPICategorySystemBootTime"),
+        ("PS303", "NSContactsUsageDescription"),
+    ] {
+        let f = findings
+            .iter()
+            .find(|f| f["code"] == code && f["subject"] == subject)
+            .unwrap_or_else(|| panic!("{code} {subject} missing: {findings:?}"));
+        assert!(!f["evidence"].as_array().unwrap().is_empty(), "{code} has evidence");
+    }
+    let ps102 = findings.iter().find(|f| f["code"] == "PS102").unwrap();
+    assert_eq!(ps102["clause"]["id"], "III.(D)");
+    let sdks: Vec<&str> = a["sdks"].as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap()).collect();
+    assert!(sdks.contains(&"zego-express") && sdks.contains(&"firebase-analytics"), "{sdks:?}");
+}
+
+#[test]
+fn policy_extract_and_lint_on_the_seed() {
+    let seed = root().join("../shared/seeds/000_84f2546856c26503.txt");
+    let seed = if seed.is_file() { seed } else { PathBuf::from("/work/shared/seeds/000_84f2546856c26503.txt") };
+    if !seed.is_file() {
+        eprintln!("SKIP: ../shared/seeds is absent");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("policy.toml");
+    privscan().args(["policy", "extract"]).arg(&seed).arg("-o").arg(&out).assert().success();
+    let policy = privscan::policy::load::load(&out).expect("the draft loads as a policy file");
+    let d = policy.clauses.iter().find(|c| c.id == "III.(D)").expect("III.(D)");
+    assert_eq!(d.android_permissions.len(), 11, "{:?}", d.android_permissions);
+    privscan()
+        .args(["policy", "lint"])
+        .arg(&seed)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("PS401"))
+        .stdout(predicate::str::contains("PS402 medium location"));
+}
