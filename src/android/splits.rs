@@ -329,16 +329,23 @@ fn finish_set(
         };
         return Err(err("no-base", msg));
     };
-    let mut ordered = scanned;
-    let base = ordered.remove(base_idx);
-    ordered.insert(0, base);
+    // Base first, then the splits by module name (independent of the
+    // archive's entry order).
+    let mut named: Vec<(String, ScannedApk<'_>)> = scanned
+        .into_iter()
+        .enumerate()
+        .map(|(i, s)| (module_name(&s.parts.manifest, &s.display, i == base_idx), s))
+        .collect();
+    let base = named.remove(base_idx);
+    named.sort_by(|a, b| a.0.cmp(&b.0));
+    named.insert(0, base);
 
-    let mut modules = Vec::with_capacity(ordered.len());
+    let mut modules = Vec::with_capacity(named.len());
     let mut all = None::<ApkParts<'_>>;
-    for (i, s) in ordered.into_iter().enumerate() {
-        let ScannedApk { display, parts } = s;
+    for (name, s) in named {
+        let parts = s.parts;
         modules.push(AndroidModule {
-            name: module_name(&parts.manifest, &display, i == 0),
+            name,
             manifest: parts.manifest.clone(),
         });
         match all.as_mut() {
