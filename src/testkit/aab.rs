@@ -379,7 +379,7 @@ mod tests {
         assert_eq!(m.version_code, Some(3));
         assert_eq!(m.uses_permissions.len(), 1);
         assert_eq!(m.uses_permissions[0].name, FEATURE_PERMISSION);
-        assert_eq!(m.components[0].exported, false);
+        assert!(!m.components[0].exported);
     }
 
     #[test]
