@@ -133,6 +133,10 @@ fn committed_fixture_matches_generator_when_present() {
         eprintln!("SKIP: fixtures/sample.apks not generated yet");
         return;
     }
+    assert!(
+        std::fs::read(&path).unwrap() == sample_apks(),
+        "fixtures/sample.apks is stale: run `cargo run --example make_fixtures`"
+    );
     let report = scan_path(&path, &policy_config());
     assert_merged_view(
         &report,
@@ -273,4 +277,41 @@ fn directory_of_split_apks_is_one_app() {
     assert!(privscan::android::splits::is_split_dir(dir.path()));
     std::fs::write(dir.path().join("notes.txt"), b"x").unwrap();
     assert!(!privscan::android::splits::is_split_dir(dir.path()));
+}
+
+#[test]
+fn mutated_split_sets_never_panic() {
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let config = Config::new();
+    let files = xapk_files();
+    let listed: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    let seeds = [
+        (ArtifactKind::Apks, sample_apks()),
+        (
+            ArtifactKind::Xapk,
+            build_xapk(SAMPLE_PACKAGE, &listed, &files),
+        ),
+    ];
+    for (kind, seed) in &seeds {
+        for _ in 0..150 {
+            let mut m = seed.clone();
+            for _ in 0..1 + next() % 4 {
+                let i = (next() % m.len() as u64) as usize;
+                m[i] = next() as u8;
+            }
+            let budget = privscan::limits::Budget::new(&config.limits);
+            let mut report = ArtifactReport::new("m".to_string());
+            let r =
+                privscan::android::splits::scan_split_set(&m, *kind, &config, &budget, &mut report);
+            if let Err(e) = r {
+                assert!(!e.message.is_empty());
+            }
+        }
+    }
 }
