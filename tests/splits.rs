@@ -315,3 +315,35 @@ fn mutated_split_sets_never_panic() {
         }
     }
 }
+
+#[test]
+fn nested_reads_share_the_total_inflated_cap() {
+    let apks = sample_apks();
+    // Enough for the outer archive's stored APKs, not for everything inside.
+    let mut config = Config::new();
+    config.limits.max_total_inflated = 6_000;
+    let budget = privscan::limits::Budget::new(&config.limits);
+    let mut report = ArtifactReport::new("capped.apks".to_string());
+    let e = privscan::android::splits::scan_split_set(
+        &apks,
+        ArtifactKind::Apks,
+        &config,
+        &budget,
+        &mut report,
+    )
+    .unwrap_err();
+    assert_eq!(e.code, "limit", "{e:?}");
+    assert!(e.message.contains("max_total_inflated"), "{}", e.message);
+    // The default cap is ample.
+    let budget = privscan::limits::Budget::new(&Config::new().limits);
+    let mut report = ArtifactReport::new("ok.apks".to_string());
+    privscan::android::splits::scan_split_set(
+        &apks,
+        ArtifactKind::Apks,
+        &Config::new(),
+        &budget,
+        &mut report,
+    )
+    .unwrap();
+    assert!(budget.remaining() < Config::new().limits.max_total_inflated);
+}

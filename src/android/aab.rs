@@ -120,7 +120,9 @@ pub fn scan_aab(
             }),
         }
     }
-    let module_names: Vec<String> = modules.iter().map(|m| m.name.clone()).collect();
+    // DEX and native code of every module folder is scanned, even one whose
+    // manifest could not be read.
+    let module_names = names;
     parts.manifest = merge_modules(&modules);
 
     if !config.manifest_only {

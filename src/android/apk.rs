@@ -162,9 +162,15 @@ pub(crate) fn scan_apk_parts<'c>(
             format!("{prefix}no AndroidManifest.xml entry: not an installable APK"),
         )
     })?;
-    let bytes = archive
-        .read(entry, limits, budget)
-        .map_err(|e| err("zip", format!("{manifest_entry}: {e}")))?;
+    let bytes = archive.read(entry, limits, budget).map_err(|e| {
+        // A cap hit is `limit` (the artifact as a whole is too big),
+        // anything else a broken archive.
+        let code = match e {
+            crate::input::zip::ZipError::Limit(_) => "limit",
+            _ => "zip",
+        };
+        err(code, format!("{manifest_entry}: {e}"))
+    })?;
     let doc =
         axml::parse(&bytes, limits).map_err(|e| err("axml", format!("{manifest_entry}: {e}")))?;
     let mut parts = ApkParts::new(config);

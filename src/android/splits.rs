@@ -104,6 +104,14 @@ pub fn merge_modules(modules: &[AndroidModule]) -> AndroidManifest {
     merged
 }
 
+/// What a set contributes besides its APKs: APKs that could not be read
+/// (entry errors) and the outer archives' tamper findings.
+#[derive(Default)]
+struct SetExtra {
+    errors: Vec<EntryError>,
+    findings: Vec<crate::model::Finding>,
+}
+
 /// One scanned APK of a set.
 struct ScannedApk<'c> {
     /// Where it is (`splits/base-master.apk`), used for naming and errors.
@@ -144,9 +152,9 @@ pub fn scan_split_set(
     report: &mut ArtifactReport,
 ) -> Result<(), ArtifactError> {
     let mut scanned = Vec::new();
-    let mut errors = Vec::new();
-    scan_set_archive(data, kind, "", 0, config, budget, &mut scanned, &mut errors)?;
-    finish_set(scanned, errors, config, report)
+    let mut extra = SetExtra::default();
+    scan_set_archive(data, kind, "", 0, config, budget, &mut scanned, &mut extra)?;
+    finish_set(scanned, extra, config, report)
 }
 
 /// Which inner entries of a set archive are APKs (and nested sets).
@@ -234,7 +242,8 @@ fn check_depth(depth: u32, config: &Config) -> Result<(), ArtifactError> {
 }
 
 /// Scan the set archive in `data` (itself at nesting `depth`), appending
-/// each inner APK's parts to `scanned` and unreadable APKs to `errors`.
+/// each inner APK's parts to `scanned`, and unreadable APKs and the
+/// archive's tamper findings to `extra`.
 #[allow(clippy::too_many_arguments)]
 fn scan_set_archive<'c>(
     data: &[u8],
@@ -244,7 +253,7 @@ fn scan_set_archive<'c>(
     config: &'c Config,
     budget: &Budget,
     scanned: &mut Vec<ScannedApk<'c>>,
-    errors: &mut Vec<EntryError>,
+    extra: &mut SetExtra,
 ) -> Result<(), ArtifactError> {
     check_depth(depth, config)?;
     let archive = ZipArchive::parse(data, &config.limits)
@@ -267,7 +276,7 @@ fn scan_set_archive<'c>(
                 return Err(err("limit", format!("{display}: {l}")));
             }
             Err(x) => {
-                errors.push(EntryError {
+                extra.errors.push(EntryError {
                     entry: display,
                     message: x.to_string(),
                 });
@@ -276,7 +285,9 @@ fn scan_set_archive<'c>(
         };
         match scan_apk_parts(&bytes, &format!("{display}!"), config, budget) {
             Ok(parts) => scanned.push(ScannedApk { display, parts }),
-            Err(x) => errors.push(EntryError {
+            // A cap hit inside a nested APK stops the whole set, like any cap.
+            Err(x) if x.code == "limit" => return Err(x),
+            Err(x) => extra.errors.push(EntryError {
                 entry: display,
                 message: x.message,
             }),
@@ -295,22 +306,27 @@ fn scan_set_archive<'c>(
             config,
             budget,
             scanned,
-            errors,
+            extra,
         )?;
     }
-    // Outer-archive tamper findings go with the first APK's findings.
+    // The set archive's own anomalies (PS901/PS902), located in it.
     let read_anomalies = archive.read_anomalies();
-    let tamper = apk::archive_findings(archive.anomalies().iter().chain(&read_anomalies));
-    if let Some(first) = scanned.first_mut() {
-        first.parts.findings.extend(tamper);
+    let mut tamper = apk::archive_findings(archive.anomalies().iter().chain(&read_anomalies));
+    if !prefix.is_empty() {
+        for f in &mut tamper {
+            for ev in &mut f.evidence {
+                ev.entry = format!("{prefix}{}", ev.entry);
+            }
+        }
     }
+    extra.findings.extend(tamper);
     Ok(())
 }
 
 /// Merge scanned APKs (base first) into `report`.
 fn finish_set(
     scanned: Vec<ScannedApk<'_>>,
-    errors: Vec<EntryError>,
+    extra: SetExtra,
     config: &Config,
     report: &mut ArtifactReport,
 ) -> Result<(), ArtifactError> {
@@ -318,7 +334,8 @@ fn finish_set(
         .iter()
         .position(|s| s.parts.manifest.split.is_none())
     else {
-        let why = errors
+        let why = extra
+            .errors
             .first()
             .map(|e| format!(" (first unreadable APK: {}: {})", e.entry, e.message))
             .unwrap_or_default();
@@ -362,7 +379,10 @@ fn finish_set(
         return Err(err("no-base", "no readable APK in the split set"));
     };
     all.manifest = merge_modules(&modules);
-    all.entry_errors.extend(errors);
+    all.entry_errors.extend(extra.errors);
+    let mut findings = extra.findings;
+    findings.append(&mut all.findings);
+    all.findings = findings;
     let (merged, detections) = all.into_report(config, report);
     if !config.manifest_only {
         for m in &mut modules {
@@ -456,7 +476,7 @@ pub fn scan_split_dir(
     })?;
     let budget = Budget::new(&config.limits);
     let mut scanned = Vec::new();
-    let mut errors = Vec::new();
+    let mut extra = SetExtra::default();
     for p in apks {
         let display = p
             .file_name()
@@ -465,7 +485,7 @@ pub fn scan_split_dir(
         let data = match crate::input::load(&p) {
             Ok(d) => d,
             Err(e) => {
-                errors.push(EntryError {
+                extra.errors.push(EntryError {
                     entry: display,
                     message: e.to_string(),
                 });
@@ -474,13 +494,13 @@ pub fn scan_split_dir(
         };
         match scan_apk_parts(&data, &format!("{display}!"), config, &budget) {
             Ok(parts) => scanned.push(ScannedApk { display, parts }),
-            Err(x) => errors.push(EntryError {
+            Err(x) => extra.errors.push(EntryError {
                 entry: display,
                 message: x.message,
             }),
         }
     }
-    finish_set(scanned, errors, config, report)
+    finish_set(scanned, extra, config, report)
 }
 
 #[cfg(test)]
