@@ -347,3 +347,28 @@ fn nested_reads_share_the_total_inflated_cap() {
     .unwrap();
     assert!(budget.remaining() < Config::new().limits.max_total_inflated);
 }
+
+#[test]
+fn json_lists_modules_with_the_fields_of_android() {
+    let report = scan_bytes("sample.apks", &sample_apks(), &Config::new());
+    let v = serde_json::to_value(&report).unwrap();
+    let android = &v["android"];
+    assert_eq!(android["package"], SAMPLE_PACKAGE);
+    let modules = android["modules"].as_array().unwrap();
+    let names: Vec<&str> = modules
+        .iter()
+        .map(|m| m["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["base", FEATURE, "config.arm64_v8a"]);
+    for m in modules {
+        for field in ["package", "version_code", "uses_permissions", "components"] {
+            assert!(m.get(field).is_some(), "{} lacks {field}", m["name"]);
+        }
+    }
+    assert_eq!(modules[1]["split"], FEATURE);
+    assert_eq!(
+        modules[1]["uses_permissions"][0]["location"]["entry"],
+        FEATURE_ENTRY
+    );
+    assert!(android.get("split").is_none());
+}
