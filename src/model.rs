@@ -270,7 +270,7 @@ pub struct ApplicationFlags {
     pub debuggable: Option<bool>,
     /// `android:allowBackup`; `None` when absent (Android's default: `true`).
     pub allow_backup: Option<bool>,
-    /// `android:usesCleartextTraffic`; `None` when absent (default `true` below API 28, `false` from 28).
+    /// `android:usesCleartextTraffic`; `None` when absent (Android's default: `true` when targeting API < 28, else `false`).
     pub uses_cleartext_traffic: Option<bool>,
     /// `android:label` (string, or `@0x..` when the resource is unresolved); `None` when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -296,7 +296,7 @@ pub struct AndroidManifest {
     /// `<uses-sdk android:maxSdkVersion>`; `None` when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_sdk: Option<SdkLevel>,
-    /// `android:compileSdkVersion` on `<manifest>` (written by AGP 3.x+); `None` when absent.
+    /// `android:compileSdkVersion` on `<manifest>`; `None` when absent (older build tools do not write it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compile_sdk: Option<SdkLevel>,
     /// `split` attribute of a split APK's manifest.
@@ -423,7 +423,7 @@ pub struct ArtifactError {
 pub struct UsageDescription {
     /// Info.plist key, e.g. `NSCameraUsageDescription`.
     pub key: String,
-    /// The purpose string shown to the user (may be empty, which App Review rejects).
+    /// The purpose string shown to the user; empty when the plist value is not a string.
     pub text: String,
     /// Bundle the key belongs to (the app, or an `.appex` extension).
     pub location: Location,
@@ -505,10 +505,10 @@ pub struct BinarySlice {
     pub needed: Vec<String>,
     /// ELF `DT_SONAME` / Mach-O `LC_ID_DYLIB`.
     pub soname: Option<String>,
-    /// Undefined dynamic symbols the binary imports (ELF `.dynsym` with `st_shndx == 0`; Mach-O `N_UNDF|N_EXT`), capped.
+    /// Undefined symbols the binary imports (ELF `.dynsym` with `st_shndx == 0`, capped at `MAX_SYMBOLS`; Mach-O `N_UNDF|N_EXT`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub imported_symbols: Vec<String>,
-    /// Global/weak defined symbols the binary exports (ELF `.dynsym`; Mach-O `N_SECT|N_EXT`), capped.
+    /// Global/weak defined symbols the binary exports (ELF `.dynsym`, capped at `MAX_SYMBOLS`; Mach-O `N_SECT|N_EXT`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub exported_symbols: Vec<String>,
     /// Objective-C class names from Mach-O `__objc_classname`; always empty for ELF.
@@ -602,7 +602,7 @@ pub struct ArtifactReport {
     pub sha256: Option<String>,
     /// Size of the input file in bytes; `None` for directories and unreadable files.
     pub size: Option<u64>,
-    /// Why the artifact could not be scanned; `None` on success (facts may be partial otherwise).
+    /// Why the artifact could not be scanned; `None` when the scan completed.
     pub error: Option<ArtifactError>,
     /// Android facts; `None` for non-Android inputs.
     pub android: Option<AndroidFacts>,
