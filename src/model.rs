@@ -511,7 +511,7 @@ pub struct BinarySlice {
     /// Global/weak defined symbols the binary exports (ELF `.dynsym`, capped at `MAX_SYMBOLS`; Mach-O `N_SECT|N_EXT`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub exported_symbols: Vec<String>,
-    /// Objective-C class names from Mach-O `__objc_classname`; always empty for ELF.
+    /// Objective-C class names (Mach-O `__objc_classname` and `_OBJC_CLASS_$_` symbols); always empty for ELF.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub objc_classes: Vec<String>,
 }
