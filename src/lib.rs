@@ -12,7 +12,6 @@
 
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
-#![allow(missing_docs)] // TODO(skeleton): remove once every module is documented
 
 pub mod android;
 pub mod detect;

@@ -162,13 +162,22 @@ fn find_words_in(ac: &AhoCorasick, n: &Norm) -> Vec<Hit> {
 /// Errors loading a lexicon file.
 #[derive(Debug, thiserror::Error)]
 pub enum LexiconError {
+    /// The lexicon file could not be read.
     #[error("cannot read lexicon {path}: {source}")]
     Io {
+        /// Path of the lexicon file.
         path: String,
+        /// The underlying I/O error.
         source: std::io::Error,
     },
+    /// The lexicon is not valid TOML or not a `[categories]` table of phrase arrays.
     #[error("lexicon {path} is not valid: {message}")]
-    Parse { path: String, message: String },
+    Parse {
+        /// Path of the lexicon file.
+        path: String,
+        /// The TOML parser's message.
+        message: String,
+    },
 }
 
 #[derive(Deserialize)]
@@ -285,9 +294,11 @@ impl Lexicon {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IosUsageLabel {
+    /// Info.plist key, e.g. `NSCameraUsageDescription`.
     pub key: String,
     /// The words between "Privacy - " and " Usage Description" in Xcode.
     pub label: String,
+    /// Data category the key grants access to, named as in `rules/data-categories.toml` (e.g. `camera`).
     pub category: String,
 }
 
@@ -414,17 +425,24 @@ impl From<(String, Vec<String>)> for SdkName {
 /// What the extractor needs besides the text.
 #[derive(Debug, Clone, Copy)]
 pub struct ExtractOptions<'a> {
+    /// Android permission catalog used to recognise permission names.
     pub permissions: &'a PermissionCatalog,
+    /// Names the SDK catalog knows each SDK by, for prose SDK mentions.
     pub sdk_names: &'a [SdkName],
+    /// Data-category lexicon for category phrases.
     pub lexicon: &'a Lexicon,
 }
 
 /// What a declaration declares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DeclKind {
+    /// An Android permission name.
     AndroidPermission,
+    /// An iOS `NS*UsageDescription` key.
     IosUsage,
+    /// A third-party SDK.
     Sdk,
+    /// A data category from the lexicon.
     DataCategory,
 }
 
@@ -445,6 +463,7 @@ impl DeclKind {
 pub struct Provenance {
     /// Clause id the declaration belongs to.
     pub clause: String,
+    /// What kind of value is declared.
     pub kind: DeclKind,
     /// The declared value: full permission name, iOS key, SDK name (or
     /// catalog id when resolved), category.
@@ -467,13 +486,16 @@ pub struct Provenance {
 /// A node of the clause tree.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClauseNode {
+    /// Clause id built from the numbering path, e.g. `III.(D)` (suffixed `~2`... when a number repeats).
     pub id: String,
+    /// Heading text after the number (up to a colon; long headings shortened).
     pub title: String,
     /// Byte span `[start, end)` from the clause heading to the end of its
     /// last descendant's text.
     pub span: (usize, usize),
     /// 1-based line of the heading.
     pub line: u32,
+    /// Sub-clauses, in document order.
     pub children: Vec<ClauseNode>,
 }
 
@@ -482,6 +504,7 @@ pub struct ClauseNode {
 pub struct Draft {
     /// Clauses that declare something, in document order.
     pub policy: Policy,
+    /// One entry per declaration in `policy`, saying which text it was drafted from.
     pub provenance: Vec<Provenance>,
     /// The whole clause tree (including clauses that declare nothing).
     pub tree: Vec<ClauseNode>,
