@@ -37,19 +37,26 @@ pub enum ProtoError {
     /// prost's recursion limit of 100 messages...).
     #[error("not a valid aapt2 {message} protobuf ({len} bytes): {reason}")]
     Decode {
+        /// The message type being decoded (`XmlNode`, `ResourceTable`).
         message: &'static str,
+        /// Size of the input in bytes.
         len: usize,
+        /// prost's description of the defect.
         reason: String,
     },
     /// The root node is text, not an element.
     #[error("aapt2 XmlNode root is not an element ({len} bytes)")]
-    NoRootElement { len: usize },
+    NoRootElement {
+        /// Size of the input in bytes.
+        len: usize,
+    },
     /// A cap was hit.
     #[error(transparent)]
     Limit(#[from] LimitError),
 }
 
 /// `aapt.pb.SourcePosition`.
+#[allow(missing_docs)] // field-for-field mirror of aapt2 Resources.proto (field numbers in the module doc)
 #[derive(Clone, PartialEq, Message)]
 pub struct SourcePosition {
     #[prost(uint32, tag = "1")]
@@ -59,6 +66,7 @@ pub struct SourcePosition {
 }
 
 /// `aapt.pb.XmlNode`: an element or a text node.
+#[allow(missing_docs)] // field-for-field mirror of aapt2 Resources.proto (field numbers in the module doc)
 #[derive(Clone, PartialEq, Message)]
 pub struct XmlNode {
     #[prost(oneof = "xml_node::Node", tags = "1, 2")]
@@ -68,6 +76,7 @@ pub struct XmlNode {
 }
 
 /// The `node` oneof of `XmlNode`.
+#[allow(missing_docs)] // field-for-field mirror of aapt2 Resources.proto (field numbers in the module doc)
 pub mod xml_node {
     /// `element = 1` or `text = 2`.
     #[derive(Clone, PartialEq, prost::Oneof)]
@@ -80,6 +89,7 @@ pub mod xml_node {
 }
 
 /// `aapt.pb.XmlElement`.
+#[allow(missing_docs)] // field-for-field mirror of aapt2 Resources.proto (field numbers in the module doc)
 #[derive(Clone, PartialEq, Message)]
 pub struct XmlElement {
     #[prost(message, repeated, tag = "1")]
@@ -95,6 +105,7 @@ pub struct XmlElement {
 }
 
 /// `aapt.pb.XmlNamespace` (`xmlns:android="..."`).
+#[allow(missing_docs)] // field-for-field mirror of aapt2 Resources.proto (field numbers in the module doc)
 #[derive(Clone, PartialEq, Message)]
 pub struct XmlNamespace {
     #[prost(string, tag = "1")]
@@ -104,6 +115,7 @@ pub struct XmlNamespace {
 }
 
 /// `aapt.pb.XmlAttribute`.
+#[allow(missing_docs)] // field-for-field mirror of aapt2 Resources.proto (field numbers in the module doc)
 #[derive(Clone, PartialEq, Message)]
 pub struct XmlAttribute {
     #[prost(string, tag = "1")]
@@ -122,6 +134,7 @@ pub struct XmlAttribute {
 }
 
 /// `aapt.pb.Item`: one value.
+#[allow(missing_docs)] // field-for-field mirror of aapt2 Resources.proto (field numbers in the module doc)
 #[derive(Clone, PartialEq, Message)]
 pub struct Item {
     #[prost(oneof = "item::Value", tags = "1, 2, 3, 4, 5, 6, 7")]
@@ -129,6 +142,7 @@ pub struct Item {
 }
 
 /// The `value` oneof of `Item`.
+#[allow(missing_docs)] // field-for-field mirror of aapt2 Resources.proto (field numbers in the module doc)
 pub mod item {
     /// `ref=1, str=2, raw_str=3, styled_str=4, file=5, id=6, prim=7`.
     #[derive(Clone, PartialEq, prost::Oneof)]
@@ -151,6 +165,7 @@ pub mod item {
 }
 
 /// `aapt.pb.Reference`: `type` 0 = `@` reference, 1 = `?` theme attribute.
+#[allow(missing_docs)] // field-for-field mirror of aapt2 Resources.proto (field numbers in the module doc)
 #[derive(Clone, PartialEq, Message)]
 pub struct Reference {
     #[prost(int32, tag = "1")]
@@ -162,6 +177,7 @@ pub struct Reference {
 }
 
 /// `aapt.pb.String`, `RawString` and `StyledString` (spans skipped): `value = 1`.
+#[allow(missing_docs)] // field-for-field mirror of aapt2 Resources.proto (field numbers in the module doc)
 #[derive(Clone, PartialEq, Message)]
 pub struct StringValue {
     #[prost(string, tag = "1")]
@@ -169,6 +185,7 @@ pub struct StringValue {
 }
 
 /// `aapt.pb.FileReference`: `path = 1`.
+#[allow(missing_docs)] // field-for-field mirror of aapt2 Resources.proto (field numbers in the module doc)
 #[derive(Clone, PartialEq, Message)]
 pub struct FileReference {
     #[prost(string, tag = "1")]
@@ -176,10 +193,12 @@ pub struct FileReference {
 }
 
 /// An empty message (`aapt.pb.Id`, `Primitive.NullType`, `Primitive.EmptyType`).
+#[allow(missing_docs)] // field-for-field mirror of aapt2 Resources.proto (field numbers in the module doc)
 #[derive(Clone, PartialEq, Message)]
 pub struct Empty {}
 
 /// `aapt.pb.Primitive`.
+#[allow(missing_docs)] // field-for-field mirror of aapt2 Resources.proto (field numbers in the module doc)
 #[derive(Clone, PartialEq, Message)]
 pub struct Primitive {
     #[prost(
@@ -190,6 +209,7 @@ pub struct Primitive {
 }
 
 /// The `oneof_value` of `Primitive`.
+#[allow(missing_docs)] // field-for-field mirror of aapt2 Resources.proto (field numbers in the module doc)
 pub mod primitive {
     /// One `Res_value` kind.
     #[derive(Clone, PartialEq, prost::Oneof)]
@@ -226,6 +246,7 @@ pub mod primitive {
 }
 
 /// `aapt.pb.ResourceTable` (`source_pool = 1` skipped).
+#[allow(missing_docs)] // field-for-field mirror of aapt2 Resources.proto (field numbers in the module doc)
 #[derive(Clone, PartialEq, Message)]
 pub struct ResourceTable {
     #[prost(message, repeated, tag = "2")]
@@ -233,6 +254,7 @@ pub struct ResourceTable {
 }
 
 /// `aapt.pb.PackageId` / `TypeId` / `EntryId`: `id = 1`.
+#[allow(missing_docs)] // field-for-field mirror of aapt2 Resources.proto (field numbers in the module doc)
 #[derive(Clone, PartialEq, Message)]
 pub struct Id {
     #[prost(uint32, tag = "1")]
@@ -240,6 +262,7 @@ pub struct Id {
 }
 
 /// `aapt.pb.Package`.
+#[allow(missing_docs)] // field-for-field mirror of aapt2 Resources.proto (field numbers in the module doc)
 #[derive(Clone, PartialEq, Message)]
 pub struct Package {
     #[prost(message, optional, tag = "1")]
@@ -251,6 +274,7 @@ pub struct Package {
 }
 
 /// `aapt.pb.Type`.
+#[allow(missing_docs)] // field-for-field mirror of aapt2 Resources.proto (field numbers in the module doc)
 #[derive(Clone, PartialEq, Message)]
 pub struct Type {
     #[prost(message, optional, tag = "1")]
@@ -262,6 +286,7 @@ pub struct Type {
 }
 
 /// `aapt.pb.Entry` (visibility, overlayable... skipped).
+#[allow(missing_docs)] // field-for-field mirror of aapt2 Resources.proto (field numbers in the module doc)
 #[derive(Clone, PartialEq, Message)]
 pub struct Entry {
     #[prost(message, optional, tag = "1")]
@@ -274,6 +299,7 @@ pub struct Entry {
 
 /// `aapt.pb.ConfigValue`. `config` (an `aapt.pb.Configuration`) is kept
 /// as raw bytes: the default configuration is the one whose encoding is empty.
+#[allow(missing_docs)] // field-for-field mirror of aapt2 Resources.proto (field numbers in the module doc)
 #[derive(Clone, PartialEq, Message)]
 pub struct ConfigValue {
     #[prost(bytes = "vec", optional, tag = "1")]
@@ -283,6 +309,7 @@ pub struct ConfigValue {
 }
 
 /// `aapt.pb.Value` (only `item = 4`; `compound_value = 5` is skipped).
+#[allow(missing_docs)] // field-for-field mirror of aapt2 Resources.proto (field numbers in the module doc)
 #[derive(Clone, PartialEq, Message)]
 pub struct Value {
     #[prost(message, optional, tag = "4")]
