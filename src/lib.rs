@@ -15,6 +15,8 @@
 #![allow(missing_docs)] // TODO(skeleton): remove once every module is documented
 
 pub mod android;
+pub mod baseline;
+pub mod batch;
 pub mod detect;
 pub mod diff;
 pub mod findings;
