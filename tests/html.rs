@@ -36,8 +36,8 @@ fn html_is_self_contained_and_escaped() {
     let (_, html) = render(dir.path());
     assert!(html.starts_with("<!DOCTYPE html>"));
     assert!(!html.contains("<script"), "no scripts");
-    assert!(!html.contains("http://") || !html.contains("src=\"http"), "no remote resources");
-    assert!(!html.contains("href=\"http") && !html.contains("@import"));
+    // No resource is loaded from anywhere: no src/href attributes, no CSS imports.
+    assert!(!html.contains(" src=") && !html.contains(" href=") && !html.contains("@import"));
     assert!(html.contains("default-src 'none'"));
     assert!(html.contains("<svg"));
     assert!(html.contains("sample&lt;b&gt;x&lt;/b&gt;.apk"));
@@ -91,4 +91,33 @@ fn chromium_renders_the_findings() {
     assert!(dom.contains("sample&lt;b&gt;x&lt;/b&gt;.apk"));
     // The chart rendered as SVG with one bar per severity.
     assert_eq!(dom.matches("<rect").count(), 4);
+}
+
+#[test]
+fn markdown_summarises_findings_and_sdks() {
+    let dir = tempfile::tempdir().unwrap();
+    let apk = dir.path().join("sample.apk");
+    std::fs::write(&apk, privscan::testkit::fixtures::sample_apk()).unwrap();
+    let out = Command::cargo_bin("privscan")
+        .unwrap()
+        .arg("scan")
+        .arg(&apk)
+        .arg("--policy")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sample-policy.toml"))
+        .args(["--format", "markdown"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert!(md.starts_with("## privscan report"), "{md}");
+    assert!(md.contains("#### HIGH ("), "{md}");
+    // Subjects are escaped for Markdown, so `_` cannot start emphasis.
+    assert!(md.contains("| PS101 | android.permission.READ\\_CONTACTS |"), "{md}");
+    assert!(md.contains("### SDK inventory"));
+    assert!(md.contains("AppsFlyer"), "{md}");
+    // Every table row has the same number of cells as its header.
+    for line in md.lines().filter(|l| l.starts_with("| PS")) {
+        let cells = line.matches(" | ").count() + 1;
+        assert_eq!(cells, 6, "{line}");
+    }
 }
