@@ -28,7 +28,9 @@ fn corpus_apks() -> Option<Vec<PathBuf>> {
 
 fn batch(c: &mut Criterion) {
     let Some(apks) = corpus_apks() else {
-        eprintln!("SKIP: corpus not found (../shared/corpus/apk or /work/shared/corpus/apk); batch bench not run");
+        eprintln!(
+            "SKIP: corpus not found (../shared/corpus/apk or /work/shared/corpus/apk); batch bench not run"
+        );
         return;
     };
     let bytes: u64 = apks

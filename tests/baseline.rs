@@ -58,7 +58,9 @@ fn baseline_round_trip_reports_only_the_new_permission() {
     // Without a baseline the sample has undeclared permissions (exit 1).
     let (before, code) = scan(&[app.as_os_str(), "--policy".as_ref(), pol.as_os_str()]);
     assert!(
-        before.iter().any(|(c, s)| c == "PS101" && s == "android.permission.READ_CONTACTS"),
+        before
+            .iter()
+            .any(|(c, s)| c == "PS101" && s == "android.permission.READ_CONTACTS"),
         "{before:?}"
     );
     assert_eq!(code, 1);
@@ -76,7 +78,13 @@ fn baseline_round_trip_reports_only_the_new_permission() {
     let recorded: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&base).unwrap()).unwrap();
     assert_eq!(recorded["findings"].as_array().unwrap().len(), before.len());
-    assert!(recorded["findings"][0]["fingerprint"].as_str().unwrap().len() == 32);
+    assert!(
+        recorded["findings"][0]["fingerprint"]
+            .as_str()
+            .unwrap()
+            .len()
+            == 32
+    );
 
     // Same build with the baseline: nothing new, exit 0.
     let args = [

@@ -32,9 +32,14 @@ fn hostile(dir: &Path, corpus: &Path) -> PathBuf {
 }
 
 /// Run `scan --format jsonl` and return path → error code (None when scanned) per line.
-fn jsonl(args: &[&std::ffi::OsStr], env: Option<(&str, &str)>) -> (BTreeMap<String, Option<String>>, usize, i32) {
+fn jsonl(
+    args: &[&std::ffi::OsStr],
+    env: Option<(&str, &str)>,
+) -> (BTreeMap<String, Option<String>>, usize, i32) {
     let mut cmd = Command::cargo_bin("privscan").unwrap();
-    cmd.arg("scan").args(args).args(["--format", "jsonl", "--fail-on", "never"]);
+    cmd.arg("scan")
+        .args(args)
+        .args(["--format", "jsonl", "--fail-on", "never"]);
     if let Some((k, v)) = env {
         cmd.env(k, v);
     }
@@ -59,9 +64,18 @@ fn corpus_batch_with_a_hostile_file_reports_everything_and_exits_2() {
     let dir = tempfile::tempdir().unwrap();
     let bad = hostile(dir.path(), &corpus);
     let expected: Vec<PathBuf> = privscan::batch::plan(&[corpus.clone(), bad.clone()], None);
-    assert!(expected.len() > 40, "corpus has {} artifacts", expected.len());
+    assert!(
+        expected.len() > 40,
+        "corpus has {} artifacts",
+        expected.len()
+    );
 
-    let args = [corpus.as_os_str(), bad.as_os_str(), "--jobs".as_ref(), "2".as_ref()];
+    let args = [
+        corpus.as_os_str(),
+        bad.as_os_str(),
+        "--jobs".as_ref(),
+        "2".as_ref(),
+    ];
     let (all, lines, code) = jsonl(&args, None);
     assert_eq!(code, 2, "an unscannable input makes the run exit 2");
     assert_eq!(lines, expected.len(), "one line per artifact");
@@ -72,12 +86,18 @@ fn corpus_batch_with_a_hostile_file_reports_everything_and_exits_2() {
         w
     });
     let bad_key = bad.display().to_string();
-    assert!(all[&bad_key].is_some(), "truncated APK must be an error entry");
+    assert!(
+        all[&bad_key].is_some(),
+        "truncated APK must be an error entry"
+    );
     // The batch did not stop at the hostile file: the well-formed corpus
     // APKs were scanned.
     let ok = all.values().filter(|e| e.is_none()).count();
     assert!(ok > 30, "only {ok} artifacts scanned cleanly: {all:?}");
-    for name in ["androguard__TestActivity.apk", "fdroidserver__souch.smsbypass_9.apk"] {
+    for name in [
+        "androguard__TestActivity.apk",
+        "fdroidserver__souch.smsbypass_9.apk",
+    ] {
         let key = corpus.join("apk").join(name).display().to_string();
         assert_eq!(all.get(&key), Some(&None), "{name}");
     }
@@ -103,7 +123,10 @@ fn corpus_batch_with_a_hostile_file_reports_everything_and_exits_2() {
         }
         shard_sets.push(part.into_keys().collect::<Vec<_>>());
     }
-    assert_eq!(seen.keys().cloned().collect::<Vec<_>>(), all.keys().cloned().collect::<Vec<_>>());
+    assert_eq!(
+        seen.keys().cloned().collect::<Vec<_>>(),
+        all.keys().cloned().collect::<Vec<_>>()
+    );
     assert!(seen.values().all(|n| *n == 1), "{seen:?}");
 
     // Kubernetes Indexed Job: JOB_COMPLETION_INDEX=1 with --shard-total 3 is shard 2/3.

@@ -12,7 +12,7 @@ const CHROMIUM: &str = "/usr/bin/chromium";
 
 fn render(dir: &Path) -> (std::path::PathBuf, String) {
     // A file name carrying markup: it must be escaped, not executed.
-    let apk = dir.join("sample<b>x</b>.apk");
+    let apk = dir.join("sample<b>x.apk");
     std::fs::write(&apk, privscan::testkit::fixtures::sample_apk()).unwrap();
     let html = dir.join("report.html");
     let out = Command::cargo_bin("privscan")
@@ -40,14 +40,16 @@ fn html_is_self_contained_and_escaped() {
     assert!(!html.contains(" src=") && !html.contains(" href=") && !html.contains("@import"));
     assert!(html.contains("default-src 'none'"));
     assert!(html.contains("<svg"));
-    assert!(html.contains("sample&lt;b&gt;x&lt;/b&gt;.apk"));
-    assert!(!html.contains("<b>x</b>"));
+    assert!(html.contains("sample&lt;b&gt;x.apk"));
+    assert!(!html.contains("<b>"));
 }
 
 #[test]
 fn chromium_renders_the_findings() {
     if !Path::new(CHROMIUM).exists() {
-        eprintln!("SKIP: {CHROMIUM} not installed (apt-get install chromium); HTML not rendered in a browser");
+        eprintln!(
+            "SKIP: {CHROMIUM} not installed (apt-get install chromium); HTML not rendered in a browser"
+        );
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -66,11 +68,19 @@ fn chromium_renders_the_findings() {
         ])
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .arg("--dump-dom")
-        .arg(format!("file://{}", html.display()).replace('<', "%3C").replace('>', "%3E"))
+        .arg(
+            format!("file://{}", html.display())
+                .replace('<', "%3C")
+                .replace('>', "%3E"),
+        )
         .output()
         .unwrap();
     let dom = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "chromium failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "chromium failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     // The DOM Chromium built from the file: the findings are there as text.
     for needle in [
         "privscan report",
@@ -87,8 +97,8 @@ fn chromium_renders_the_findings() {
         assert!(dom.contains(needle), "rendered page lacks {needle:?}");
     }
     // The injected markup was not turned into an element by the browser.
-    assert!(!dom.contains("<b>x</b>"));
-    assert!(dom.contains("sample&lt;b&gt;x&lt;/b&gt;.apk"));
+    assert!(!dom.contains("<b>"));
+    assert!(dom.contains("sample&lt;b&gt;x.apk"));
     // The chart rendered as SVG with one bar per severity.
     assert_eq!(dom.matches("<rect").count(), 4);
 }
@@ -112,7 +122,10 @@ fn markdown_summarises_findings_and_sdks() {
     assert!(md.starts_with("## privscan report"), "{md}");
     assert!(md.contains("#### HIGH ("), "{md}");
     // Subjects are escaped for Markdown, so `_` cannot start emphasis.
-    assert!(md.contains("| PS101 | android.permission.READ\\_CONTACTS |"), "{md}");
+    assert!(
+        md.contains("| PS101 | android.permission.READ\\_CONTACTS |"),
+        "{md}"
+    );
     assert!(md.contains("### SDK inventory"));
     assert!(md.contains("AppsFlyer"), "{md}");
     // Every table row has the same number of cells as its header.

@@ -10,7 +10,14 @@ use privscan::{ArtifactKind, ArtifactReport, Finding, Location, ScanReport, Seve
 use std::path::Path;
 
 fn validate(instance: &serde_json::Value) {
-    let schema_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/sarif-schema-2.1.0.json");
+    if let Err(e) = check(instance) {
+        panic!("SARIF does not validate: {e}");
+    }
+}
+
+fn check(instance: &serde_json::Value) -> Result<(), String> {
+    let schema_path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/sarif-schema-2.1.0.json");
     let schema: serde_json::Value =
         serde_json::from_slice(&std::fs::read(schema_path).unwrap()).unwrap();
     let mut schemas = boon::Schemas::new();
@@ -19,9 +26,20 @@ fn validate(instance: &serde_json::Value) {
     let url = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
     compiler.add_resource(url, schema).unwrap();
     let idx = compiler.compile(url, &mut schemas).unwrap();
-    if let Err(e) = schemas.validate(instance, idx) {
-        panic!("SARIF does not validate: {e:#}");
-    }
+    schemas
+        .validate(instance, idx)
+        .map_err(|e| format!("{e:#}"))
+}
+
+#[test]
+fn the_validator_rejects_broken_sarif() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut log, _) = sarif_of(dir.path());
+    log["runs"][0]["results"][0]["level"] = serde_json::json!("severe");
+    assert!(check(&log).is_err());
+    let (mut log, _) = sarif_of(dir.path());
+    log["runs"][0]["tool"]["driver"]["rules"][0]["bogus"] = serde_json::json!(1);
+    assert!(check(&log).is_err());
 }
 
 fn sarif_of(dir: &Path) -> (serde_json::Value, i32) {
@@ -39,7 +57,10 @@ fn sarif_of(dir: &Path) -> (serde_json::Value, i32) {
         .args(["--format", "sarif"])
         .output()
         .unwrap();
-    (serde_json::from_slice(&out.stdout).unwrap(), out.status.code().unwrap())
+    (
+        serde_json::from_slice(&out.stdout).unwrap(),
+        out.status.code().unwrap(),
+    )
 }
 
 #[test]
@@ -62,28 +83,46 @@ fn sample_apk_sarif_validates_and_maps_findings() {
         assert!(r["help"]["text"].as_str().unwrap().contains(c.help));
     }
     assert_eq!(rules[0]["defaultConfiguration"]["level"], "error"); // PS101 high
-    assert!(run["properties"]["catalogVersion"].as_str().is_some_and(|v| !v.is_empty()));
+    assert!(
+        run["properties"]["catalogVersion"]
+            .as_str()
+            .is_some_and(|v| !v.is_empty())
+    );
 
     let results = run["results"].as_array().unwrap();
     let contacts = results
         .iter()
-        .find(|r| r["ruleId"] == "PS101" && r["properties"]["subject"] == "android.permission.READ_CONTACTS")
+        .find(|r| {
+            r["ruleId"] == "PS101"
+                && r["properties"]["subject"] == "android.permission.READ_CONTACTS"
+        })
         .expect("PS101 READ_CONTACTS result");
     assert_eq!(contacts["level"], "error");
     assert_eq!(contacts["ruleIndex"], 0);
     let loc = &contacts["locations"][0];
-    assert!(loc["physicalLocation"]["artifactLocation"]["uri"]
-        .as_str()
-        .unwrap()
-        .ends_with("/sample.apk"));
+    assert!(
+        loc["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap()
+            .ends_with("/sample.apk")
+    );
     assert_eq!(loc["logicalLocations"][0]["name"], "AndroidManifest.xml");
     assert_eq!(loc["properties"]["entry"], "AndroidManifest.xml");
-    assert!(results.iter().any(|r| r["ruleId"] == "PS201"), "AppsFlyer is undeclared");
+    assert!(
+        results.iter().any(|r| r["ruleId"] == "PS201"),
+        "AppsFlyer is undeclared"
+    );
     for r in results {
         let rid = r["ruleId"].as_str().unwrap();
         let idx = r["ruleIndex"].as_u64().unwrap() as usize;
         assert_eq!(rules[idx]["id"], rid);
-        assert_eq!(r["partialFingerprints"]["privscan/v1"].as_str().unwrap().len(), 32);
+        assert_eq!(
+            r["partialFingerprints"]["privscan/v1"]
+                .as_str()
+                .unwrap()
+                .len(),
+            32
+        );
     }
 
     // The truncated APK is a tool execution notification, not a result.
@@ -91,7 +130,12 @@ fn sample_apk_sarif_validates_and_maps_findings() {
     assert_eq!(inv["executionSuccessful"], false);
     let notes = inv["toolExecutionNotifications"].as_array().unwrap();
     assert_eq!(notes.len(), 1);
-    assert!(notes[0]["message"]["text"].as_str().unwrap().contains("broken.apk"));
+    assert!(
+        notes[0]["message"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("broken.apk")
+    );
 
     // Fingerprints are stable across runs in different directories.
     let other = tempfile::tempdir().unwrap();
@@ -101,7 +145,12 @@ fn sample_apk_sarif_validates_and_maps_findings() {
             .as_array()
             .unwrap()
             .iter()
-            .map(|r| r["partialFingerprints"]["privscan/v1"].as_str().unwrap().to_owned())
+            .map(|r| {
+                r["partialFingerprints"]["privscan/v1"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
             .collect()
     };
     assert_eq!(fps(&log), fps(&log2));
@@ -150,11 +199,20 @@ fn source_tree_findings_get_file_and_line_regions() {
     let r = &log["runs"][0]["results"][0];
     assert_eq!(r["level"], "warning");
     let pl = &r["locations"][0]["physicalLocation"];
-    assert_eq!(pl["artifactLocation"]["uri"], "checkouts/my%20app/app/build.gradle");
+    assert_eq!(
+        pl["artifactLocation"]["uri"],
+        "checkouts/my%20app/app/build.gradle"
+    );
     assert_eq!(pl["region"]["startLine"], 42);
-    assert_eq!(r["locations"][0]["message"]["text"], "com.appsflyer:af-android-sdk:6.12.1");
+    assert_eq!(
+        r["locations"][0]["message"]["text"],
+        "com.appsflyer:af-android-sdk:6.12.1"
+    );
     let unknown = &log["runs"][0]["results"][1];
     assert_eq!(unknown["level"], "note");
     assert!(unknown.get("ruleIndex").is_none());
-    assert_eq!(unknown["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "checkouts/my%20app");
+    assert_eq!(
+        unknown["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "checkouts/my%20app"
+    );
 }
