@@ -14,6 +14,8 @@
 #![warn(missing_docs)]
 
 pub mod android;
+pub mod baseline;
+pub mod batch;
 pub mod detect;
 pub mod diff;
 pub mod findings;

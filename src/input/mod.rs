@@ -4,6 +4,7 @@
 //! Archives are read in memory (`zip.rs`, an Android-style central-directory
 //! reader); nothing is ever extracted to disk.
 
+pub mod shard;
 pub mod zip;
 
 use crate::model::ArtifactKind;
