@@ -155,18 +155,43 @@ pub fn policy_rank(rel: &str) -> Option<u8> {
         || lower.contains("privacy-policy")
         || lower.contains("privacy_policy")
         || lower.starts_with("info_privacy");
-    if !privacy {
+    // A terms file holds the policy in some repos; used only without a privacy file.
+    let terms = lower.starts_with("terms");
+    if !privacy && !terms {
         return None;
     }
     if lower.contains("assessment") {
         return Some(9);
     }
-    let rank = match depth {
+    let mut rank: u8 = match depth {
         0 => 0,
         _ if rel.starts_with("docs/") || rel.starts_with("fastlane/") => 2,
         _ => 3,
     };
+    if terms {
+        rank = rank.saturating_add(5);
+    }
+    if is_other_language(rel) {
+        rank = rank.saturating_add(1);
+    }
     Some(rank)
+}
+
+/// `true` when the path names a language other than English
+/// (`privacy_de.html`, `de.lproj/privacy-policy.html`).
+fn is_other_language(rel: &str) -> bool {
+    let lang_ok = |code: &str| code.len() == 2 && code.bytes().all(|b| b.is_ascii_lowercase());
+    let dir_lang = rel
+        .split('/')
+        .filter_map(|c| c.strip_suffix(".lproj"))
+        .any(|code| code != "en" && code != "Base" && code != "base");
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    let stem = name.rsplit_once('.').map(|(s, _)| s).unwrap_or(name);
+    let file_lang = stem
+        .rsplit_once(['_', '-'])
+        .map(|(_, code)| lang_ok(code) && code != "en")
+        .unwrap_or(false);
+    dir_lang || file_lang
 }
 
 /// Walk `root` and sort every file of interest into [`SourceFiles`].
@@ -314,27 +339,46 @@ pub fn manifest_file(rel: &str) -> ManifestFile {
 /// (Gradle, Xcode, CocoaPods, SwiftPM, Flutter, Expo/React Native, or an
 /// `android/` + `ios/` pair).
 pub fn is_source_tree(dir: &Path) -> bool {
+    match top_level(dir) {
+        TopLevel::Marker => true,
+        TopLevel::Artifacts => false,
+        TopLevel::Nothing => nested_marker(dir, 1),
+    }
+}
+
+enum TopLevel {
+    Marker,
+    /// Holds APK/AAB/IPA files: a batch folder.
+    Artifacts,
+    Nothing,
+}
+
+const MARKER_FILES: &[&str] = &[
+    "settings.gradle",
+    "settings.gradle.kts",
+    "build.gradle",
+    "build.gradle.kts",
+    "gradlew",
+    "Podfile",
+    "Package.swift",
+    "pubspec.yaml",
+    "Package.resolved",
+];
+
+fn top_level(dir: &Path) -> TopLevel {
     let Ok(rd) = std::fs::read_dir(dir) else {
-        return false;
+        return TopLevel::Nothing;
     };
     let mut has_android = false;
     let mut has_ios = false;
     let mut has_app_json = false;
     let mut has_package_json = false;
+    let mut artifacts = false;
     for e in rd.take(10_000).flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
+        let lower = name.to_ascii_lowercase();
         match name.as_str() {
-            "settings.gradle"
-            | "settings.gradle.kts"
-            | "build.gradle"
-            | "build.gradle.kts"
-            | "gradlew"
-            | "Podfile"
-            | "Package.swift"
-            | "pubspec.yaml"
-            | "Package.resolved" => {
-                return true;
-            }
+            n if MARKER_FILES.contains(&n) => return TopLevel::Marker,
             "android" => has_android = e.path().is_dir(),
             "ios" => has_ios = e.path().is_dir(),
             "app.json" => has_app_json = true,
@@ -342,12 +386,55 @@ pub fn is_source_tree(dir: &Path) -> bool {
             _ if (name.ends_with(".xcodeproj") || name.ends_with(".xcworkspace"))
                 && e.path().is_dir() =>
             {
-                return true;
+                return TopLevel::Marker;
+            }
+            _ if [".apk", ".aab", ".apks", ".xapk", ".ipa"]
+                .iter()
+                .any(|x| lower.ends_with(x)) =>
+            {
+                artifacts = true
             }
             _ => {}
         }
     }
-    (has_android && has_ios) || (has_app_json && has_package_json)
+    if (has_android && has_ios) || (has_app_json && has_package_json) {
+        TopLevel::Marker
+    } else if artifacts {
+        TopLevel::Artifacts
+    } else {
+        TopLevel::Nothing
+    }
+}
+
+/// A checkout whose project sits a few levels down (`src/xcode/App.xcodeproj`,
+/// `app/android/settings.gradle`): a marker within 3 levels, no artifacts.
+fn nested_marker(dir: &Path, depth: u32) -> bool {
+    if depth > 3 {
+        return false;
+    }
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return false;
+    };
+    for e in rd.take(200).flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') || SKIPPED_DIRS.contains(&name.as_str()) {
+            continue;
+        }
+        if !e.file_type().is_ok_and(|t| t.is_dir()) {
+            continue;
+        }
+        let p = e.path();
+        match top_level(&p) {
+            TopLevel::Marker => return true,
+            TopLevel::Artifacts => return false,
+            TopLevel::Nothing => {
+                if nested_marker(&p, depth + 1) {
+                    return true;
+                }
+            }
+        }
+    }
+    false
 }
 
 #[cfg(test)]
@@ -392,5 +479,9 @@ mod tests {
         assert_eq!(policy_rank("docs/privacy-assessment.md"), Some(9));
         assert_eq!(policy_rank("src/privacy.rs"), None);
         assert_eq!(policy_rank("README.md"), None);
+        assert_eq!(policy_rank("assets/terms.md"), Some(8));
+        assert_eq!(policy_rank("a/privacy_en.html"), Some(3));
+        assert_eq!(policy_rank("a/privacy_de.html"), Some(4));
+        assert_eq!(policy_rank("x/de.lproj/privacy-policy.html"), Some(4));
     }
 }

@@ -588,10 +588,11 @@ fn gradle_deps(files: &SourceFiles, report: &mut ArtifactReport, deps: &mut Deps
                 gradle::DepScope::Debug => (true, Some("debug builds only".to_string())),
                 gradle::DepScope::NotShipped => continue,
             };
-            let mut detail = d.configuration.clone();
+            // A BOM (`platform(...)`) only pins versions; it ships no code.
             if d.platform {
-                detail.push_str(" platform (BOM)");
+                continue;
             }
+            let mut detail = d.configuration.clone();
             if let Some(n) = &scope_note {
                 detail = format!("{detail}; {n}");
             }
