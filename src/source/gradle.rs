@@ -44,6 +44,32 @@ pub enum DepTarget {
     /// A version-catalog accessor without the `libs.` prefix, normalised
     /// (`firebase.messaging`, `bundles.acra`).
     Catalog { catalog: String, accessor: String },
+    /// A local `.aar` / `.jar` (`files("libs/x-1.0.aar")`), path as written.
+    LocalFile(String),
+}
+
+/// Artifact name of a local library file: the file stem without a trailing
+/// `-<version>` (`libs/play-services-nearby-1.2.aar` → `play-services-nearby`).
+pub fn local_artifact_name(path: &str) -> Option<&str> {
+    let name = path.rsplit('/').next()?;
+    let stem = name
+        .strip_suffix(".aar")
+        .or_else(|| name.strip_suffix(".jar"))?;
+    match stem.rsplit_once('-') {
+        Some((a, v)) if v.starts_with(|c: char| c.is_ascii_digit()) => Some(a),
+        _ => Some(stem),
+    }
+}
+
+fn re_files() -> Option<&'static Regex> {
+    static R: OnceLock<Option<Regex>> = OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(
+            r#"^\s*"?([A-Za-z][A-Za-z0-9]*)"?\s*\(?\s*files\s*\(\s*["']([^"']+\.(?:aar|jar))["']"#,
+        )
+        .ok()
+    })
+    .as_ref()
 }
 
 /// One dependency declaration.
@@ -129,6 +155,49 @@ pub fn normalize_accessor(s: &str) -> String {
         .collect()
 }
 
+/// `line` without `//` and `/* */` comments; quotes are honoured, so
+/// `"**/*.class"` is a string, not a comment. `in_block` carries an open
+/// block comment across lines.
+pub fn strip_comments(line: &str, in_block: &mut bool) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut quote: Option<char> = None;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        if *in_block {
+            if c == '*' && chars.peek() == Some(&'/') {
+                chars.next();
+                *in_block = false;
+            }
+            continue;
+        }
+        match quote {
+            Some(q) => {
+                out.push(c);
+                if c == '\\' {
+                    if let Some(n) = chars.next() {
+                        out.push(n);
+                    }
+                } else if c == q {
+                    quote = None;
+                }
+            }
+            None => match c {
+                '"' | '\'' => {
+                    quote = Some(c);
+                    out.push(c);
+                }
+                '/' if chars.peek() == Some(&'/') => break,
+                '/' if chars.peek() == Some(&'*') => {
+                    chars.next();
+                    *in_block = true;
+                }
+                _ => out.push(c),
+            },
+        }
+    }
+    out
+}
+
 /// Every dependency declaration of a build script.
 pub fn parse(text: &str) -> Vec<GradleDep> {
     let mut out = Vec::new();
@@ -141,31 +210,23 @@ pub fn parse(text: &str) -> Vec<GradleDep> {
         if raw.len() > MAX_LINE {
             continue;
         }
-        let mut line = raw.to_string();
-        if in_block_comment {
-            match line.find("*/") {
-                Some(end) => {
-                    line = line.get(end + 2..).unwrap_or("").to_string();
-                    in_block_comment = false;
-                }
-                None => continue,
-            }
-        }
-        if let Some(start) = line.find("/*") {
-            match line.get(start..).and_then(|r| r.find("*/")) {
-                Some(end) => {
-                    let tail = line.get(start + end + 2..).unwrap_or("").to_string();
-                    line = format!("{}{}", line.get(..start).unwrap_or(""), tail);
-                }
-                None => {
-                    line.truncate(start);
-                    in_block_comment = true;
-                }
-            }
-        }
+        let line = strip_comments(raw, &mut in_block_comment);
         let trimmed = line.trim_start();
         if trimmed.starts_with("//") {
             continue;
+        }
+        if let Some(c) = re_files().and_then(|r| r.captures(&line)) {
+            let conf = c.get(1).map_or("", |m| m.as_str());
+            if let Some(scope) = scope_of(conf) {
+                out.push(GradleDep {
+                    line: line_no,
+                    configuration: conf.to_string(),
+                    scope,
+                    target: DepTarget::LocalFile(c.get(2).map_or("", |m| m.as_str()).to_string()),
+                    platform: false,
+                });
+                continue;
+            }
         }
         if let Some(c) = re_map.captures(&line) {
             let conf = c.get(1).map_or("", |m| m.as_str());
@@ -264,6 +325,7 @@ dependencies {
                     match &d.target {
                         DepTarget::Coordinate(c) => c.clone(),
                         DepTarget::Catalog { accessor, .. } => format!("libs:{accessor}"),
+                        DepTarget::LocalFile(f) => f.clone(),
                     },
                 )
             })
@@ -340,6 +402,40 @@ dependencies {
             ]
         );
         assert!(deps.iter().any(|d| d.platform && d.line == 6));
+    }
+
+    #[test]
+    fn comments_and_strings() {
+        let text = "fileFilter = ['**/R.class', '**/*Test*.*']\nimplementation 'com.google.zxing:core:3.3.3' /* x\n y */ implementation 'a.b:c:1'\nimplementation \"x.y:z:1\" // implementation 'q.r:s:1'\n";
+        let got: Vec<(u32, String)> = parse(text)
+            .into_iter()
+            .map(|d| match d.target {
+                DepTarget::Coordinate(c) => (d.line, c),
+                DepTarget::Catalog { accessor, .. } => (d.line, accessor),
+                DepTarget::LocalFile(f) => (d.line, f),
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (2, "com.google.zxing:core:3.3.3".to_string()),
+                (3, "a.b:c:1".to_string()),
+                (4, "x.y:z:1".to_string())
+            ]
+        );
+        let local = parse(
+            "    implementation files('libs/play-services-nearby-exposurenotification-18.0.3.aar')\n",
+        );
+        assert_eq!(
+            local[0].target,
+            DepTarget::LocalFile(
+                "libs/play-services-nearby-exposurenotification-18.0.3.aar".into()
+            )
+        );
+        assert_eq!(
+            local_artifact_name("libs/play-services-nearby-exposurenotification-18.0.3.aar"),
+            Some("play-services-nearby-exposurenotification")
+        );
     }
 
     #[test]

@@ -46,6 +46,16 @@ pub fn removed_permissions(doc: &XmlDocument) -> BTreeSet<String> {
     out
 }
 
+/// `true` when a detection comes from a dependency that brings an Android
+/// library (Gradle, a Flutter plugin or a React Native package), whose
+/// manifest the merger reads. A meta-data key or an iOS pod alone merges
+/// nothing.
+pub fn ships_android_library(d: &Detection) -> bool {
+    ["gradle", "pub", "npm"]
+        .iter()
+        .any(|k| d.matcher_counts.contains_key(*k))
+}
+
 /// Add the permissions detected SDKs merge in: a permission the app already
 /// requests gets the SDK in `added_by`; a new one is appended with
 /// `added_by = [sdk ids]` and the location of the SDK's first dependency
@@ -58,7 +68,7 @@ pub fn add_sdk_permissions(
     sdk_locations: &BTreeMap<String, Location>,
 ) {
     let mut added: BTreeMap<String, (Vec<String>, Location)> = BTreeMap::new();
-    for d in detections {
+    for d in detections.iter().filter(|d| ships_android_library(d)) {
         let Some(sdk) = catalog.sdk(&d.id) else {
             continue;
         };
@@ -141,7 +151,7 @@ mod tests {
             version: None,
             confidence: crate::model::Confidence::Present,
             evidence: vec![],
-            matcher_counts: Default::default(),
+            matcher_counts: [("gradle".to_string(), 1u64)].into_iter().collect(),
         };
         let mut locs = BTreeMap::new();
         let mut l = Location::entry("app/build.gradle");

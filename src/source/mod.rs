@@ -152,7 +152,7 @@ pub fn scan_source_tree(
     let android = android_facts(&files, config, report);
     let mut ios = ios_facts(&files, config, report, &mut deps.release);
     if !config.manifest_only {
-        gradle_deps(&files, report, &mut deps);
+        gradle_deps(&files, config.catalog, report, &mut deps);
         ios_deps(&files, report, &mut deps);
         pub_deps(&files, report, &mut deps);
         npm_deps(&files, report, &mut deps);
@@ -554,7 +554,29 @@ fn feed(deps: &mut Deps<'_>, eco: &str, coordinate: &str, l: Location, debug: bo
     deps.release.dependency(eco, coordinate, &l);
 }
 
-fn gradle_deps(files: &SourceFiles, report: &mut ArtifactReport, deps: &mut Deps<'_>) {
+/// Catalog Gradle coordinates (`group:artifact`) whose artifact is `artifact`.
+fn local_coordinates(catalog: &crate::rules::sdk::Catalog, artifact: &str) -> Vec<String> {
+    let mut out: Vec<String> = catalog
+        .sdks()
+        .iter()
+        .flat_map(|s| s.matchers.gradle.iter())
+        .filter(|g| {
+            g.split_once(':')
+                .is_some_and(|(_, a)| a.eq_ignore_ascii_case(artifact))
+        })
+        .cloned()
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn gradle_deps(
+    files: &SourceFiles,
+    catalog_sdks: &crate::rules::sdk::Catalog,
+    report: &mut ArtifactReport,
+    deps: &mut Deps<'_>,
+) {
     // Version catalogs: `gradle/<name>.versions.toml` → accessor root `<name>`.
     let mut catalogs: BTreeMap<String, (String, version_catalog::VersionCatalog)> = BTreeMap::new();
     for rel in &files.version_catalogs {
@@ -599,6 +621,22 @@ fn gradle_deps(files: &SourceFiles, report: &mut ArtifactReport, deps: &mut Deps
             match &d.target {
                 gradle::DepTarget::Coordinate(c) => {
                     feed(deps, "gradle", c, loc(rel, d.line, Some(detail)), debug);
+                }
+                gradle::DepTarget::LocalFile(path) => {
+                    // A local AAR named like a catalog Maven artifact.
+                    let Some(artifact) = gradle::local_artifact_name(path) else {
+                        continue;
+                    };
+                    for coord in local_coordinates(catalog_sdks, artifact) {
+                        let detail = format!("{detail}; local file {path} = {coord}");
+                        feed(
+                            deps,
+                            "gradle",
+                            &coord,
+                            loc(rel, d.line, Some(detail)),
+                            debug,
+                        );
+                    }
                 }
                 gradle::DepTarget::Catalog { catalog, accessor } => {
                     let Some((cat_rel, cat)) = catalogs.get(catalog) else {
