@@ -59,6 +59,7 @@ dependencies {
     implementation libs.firebase.messaging
     playImplementation "com.google.android.gms:play-services-ads:23.0.0"
     debugImplementation 'com.squareup.leakcanary:leakcanary-android:2.14'
+    debugImplementation 'io.sentry:sentry-android:7.0.0'
     testImplementation 'junit:junit:4.13.2'
 }
 "#;
@@ -352,15 +353,18 @@ fn fixture_debug_dependencies_and_explicit_policy() {
             .iter()
             .any(|f| f.code == "PS101" && f.subject == "android.permission.INTERNET")
     );
-    if let Some(leak) = r.sdks.iter().find(|d| d.id.contains("leakcanary")) {
-        assert!(leak.evidence.iter().all(|e| {
-            e.location
-                .detail
-                .as_deref()
-                .is_some_and(|d| d.contains("debug builds only"))
-        }));
-        assert!(!r.findings.iter().any(|f| f.subject == leak.id));
-    }
+    let sentry = r
+        .sdks
+        .iter()
+        .find(|d| d.id == "sentry")
+        .expect("debug-only Sentry is reported");
+    assert!(sentry.evidence.iter().all(|e| {
+        e.location
+            .detail
+            .as_deref()
+            .is_some_and(|d| d.contains("debug builds only"))
+    }));
+    assert!(!r.findings.iter().any(|f| f.subject == sentry.id));
 }
 
 /// Two diverging copies of the policy give PS402 with both files as evidence.

@@ -178,7 +178,8 @@ pub fn scan_source_tree(
             .iter()
             .filter_map(|d| {
                 d.evidence
-                    .first()
+                    .iter()
+                    .find(|e| ["gradle", "pub", "npm"].contains(&e.matcher.as_str()))
                     .map(|e| (d.id.clone(), e.location.clone()))
             })
             .collect();
