@@ -439,10 +439,13 @@ fn ios_facts(
         any = true;
         let text = String::from_utf8_lossy(&bytes);
         if ios.bundle_id.is_none() && info.package_type.as_deref() != Some("FMWK") {
-            ios.bundle_id = info.bundle_id.clone();
-            ios.short_version = info.short_version.clone();
-            ios.version = info.version.clone();
-            ios.minimum_os = info.minimum_os.clone();
+            // Build-setting references (`$(PRODUCT_BUNDLE_IDENTIFIER)`) are
+            // resolved by Xcode, not here: kept out of the facts.
+            let literal = |v: &Option<String>| v.clone().filter(|s| !s.contains("$("));
+            ios.bundle_id = literal(&info.bundle_id);
+            ios.short_version = literal(&info.short_version);
+            ios.version = literal(&info.version);
+            ios.minimum_os = literal(&info.minimum_os);
         }
         for (k, v) in &info.usage_descriptions {
             let line = line_of(&text, &format!("<key>{k}</key>")).unwrap_or(0);
@@ -905,6 +908,37 @@ fn first_differing_line(a: &str, b: &str) -> (u32, u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The line readers take any text without panicking.
+        #[test]
+        fn readers_never_panic(text in "(?s).{0,400}") {
+            let _ = gradle::parse(&text);
+            let _ = podfile_lock::parse(&text);
+            let _ = pubspec_lock::parse(&text);
+            let _ = pbxproj::usage_settings(&text);
+            let _ = version_catalog::parse(&text);
+            let _ = package_resolved::parse(&text);
+            let _ = npm::parse_package_json(&text);
+            let _ = npm::parse_package_lock(&text);
+            let _ = expo::parse(&text);
+            let _ = discover::policy_rank(&text);
+            let _ = discover::manifest_file(&text);
+            let _ = gradle::local_artifact_name(&text);
+            let _ = first_differing_line(&text, "a b");
+        }
+
+        /// Structured Gradle-ish lines, with quotes and comment markers.
+        #[test]
+        fn gradle_lines_never_panic(lines in proptest::collection::vec(
+            "(implementation|\"playImplementation\"|debugApi|kapt)?[ (]*(platform\\(|files\\()?[\"'/*]{0,3}[a-z.:/*-]{0,20}[\"')]*( //.*| /\\*.*)?", 0..20)) {
+            let text = lines.join("\n");
+            for d in gradle::parse(&text) {
+                prop_assert!(d.line as usize <= lines.len().max(1));
+            }
+        }
+    }
 
     #[test]
     fn lines() {
