@@ -466,6 +466,7 @@ fn apps_match_expected() {
     let config = Config::new();
     let mut rows: Vec<(String, &str, String, String)> = Vec::new();
     let mut checked = 0;
+    let mut compared = 0usize;
     for e in &expected {
         let app = dir.join(&e.dir);
         if !app.is_dir() {
@@ -482,6 +483,7 @@ fn apps_match_expected() {
         checked += 1;
         if let Some(body) = &e.perms {
             let spec = perm_spec(body, perms_cat);
+            compared += spec.names.len() + spec.globs.len();
             let found: BTreeSet<String> = main_manifest_perms(&r)
                 .into_iter()
                 .map(|f| canonical(&f, &spec.names))
@@ -513,6 +515,7 @@ fn apps_match_expected() {
         }
         if let Some(body) = &e.ios {
             let want = ios_spec(body);
+            compared += want.len();
             let got: BTreeSet<String> = r
                 .ios
                 .as_ref()
@@ -531,6 +534,7 @@ fn apps_match_expected() {
                 .filter(|id| catalog.sdk(id).is_some_and(|s| s.category != "other"))
                 .collect();
             let got = found_sdks(&r);
+            compared += want.len();
             for k in want.difference(&got) {
                 rows.push((e.dir.clone(), "sdk", k.clone(), "missing".into()));
             }
@@ -545,7 +549,9 @@ fn apps_match_expected() {
             eprintln!("{app:<36} {kind:<11} {subject:<55} {problem}");
         }
     }
+    eprintln!("{checked} apps, {compared} expected permissions/keys/SDKs compared");
     assert!(checked >= 10, "apps checked: {checked}");
+    assert!(compared >= 150, "expected items compared: {compared}");
     assert!(
         rows.is_empty(),
         "{} differences from EXPECTED.md",
