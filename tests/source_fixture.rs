@@ -407,4 +407,7 @@ fn artifact_folder_is_not_a_source_tree() {
         "{}",
     );
     assert!(privscan::source::is_source_tree(nested.path()));
+    // A downloads folder with a project somewhere and APKs elsewhere is a batch.
+    write(nested.path(), "out/release/app.apk", "PK");
+    assert!(!privscan::source::is_source_tree(nested.path()));
 }

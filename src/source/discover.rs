@@ -342,7 +342,7 @@ pub fn is_source_tree(dir: &Path) -> bool {
     match top_level(dir) {
         TopLevel::Marker => true,
         TopLevel::Artifacts => false,
-        TopLevel::Nothing => nested_marker(dir, 1),
+        TopLevel::Nothing => nested_marker(dir),
     }
 }
 
@@ -406,14 +406,28 @@ fn top_level(dir: &Path) -> TopLevel {
     }
 }
 
+/// What a bounded look below the top level found.
+#[derive(Default)]
+struct Nested {
+    marker: bool,
+    artifacts: bool,
+}
+
 /// A checkout whose project sits a few levels down (`src/xcode/App.xcodeproj`,
-/// `app/android/settings.gradle`): a marker within 3 levels, no artifacts.
-fn nested_marker(dir: &Path, depth: u32) -> bool {
-    if depth > 3 {
-        return false;
+/// `app/android/settings.gradle`): a marker within 3 levels and no
+/// APK/AAB/IPA anywhere within them (a folder holding artifacts is a batch).
+fn nested_marker(dir: &Path) -> bool {
+    let mut found = Nested::default();
+    look_below(dir, 1, &mut found);
+    found.marker && !found.artifacts
+}
+
+fn look_below(dir: &Path, depth: u32, found: &mut Nested) {
+    if depth > 3 || found.artifacts {
+        return;
     }
     let Ok(rd) = std::fs::read_dir(dir) else {
-        return false;
+        return;
     };
     for e in rd.take(200).flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
@@ -425,16 +439,14 @@ fn nested_marker(dir: &Path, depth: u32) -> bool {
         }
         let p = e.path();
         match top_level(&p) {
-            TopLevel::Marker => return true,
-            TopLevel::Artifacts => return false,
-            TopLevel::Nothing => {
-                if nested_marker(&p, depth + 1) {
-                    return true;
-                }
+            TopLevel::Marker => found.marker = true,
+            TopLevel::Artifacts => {
+                found.artifacts = true;
+                return;
             }
+            TopLevel::Nothing => look_below(&p, depth + 1, found),
         }
     }
-    false
 }
 
 #[cfg(test)]
