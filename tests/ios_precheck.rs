@@ -40,8 +40,14 @@ fn sample_policy() -> Policy {
             Clause {
                 id: "III.(D)".into(),
                 title: "Application Permissions".into(),
-                android_permissions: vec!["android.permission.CAMERA".into(), "android.permission.RECORD_AUDIO".into()],
-                ios_usage: vec!["NSCameraUsageDescription".into(), "NSMicrophoneUsageDescription".into()],
+                android_permissions: vec![
+                    "android.permission.CAMERA".into(),
+                    "android.permission.RECORD_AUDIO".into(),
+                ],
+                ios_usage: vec![
+                    "NSCameraUsageDescription".into(),
+                    "NSMicrophoneUsageDescription".into(),
+                ],
                 ..Default::default()
             },
         ],
@@ -62,18 +68,30 @@ fn sample_ipa_yields_ps102_ps301_ps303_with_evidence() {
     let ps102 = diff_ios(&scan.facts, &sample_policy());
     assert_eq!(ps102.len(), 1, "{ps102:#?}");
     let f = &ps102[0];
-    assert_eq!((f.code.as_str(), f.subject.as_str()), ("PS102", "NSLocationWhenInUseUsageDescription"));
+    assert_eq!(
+        (f.code.as_str(), f.subject.as_str()),
+        ("PS102", "NSLocationWhenInUseUsageDescription")
+    );
     assert_eq!(f.clause.as_ref().unwrap().id, "III.(D)");
     assert_eq!(f.evidence[0].entry, "Payload/SampleLive.app/Info.plist");
-    assert_eq!(f.evidence[0].detail.as_deref(), Some("NSLocationWhenInUseUsageDescription"));
+    assert_eq!(
+        f.evidence[0].detail.as_deref(),
+        Some("NSLocationWhenInUseUsageDescription")
+    );
 
     let pre = precheck(&scan);
     let ps301 = by_code(&pre, "PS301");
-    let got: Vec<(&str, &str)> = ps301.iter().map(|f| (f.subject.as_str(), f.evidence[0].entry.as_str())).collect();
+    let got: Vec<(&str, &str)> = ps301
+        .iter()
+        .map(|f| (f.subject.as_str(), f.evidence[0].entry.as_str()))
+        .collect();
     assert_eq!(
         got,
         [
-            ("NSPrivacyAccessedAPICategorySystemBootTime", "Payload/SampleLive.app/SampleLive"),
+            (
+                "NSPrivacyAccessedAPICategorySystemBootTime",
+                "Payload/SampleLive.app/SampleLive"
+            ),
             (
                 "NSPrivacyAccessedAPICategoryUserDefaults",
                 "Payload/SampleLive.app/Frameworks/FirebaseAnalytics.framework/FirebaseAnalytics"
@@ -81,16 +99,29 @@ fn sample_ipa_yields_ps102_ps301_ps303_with_evidence() {
         ],
         "{ps301:#?}"
     );
-    assert_eq!(ps301[0].evidence[0].detail.as_deref(), Some("_mach_absolute_time"));
+    assert_eq!(
+        ps301[0].evidence[0].detail.as_deref(),
+        Some("_mach_absolute_time")
+    );
     assert!(ps301[0].message.contains("ITMS-91053"));
-    assert!(ps301[1].message.contains("has no PrivacyInfo.xcprivacy"), "{}", ps301[1].message);
+    assert!(
+        ps301[1].message.contains("has no PrivacyInfo.xcprivacy"),
+        "{}",
+        ps301[1].message
+    );
     // Zego declares FileTimestamp for its `_stat`; the app declares UserDefaults.
-    assert!(pre.iter().all(|f| f.subject != "NSPrivacyAccessedAPICategoryFileTimestamp"));
+    assert!(
+        pre.iter()
+            .all(|f| f.subject != "NSPrivacyAccessedAPICategoryFileTimestamp")
+    );
 
     let ps303 = by_code(&pre, "PS303");
     assert_eq!(ps303.len(), 1, "{ps303:#?}");
     assert_eq!(ps303[0].subject, "NSContactsUsageDescription");
-    assert_eq!(ps303[0].evidence[0].entry, "Payload/SampleLive.app/SampleLive");
+    assert_eq!(
+        ps303[0].evidence[0].entry,
+        "Payload/SampleLive.app/SampleLive"
+    );
     assert_eq!(
         ps303[0].evidence[0].detail.as_deref(),
         Some("LC_LOAD_DYLIB /System/Library/Frameworks/Contacts.framework/Contacts")
@@ -113,22 +144,61 @@ fn sample_ipa_facts() {
     assert_eq!(f.background_modes, ["audio", "voip"]);
     assert_eq!(f.queries_schemes, ["weixin", "fb"]);
     assert_eq!(f.ats_exceptions, ["NSExceptionDomains:cdn.example.com"]);
-    let keys: Vec<&str> = f.usage_descriptions.iter().map(|u| u.key.as_str()).collect();
-    assert_eq!(keys, ["NSCameraUsageDescription", "NSMicrophoneUsageDescription", "NSLocationWhenInUseUsageDescription"]);
+    let keys: Vec<&str> = f
+        .usage_descriptions
+        .iter()
+        .map(|u| u.key.as_str())
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "NSCameraUsageDescription",
+            "NSMicrophoneUsageDescription",
+            "NSLocationWhenInUseUsageDescription"
+        ]
+    );
     assert_eq!(f.entitlements["aps-environment"], "production");
-    assert_eq!(f.entitlements["keychain-access-groups"][0], "ABCDE12345.com.example.samplelive");
+    assert_eq!(
+        f.entitlements["keychain-access-groups"][0],
+        "ABCDE12345.com.example.samplelive"
+    );
     assert_eq!(f.privacy_manifests.len(), 2);
-    let fw: Vec<(&str, bool)> = scan.frameworks.iter().map(|f| (f.name.as_str(), f.has_privacy_manifest)).collect();
-    assert_eq!(fw, [("FirebaseAnalytics", false), ("ZegoExpressEngine", true)]);
+    let fw: Vec<(&str, bool)> = scan
+        .frameworks
+        .iter()
+        .map(|f| (f.name.as_str(), f.has_privacy_manifest))
+        .collect();
+    assert_eq!(
+        fw,
+        [("FirebaseAnalytics", false), ("ZegoExpressEngine", true)]
+    );
     let kinds: Vec<&str> = f.bundles.iter().map(|b| b.kind.as_str()).collect();
     assert_eq!(kinds, ["app", "appex", "framework", "framework"]);
     // main executable is fat: arm64 + x86_64
-    let main = scan.binaries.iter().find(|b| b.entry.ends_with("SampleLive.app/SampleLive")).unwrap();
+    let main = scan
+        .binaries
+        .iter()
+        .find(|b| b.entry.ends_with("SampleLive.app/SampleLive"))
+        .unwrap();
     let archs: Vec<&str> = main.slices.iter().map(|s| s.arch.as_str()).collect();
     assert_eq!(archs, ["arm64", "x86_64"]);
-    let fire = scan.binaries.iter().find(|b| b.entry.ends_with("FirebaseAnalytics")).unwrap();
+    let fire = scan
+        .binaries
+        .iter()
+        .find(|b| b.entry.ends_with("FirebaseAnalytics"))
+        .unwrap();
     assert_eq!(fire.slices[0].objc_classes, ["FIRAnalytics", "FIRApp"]);
-    let mut langs: Vec<(&str, &str)> = scan.localized.iter().map(|l| (l.language.as_str(), l.key.as_str())).collect();
+    let mut langs: Vec<(&str, &str)> = scan
+        .localized
+        .iter()
+        .map(|l| (l.language.as_str(), l.key.as_str()))
+        .collect();
     langs.sort();
-    assert_eq!(langs, [("en", "NSCameraUsageDescription"), ("zh-Hans", "NSCameraUsageDescription")]);
+    assert_eq!(
+        langs,
+        [
+            ("en", "NSCameraUsageDescription"),
+            ("zh-Hans", "NSCameraUsageDescription")
+        ]
+    );
 }

@@ -8,6 +8,16 @@
 //! bytes. Catalog facts come from `rules/ios-usage-keys.toml` and
 //! `rules/required-reason-apis.toml` (Apple documentation, cited there).
 
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::indexing_slicing,
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic
+    )
+)]
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::findings::Code;
@@ -49,13 +59,13 @@ pub fn diff_ios(facts: &IosFacts, policy: &Policy) -> Vec<Finding> {
             "Info.plist has {key}{} with purpose string \"{text}\", so the app can ask iOS for this capability, but the privacy policy does not declare it",
             category.map(|c| format!(" ({c})")).unwrap_or_default()
         );
-        if let Some(cat) = category {
-            if let Some((_, c)) = policy.data_categories().find(|(d, _)| *d == cat) {
-                message.push_str(&format!(
+        if let Some(cat) = category
+            && let Some((_, c)) = policy.data_categories().find(|(d, _)| *d == cat)
+        {
+            message.push_str(&format!(
                     "; clause {} mentions '{cat}' data, but the clause that enumerates permissions does not list {key}",
                     c.id
                 ));
-            }
         }
         out.push(Finding {
             code: Code::PS102.id().to_owned(),
@@ -226,6 +236,9 @@ fn display_path(p: &str) -> &str {
     }
 }
 
+/// Evidence, binaries and first linked dylib path of one PS303 finding.
+type Ps303Hit = (Vec<Location>, Vec<String>, String);
+
 fn ps303(scan: &IosScan, app: Option<&ScannedBundle>, out: &mut Vec<Finding>) {
     let keys_of = |b: &ScannedBundle| -> BTreeSet<String> {
         b.info
@@ -240,8 +253,7 @@ fn ps303(scan: &IosScan, app: Option<&ScannedBundle>, out: &mut Vec<Finding>) {
     };
     let app_keys = app.map(keys_of).unwrap_or_default();
     // (requirement id, bundle whose Info.plist lacks the key) → evidence
-    let mut hits: BTreeMap<(String, String), (Vec<Location>, Vec<String>, String)> =
-        BTreeMap::new();
+    let mut hits: BTreeMap<(String, String), Ps303Hit> = BTreeMap::new();
     for b in &scan.bundles {
         let Some(entry) = b.executable_entry.as_deref() else {
             continue;

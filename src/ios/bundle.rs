@@ -14,6 +14,16 @@
 //! Layout facts: Apple "Placing content in a bundle" and "Bundle Programming
 //! Guide: iOS app bundle structure"; an IPA is a zip whose root holds `Payload/`.
 
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::indexing_slicing,
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic
+    )
+)]
+
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -23,7 +33,9 @@ use rayon::prelude::*;
 use crate::ios::plist::{InfoPlist, parse_info_plist, parse_strings};
 use crate::ios::privacy_manifest;
 use crate::limits::Limits;
-use crate::model::{BinaryFacts, EntryError, IosBundle, IosFacts, Location, PrivacyManifest, UsageDescription};
+use crate::model::{
+    BinaryFacts, EntryError, IosBundle, IosFacts, Location, PrivacyManifest, UsageDescription,
+};
 use crate::native::macho::{self, MachOFacts};
 
 /// Where the files of an IPA or `.app` come from. Paths use `/` separators
@@ -42,7 +54,9 @@ impl BundleSource for HashMap<String, Vec<u8>> {
         v
     }
     fn read(&self, path: &str) -> Result<Cow<'_, [u8]>, String> {
-        self.get(path).map(|v| Cow::Borrowed(v.as_slice())).ok_or_else(|| format!("no entry '{path}'"))
+        self.get(path)
+            .map(|v| Cow::Borrowed(v.as_slice()))
+            .ok_or_else(|| format!("no entry '{path}'"))
     }
 }
 
@@ -58,19 +72,29 @@ pub struct DirSource {
 impl DirSource {
     /// A source reading `root` with the per-entry cap of `limits`.
     pub fn new(root: impl Into<PathBuf>, limits: &Limits) -> Self {
-        DirSource { root: root.into(), max_file_size: limits.max_entry_size }
+        DirSource {
+            root: root.into(),
+            max_file_size: limits.max_entry_size,
+        }
     }
 }
 
 impl BundleSource for DirSource {
     fn paths(&self) -> Vec<String> {
         let mut out = Vec::new();
-        for e in walkdir::WalkDir::new(&self.root).follow_links(false).into_iter().flatten() {
+        for e in walkdir::WalkDir::new(&self.root)
+            .follow_links(false)
+            .into_iter()
+            .flatten()
+        {
             if !e.file_type().is_file() {
                 continue;
             }
             if let Ok(rel) = e.path().strip_prefix(&self.root) {
-                let parts: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+                let parts: Vec<String> = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect();
                 out.push(parts.join("/"));
             }
         }
@@ -87,17 +111,28 @@ impl BundleSource for DirSource {
             return Err(format!("{path}: not a regular file"));
         }
         if meta.len() > self.max_file_size {
-            return Err(format!("{path}: {} bytes, over the per-entry cap of {} bytes", meta.len(), self.max_file_size));
+            return Err(format!(
+                "{path}: {} bytes, over the per-entry cap of {} bytes",
+                meta.len(),
+                self.max_file_size
+            ));
         }
-        std::fs::read(&full).map(Cow::Owned).map_err(|e| format!("{path}: {e}"))
+        std::fs::read(&full)
+            .map(Cow::Owned)
+            .map_err(|e| format!("{path}: {e}"))
     }
 }
+
+/// Bytes of Mach-O files held in memory at once while parsing in parallel.
+pub const PARSE_BATCH_BYTES: usize = 256 * 1024 * 1024;
 
 /// Why a bundle could not be scanned at all.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum IosError {
-    #[error("no iOS app bundle: none of the {entries} entries is inside Payload/<Name>.app/ (nor is there an Info.plist at the root)")]
+    #[error(
+        "no iOS app bundle: none of the {entries} entries is inside Payload/<Name>.app/ (nor is there an Info.plist at the root)"
+    )]
     NoAppBundle { entries: usize },
 }
 
@@ -194,22 +229,28 @@ fn find_app_root(paths: &[String], errors: &mut Vec<EntryError>) -> Option<Strin
     let mut nested = BTreeSet::new();
     for p in paths {
         let segs: Vec<&str> = p.split('/').collect();
-        if let [first, name, _, ..] = segs.as_slice() {
-            if *first == "Payload" && is_dir_name(name, ".app") {
-                root_apps.insert(format!("Payload/{name}/"));
-            }
+        if let [first, name, _, ..] = segs.as_slice()
+            && *first == "Payload"
+            && is_dir_name(name, ".app")
+        {
+            root_apps.insert(format!("Payload/{name}/"));
         }
-        if let [top, payload, name, _, ..] = segs.as_slice() {
-            if *top != "__MACOSX" && *payload == "Payload" && is_dir_name(name, ".app") {
-                nested.insert(format!("{top}/Payload/{name}/"));
-            }
+        if let [top, payload, name, _, ..] = segs.as_slice()
+            && *top != "__MACOSX"
+            && *payload == "Payload"
+            && is_dir_name(name, ".app")
+        {
+            nested.insert(format!("{top}/Payload/{name}/"));
         }
     }
     if let Some(first) = root_apps.iter().next() {
         if root_apps.len() > 1 {
             errors.push(EntryError {
                 entry: "Payload/".into(),
-                message: format!("Payload/ holds {} app bundles; scanning {first} only", root_apps.len()),
+                message: format!(
+                    "Payload/ holds {} app bundles; scanning {first} only",
+                    root_apps.len()
+                ),
             });
         }
         return Some(first.clone());
@@ -227,7 +268,12 @@ fn find_app_root(paths: &[String], errors: &mut Vec<EntryError>) -> Option<Strin
     // A directory holding a single `<X>.app/`.
     let apps: BTreeSet<String> = paths
         .iter()
-        .filter_map(|p| p.split('/').next().filter(|s| is_dir_name(s, ".app")).map(|s| format!("{s}/")))
+        .filter_map(|p| {
+            p.split('/')
+                .next()
+                .filter(|s| is_dir_name(s, ".app"))
+                .map(|s| format!("{s}/"))
+        })
         .collect();
     apps.into_iter().next()
 }
@@ -237,19 +283,22 @@ fn child_bundles(paths: &[String], parent: &str, dir: &str, ext: &str) -> Vec<St
     let prefix = format!("{parent}{dir}/");
     let mut out = BTreeSet::new();
     for p in paths {
-        if let Some(rest) = p.strip_prefix(&prefix) {
-            if let Some((name, tail)) = rest.split_once('/') {
-                if is_dir_name(name, ext) && !tail.is_empty() {
-                    out.insert(format!("{prefix}{name}/"));
-                }
-            }
+        if let Some(rest) = p.strip_prefix(&prefix)
+            && let Some((name, _)) = rest.split_once('/')
+            && is_dir_name(name, ext)
+        {
+            out.insert(format!("{prefix}{name}/"));
         }
     }
     out.into_iter().collect()
 }
 
 fn stem(bundle_path: &str) -> String {
-    let name = bundle_path.trim_end_matches('/').rsplit('/').next().unwrap_or("");
+    let name = bundle_path
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or("");
     name.rsplit_once('.').map_or(name, |(s, _)| s).to_owned()
 }
 
@@ -259,38 +308,48 @@ fn stem(bundle_path: &str) -> String {
 /// Info.plist, missing executable, bad Mach-O, bad privacy manifest...) is an
 /// `EntryError` in the result.
 pub fn scan_bundle(src: &dyn BundleSource, limits: &Limits) -> Result<IosScan, IosError> {
-    let paths: Vec<String> = src.paths().into_iter().filter(|p| !p.ends_with('/')).collect();
+    // Directory entries (trailing `/`) only help find bundle directories
+    // (an IPA may hold an empty `X.framework/`); files are read from `paths`.
+    let all_paths = src.paths();
+    let paths: Vec<String> = all_paths
+        .iter()
+        .filter(|p| !p.ends_with('/'))
+        .cloned()
+        .collect();
     let mut scan = IosScan::default();
-    let app = find_app_root(&paths, &mut scan.entry_errors).ok_or(IosError::NoAppBundle { entries: paths.len() })?;
+    let app = find_app_root(&paths, &mut scan.entry_errors).ok_or(IosError::NoAppBundle {
+        entries: all_paths.len(),
+    })?;
     scan.app_path = app.clone();
 
     // Bundle directories, outermost first.
     let mut dirs: Vec<(String, BundleKind)> = vec![(app.clone(), BundleKind::App)];
     let mut containers = vec![app.clone()];
-    for w in child_bundles(&paths, &app, "Watch", ".app") {
+    for w in child_bundles(&all_paths, &app, "Watch", ".app") {
         dirs.push((w.clone(), BundleKind::Watch));
         containers.push(w);
     }
     for c in containers.clone() {
         for dir in ["PlugIns", "Extensions"] {
-            for x in child_bundles(&paths, &c, dir, ".appex") {
+            for x in child_bundles(&all_paths, &c, dir, ".appex") {
                 dirs.push((x.clone(), BundleKind::Appex));
                 containers.push(x);
             }
         }
     }
     for c in &containers {
-        for f in child_bundles(&paths, c, "Frameworks", ".framework") {
+        for f in child_bundles(&all_paths, c, "Frameworks", ".framework") {
             dirs.push((f, BundleKind::Framework));
         }
     }
     for c in &containers {
         let prefix = format!("{c}Frameworks/");
         for p in &paths {
-            if let Some(rest) = p.strip_prefix(&prefix) {
-                if !rest.contains('/') && rest.ends_with(".dylib") {
-                    dirs.push((p.clone(), BundleKind::Dylib));
-                }
+            if let Some(rest) = p.strip_prefix(&prefix)
+                && !rest.contains('/')
+                && rest.ends_with(".dylib")
+            {
+                dirs.push((p.clone(), BundleKind::Dylib));
             }
         }
     }
@@ -327,14 +386,27 @@ pub fn scan_bundle(src: &dyn BundleSource, limits: &Limits) -> Result<IosScan, I
                             }
                             b.info = Some(info);
                         }
-                        Err(e) => scan.entry_errors.push(EntryError { entry: info_entry.clone(), message: e.to_string() }),
+                        Err(e) => scan.entry_errors.push(EntryError {
+                            entry: info_entry.clone(),
+                            message: e.to_string(),
+                        }),
                     },
-                    Err(e) => scan.entry_errors.push(EntryError { entry: info_entry.clone(), message: e }),
+                    Err(e) => scan.entry_errors.push(EntryError {
+                        entry: info_entry.clone(),
+                        message: e,
+                    }),
                 }
             } else if *kind != BundleKind::Framework {
-                scan.entry_errors.push(EntryError { entry: info_entry.clone(), message: "Info.plist is missing".into() });
+                scan.entry_errors.push(EntryError {
+                    entry: info_entry.clone(),
+                    message: "Info.plist is missing".into(),
+                });
             }
-            let exe_name = b.info.as_ref().and_then(|i| i.executable.clone()).unwrap_or_else(|| stem(path));
+            let exe_name = b
+                .info
+                .as_ref()
+                .and_then(|i| i.executable.clone())
+                .unwrap_or_else(|| stem(path));
             if exe_name.contains('/') || exe_name.contains("..") || exe_name.is_empty() {
                 scan.entry_errors.push(EntryError {
                     entry: b.info_entry.clone(),
@@ -347,7 +419,9 @@ pub fn scan_bundle(src: &dyn BundleSource, limits: &Limits) -> Result<IosScan, I
                 } else {
                     scan.entry_errors.push(EntryError {
                         entry: exe.clone(),
-                        message: format!("executable '{exe_name}' named by CFBundleExecutable is missing"),
+                        message: format!(
+                            "executable '{exe_name}' named by CFBundleExecutable is missing"
+                        ),
                     });
                 }
             }
@@ -358,30 +432,49 @@ pub fn scan_bundle(src: &dyn BundleSource, limits: &Limits) -> Result<IosScan, I
         scan.bundles.push(b);
     }
 
-    // Read executables in order, parse them in parallel.
-    let mut blobs: Vec<(usize, String, Cow<'_, [u8]>)> = Vec::new();
-    for (bi, entry) in to_parse {
-        match src.read(&entry) {
-            Ok(d) => blobs.push((bi, entry, d)),
-            Err(e) => scan.entry_errors.push(EntryError { entry, message: e }),
-        }
-    }
-    let parsed: Vec<(usize, String, Result<MachOFacts, macho::MachOError>)> =
-        blobs.par_iter().map(|(bi, entry, d)| (*bi, entry.clone(), macho::parse(d, entry, limits))).collect();
-    drop(blobs);
-    for (bi, entry, r) in parsed {
-        match r {
-            Ok(m) => {
-                for w in m.warnings() {
-                    scan.entry_errors.push(EntryError { entry: entry.clone(), message: w });
+    // Read executables in order and parse them in parallel, in batches of at
+    // most `PARSE_BATCH_BYTES` so a huge app is not held in memory at once.
+    let mut queue = to_parse.into_iter().peekable();
+    while queue.peek().is_some() {
+        let mut blobs: Vec<(usize, String, Cow<'_, [u8]>)> = Vec::new();
+        let mut held: usize = 0;
+        while held < PARSE_BATCH_BYTES {
+            let Some((bi, entry)) = queue.next() else {
+                break;
+            };
+            match src.read(&entry) {
+                Ok(d) => {
+                    held = held.saturating_add(d.len());
+                    blobs.push((bi, entry, d));
                 }
-                if let Some(b) = scan.bundles.get_mut(bi) {
-                    b.macho = Some(scan.machos.len());
-                }
-                scan.binaries.push(m.binary.clone());
-                scan.machos.push(m);
+                Err(e) => scan.entry_errors.push(EntryError { entry, message: e }),
             }
-            Err(e) => scan.entry_errors.push(EntryError { entry, message: e.to_string() }),
+        }
+        let parsed: Vec<(usize, String, Result<MachOFacts, macho::MachOError>)> = blobs
+            .par_iter()
+            .map(|(bi, entry, d)| (*bi, entry.clone(), macho::parse(d, entry, limits)))
+            .collect();
+        drop(blobs);
+        for (bi, entry, r) in parsed {
+            match r {
+                Ok(m) => {
+                    for w in m.warnings() {
+                        scan.entry_errors.push(EntryError {
+                            entry: entry.clone(),
+                            message: w,
+                        });
+                    }
+                    if let Some(b) = scan.bundles.get_mut(bi) {
+                        b.macho = Some(scan.machos.len());
+                    }
+                    scan.binaries.push(m.binary.clone());
+                    scan.machos.push(m);
+                }
+                Err(e) => scan.entry_errors.push(EntryError {
+                    entry,
+                    message: e.to_string(),
+                }),
+            }
         }
     }
 
@@ -393,7 +486,10 @@ pub fn scan_bundle(src: &dyn BundleSource, limits: &Limits) -> Result<IosScan, I
         let data = match src.read(p) {
             Ok(d) => d,
             Err(e) => {
-                scan.entry_errors.push(EntryError { entry: p.clone(), message: e });
+                scan.entry_errors.push(EntryError {
+                    entry: p.clone(),
+                    message: e,
+                });
                 continue;
             }
         };
@@ -410,25 +506,51 @@ pub fn scan_bundle(src: &dyn BundleSource, limits: &Limits) -> Result<IosScan, I
                     b.privacy_manifests.push(idx);
                 }
             }
-            Err(e) => scan.entry_errors.push(EntryError { entry: p.clone(), message: format!("privacy manifest: {e}") }),
+            Err(e) => scan.entry_errors.push(EntryError {
+                entry: p.clone(),
+                message: format!("privacy manifest: {e}"),
+            }),
         }
     }
 
     // Localized purpose strings of the app, extensions and watch apps.
-    for b in scan.bundles.iter().filter(|b| matches!(b.kind, BundleKind::App | BundleKind::Appex | BundleKind::Watch)) {
+    for b in scan.bundles.iter().filter(|b| {
+        matches!(
+            b.kind,
+            BundleKind::App | BundleKind::Appex | BundleKind::Watch
+        )
+    }) {
         for p in &paths {
-            let Some(rest) = p.strip_prefix(&b.path) else { continue };
-            let Some((lproj, file)) = rest.split_once('/') else { continue };
+            let Some(rest) = p.strip_prefix(&b.path) else {
+                continue;
+            };
+            let Some((lproj, file)) = rest.split_once('/') else {
+                continue;
+            };
             if file != "InfoPlist.strings" || !is_dir_name(lproj, ".lproj") {
                 continue;
             }
             let language = lproj.trim_end_matches(".lproj").to_owned();
-            match src.read(p).map_err(|e| e.to_string()).and_then(|d| parse_strings(&d, limits).map_err(|e| e.to_string()))
+            match src
+                .read(p)
+                .map_err(|e| e.to_string())
+                .and_then(|d| parse_strings(&d, limits).map_err(|e| e.to_string()))
             {
-                Ok(pairs) => scan.localized.extend(pairs.into_iter().filter(|(k, _)| crate::ios::plist::is_usage_key(k)).map(
-                    |(key, text)| LocalizedUsage { key, text, language: language.clone(), entry: p.clone() },
-                )),
-                Err(e) => scan.entry_errors.push(EntryError { entry: p.clone(), message: e }),
+                Ok(pairs) => scan.localized.extend(
+                    pairs
+                        .into_iter()
+                        .filter(|(k, _)| crate::ios::plist::is_usage_key(k))
+                        .map(|(key, text)| LocalizedUsage {
+                            key,
+                            text,
+                            language: language.clone(),
+                            entry: p.clone(),
+                        }),
+                ),
+                Err(e) => scan.entry_errors.push(EntryError {
+                    entry: p.clone(),
+                    message: e,
+                }),
             }
         }
     }
@@ -449,21 +571,29 @@ fn build_facts(scan: &mut IosScan) {
             facts.queries_schemes = info.queries_schemes.clone();
             facts.ats_exceptions = info.ats_exceptions.clone();
         }
-        if let Some(m) = app.macho.and_then(|i| scan.machos.get(i)) {
-            if let Some(e) = m.entitlements() {
-                facts.entitlements = e.clone();
-            }
+        if let Some(m) = app.macho.and_then(|i| scan.machos.get(i))
+            && let Some(e) = m.entitlements()
+        {
+            facts.entitlements = e.clone();
         }
     }
     for b in &scan.bundles {
-        if matches!(b.kind, BundleKind::App | BundleKind::Appex | BundleKind::Watch) {
-            if let Some(info) = &b.info {
-                facts.usage_descriptions.extend(info.usage_descriptions.iter().map(|(k, t)| UsageDescription {
-                    key: k.clone(),
-                    text: t.clone(),
-                    location: Location::detail(b.info_entry.clone(), k.clone()),
-                }));
-            }
+        if matches!(
+            b.kind,
+            BundleKind::App | BundleKind::Appex | BundleKind::Watch
+        ) && let Some(info) = &b.info
+        {
+            facts
+                .usage_descriptions
+                .extend(
+                    info.usage_descriptions
+                        .iter()
+                        .map(|(k, t)| UsageDescription {
+                            key: k.clone(),
+                            text: t.clone(),
+                            location: Location::detail(b.info_entry.clone(), k.clone()),
+                        }),
+                );
         }
         facts.bundles.push(IosBundle {
             path: b.path.clone(),
@@ -490,8 +620,15 @@ fn build_facts(scan: &mut IosScan) {
 }
 
 /// The privacy manifests a bundle owns.
-pub fn manifests_of<'a>(scan: &'a IosScan, bundle: &ScannedBundle) -> impl Iterator<Item = &'a PrivacyManifest> {
-    bundle.privacy_manifests.clone().into_iter().filter_map(|i| scan.facts.privacy_manifests.get(i))
+pub fn manifests_of<'a>(
+    scan: &'a IosScan,
+    bundle: &ScannedBundle,
+) -> impl Iterator<Item = &'a PrivacyManifest> {
+    bundle
+        .privacy_manifests
+        .clone()
+        .into_iter()
+        .filter_map(|i| scan.facts.privacy_manifests.get(i))
 }
 
 #[cfg(test)]
@@ -512,24 +649,109 @@ mod tests {
         let mut m: HashMap<String, Vec<u8>> = HashMap::new();
         m.insert(
             "Payload/A.app/Info.plist".into(),
-            xml_plist(&[("CFBundleIdentifier", "a.b"), ("CFBundleExecutable", "A"), ("NSCameraUsageDescription", "cam")]),
+            xml_plist(&[
+                ("CFBundleIdentifier", "a.b"),
+                ("CFBundleExecutable", "A"),
+                ("NSCameraUsageDescription", "cam"),
+            ]),
         );
         m.insert("Payload/A.app/A".into(), b"not a mach-o".to_vec());
-        m.insert("Payload/A.app/PlugIns/S.appex/Info.plist".into(), xml_plist(&[("NSLocalNetworkUsageDescription", "lan")]));
-        m.insert("Payload/A.app/Frameworks/F.framework/Info.plist".into(), xml_plist(&[("CFBundleIdentifier", "f")]));
-        m.insert("Payload/A.app/Frameworks/F.framework/PrivacyInfo.xcprivacy".into(), b"<plist><dict/></plist>".to_vec());
-        m.insert("Payload/A.app/de.lproj/InfoPlist.strings".into(), b"\"NSCameraUsageDescription\" = \"Kamera\";".to_vec());
+        m.insert(
+            "Payload/A.app/PlugIns/S.appex/Info.plist".into(),
+            xml_plist(&[("NSLocalNetworkUsageDescription", "lan")]),
+        );
+        m.insert(
+            "Payload/A.app/Frameworks/F.framework/Info.plist".into(),
+            xml_plist(&[("CFBundleIdentifier", "f")]),
+        );
+        m.insert(
+            "Payload/A.app/Frameworks/F.framework/PrivacyInfo.xcprivacy".into(),
+            b"<plist><dict/></plist>".to_vec(),
+        );
+        m.insert(
+            "Payload/A.app/de.lproj/InfoPlist.strings".into(),
+            b"\"NSCameraUsageDescription\" = \"Kamera\";".to_vec(),
+        );
         let s = scan_bundle(&m, &Limits::default()).unwrap();
         assert_eq!(s.app_path, "Payload/A.app/");
         assert_eq!(s.facts.bundle_id.as_deref(), Some("a.b"));
-        let keys: Vec<&str> = s.facts.usage_descriptions.iter().map(|u| u.key.as_str()).collect();
-        assert_eq!(keys, ["NSCameraUsageDescription", "NSLocalNetworkUsageDescription"]);
+        let keys: Vec<&str> = s
+            .facts
+            .usage_descriptions
+            .iter()
+            .map(|u| u.key.as_str())
+            .collect();
+        assert_eq!(
+            keys,
+            ["NSCameraUsageDescription", "NSLocalNetworkUsageDescription"]
+        );
         assert_eq!(s.frameworks.len(), 1);
         assert!(s.frameworks[0].has_privacy_manifest);
         assert_eq!(s.localized[0].language, "de");
-        assert!(s.entry_errors.iter().any(|e| e.entry == "Payload/A.app/A"), "{:?}", s.entry_errors);
-        assert!(s.entry_errors.iter().any(|e| e.entry.ends_with("S.appex/S")), "{:?}", s.entry_errors);
+        assert!(
+            s.entry_errors.iter().any(|e| e.entry == "Payload/A.app/A"),
+            "{:?}",
+            s.entry_errors
+        );
+        assert!(
+            s.entry_errors
+                .iter()
+                .any(|e| e.entry.ends_with("S.appex/S")),
+            "{:?}",
+            s.entry_errors
+        );
         let empty: HashMap<String, Vec<u8>> = HashMap::new();
-        assert_eq!(scan_bundle(&empty, &Limits::default()), Err(IosError::NoAppBundle { entries: 0 }));
+        assert_eq!(
+            scan_bundle(&empty, &Limits::default()),
+            Err(IosError::NoAppBundle { entries: 0 })
+        );
+    }
+
+    #[test]
+    fn dir_source_reads_an_unzipped_app_without_following_symlinks() {
+        let tmp = tempfile::tempdir().unwrap();
+        let app = tmp.path().join("Sample.app");
+        std::fs::create_dir_all(app.join("PlugIns/S.appex")).unwrap();
+        std::fs::write(
+            app.join("Info.plist"),
+            xml_plist(&[
+                ("CFBundleIdentifier", "d.e"),
+                ("CFBundleExecutable", "Sample"),
+            ]),
+        )
+        .unwrap();
+        std::fs::write(
+            app.join("PlugIns/S.appex/Info.plist"),
+            xml_plist(&[("CFBundleIdentifier", "d.e.s")]),
+        )
+        .unwrap();
+        let outside = tmp.path().join("secret.txt");
+        std::fs::write(&outside, b"outside").unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(&outside, app.join("link.txt")).unwrap();
+        // Rooted at the .app itself...
+        let src = DirSource::new(&app, &Limits::default());
+        let paths = src.paths();
+        assert!(!paths.iter().any(|p| p.contains("link")), "{paths:?}");
+        assert!(src.read("link.txt").is_err());
+        assert!(src.read("../secret.txt").is_err());
+        let s = scan_bundle(&src, &Limits::default()).unwrap();
+        assert_eq!(s.app_path, "");
+        assert_eq!(s.facts.bundle_id.as_deref(), Some("d.e"));
+        assert_eq!(s.bundles.len(), 2);
+        // ...or at a directory holding it.
+        let s = scan_bundle(
+            &DirSource::new(tmp.path(), &Limits::default()),
+            &Limits::default(),
+        )
+        .unwrap();
+        assert_eq!(s.app_path, "Sample.app/");
+        assert_eq!(
+            s.bundles[1]
+                .info
+                .as_ref()
+                .and_then(|i| i.bundle_id.as_deref()),
+            Some("d.e.s")
+        );
     }
 }

@@ -15,6 +15,16 @@
 //! (`[APPLICATION 16] { INTEGER version, [CONTEXT 16] dict }`, dict =
 //! SEQUENCE of SEQUENCE { UTF8String key, value }).
 
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::indexing_slicing,
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic
+    )
+)]
+
 use serde_json::{Map, Value as Json};
 
 use crate::limits::Limits;
@@ -35,16 +45,44 @@ const MAX_DER_DEPTH: u32 = 64;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum CodesignError {
-    #[error("LC_CODE_SIGNATURE dataoff {dataoff} + datasize {datasize} is past the end of the slice ({len} bytes)")]
-    OutOfSlice { dataoff: u32, datasize: u32, len: usize },
-    #[error("code signature at offset {offset}: magic {found:#010x}, expected SuperBlob 0xfade0cc0")]
+    #[error(
+        "LC_CODE_SIGNATURE dataoff {dataoff} + datasize {datasize} is past the end of the slice ({len} bytes)"
+    )]
+    OutOfSlice {
+        dataoff: u32,
+        datasize: u32,
+        len: usize,
+    },
+    #[error(
+        "code signature at offset {offset}: magic {found:#010x}, expected SuperBlob 0xfade0cc0"
+    )]
     BadMagic { offset: u32, found: u32 },
-    #[error("SuperBlob is truncated: {what} at offset {offset} needs {need} bytes, {have} available")]
-    Truncated { what: &'static str, offset: usize, need: usize, have: usize },
-    #[error("SuperBlob index entry {index} (type {slot_type:#x}) points at offset {offset}, past the blob length {length}")]
-    IndexOutOfRange { index: u32, slot_type: u32, offset: u32, length: usize },
-    #[error("blob at SuperBlob offset {offset} declares length {length}, past the SuperBlob end {end}")]
-    BlobLength { offset: usize, length: u32, end: usize },
+    #[error(
+        "SuperBlob is truncated: {what} at offset {offset} needs {need} bytes, {have} available"
+    )]
+    Truncated {
+        what: &'static str,
+        offset: usize,
+        need: usize,
+        have: usize,
+    },
+    #[error(
+        "SuperBlob index entry {index} (type {slot_type:#x}) points at offset {offset}, past the blob length {length}"
+    )]
+    IndexOutOfRange {
+        index: u32,
+        slot_type: u32,
+        offset: u32,
+        length: usize,
+    },
+    #[error(
+        "blob at SuperBlob offset {offset} declares length {length}, past the SuperBlob end {end}"
+    )]
+    BlobLength {
+        offset: usize,
+        length: u32,
+        end: usize,
+    },
     #[error("entitlements plist: {message}")]
     Plist { message: String },
     #[error("DER entitlements at byte {offset}: {message}")]
@@ -59,6 +97,9 @@ pub struct CodeSignature {
     pub entitlements: Option<Map<String, Json>>,
     /// `xml`, `der` or `None`.
     pub entitlements_format: Option<&'static str>,
+    /// The DER entitlements as read, when the signature has a DER blob
+    /// (kept beside the XML ones so the two can be compared).
+    pub der_entitlements: Option<Map<String, Json>>,
     /// CodeDirectory `identOffset` string (the signing identifier, usually the bundle id).
     pub identifier: Option<String>,
     /// CodeDirectory `teamOffset` string (version ≥ 0x20200).
@@ -70,37 +111,62 @@ fn be32(data: &[u8], off: usize, what: &'static str) -> Result<u32, CodesignErro
     end.and_then(|e| data.get(off..e))
         .and_then(|b| b.try_into().ok())
         .map(u32::from_be_bytes)
-        .ok_or(CodesignError::Truncated { what, offset: off, need: 4, have: data.len().saturating_sub(off) })
+        .ok_or(CodesignError::Truncated {
+            what,
+            offset: off,
+            need: 4,
+            have: data.len().saturating_sub(off),
+        })
 }
 
 fn cstr(data: &[u8], off: usize) -> Option<String> {
     let tail = data.get(off..)?;
     let end = tail.iter().position(|b| *b == 0)?;
-    std::str::from_utf8(tail.get(..end)?).ok().map(str::to_owned)
+    std::str::from_utf8(tail.get(..end)?)
+        .ok()
+        .map(str::to_owned)
 }
 
 /// Entitlements of a slice whose `LC_CODE_SIGNATURE` is `dataoff`/`datasize`
 /// (offsets relative to the slice). `Ok(None)` when there is no entitlements blob.
-pub fn entitlements(macho_slice: &[u8], dataoff: u32, datasize: u32) -> Result<Option<Map<String, Json>>, CodesignError> {
+pub fn entitlements(
+    macho_slice: &[u8],
+    dataoff: u32,
+    datasize: u32,
+) -> Result<Option<Map<String, Json>>, CodesignError> {
     parse(macho_slice, dataoff, datasize, &Limits::default()).map(|s| s.entitlements)
 }
 
 /// Reads the whole SuperBlob: entitlements, identifier, team id.
-pub fn parse(macho_slice: &[u8], dataoff: u32, datasize: u32, limits: &Limits) -> Result<CodeSignature, CodesignError> {
+pub fn parse(
+    macho_slice: &[u8],
+    dataoff: u32,
+    datasize: u32,
+    limits: &Limits,
+) -> Result<CodeSignature, CodesignError> {
     let start = dataoff as usize;
     let blob = start
         .checked_add(datasize as usize)
         .and_then(|end| macho_slice.get(start..end))
-        .ok_or(CodesignError::OutOfSlice { dataoff, datasize, len: macho_slice.len() })?;
+        .ok_or(CodesignError::OutOfSlice {
+            dataoff,
+            datasize,
+            len: macho_slice.len(),
+        })?;
     let magic = be32(blob, 0, "SuperBlob magic")?;
     if magic != CSMAGIC_EMBEDDED_SIGNATURE {
-        return Err(CodesignError::BadMagic { offset: dataoff, found: magic });
+        return Err(CodesignError::BadMagic {
+            offset: dataoff,
+            found: magic,
+        });
     }
     let declared = be32(blob, 4, "SuperBlob length")? as usize;
     // The SuperBlob is bounded by both its own length and LC_CODE_SIGNATURE's datasize.
     let sb = blob.get(..declared.min(blob.len())).unwrap_or(blob);
     let count = be32(sb, 8, "SuperBlob count")?;
-    let index_len = (count as usize).checked_mul(8).and_then(|n| n.checked_add(12));
+    let index_len = (count as usize)
+        .checked_mul(8)
+        .and_then(|n| n.checked_add(12));
     match index_len {
         Some(n) if n <= sb.len() => {}
         _ => {
@@ -120,7 +186,12 @@ pub fn parse(macho_slice: &[u8], dataoff: u32, datasize: u32, limits: &Limits) -
         let offset = be32(sb, at.saturating_add(4), "index offset")?;
         let off = offset as usize;
         if off.checked_add(8).is_none_or(|e| e > sb.len()) {
-            return Err(CodesignError::IndexOutOfRange { index: i, slot_type, offset, length: sb.len() });
+            return Err(CodesignError::IndexOutOfRange {
+                index: i,
+                slot_type,
+                offset,
+                length: sb.len(),
+            });
         }
         let bmagic = be32(sb, off, "blob magic")?;
         let blen = be32(sb, off.saturating_add(4), "blob length")?;
@@ -128,12 +199,19 @@ pub fn parse(macho_slice: &[u8], dataoff: u32, datasize: u32, limits: &Limits) -
             .checked_add(blen as usize)
             .filter(|e| *e <= sb.len() && blen >= 8)
             .and_then(|e| sb.get(off..e))
-            .ok_or(CodesignError::BlobLength { offset: off, length: blen, end: sb.len() })?;
+            .ok_or(CodesignError::BlobLength {
+                offset: off,
+                length: blen,
+                end: sb.len(),
+            })?;
         let payload = body.get(8..).unwrap_or(&[]);
         match bmagic {
             CSMAGIC_EMBEDDED_ENTITLEMENTS if out.entitlements.is_none() => {
-                let (root, _, _) = crate::ios::plist::parse_dict(payload, limits)
-                    .map_err(|e| CodesignError::Plist { message: e.to_string() })?;
+                let (root, _, _) = crate::ios::plist::parse_dict(payload, limits).map_err(|e| {
+                    CodesignError::Plist {
+                        message: e.to_string(),
+                    }
+                })?;
                 out.entitlements = Some(plist_dict_to_json(&root));
                 out.entitlements_format = Some("xml");
             }
@@ -154,19 +232,22 @@ pub fn parse(macho_slice: &[u8], dataoff: u32, datasize: u32, limits: &Limits) -
             _ => {}
         }
     }
-    if out.entitlements.is_none() {
-        if let Some(d) = der {
-            out.entitlements = Some(d);
-            out.entitlements_format = Some("der");
-        }
+    if out.entitlements.is_none()
+        && let Some(d) = &der
+    {
+        out.entitlements = Some(d.clone());
+        out.entitlements_format = Some("der");
     }
+    out.der_entitlements = der;
     Ok(out)
 }
 
 /// Converts a plist dictionary into JSON, keeping value types (dates and
 /// data become strings).
 pub fn plist_dict_to_json(d: &plist::Dictionary) -> Map<String, Json> {
-    d.iter().map(|(k, v)| (k.clone(), plist_to_json(v))).collect()
+    d.iter()
+        .map(|(k, v)| (k.clone(), plist_to_json(v)))
+        .collect()
 }
 
 fn plist_to_json(v: &plist::Value) -> Json {
@@ -205,22 +286,28 @@ struct Der<'a> {
 
 impl<'a> Der<'a> {
     fn err(&self, message: impl Into<String>) -> CodesignError {
-        CodesignError::Der { offset: self.base.saturating_add(self.pos), message: message.into() }
+        CodesignError::Der {
+            offset: self.base.saturating_add(self.pos),
+            message: message.into(),
+        }
     }
     fn done(&self) -> bool {
         self.pos >= self.data.len()
     }
     fn next(&mut self) -> Result<Tlv<'a>, CodesignError> {
-        let tag = *self.data.get(self.pos).ok_or_else(|| self.err("missing tag"))?;
+        let tag = *self
+            .data
+            .get(self.pos)
+            .ok_or_else(|| self.err("missing tag"))?;
         if tag & 0x1f == 0x1f {
-            // High-tag-number form: only [APPLICATION 16]/[CONTEXT 16] use it here (0x7f/0xbf 0x10).
-            let n = *self.data.get(self.pos.saturating_add(1)).ok_or_else(|| self.err("truncated tag"))?;
-            if n & 0x80 != 0 {
-                return Err(self.err("multi-byte tag numbers are not supported"));
-            }
-            self.pos = self.pos.saturating_add(1);
+            return Err(self.err(format!(
+                "high-tag-number form {tag:#x} is not used by entitlements"
+            )));
         }
-        let l0 = *self.data.get(self.pos.saturating_add(1)).ok_or_else(|| self.err("missing length"))?;
+        let l0 = *self
+            .data
+            .get(self.pos.saturating_add(1))
+            .ok_or_else(|| self.err("missing length"))?;
         let mut p = self.pos.saturating_add(2);
         let len = if l0 & 0x80 == 0 {
             l0 as usize
@@ -229,13 +316,22 @@ impl<'a> Der<'a> {
             if n == 0 || n > 4 {
                 return Err(self.err(format!("unsupported DER length form {l0:#x}")));
             }
-            let bytes = p.checked_add(n).and_then(|e| self.data.get(p..e)).ok_or_else(|| self.err("truncated length"))?;
+            let bytes = p
+                .checked_add(n)
+                .and_then(|e| self.data.get(p..e))
+                .ok_or_else(|| self.err("truncated length"))?;
             p = p.saturating_add(n);
             bytes.iter().fold(0usize, |acc, b| (acc << 8) | *b as usize)
         };
-        let content = p.checked_add(len).and_then(|e| self.data.get(p..e)).ok_or_else(|| {
-            self.err(format!("length {len} runs past the end ({} bytes left)", self.data.len().saturating_sub(p)))
-        })?;
+        let content = p
+            .checked_add(len)
+            .and_then(|e| self.data.get(p..e))
+            .ok_or_else(|| {
+                self.err(format!(
+                    "length {len} runs past the end ({} bytes left)",
+                    self.data.len().saturating_sub(p)
+                ))
+            })?;
         let at = self.base.saturating_add(p);
         self.pos = p.saturating_add(len);
         Ok(Tlv { tag, content, at })
@@ -243,29 +339,47 @@ impl<'a> Der<'a> {
 }
 
 fn der_of<'a>(t: &Tlv<'a>) -> Der<'a> {
-    Der { data: t.content, pos: 0, base: t.at }
+    Der {
+        data: t.content,
+        pos: 0,
+        base: t.at,
+    }
 }
 
-// Tags as they appear on the wire. [APPLICATION 16] constructed = 0x7f 0x10,
-// [CONTEXT 16] constructed = 0xbf 0x10 (high-tag form); we compare the first byte.
-const TAG_APP16: u8 = 0x7f;
-const TAG_CTX16: u8 = 0xbf;
+// Tags as they appear on the wire: [APPLICATION 16] constructed = 0x70,
+// [CONTEXT 16] constructed = 0xb0 (a dictionary in libCoreEntitlements'
+// format); older signers (Xcode 12) wrote the dictionary as a SET (0x31).
+const TAG_APP16: u8 = 0x70;
+const TAG_CTX16: u8 = 0xb0;
+const TAG_SET: u8 = 0x31;
 
 /// Parses DER entitlements into root-dict keys → JSON values.
 pub fn parse_der_entitlements(payload: &[u8]) -> Result<Map<String, Json>, CodesignError> {
-    let mut top = Der { data: payload, pos: 0, base: 0 };
+    let mut top = Der {
+        data: payload,
+        pos: 0,
+        base: 0,
+    };
     let outer = top.next()?;
-    if outer.tag != TAG_APP16 && outer.tag != 0x70 {
-        return Err(CodesignError::Der { offset: 0, message: format!("outer tag {:#x}, expected [APPLICATION 16]", outer.tag) });
-    }
-    let mut inner = der_of(&outer);
-    while !inner.done() {
-        let t = inner.next()?;
-        if t.tag == TAG_CTX16 || t.tag == 0xb0 {
-            return der_dict(&t, 0);
+    match outer.tag {
+        TAG_CTX16 | TAG_SET => der_dict(&outer, 0),
+        TAG_APP16 => {
+            let mut inner = der_of(&outer);
+            while !inner.done() {
+                let t = inner.next()?;
+                if t.tag == TAG_CTX16 || t.tag == TAG_SET {
+                    return der_dict(&t, 0);
+                }
+            }
+            Ok(Map::new())
         }
+        other => Err(CodesignError::Der {
+            offset: 0,
+            message: format!(
+                "outer tag {other:#x}, expected [APPLICATION 16] (0x70) or a dictionary"
+            ),
+        }),
     }
-    Ok(Map::new())
 }
 
 fn der_dict(t: &Tlv<'_>, depth: u32) -> Result<Map<String, Json>, CodesignError> {
@@ -274,12 +388,18 @@ fn der_dict(t: &Tlv<'_>, depth: u32) -> Result<Map<String, Json>, CodesignError>
     while !d.done() {
         let pair = d.next()?;
         if pair.tag != 0x30 {
-            return Err(CodesignError::Der { offset: pair.at, message: format!("dict entry tag {:#x}, expected SEQUENCE", pair.tag) });
+            return Err(CodesignError::Der {
+                offset: pair.at,
+                message: format!("dict entry tag {:#x}, expected SEQUENCE", pair.tag),
+            });
         }
         let mut p = der_of(&pair);
         let k = p.next()?;
         if k.tag != 0x0c {
-            return Err(CodesignError::Der { offset: k.at, message: format!("dict key tag {:#x}, expected UTF8String", k.tag) });
+            return Err(CodesignError::Der {
+                offset: k.at,
+                message: format!("dict key tag {:#x}, expected UTF8String", k.tag),
+            });
         }
         let key = String::from_utf8_lossy(k.content).into_owned();
         let v = p.next()?;
@@ -290,16 +410,27 @@ fn der_dict(t: &Tlv<'_>, depth: u32) -> Result<Map<String, Json>, CodesignError>
 
 fn der_value(t: &Tlv<'_>, depth: u32) -> Result<Json, CodesignError> {
     if depth > MAX_DER_DEPTH {
-        return Err(CodesignError::Der { offset: t.at, message: format!("nesting deeper than {MAX_DER_DEPTH}") });
+        return Err(CodesignError::Der {
+            offset: t.at,
+            message: format!("nesting deeper than {MAX_DER_DEPTH}"),
+        });
     }
     Ok(match t.tag {
         0x01 => Json::Bool(t.content.iter().any(|b| *b != 0)),
         0x02 => {
             if t.content.is_empty() || t.content.len() > 8 {
-                return Err(CodesignError::Der { offset: t.at, message: format!("INTEGER of {} bytes", t.content.len()) });
+                return Err(CodesignError::Der {
+                    offset: t.at,
+                    message: format!("INTEGER of {} bytes", t.content.len()),
+                });
             }
             let neg = t.content.first().is_some_and(|b| b & 0x80 != 0);
-            let v = t.content.iter().fold(if neg { -1i64 } else { 0 }, |acc, b| (acc << 8) | i64::from(*b));
+            let v = t
+                .content
+                .iter()
+                .fold(if neg { -1i64 } else { 0 }, |acc, b| {
+                    (acc << 8) | i64::from(*b)
+                });
             Json::from(v)
         }
         0x0c => Json::String(String::from_utf8_lossy(t.content).into_owned()),
@@ -311,8 +442,13 @@ fn der_value(t: &Tlv<'_>, depth: u32) -> Result<Json, CodesignError> {
             }
             Json::Array(items)
         }
-        TAG_CTX16 | 0xb0 => Json::Object(der_dict(t, depth)?),
-        other => return Err(CodesignError::Der { offset: t.at, message: format!("unsupported value tag {other:#x}") }),
+        TAG_CTX16 | TAG_SET => Json::Object(der_dict(t, depth)?),
+        other => {
+            return Err(CodesignError::Der {
+                offset: t.at,
+                message: format!("unsupported value tag {other:#x}"),
+            });
+        }
     })
 }
 
@@ -348,7 +484,10 @@ mod tests {
 <key>get-task-allow</key><true/></dict></plist>"#;
         let sb = superblob(&[(5, CSMAGIC_EMBEDDED_ENTITLEMENTS, xml)]);
         let e = entitlements(&sb, 0, sb.len() as u32).unwrap().unwrap();
-        assert_eq!(e.keys().collect::<Vec<_>>(), vec!["a.b.array", "a.b.dict", "get-task-allow"]);
+        assert_eq!(
+            e.keys().collect::<Vec<_>>(),
+            vec!["a.b.array", "a.b.dict", "get-task-allow"]
+        );
         assert_eq!(e["a.b.array"], serde_json::json!(["read"]));
         assert_eq!(e["a.b.dict"]["value"], "y");
         assert_eq!(e["get-task-allow"], true);
@@ -359,12 +498,18 @@ mod tests {
         // [APP 16] { INTEGER 1, [CTX 16] { SEQ { "k", TRUE }, SEQ { "n", INTEGER 5 } } }
         let pair1 = [0x30, 0x06, 0x0c, 0x01, b'k', 0x01, 0x01, 0xff];
         let pair2 = [0x30, 0x06, 0x0c, 0x01, b'n', 0x02, 0x01, 0x05];
-        let mut dict = vec![0xbf, 0x10, (pair1.len() + pair2.len()) as u8];
+        let mut set = vec![0x31, (pair1.len() + pair2.len()) as u8];
+        set.extend_from_slice(&pair1);
+        set.extend_from_slice(&pair2);
+        // Xcode 12 form: the dictionary as a bare SET.
+        let old = parse_der_entitlements(&set).unwrap();
+        assert_eq!(old["n"], 5);
+        let mut dict = vec![0xb0, (pair1.len() + pair2.len()) as u8];
         dict.extend_from_slice(&pair1);
         dict.extend_from_slice(&pair2);
         let mut inner = vec![0x02, 0x01, 0x01];
         inner.extend(dict);
-        let mut der = vec![0x7f, 0x10, inner.len() as u8];
+        let mut der = vec![0x70, inner.len() as u8];
         der.extend(inner);
         let m = parse_der_entitlements(&der).unwrap();
         assert_eq!(m["k"], true);
@@ -374,8 +519,11 @@ mod tests {
         assert_eq!(s.entitlements_format, Some("der"));
         // truncated DER length
         let mut bad = der.clone();
-        bad[2] = 0x7f;
-        assert!(matches!(parse_der_entitlements(&bad), Err(CodesignError::Der { .. })));
+        bad[1] = 0x7f;
+        assert!(matches!(
+            parse_der_entitlements(&bad),
+            Err(CodesignError::Der { .. })
+        ));
     }
 
     #[test]
@@ -383,10 +531,19 @@ mod tests {
         let mut sb = superblob(&[(5, CSMAGIC_EMBEDDED_ENTITLEMENTS, b"<plist><dict/></plist>")]);
         sb[16..20].copy_from_slice(&0x1000u32.to_be_bytes());
         let e = parse(&sb, 0, sb.len() as u32, &Limits::default()).unwrap_err();
-        assert!(matches!(e, CodesignError::IndexOutOfRange { offset: 0x1000, .. }), "{e}");
-        assert!(matches!(entitlements(&sb, 8, 0xffff_fff0), Err(CodesignError::OutOfSlice { .. })));
+        assert!(
+            matches!(e, CodesignError::IndexOutOfRange { offset: 0x1000, .. }),
+            "{e}"
+        );
+        assert!(matches!(
+            entitlements(&sb, 8, 0xffff_fff0),
+            Err(CodesignError::OutOfSlice { .. })
+        ));
         let mut sb2 = superblob(&[]);
         sb2[8..12].copy_from_slice(&0x4000_0000u32.to_be_bytes());
-        assert!(matches!(parse(&sb2, 0, sb2.len() as u32, &Limits::default()), Err(CodesignError::Truncated { .. })));
+        assert!(matches!(
+            parse(&sb2, 0, sb2.len() as u32, &Limits::default()),
+            Err(CodesignError::Truncated { .. })
+        ));
     }
 }

@@ -15,6 +15,16 @@
 //! (developer.apple.com/documentation/bundleresources/information-property-list),
 //! CoreFoundation `CFBinaryPList.c`, and Apple's "String Resources" (.strings) format.
 
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::indexing_slicing,
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic
+    )
+)]
+
 use std::io::Cursor;
 
 use plist::{Dictionary, Value};
@@ -57,7 +67,10 @@ pub enum PlistError {
     /// The `plist` crate rejected the bytes (bad trailer, offset out of range,
     /// reference cycle, malformed XML...).
     #[error("invalid {format} plist: {message}")]
-    Syntax { format: &'static str, message: String },
+    Syntax {
+        format: &'static str,
+        message: String,
+    },
     /// Nesting deeper than `Limits::max_depth`.
     #[error("plist nests arrays/dicts deeper than {cap} levels (max_depth) at event {event}")]
     TooDeep { cap: u32, event: u64 },
@@ -70,6 +83,11 @@ pub enum PlistError {
     /// The event stream ended early or was inconsistent.
     #[error("plist event stream is inconsistent: {message}")]
     Structure { message: String },
+    /// A binary plist's trailer or offset table is out of range, or an
+    /// object offset lies outside `[8, offsetTableOffset)` (CoreFoundation
+    /// `__CFBinaryPlistGetTopLevelInfo` rejects these).
+    #[error("binary plist: {message}")]
+    BinaryLayout { message: String },
     /// A `.strings` file could not be decoded.
     #[error("invalid .strings file at byte {offset}: {message}")]
     Strings { offset: usize, message: String },
@@ -81,7 +99,11 @@ pub fn detect_format(data: &[u8]) -> PlistFormat {
         PlistFormat::Binary
     } else {
         let head = data.get(..data.len().min(512)).unwrap_or(&[]);
-        let trimmed: Vec<u8> = head.iter().copied().filter(|b| !b.is_ascii_whitespace() && *b != 0).collect();
+        let trimmed: Vec<u8> = head
+            .iter()
+            .copied()
+            .filter(|b| !b.is_ascii_whitespace() && *b != 0)
+            .collect();
         if trimmed.starts_with(b"<") || trimmed.starts_with(b"\xef\xbb\xbf<") {
             PlistFormat::Xml
         } else {
@@ -127,14 +149,21 @@ impl Seed<'_> {
     fn tick(&self) -> Result<(), String> {
         let n = self.state.events.get().saturating_add(1);
         self.state.events.set(n);
-        if n > MAX_EVENTS { Err(TOO_MANY.to_owned()) } else { Ok(()) }
+        if n > MAX_EVENTS {
+            Err(TOO_MANY.to_owned())
+        } else {
+            Ok(())
+        }
     }
     fn child(&self) -> Result<Seed<'_>, String> {
         let depth = self.depth.saturating_add(1);
         if depth > self.state.max_depth {
             return Err(TOO_DEEP.to_owned());
         }
-        Ok(Seed { state: self.state, depth })
+        Ok(Seed {
+            state: self.state,
+            depth,
+        })
     }
 }
 
@@ -187,7 +216,10 @@ impl<'de> serde::de::Visitor<'de> for Seed<'_> {
         self.tick().map_err(A::Error::custom)?;
         let child = self.child().map_err(A::Error::custom)?;
         let mut out = Vec::new();
-        while let Some(v) = seq.next_element_seed(Seed { state: child.state, depth: child.depth })? {
+        while let Some(v) = seq.next_element_seed(Seed {
+            state: child.state,
+            depth: child.depth,
+        })? {
             out.push(v);
         }
         Ok(Value::Array(out))
@@ -198,7 +230,10 @@ impl<'de> serde::de::Visitor<'de> for Seed<'_> {
         let child = self.child().map_err(A::Error::custom)?;
         let mut out = Dictionary::new();
         while let Some(k) = map.next_key::<String>()? {
-            let v = map.next_value_seed(Seed { state: child.state, depth: child.depth })?;
+            let v = map.next_value_seed(Seed {
+                state: child.state,
+                depth: child.depth,
+            })?;
             if self.depth == 0 && out.contains_key(&k) {
                 let mut dups = self.state.root_dups.borrow_mut();
                 if !dups.contains(&k) {
@@ -214,7 +249,10 @@ impl<'de> serde::de::Visitor<'de> for Seed<'_> {
 /// Parses any plist into a value tree, with the depth and size caps described
 /// in the module docs. Returns the value, the format, and the keys of the
 /// root dictionary that occurred more than once (last value kept).
-pub fn parse_value(data: &[u8], limits: &Limits) -> Result<(Value, PlistFormat, Vec<String>), PlistError> {
+pub fn parse_value(
+    data: &[u8],
+    limits: &Limits,
+) -> Result<(Value, PlistFormat, Vec<String>), PlistError> {
     let format = detect_format(data);
     let state = BuildState {
         events: std::cell::Cell::new(0),
@@ -228,18 +266,80 @@ pub fn parse_value(data: &[u8], limits: &Limits) -> Result<(Value, PlistFormat, 
     let state = PARSE_STATE.with(|s| s.take());
     let events = state.as_ref().map_or(0, |s| s.events.get());
     match result {
-        Ok(Bounded(v)) => Ok((v, format, state.map(|s| s.root_dups.into_inner()).unwrap_or_default())),
+        Ok(Bounded(v)) => Ok((
+            v,
+            format,
+            state.map(|s| s.root_dups.into_inner()).unwrap_or_default(),
+        )),
         Err(e) => {
             let message = e.to_string();
             if message.contains(TOO_DEEP) {
-                Err(PlistError::TooDeep { cap: limits.max_depth, event: events })
+                Err(PlistError::TooDeep {
+                    cap: limits.max_depth,
+                    event: events,
+                })
             } else if message.contains(TOO_MANY) {
                 Err(PlistError::TooManyValues { cap: MAX_EVENTS })
             } else {
-                Err(PlistError::Syntax { format: format.as_str(), message })
+                Err(PlistError::Syntax {
+                    format: format.as_str(),
+                    message,
+                })
             }
         }
     }
+}
+
+/// Checks a binary plist's trailer and offset table the way CoreFoundation
+/// does before any object is read: sizes in {1, 2, 3, 4, 8} (3 as written by
+/// some encoders, hostile-inputs P1), the table inside the file, the top
+/// object inside the table, and every object offset in `[8, offsetTableOffset)`.
+pub fn check_binary_layout(data: &[u8]) -> Result<(), PlistError> {
+    let bad = |message: String| PlistError::BinaryLayout { message };
+    let len = data.len();
+    let trailer_at = len
+        .checked_sub(32)
+        .filter(|t| *t >= 8)
+        .ok_or_else(|| bad(format!("{len} bytes is too short")))?;
+    let trailer = data
+        .get(trailer_at..)
+        .ok_or_else(|| bad("no trailer".into()))?;
+    let be = |b: &[u8]| b.iter().fold(0u64, |acc, x| (acc << 8) | u64::from(*x));
+    let field = |from: usize, to: usize| trailer.get(from..to).map(be).unwrap_or(0);
+    let offset_size = field(6, 7);
+    let num_objects = field(8, 16);
+    let top = field(16, 24);
+    let table_off = field(24, 32);
+    if !matches!(offset_size, 1 | 2 | 3 | 4 | 8) {
+        return Err(bad(format!(
+            "trailer offsetIntSize {offset_size} is not 1, 2, 3, 4 or 8"
+        )));
+    }
+    let table_end = num_objects
+        .checked_mul(offset_size)
+        .and_then(|n| n.checked_add(table_off));
+    if table_off < 9 || table_end.is_none_or(|e| e > trailer_at as u64) {
+        return Err(bad(format!(
+            "offset table at {table_off} with {num_objects} entries of {offset_size} bytes does not fit before the trailer at {trailer_at}"
+        )));
+    }
+    if num_objects == 0 || top >= num_objects {
+        return Err(bad(format!(
+            "top object {top} is not among the {num_objects} objects"
+        )));
+    }
+    let table = data
+        .get(table_off as usize..table_end.unwrap_or(0) as usize)
+        .unwrap_or(&[]);
+    for (i, entry) in table.chunks_exact(offset_size as usize).enumerate() {
+        let off = be(entry);
+        if off < 8 || off >= table_off {
+            return Err(bad(format!(
+                "object {i} offset {off} is outside the object area [8, {table_off})"
+            )));
+        }
+    }
+    Ok(())
 }
 
 thread_local! {
@@ -254,18 +354,25 @@ impl<'de> serde::Deserialize<'de> for Bounded {
         use serde::de::{DeserializeSeed, Error};
         PARSE_STATE.with(|cell| {
             let guard = cell.borrow();
-            let state = guard.as_ref().ok_or_else(|| D::Error::custom("plist parse state missing"))?;
+            let state = guard
+                .as_ref()
+                .ok_or_else(|| D::Error::custom("plist parse state missing"))?;
             Seed { state, depth: 0 }.deserialize(d).map(Bounded)
         })
     }
 }
 
 /// Parses a plist whose root must be a dictionary.
-pub fn parse_dict(data: &[u8], limits: &Limits) -> Result<(Dictionary, PlistFormat, Vec<String>), PlistError> {
+pub fn parse_dict(
+    data: &[u8],
+    limits: &Limits,
+) -> Result<(Dictionary, PlistFormat, Vec<String>), PlistError> {
     let (v, f, d) = parse_value(data, limits)?;
     match v {
         Value::Dictionary(dict) => Ok((dict, f, d)),
-        other => Err(PlistError::RootNotDict { found: type_name(&other) }),
+        other => Err(PlistError::RootNotDict {
+            found: type_name(&other),
+        }),
     }
 }
 
@@ -312,7 +419,11 @@ fn string_of(d: &Dictionary, key: &str) -> Option<String> {
 
 fn strings_of(d: &Dictionary, key: &str) -> Vec<String> {
     match d.get(key) {
-        Some(Value::Array(a)) => a.iter().filter_map(Value::as_string).map(str::to_owned).collect(),
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(Value::as_string)
+            .map(str::to_owned)
+            .collect(),
         Some(Value::String(s)) => vec![s.clone()],
         _ => Vec::new(),
     }
@@ -357,7 +468,8 @@ pub fn parse_info_plist(data: &[u8], limits: &Limits) -> Result<InfoPlist, Plist
         package_type: string_of(&root, "CFBundlePackageType"),
         short_version: string_of(&root, "CFBundleShortVersionString"),
         version: string_of(&root, "CFBundleVersion"),
-        minimum_os: string_of(&root, "MinimumOSVersion").or_else(|| string_of(&root, "LSMinimumSystemVersion")),
+        minimum_os: string_of(&root, "MinimumOSVersion")
+            .or_else(|| string_of(&root, "LSMinimumSystemVersion")),
         usage_descriptions,
         background_modes: strings_of(&root, "UIBackgroundModes"),
         queries_schemes: strings_of(&root, "LSApplicationQueriesSchemes"),
@@ -374,14 +486,24 @@ pub fn parse_info_plist(data: &[u8], limits: &Limits) -> Result<InfoPlist, Plist
 /// Returns pairs in file order.
 pub fn parse_strings(data: &[u8], limits: &Limits) -> Result<Vec<(String, String)>, PlistError> {
     if data.len() > MAX_STRINGS_BYTES {
-        return Err(PlistError::Strings { offset: 0, message: format!("file is over {MAX_STRINGS_BYTES} bytes") });
+        return Err(PlistError::Strings {
+            offset: 0,
+            message: format!("file is over {MAX_STRINGS_BYTES} bytes"),
+        });
     }
     if data.starts_with(b"bplist00") {
         let (d, _, _) = parse_dict(data, limits)?;
-        return Ok(d.iter().filter_map(|(k, v)| v.as_string().map(|s| (k.clone(), s.to_owned()))).collect());
+        return Ok(d
+            .iter()
+            .filter_map(|(k, v)| v.as_string().map(|s| (k.clone(), s.to_owned())))
+            .collect());
     }
     let text = decode_text(data)?;
-    StringsParser { chars: text.chars().collect(), pos: 0 }.parse()
+    StringsParser {
+        chars: text.chars().collect(),
+        pos: 0,
+    }
+    .parse()
 }
 
 fn decode_text(data: &[u8]) -> Result<String, PlistError> {
@@ -394,21 +516,31 @@ fn decode_text(data: &[u8]) -> Result<String, PlistError> {
                 _ => 0,
             })
             .collect();
-        String::from_utf16(&units)
-            .map_err(|e| PlistError::Strings { offset: 0, message: format!("invalid UTF-16: {e}") })
+        String::from_utf16(&units).map_err(|e| PlistError::Strings {
+            offset: 0,
+            message: format!("invalid UTF-16: {e}"),
+        })
     };
     match data {
         [0xff, 0xfe, rest @ ..] => utf16(rest, true),
         [0xfe, 0xff, rest @ ..] => utf16(rest, false),
-        [0xef, 0xbb, 0xbf, rest @ ..] => std::str::from_utf8(rest)
-            .map(str::to_owned)
-            .map_err(|e| PlistError::Strings { offset: e.valid_up_to(), message: "invalid UTF-8".into() }),
+        [0xef, 0xbb, 0xbf, rest @ ..] => {
+            std::str::from_utf8(rest)
+                .map(str::to_owned)
+                .map_err(|e| PlistError::Strings {
+                    offset: e.valid_up_to(),
+                    message: "invalid UTF-8".into(),
+                })
+        }
         // No BOM but NUL bytes in odd/even positions: UTF-16 without a BOM.
         [a, 0, ..] if *a != 0 => utf16(data, true),
         [0, b, ..] if *b != 0 => utf16(data, false),
         _ => std::str::from_utf8(data)
             .map(str::to_owned)
-            .map_err(|e| PlistError::Strings { offset: e.valid_up_to(), message: "invalid UTF-8".into() }),
+            .map_err(|e| PlistError::Strings {
+                offset: e.valid_up_to(),
+                message: "invalid UTF-8".into(),
+            }),
     }
 }
 
@@ -425,12 +557,17 @@ impl StringsParser {
         self.chars.get(self.pos.saturating_add(1)).copied()
     }
     fn err(&self, message: impl Into<String>) -> PlistError {
-        PlistError::Strings { offset: self.pos, message: message.into() }
+        PlistError::Strings {
+            offset: self.pos,
+            message: message.into(),
+        }
     }
     fn skip_ws(&mut self) -> Result<(), PlistError> {
         loop {
             match (self.peek(), self.peek2()) {
-                (Some(c), _) if c.is_whitespace() || c == '\u{feff}' => self.pos = self.pos.saturating_add(1),
+                (Some(c), _) if c.is_whitespace() || c == '\u{feff}' => {
+                    self.pos = self.pos.saturating_add(1)
+                }
                 (Some('/'), Some('*')) => {
                     let start = self.pos;
                     self.pos = self.pos.saturating_add(2);
@@ -478,7 +615,8 @@ impl StringsParser {
                                 't' => out.push('\t'),
                                 'r' => out.push('\r'),
                                 'U' | 'u' => {
-                                    let hex: String = self.chars.iter().skip(self.pos).take(4).collect();
+                                    let hex: String =
+                                        self.chars.iter().skip(self.pos).take(4).collect();
                                     let code = u32::from_str_radix(&hex, 16)
                                         .map_err(|_| self.err(format!("bad \\U escape '{hex}'")))?;
                                     out.push(char::from_u32(code).unwrap_or('\u{fffd}'));
@@ -559,19 +697,31 @@ mod tests {
         assert_eq!(
             p.usage_descriptions,
             vec![
-                ("NSCameraUsageDescription".to_string(), "Scan codes".to_string()),
-                ("NFCReaderUsageDescription".to_string(), "Tap cards".to_string())
+                (
+                    "NSCameraUsageDescription".to_string(),
+                    "Scan codes".to_string()
+                ),
+                (
+                    "NFCReaderUsageDescription".to_string(),
+                    "Tap cards".to_string()
+                )
             ]
         );
         assert_eq!(p.background_modes, vec!["audio"]);
-        assert_eq!(p.ats_exceptions, vec!["NSAllowsArbitraryLoads", "NSExceptionDomains:example.com"]);
+        assert_eq!(
+            p.ats_exceptions,
+            vec!["NSAllowsArbitraryLoads", "NSExceptionDomains:example.com"]
+        );
     }
 
     #[test]
     fn binary_round_trip() {
         let mut d = Dictionary::new();
         d.insert("CFBundleIdentifier".into(), Value::String("a.b".into()));
-        d.insert("NSUserTrackingUsageDescription".into(), Value::String("ads".into()));
+        d.insert(
+            "NSUserTrackingUsageDescription".into(),
+            Value::String("ads".into()),
+        );
         let mut buf = Vec::new();
         Value::Dictionary(d).to_writer_binary(&mut buf).unwrap();
         let p = parse_info_plist(&buf, &Limits::default()).unwrap();
@@ -593,13 +743,19 @@ mod tests {
     fn strings_text_utf8_and_utf16() {
         let src = "/* c */\n\"NSCameraUsageDescription\" = \"Kamera \\\"X\\\"\";\n// line\nNSMicrophoneUsageDescription = \"Mikro\";\n";
         let v = parse_strings(src.as_bytes(), &Limits::default()).unwrap();
-        assert_eq!(v[0], ("NSCameraUsageDescription".into(), "Kamera \"X\"".into()));
+        assert_eq!(
+            v[0],
+            ("NSCameraUsageDescription".into(), "Kamera \"X\"".into())
+        );
         assert_eq!(v[1].1, "Mikro");
         let mut u16 = vec![0xff, 0xfe];
         for u in src.encode_utf16() {
             u16.extend_from_slice(&u.to_le_bytes());
         }
         assert_eq!(parse_strings(&u16, &Limits::default()).unwrap(), v);
-        assert!(matches!(parse_strings(b"\"a\" = \"b\"", &Limits::default()), Err(PlistError::Strings { .. })));
+        assert!(matches!(
+            parse_strings(b"\"a\" = \"b\"", &Limits::default()),
+            Err(PlistError::Strings { .. })
+        ));
     }
 }

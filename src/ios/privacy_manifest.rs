@@ -8,6 +8,16 @@
 //! `NSPrivacyAccessedAPITypeReasons`). Distrusts the plist (parsed with the
 //! caps of `ios::plist`); entries of the wrong type are skipped, not fatal.
 
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::indexing_slicing,
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic
+    )
+)]
+
 use plist::Value;
 
 use crate::ios::plist::{PlistError, parse_dict};
@@ -16,7 +26,11 @@ use crate::model::{AccessedApiType, PrivacyManifest};
 
 fn strings(v: Option<&Value>) -> Vec<String> {
     match v {
-        Some(Value::Array(a)) => a.iter().filter_map(Value::as_string).map(str::to_owned).collect(),
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(Value::as_string)
+            .map(str::to_owned)
+            .collect(),
         _ => Vec::new(),
     }
 }
@@ -26,13 +40,21 @@ fn strings(v: Option<&Value>) -> Vec<String> {
 /// Errors: the plist cannot be parsed or its root is not a dictionary.
 pub fn parse(data: &[u8], entry: &str, limits: &Limits) -> Result<PrivacyManifest, PlistError> {
     let (root, _, _) = parse_dict(data, limits)?;
-    let tracking = root.get("NSPrivacyTracking").and_then(Value::as_boolean).unwrap_or(false);
+    let tracking = root
+        .get("NSPrivacyTracking")
+        .and_then(Value::as_boolean)
+        .unwrap_or(false);
     let tracking_domains = strings(root.get("NSPrivacyTrackingDomains"));
     let mut accessed_api_types = Vec::new();
     if let Some(Value::Array(items)) = root.get("NSPrivacyAccessedAPITypes") {
         for item in items {
-            let Some(d) = item.as_dictionary() else { continue };
-            let Some(category) = d.get("NSPrivacyAccessedAPIType").and_then(Value::as_string) else { continue };
+            let Some(d) = item.as_dictionary() else {
+                continue;
+            };
+            let Some(category) = d.get("NSPrivacyAccessedAPIType").and_then(Value::as_string)
+            else {
+                continue;
+            };
             accessed_api_types.push(AccessedApiType {
                 category: category.to_owned(),
                 reasons: strings(d.get("NSPrivacyAccessedAPITypeReasons")),
@@ -51,7 +73,13 @@ pub fn parse(data: &[u8], entry: &str, limits: &Limits) -> Result<PrivacyManifes
             }
         }
     }
-    Ok(PrivacyManifest { entry: entry.to_owned(), tracking, tracking_domains, accessed_api_types, collected_data_types })
+    Ok(PrivacyManifest {
+        entry: entry.to_owned(),
+        tracking,
+        tracking_domains,
+        accessed_api_types,
+        collected_data_types,
+    })
 }
 
 #[cfg(test)]
@@ -68,11 +96,22 @@ mod tests {
 <key>NSPrivacyAccessedAPITypes</key><array><dict><key>NSPrivacyAccessedAPIType</key>
 <string>NSPrivacyAccessedAPICategoryFileTimestamp</string><key>NSPrivacyAccessedAPITypeReasons</key>
 <array><string>C617.1</string></array></dict></array></dict></plist>"#;
-        let m = parse(xml.as_bytes(), "Payload/A.app/PrivacyInfo.xcprivacy", &Limits::default()).unwrap();
+        let m = parse(
+            xml.as_bytes(),
+            "Payload/A.app/PrivacyInfo.xcprivacy",
+            &Limits::default(),
+        )
+        .unwrap();
         assert!(m.tracking);
         assert_eq!(m.tracking_domains, vec!["t.example.com"]);
-        assert_eq!(m.collected_data_types, vec!["NSPrivacyCollectedDataTypeDeviceID"]);
-        assert_eq!(m.accessed_api_types[0].category, "NSPrivacyAccessedAPICategoryFileTimestamp");
+        assert_eq!(
+            m.collected_data_types,
+            vec!["NSPrivacyCollectedDataTypeDeviceID"]
+        );
+        assert_eq!(
+            m.accessed_api_types[0].category,
+            "NSPrivacyAccessedAPICategoryFileTimestamp"
+        );
         assert_eq!(m.accessed_api_types[0].reasons, vec!["C617.1"]);
         assert!(parse(b"<plist><array/></plist>", "x", &Limits::default()).is_err());
     }

@@ -4,6 +4,16 @@
 //! → symbols/selectors and approved reasons). Both are data written from
 //! Apple's documentation (sources cited in the files) and parsed once.
 
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::indexing_slicing,
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic
+    )
+)]
+
 use std::sync::OnceLock;
 
 use serde::Deserialize;
@@ -45,7 +55,10 @@ pub struct UsageCatalog {
 impl UsageCatalog {
     /// The data category of a usage key, if catalogued.
     pub fn category(&self, key: &str) -> Option<&str> {
-        self.keys.iter().find(|k| k.key == key).map(|k| k.category.as_str())
+        self.keys
+            .iter()
+            .find(|k| k.key == key)
+            .map(|k| k.category.as_str())
     }
 }
 
@@ -84,7 +97,9 @@ impl ReasonCatalog {
     /// Categories whose symbol list contains `symbol` (a raw Mach-O symbol).
     pub fn categories_for_symbol(&self, symbol: &str) -> impl Iterator<Item = &ReasonCategory> {
         let n = normalize_symbol(symbol);
-        self.categories.iter().filter(move |c| c.symbols.iter().any(|s| s == n))
+        self.categories
+            .iter()
+            .filter(move |c| c.symbols.iter().any(|s| s == n))
     }
 }
 
@@ -95,14 +110,21 @@ impl ReasonCatalog {
 pub fn usage_catalog() -> &'static UsageCatalog {
     static CAT: OnceLock<UsageCatalog> = OnceLock::new();
     CAT.get_or_init(|| {
-        toml::from_str(USAGE_KEYS_TOML).unwrap_or(UsageCatalog { keys: Vec::new(), requirements: Vec::new() })
+        toml::from_str(USAGE_KEYS_TOML).unwrap_or(UsageCatalog {
+            keys: Vec::new(),
+            requirements: Vec::new(),
+        })
     })
 }
 
 /// The embedded required-reason API catalog (empty on a parse failure, see `usage_catalog`).
 pub fn reason_catalog() -> &'static ReasonCatalog {
     static CAT: OnceLock<ReasonCatalog> = OnceLock::new();
-    CAT.get_or_init(|| toml::from_str(REQUIRED_REASON_TOML).unwrap_or(ReasonCatalog { categories: Vec::new() }))
+    CAT.get_or_init(|| {
+        toml::from_str(REQUIRED_REASON_TOML).unwrap_or(ReasonCatalog {
+            categories: Vec::new(),
+        })
+    })
 }
 
 #[cfg(test)]
@@ -116,9 +138,20 @@ mod tests {
         let mut seen = std::collections::HashSet::new();
         for k in &u.keys {
             assert!(seen.insert(k.key.as_str()), "duplicate {}", k.key);
-            assert!(k.key.ends_with("UsageDescription") || k.key.contains("UsageDescription") || k.key.starts_with("NSHealth"), "{}", k.key);
+            assert!(
+                k.key.ends_with("UsageDescription")
+                    || k.key.contains("UsageDescription")
+                    || k.key.starts_with("NSHealth"),
+                "{}",
+                k.key
+            );
         }
-        for must in ["NSUserTrackingUsageDescription", "NSLocalNetworkUsageDescription", "NSFaceIDUsageDescription", "NFCReaderUsageDescription"] {
+        for must in [
+            "NSUserTrackingUsageDescription",
+            "NSLocalNetworkUsageDescription",
+            "NSFaceIDUsageDescription",
+            "NFCReaderUsageDescription",
+        ] {
             assert!(u.category(must).is_some(), "{must}");
         }
         for r in &u.requirements {
@@ -129,17 +162,30 @@ mod tests {
         }
         let c: ReasonCatalog = toml::from_str(REQUIRED_REASON_TOML).unwrap();
         let ids: Vec<&str> = c.categories.iter().map(|c| c.id.as_str()).collect();
-        assert_eq!(ids, [
-            "NSPrivacyAccessedAPICategoryFileTimestamp",
-            "NSPrivacyAccessedAPICategorySystemBootTime",
-            "NSPrivacyAccessedAPICategoryDiskSpace",
-            "NSPrivacyAccessedAPICategoryActiveKeyboards",
-            "NSPrivacyAccessedAPICategoryUserDefaults"
-        ]);
+        assert_eq!(
+            ids,
+            [
+                "NSPrivacyAccessedAPICategoryFileTimestamp",
+                "NSPrivacyAccessedAPICategorySystemBootTime",
+                "NSPrivacyAccessedAPICategoryDiskSpace",
+                "NSPrivacyAccessedAPICategoryActiveKeyboards",
+                "NSPrivacyAccessedAPICategoryUserDefaults"
+            ]
+        );
         for cat in &c.categories {
             assert!(!cat.reasons.is_empty());
-            assert!(cat.reasons.iter().all(|r| r.len() == 6 && r.as_bytes()[4] == b'.'), "{:?}", cat.reasons);
-            assert!(!cat.symbols.is_empty() || !cat.selectors.is_empty(), "{}", cat.id);
+            assert!(
+                cat.reasons
+                    .iter()
+                    .all(|r| r.len() == 6 && r.as_bytes()[4] == b'.'),
+                "{:?}",
+                cat.reasons
+            );
+            assert!(
+                !cat.symbols.is_empty() || !cat.selectors.is_empty(),
+                "{}",
+                cat.id
+            );
         }
         assert_eq!(&u, usage_catalog());
         assert_eq!(&c, reason_catalog());
@@ -148,9 +194,15 @@ mod tests {
     #[test]
     fn symbol_matching() {
         let c = reason_catalog();
-        let cats: Vec<&str> = c.categories_for_symbol("_stat$INODE64").map(|c| c.id.as_str()).collect();
+        let cats: Vec<&str> = c
+            .categories_for_symbol("_stat$INODE64")
+            .map(|c| c.id.as_str())
+            .collect();
         assert_eq!(cats, ["NSPrivacyAccessedAPICategoryFileTimestamp"]);
-        let cats: Vec<&str> = c.categories_for_symbol("_OBJC_CLASS_$_NSUserDefaults").map(|c| c.id.as_str()).collect();
+        let cats: Vec<&str> = c
+            .categories_for_symbol("_OBJC_CLASS_$_NSUserDefaults")
+            .map(|c| c.id.as_str())
+            .collect();
         assert_eq!(cats, ["NSPrivacyAccessedAPICategoryUserDefaults"]);
         assert_eq!(c.categories_for_symbol("_getattrlist").count(), 2);
         assert_eq!(c.categories_for_symbol("_printf").count(), 0);

@@ -16,6 +16,16 @@
 //! hide the others. Format facts: Apple `<mach-o/loader.h>`, `<mach-o/fat.h>`,
 //! `<mach-o/nlist.h>`, `<mach/machine.h>`.
 
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::indexing_slicing,
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic
+    )
+)]
+
 use std::collections::HashSet;
 
 use goblin::mach::MachO;
@@ -49,14 +59,48 @@ pub enum MachOError {
     BadMagic { entry: String, found: u32 },
     #[error("{entry}: fat header lists no architectures (nfat_arch = 0)")]
     NoArchitectures { entry: String },
-    #[error("{entry}: fat header lists {nfat_arch} architectures; the table needs {need} bytes, the file has {len}")]
-    FatTableTruncated { entry: String, nfat_arch: u32, need: u64, len: usize },
-    #[error("{entry}: fat slice {index} ({arch}) at offset {offset} size {size} runs past the end of the file ({len} bytes)")]
-    SlicePastEof { entry: String, index: u32, arch: String, offset: u64, size: u64, len: usize },
-    #[error("{entry}: fat slice {index} ({arch}) at offset {offset} overlaps the fat header (ends at {header_end})")]
-    SliceOverlapsHeader { entry: String, index: u32, arch: String, offset: u64, header_end: u64 },
-    #[error("{entry}: fat slices {first} and {second} overlap ([{a_start}, {a_end}) and [{b_start}, {b_end}))")]
-    SlicesOverlap { entry: String, first: u32, second: u32, a_start: u64, a_end: u64, b_start: u64, b_end: u64 },
+    #[error(
+        "{entry}: fat header lists {nfat_arch} architectures; the table needs {need} bytes, the file has {len}"
+    )]
+    FatTableTruncated {
+        entry: String,
+        nfat_arch: u32,
+        need: u64,
+        len: usize,
+    },
+    #[error(
+        "{entry}: fat slice {index} ({arch}) at offset {offset} size {size} runs past the end of the file ({len} bytes)"
+    )]
+    SlicePastEof {
+        entry: String,
+        index: u32,
+        arch: String,
+        offset: u64,
+        size: u64,
+        len: usize,
+    },
+    #[error(
+        "{entry}: fat slice {index} ({arch}) at offset {offset} overlaps the fat header (ends at {header_end})"
+    )]
+    SliceOverlapsHeader {
+        entry: String,
+        index: u32,
+        arch: String,
+        offset: u64,
+        header_end: u64,
+    },
+    #[error(
+        "{entry}: fat slices {first} and {second} overlap ([{a_start}, {a_end}) and [{b_start}, {b_end}))"
+    )]
+    SlicesOverlap {
+        entry: String,
+        first: u32,
+        second: u32,
+        a_start: u64,
+        a_end: u64,
+        b_start: u64,
+        b_end: u64,
+    },
     #[error("{entry}: no fat slice could be read: {message}")]
     NoReadableSlice { entry: String, message: String },
 }
@@ -100,12 +144,23 @@ pub struct MachOFacts {
 impl MachOFacts {
     /// Every warning, prefixed with the slice's arch.
     pub fn warnings(&self) -> Vec<String> {
-        self.slices.iter().flat_map(|s| s.warnings.iter().map(move |w| format!("{}: {w}", s.facts.arch))).collect()
+        self.slices
+            .iter()
+            .flat_map(|s| {
+                s.warnings
+                    .iter()
+                    .map(move |w| format!("{}: {w}", s.facts.arch))
+            })
+            .collect()
     }
 
     /// Entitlements of the first slice that has any.
     pub fn entitlements(&self) -> Option<&serde_json::Map<String, serde_json::Value>> {
-        self.slices.iter().find_map(|s| s.code_signature.as_ref().and_then(|c| c.entitlements.as_ref()))
+        self.slices.iter().find_map(|s| {
+            s.code_signature
+                .as_ref()
+                .and_then(|c| c.entitlements.as_ref())
+        })
     }
 }
 
@@ -120,11 +175,17 @@ pub fn is_macho(data: &[u8]) -> bool {
 }
 
 fn be32(d: &[u8], off: usize) -> Option<u32> {
-    d.get(off..off.checked_add(4)?)?.try_into().ok().map(u32::from_be_bytes)
+    d.get(off..off.checked_add(4)?)?
+        .try_into()
+        .ok()
+        .map(u32::from_be_bytes)
 }
 
 fn be64(d: &[u8], off: usize) -> Option<u64> {
-    d.get(off..off.checked_add(8)?)?.try_into().ok().map(u64::from_be_bytes)
+    d.get(off..off.checked_add(8)?)?
+        .try_into()
+        .ok()
+        .map(u64::from_be_bytes)
 }
 
 /// Architecture name for a CPU type/subtype (`<mach/machine.h>`), as
@@ -174,9 +235,16 @@ pub fn arch_name(cputype: u32, cpusubtype: u32) -> String {
 /// past EOF, slices past EOF / over the header / overlapping). A slice whose
 /// load commands goblin rejects is returned with header facts and a warning.
 pub fn parse(data: &[u8], entry: &str, limits: &Limits) -> Result<MachOFacts, MachOError> {
-    let magic = be32(data, 0).ok_or(MachOError::TooSmall { entry: entry.into(), len: data.len() })?;
+    let magic = be32(data, 0).ok_or(MachOError::TooSmall {
+        entry: entry.into(),
+        len: data.len(),
+    })?;
     let mut facts = MachOFacts {
-        binary: BinaryFacts { entry: entry.to_owned(), format: "macho".into(), ..Default::default() },
+        binary: BinaryFacts {
+            entry: entry.to_owned(),
+            format: "macho".into(),
+            ..Default::default()
+        },
         ..Default::default()
     };
     if MH_MAGICS.contains(&magic) {
@@ -194,7 +262,10 @@ pub fn parse(data: &[u8], entry: &str, limits: &Limits) -> Result<MachOFacts, Ma
             facts.slices.push(s);
         }
     } else {
-        return Err(MachOError::BadMagic { entry: entry.into(), found: magic });
+        return Err(MachOError::BadMagic {
+            entry: entry.into(),
+            found: magic,
+        });
     }
     facts.binary.slices = facts.slices.iter().map(|s| s.facts.clone()).collect();
     Ok(facts)
@@ -202,15 +273,25 @@ pub fn parse(data: &[u8], entry: &str, limits: &Limits) -> Result<MachOFacts, Ma
 
 /// Validated `(offset, size)` of each fat slice, in header order.
 fn fat_slices(data: &[u8], entry: &str, is64: bool) -> Result<Vec<(u64, u64)>, MachOError> {
-    let nfat = be32(data, 4).ok_or(MachOError::TooSmall { entry: entry.into(), len: data.len() })?;
+    let nfat = be32(data, 4).ok_or(MachOError::TooSmall {
+        entry: entry.into(),
+        len: data.len(),
+    })?;
     if nfat == 0 {
-        return Err(MachOError::NoArchitectures { entry: entry.into() });
+        return Err(MachOError::NoArchitectures {
+            entry: entry.into(),
+        });
     }
     let arch_size: u64 = if is64 { 32 } else { 20 };
     let header_end = u64::from(nfat).saturating_mul(arch_size).saturating_add(8);
     let len = data.len() as u64;
     if header_end > len {
-        return Err(MachOError::FatTableTruncated { entry: entry.into(), nfat_arch: nfat, need: header_end, len: data.len() });
+        return Err(MachOError::FatTableTruncated {
+            entry: entry.into(),
+            nfat_arch: nfat,
+            need: header_end,
+            len: data.len(),
+        });
     }
     let mut out: Vec<(u64, u64)> = Vec::new();
     for i in 0..nfat {
@@ -218,7 +299,10 @@ fn fat_slices(data: &[u8], entry: &str, is64: bool) -> Result<Vec<(u64, u64)>, M
         let cputype = be32(data, at).unwrap_or(0);
         let cpusubtype = be32(data, at.saturating_add(4)).unwrap_or(0);
         let (offset, size) = if is64 {
-            (be64(data, at.saturating_add(8)).unwrap_or(0), be64(data, at.saturating_add(16)).unwrap_or(0))
+            (
+                be64(data, at.saturating_add(8)).unwrap_or(0),
+                be64(data, at.saturating_add(16)).unwrap_or(0),
+            )
         } else {
             (
                 u64::from(be32(data, at.saturating_add(8)).unwrap_or(0)),
@@ -228,10 +312,23 @@ fn fat_slices(data: &[u8], entry: &str, is64: bool) -> Result<Vec<(u64, u64)>, M
         let arch = arch_name(cputype, cpusubtype);
         let end = offset.checked_add(size);
         if end.is_none_or(|e| e > len) {
-            return Err(MachOError::SlicePastEof { entry: entry.into(), index: i, arch, offset, size, len: data.len() });
+            return Err(MachOError::SlicePastEof {
+                entry: entry.into(),
+                index: i,
+                arch,
+                offset,
+                size,
+                len: data.len(),
+            });
         }
         if offset < header_end {
-            return Err(MachOError::SliceOverlapsHeader { entry: entry.into(), index: i, arch, offset, header_end });
+            return Err(MachOError::SliceOverlapsHeader {
+                entry: entry.into(),
+                index: i,
+                arch,
+                offset,
+                header_end,
+            });
         }
         let b_end = end.unwrap_or(offset);
         for (j, (o, s)) in out.iter().enumerate() {
@@ -258,7 +355,11 @@ fn header_only(slice: &[u8]) -> Option<(u32, u32, u32)> {
     let magic = be32(slice, 0)?;
     let rd = |off: usize| -> Option<u32> {
         let b: [u8; 4] = slice.get(off..off.checked_add(4)?)?.try_into().ok()?;
-        Some(if magic == 0xcefa_edfe || magic == 0xcffa_edfe { u32::from_le_bytes(b) } else { u32::from_be_bytes(b) })
+        Some(if magic == 0xcefa_edfe || magic == 0xcffa_edfe {
+            u32::from_le_bytes(b)
+        } else {
+            u32::from_be_bytes(b)
+        })
     };
     Some((rd(4)?, rd(8)?, rd(12)?))
 }
@@ -271,7 +372,11 @@ fn cstr_in(slice: &[u8], start: usize, end: usize) -> Option<String> {
 }
 
 fn parse_slice(slice: &[u8], file_offset: u64, limits: &Limits) -> MachOSlice {
-    let mut out = MachOSlice { size: slice.len() as u64, offset: file_offset, ..Default::default() };
+    let mut out = MachOSlice {
+        size: slice.len() as u64,
+        offset: file_offset,
+        ..Default::default()
+    };
     if let Some((cputype, cpusubtype, filetype)) = header_only(slice) {
         out.cputype = cputype;
         out.cpusubtype = cpusubtype;
@@ -279,14 +384,18 @@ fn parse_slice(slice: &[u8], file_offset: u64, limits: &Limits) -> MachOSlice {
         out.facts.arch = arch_name(cputype, cpusubtype);
     } else {
         out.facts.arch = "unknown".into();
-        out.warnings.push(format!("slice at offset {file_offset} is too small for a Mach-O header ({} bytes)", slice.len()));
+        out.warnings.push(format!(
+            "slice at offset {file_offset} is too small for a Mach-O header ({} bytes)",
+            slice.len()
+        ));
         return out;
     }
     let macho = match MachO::parse(slice, 0) {
         Ok(m) => m,
         Err(strict) => match MachO::parse_lossy(slice, 0) {
             Ok(m) => {
-                out.warnings.push(format!("malformed load commands, read leniently: {strict}"));
+                out.warnings
+                    .push(format!("malformed load commands, read leniently: {strict}"));
                 m
             }
             Err(e) => {
@@ -337,13 +446,23 @@ fn parse_slice(slice: &[u8], file_offset: u64, limits: &Limits) -> MachOSlice {
                 out.facts.needed.push(path.clone());
                 out.load_dylibs.push((kind, path));
             }
-            None => out.warnings.push(format!("{kind} at offset {} has no readable name", lc.offset)),
+            None => out.warnings.push(format!(
+                "{kind} at offset {} has no readable name",
+                lc.offset
+            )),
         }
     }
     if let Some(st) = symtab {
         read_symbols(&macho, slice, &st, limits, &mut out);
     }
-    read_objc_classes(&macho, &mut out);
+    if out.encrypted {
+        // FairPlay encrypts __TEXT after the load commands: the ObjC name
+        // sections are ciphertext, so only symbol-table class names are kept.
+        out.warnings.push("LC_ENCRYPTION_INFO cryptid != 0 (App Store encrypted): ObjC names in __TEXT not readable".into());
+        read_objc_classes(None, &mut out);
+    } else {
+        read_objc_classes(Some(&macho), &mut out);
+    }
     if let Some((dataoff, datasize)) = out.code_signature_range {
         match codesign::parse(slice, dataoff, datasize, limits) {
             Ok(sig) => out.code_signature = Some(sig),
@@ -363,7 +482,9 @@ fn read_symbols(
     use goblin::mach::symbols::{N_EXT, N_PEXT, N_SECT, N_STAB, N_TYPE, N_UNDF};
     let nlist_size: u64 = if macho.is_64 { 16 } else { 12 };
     let len = slice.len() as u64;
-    let syms_end = u64::from(st.nsyms).saturating_mul(nlist_size).saturating_add(u64::from(st.symoff));
+    let syms_end = u64::from(st.nsyms)
+        .saturating_mul(nlist_size)
+        .saturating_add(u64::from(st.symoff));
     let str_end = u64::from(st.stroff).saturating_add(u64::from(st.strsize));
     if syms_end > len || str_end > len || st.stroff < st.symoff {
         out.warnings.push(format!(
@@ -373,15 +494,21 @@ fn read_symbols(
         return;
     }
     if u64::from(st.nsyms) > limits.max_strings {
-        out.warnings.push(format!("LC_SYMTAB nsyms {} over the cap {}; symbols skipped", st.nsyms, limits.max_strings));
+        out.warnings.push(format!(
+            "LC_SYMTAB nsyms {} over the cap {}; symbols skipped",
+            st.nsyms, limits.max_strings
+        ));
         return;
     }
-    let Some(symbols) = &macho.symbols else { return };
+    let Some(symbols) = &macho.symbols else {
+        return;
+    };
     let mut seen_imp = HashSet::new();
     let mut seen_exp = HashSet::new();
     for sym in symbols.iter() {
         let Ok((name, nl)) = sym else {
-            out.warnings.push("LC_SYMTAB entry unreadable; remaining symbols skipped".into());
+            out.warnings
+                .push("LC_SYMTAB entry unreadable; remaining symbols skipped".into());
             break;
         };
         if nl.n_type & N_STAB != 0 || nl.n_type & N_EXT == 0 || name.is_empty() {
@@ -398,10 +525,12 @@ fn read_symbols(
     }
 }
 
-fn read_objc_classes(macho: &MachO<'_>, out: &mut MachOSlice) {
+fn read_objc_classes(macho: Option<&MachO<'_>>, out: &mut MachOSlice) {
     let mut seen: HashSet<String> = HashSet::new();
-    for seg in macho.segments.iter() {
-        let Ok(sections) = seg.sections() else { continue };
+    for seg in macho.map(|m| m.segments.iter()).into_iter().flatten() {
+        let Ok(sections) = seg.sections() else {
+            continue;
+        };
         for (sect, data) in sections {
             let name = sect.name().ok();
             if name == Some("__objc_methname") {
@@ -417,19 +546,20 @@ fn read_objc_classes(macho: &MachO<'_>, out: &mut MachOSlice) {
                 continue;
             }
             for raw in data.split(|b| *b == 0) {
-                if let Ok(s) = std::str::from_utf8(raw) {
-                    if !s.is_empty() && seen.insert(s.to_owned()) {
-                        out.facts.objc_classes.push(s.to_owned());
-                    }
+                if let Ok(s) = std::str::from_utf8(raw)
+                    && !s.is_empty()
+                    && seen.insert(s.to_owned())
+                {
+                    out.facts.objc_classes.push(s.to_owned());
                 }
             }
         }
     }
     for sym in &out.facts.exported_symbols {
-        if let Some(c) = sym.strip_prefix("_OBJC_CLASS_$_") {
-            if seen.insert(c.to_owned()) {
-                out.facts.objc_classes.push(c.to_owned());
-            }
+        if let Some(c) = sym.strip_prefix("_OBJC_CLASS_$_")
+            && seen.insert(c.to_owned())
+        {
+            out.facts.objc_classes.push(c.to_owned());
         }
     }
 }
@@ -460,13 +590,57 @@ mod tests {
         }
         f.resize(96, 0);
         let e = parse(&f, "x", &Limits::default()).unwrap_err();
-        assert!(matches!(e, MachOError::SlicesOverlap { first: 0, second: 1, .. }), "{e}");
+        assert!(
+            matches!(
+                e,
+                MachOError::SlicesOverlap {
+                    first: 0,
+                    second: 1,
+                    ..
+                }
+            ),
+            "{e}"
+        );
         f.truncate(80);
         let e = parse(&f, "x", &Limits::default()).unwrap_err();
-        assert!(matches!(e, MachOError::SlicePastEof { index: 1, .. }), "{e}");
+        assert!(
+            matches!(e, MachOError::SlicePastEof { index: 1, .. }),
+            "{e}"
+        );
         assert!(matches!(
-            parse(&[0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 0], "x", &Limits::default()),
+            parse(
+                &[0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 0],
+                "x",
+                &Limits::default()
+            ),
             Err(MachOError::NoArchitectures { .. })
         ));
+    }
+
+    #[test]
+    fn encrypted_slice_keeps_symbol_classes_only() {
+        use crate::testkit::macho::{MachOSpec, build_thin};
+        let spec = MachOSpec {
+            exports: vec!["_OBJC_CLASS_$_Visible".into()],
+            objc_classes: vec!["Hidden".into()],
+            cryptid: Some(1),
+            ..Default::default()
+        };
+        let f = parse(&build_thin(&spec), "x", &Limits::default()).unwrap();
+        let s = &f.slices[0];
+        assert!(s.encrypted);
+        assert_eq!(s.facts.objc_classes, ["Visible"]);
+        assert!(s.warnings.iter().any(|w| w.contains("encrypted")));
+        let clear = parse(
+            &build_thin(&MachOSpec {
+                cryptid: Some(0),
+                ..spec
+            }),
+            "x",
+            &Limits::default(),
+        )
+        .unwrap();
+        assert!(!clear.slices[0].encrypted);
+        assert_eq!(clear.slices[0].facts.objc_classes, ["Hidden", "Visible"]);
     }
 }

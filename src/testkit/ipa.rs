@@ -32,7 +32,8 @@ pub fn build_ipa(files: &[(&str, Vec<u8>)]) -> Vec<u8> {
     let mut cursor = std::io::Cursor::new(Vec::new());
     {
         let mut zw = zip::ZipWriter::new(&mut cursor);
-        let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
         for (name, data) in files {
             zw.start_file(*name, opts).unwrap();
             zw.write_all(data).unwrap();
@@ -43,7 +44,12 @@ pub fn build_ipa(files: &[(&str, Vec<u8>)]) -> Vec<u8> {
 }
 
 fn dict(pairs: &[(&str, Value)]) -> Value {
-    Value::Dictionary(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect::<Dictionary>())
+    Value::Dictionary(
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect::<Dictionary>(),
+    )
 }
 
 fn s(v: &str) -> Value {
@@ -69,10 +75,19 @@ pub fn xml_plist(v: &Value) -> Vec<u8> {
 }
 
 /// A privacy manifest declaring `(category, reasons)` pairs.
-pub fn privacy_manifest(accessed: &[(&str, &[&str])], collected: &[&str], tracking: bool) -> Vec<u8> {
+pub fn privacy_manifest(
+    accessed: &[(&str, &[&str])],
+    collected: &[&str],
+    tracking: bool,
+) -> Vec<u8> {
     let accessed: Vec<Value> = accessed
         .iter()
-        .map(|(c, r)| dict(&[("NSPrivacyAccessedAPIType", s(c)), ("NSPrivacyAccessedAPITypeReasons", arr(r))]))
+        .map(|(c, r)| {
+            dict(&[
+                ("NSPrivacyAccessedAPIType", s(c)),
+                ("NSPrivacyAccessedAPITypeReasons", arr(r)),
+            ])
+        })
         .collect();
     let collected: Vec<Value> = collected
         .iter()
@@ -81,7 +96,10 @@ pub fn privacy_manifest(accessed: &[(&str, &[&str])], collected: &[&str], tracki
                 ("NSPrivacyCollectedDataType", s(c)),
                 ("NSPrivacyCollectedDataTypeLinked", Value::Boolean(false)),
                 ("NSPrivacyCollectedDataTypeTracking", Value::Boolean(false)),
-                ("NSPrivacyCollectedDataTypePurposes", arr(&["NSPrivacyCollectedDataTypePurposeAppFunctionality"])),
+                (
+                    "NSPrivacyCollectedDataTypePurposes",
+                    arr(&["NSPrivacyCollectedDataTypePurposeAppFunctionality"]),
+                ),
             ])
         })
         .collect();
@@ -103,14 +121,26 @@ pub fn sample_info_plist() -> Value {
         ("CFBundleShortVersionString", s("2.4.0")),
         ("CFBundleVersion", s("240")),
         ("MinimumOSVersion", s("15.0")),
-        ("NSCameraUsageDescription", s("Sample Live uses the camera for live streaming.")),
-        ("NSMicrophoneUsageDescription", s("Sample Live uses the microphone for live streaming.")),
-        ("NSLocationWhenInUseUsageDescription", s("Sample Live shows streams near you.")),
+        (
+            "NSCameraUsageDescription",
+            s("Sample Live uses the camera for live streaming."),
+        ),
+        (
+            "NSMicrophoneUsageDescription",
+            s("Sample Live uses the microphone for live streaming."),
+        ),
+        (
+            "NSLocationWhenInUseUsageDescription",
+            s("Sample Live shows streams near you."),
+        ),
         ("UIBackgroundModes", arr(&["audio", "voip"])),
         ("LSApplicationQueriesSchemes", arr(&["weixin", "fb"])),
         (
             "NSAppTransportSecurity",
-            dict(&[("NSExceptionDomains", dict(&[("cdn.example.com", dict(&[]))]))]),
+            dict(&[(
+                "NSExceptionDomains",
+                dict(&[("cdn.example.com", dict(&[]))]),
+            )]),
         ),
     ])
 }
@@ -131,13 +161,34 @@ pub fn sample_main_spec() -> MachOSpec {
     let ents = sample_entitlements();
     MachOSpec {
         dylibs: vec![
-            (DylibKind::Load, "/System/Library/Frameworks/Foundation.framework/Foundation".into()),
-            (DylibKind::Load, "/System/Library/Frameworks/UIKit.framework/UIKit".into()),
-            (DylibKind::Load, "/System/Library/Frameworks/AVFoundation.framework/AVFoundation".into()),
-            (DylibKind::Load, "/System/Library/Frameworks/CoreLocation.framework/CoreLocation".into()),
-            (DylibKind::Weak, "/System/Library/Frameworks/Contacts.framework/Contacts".into()),
-            (DylibKind::Load, "@rpath/FirebaseAnalytics.framework/FirebaseAnalytics".into()),
-            (DylibKind::Load, "@rpath/ZegoExpressEngine.framework/ZegoExpressEngine".into()),
+            (
+                DylibKind::Load,
+                "/System/Library/Frameworks/Foundation.framework/Foundation".into(),
+            ),
+            (
+                DylibKind::Load,
+                "/System/Library/Frameworks/UIKit.framework/UIKit".into(),
+            ),
+            (
+                DylibKind::Load,
+                "/System/Library/Frameworks/AVFoundation.framework/AVFoundation".into(),
+            ),
+            (
+                DylibKind::Load,
+                "/System/Library/Frameworks/CoreLocation.framework/CoreLocation".into(),
+            ),
+            (
+                DylibKind::Weak,
+                "/System/Library/Frameworks/Contacts.framework/Contacts".into(),
+            ),
+            (
+                DylibKind::Load,
+                "@rpath/FirebaseAnalytics.framework/FirebaseAnalytics".into(),
+            ),
+            (
+                DylibKind::Load,
+                "@rpath/ZegoExpressEngine.framework/ZegoExpressEngine".into(),
+            ),
             (DylibKind::Load, "/usr/lib/libobjc.A.dylib".into()),
             (DylibKind::Load, "/usr/lib/libSystem.B.dylib".into()),
         ],
@@ -151,9 +202,15 @@ pub fn sample_main_spec() -> MachOSpec {
             "_OBJC_CLASS_$_FIRApp".into(),
             "_OBJC_CLASS_$_ZegoExpressEngine".into(),
         ],
-        exports: vec!["_OBJC_CLASS_$_AppDelegate".into(), "_OBJC_CLASS_$_LiveRoomViewController".into()],
+        exports: vec![
+            "_OBJC_CLASS_$_AppDelegate".into(),
+            "_OBJC_CLASS_$_LiveRoomViewController".into(),
+        ],
         objc_classes: vec!["AppDelegate".into(), "LiveRoomViewController".into()],
-        objc_selectors: vec!["application:didFinishLaunchingWithOptions:".into(), "startPreview".into()],
+        objc_selectors: vec![
+            "application:didFinishLaunchingWithOptions:".into(),
+            "startPreview".into(),
+        ],
         identifier: Some("com.example.samplelive".into()),
         team_id: Some("ABCDE12345".into()),
         entitlements_xml: Some(xml_entitlements(&ents)),
@@ -174,10 +231,16 @@ fn utf16le_bom(text: &str) -> Vec<u8> {
 /// replace or drop entries before zipping with `build_ipa`).
 pub fn sample_files() -> Vec<(&'static str, Vec<u8>)> {
     let main_arm64 = build_thin(&sample_main_spec());
-    let main_x86 = build_thin(&MachOSpec { arch: Arch::X86_64, ..sample_main_spec() });
+    let main_x86 = build_thin(&MachOSpec {
+        arch: Arch::X86_64,
+        ..sample_main_spec()
+    });
     let appex = build_thin(&MachOSpec {
         dylibs: vec![
-            (DylibKind::Load, "/System/Library/Frameworks/Foundation.framework/Foundation".into()),
+            (
+                DylibKind::Load,
+                "/System/Library/Frameworks/Foundation.framework/Foundation".into(),
+            ),
             (DylibKind::Load, "/usr/lib/libSystem.B.dylib".into()),
         ],
         imports: vec!["_objc_msgSend".into()],
@@ -189,11 +252,20 @@ pub fn sample_files() -> Vec<(&'static str, Vec<u8>)> {
         filetype: MH_DYLIB,
         id_dylib: Some("@rpath/FirebaseAnalytics.framework/FirebaseAnalytics".into()),
         dylibs: vec![
-            (DylibKind::Load, "/System/Library/Frameworks/Foundation.framework/Foundation".into()),
+            (
+                DylibKind::Load,
+                "/System/Library/Frameworks/Foundation.framework/Foundation".into(),
+            ),
             (DylibKind::Load, "/usr/lib/libSystem.B.dylib".into()),
         ],
-        imports: vec!["_objc_msgSend".into(), "_OBJC_CLASS_$_NSUserDefaults".into()],
-        exports: vec!["_OBJC_CLASS_$_FIRAnalytics".into(), "_OBJC_CLASS_$_FIRApp".into()],
+        imports: vec![
+            "_objc_msgSend".into(),
+            "_OBJC_CLASS_$_NSUserDefaults".into(),
+        ],
+        exports: vec![
+            "_OBJC_CLASS_$_FIRAnalytics".into(),
+            "_OBJC_CLASS_$_FIRApp".into(),
+        ],
         objc_classes: vec!["FIRAnalytics".into(), "FIRApp".into()],
         ..Default::default()
     });
@@ -201,7 +273,10 @@ pub fn sample_files() -> Vec<(&'static str, Vec<u8>)> {
         filetype: MH_DYLIB,
         id_dylib: Some("@rpath/ZegoExpressEngine.framework/ZegoExpressEngine".into()),
         dylibs: vec![
-            (DylibKind::Load, "/System/Library/Frameworks/AVFoundation.framework/AVFoundation".into()),
+            (
+                DylibKind::Load,
+                "/System/Library/Frameworks/AVFoundation.framework/AVFoundation".into(),
+            ),
             (DylibKind::Load, "/usr/lib/libSystem.B.dylib".into()),
         ],
         imports: vec!["_stat".into(), "_OBJC_CLASS_$_AVCaptureSession".into()],
@@ -215,7 +290,10 @@ pub fn sample_files() -> Vec<(&'static str, Vec<u8>)> {
         ("CFBundlePackageType", s("XPC!")),
         ("CFBundleShortVersionString", s("2.4.0")),
         ("CFBundleVersion", s("240")),
-        ("NSExtension", dict(&[("NSExtensionPointIdentifier", s("com.apple.share-services"))])),
+        (
+            "NSExtension",
+            dict(&[("NSExtensionPointIdentifier", s("com.apple.share-services"))]),
+        ),
     ]);
     let fw_info = |id: &str, exe: &str, v: &str| {
         dict(&[
@@ -225,10 +303,19 @@ pub fn sample_files() -> Vec<(&'static str, Vec<u8>)> {
             ("CFBundleShortVersionString", s(v)),
         ])
     };
-    let zh = dict(&[("NSCameraUsageDescription", s("直播需要使用相机。")), ("CFBundleDisplayName", s("示例直播"))]);
+    let zh = dict(&[
+        ("NSCameraUsageDescription", s("直播需要使用相机。")),
+        ("CFBundleDisplayName", s("示例直播")),
+    ]);
     vec![
-        ("Payload/SampleLive.app/Info.plist", binary_plist(&sample_info_plist())),
-        ("Payload/SampleLive.app/SampleLive", build_fat(&[main_arm64, main_x86])),
+        (
+            "Payload/SampleLive.app/Info.plist",
+            binary_plist(&sample_info_plist()),
+        ),
+        (
+            "Payload/SampleLive.app/SampleLive",
+            build_fat(&[main_arm64, main_x86]),
+        ),
         (
             "Payload/SampleLive.app/PrivacyInfo.xcprivacy",
             privacy_manifest(
@@ -239,24 +326,53 @@ pub fn sample_files() -> Vec<(&'static str, Vec<u8>)> {
         ),
         (
             "Payload/SampleLive.app/en.lproj/InfoPlist.strings",
-            utf16le_bom("/* Localized purpose strings */\n\"NSCameraUsageDescription\" = \"Sample Live uses the camera for live streaming.\";\n\"CFBundleDisplayName\" = \"Sample Live\";\n"),
+            utf16le_bom(
+                "/* Localized purpose strings */\n\"NSCameraUsageDescription\" = \"Sample Live uses the camera for live streaming.\";\n\"CFBundleDisplayName\" = \"Sample Live\";\n",
+            ),
         ),
-        ("Payload/SampleLive.app/zh-Hans.lproj/InfoPlist.strings", binary_plist(&zh)),
-        ("Payload/SampleLive.app/PlugIns/SampleShare.appex/Info.plist", xml_plist(&appex_info)),
-        ("Payload/SampleLive.app/PlugIns/SampleShare.appex/SampleShare", appex),
+        (
+            "Payload/SampleLive.app/zh-Hans.lproj/InfoPlist.strings",
+            binary_plist(&zh),
+        ),
+        (
+            "Payload/SampleLive.app/PlugIns/SampleShare.appex/Info.plist",
+            xml_plist(&appex_info),
+        ),
+        (
+            "Payload/SampleLive.app/PlugIns/SampleShare.appex/SampleShare",
+            appex,
+        ),
         (
             "Payload/SampleLive.app/Frameworks/FirebaseAnalytics.framework/Info.plist",
-            binary_plist(&fw_info("org.cocoapods.FirebaseAnalytics", "FirebaseAnalytics", "8.15.0")),
+            binary_plist(&fw_info(
+                "org.cocoapods.FirebaseAnalytics",
+                "FirebaseAnalytics",
+                "8.15.0",
+            )),
         ),
-        ("Payload/SampleLive.app/Frameworks/FirebaseAnalytics.framework/FirebaseAnalytics", firebase),
+        (
+            "Payload/SampleLive.app/Frameworks/FirebaseAnalytics.framework/FirebaseAnalytics",
+            firebase,
+        ),
         (
             "Payload/SampleLive.app/Frameworks/ZegoExpressEngine.framework/Info.plist",
-            xml_plist(&fw_info("im.zego.ZegoExpressEngine", "ZegoExpressEngine", "3.14.5")),
+            xml_plist(&fw_info(
+                "im.zego.ZegoExpressEngine",
+                "ZegoExpressEngine",
+                "3.14.5",
+            )),
         ),
-        ("Payload/SampleLive.app/Frameworks/ZegoExpressEngine.framework/ZegoExpressEngine", zego),
+        (
+            "Payload/SampleLive.app/Frameworks/ZegoExpressEngine.framework/ZegoExpressEngine",
+            zego,
+        ),
         (
             "Payload/SampleLive.app/Frameworks/ZegoExpressEngine.framework/PrivacyInfo.xcprivacy",
-            privacy_manifest(&[("NSPrivacyAccessedAPICategoryFileTimestamp", &["C617.1"])], &[], false),
+            privacy_manifest(
+                &[("NSPrivacyAccessedAPICategoryFileTimestamp", &["C617.1"])],
+                &[],
+                false,
+            ),
         ),
     ]
 }

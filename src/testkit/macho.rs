@@ -73,6 +73,8 @@ pub struct MachOSpec {
     pub entitlements_der: Option<Vec<u8>>,
     /// Replace the whole SuperBlob with these bytes (hostile tests).
     pub raw_signature: Option<Vec<u8>>,
+    /// Write `LC_ENCRYPTION_INFO_64` with this `cryptid`.
+    pub cryptid: Option<u32>,
 }
 
 impl Default for MachOSpec {
@@ -91,6 +93,7 @@ impl Default for MachOSpec {
             entitlements_xml: None,
             entitlements_der: None,
             raw_signature: None,
+            cryptid: None,
         }
     }
 }
@@ -112,7 +115,7 @@ fn name16(s: &str) -> [u8; 16] {
 }
 
 fn pad8(v: &mut Vec<u8>) {
-    while v.len() % 8 != 0 {
+    while !v.len().is_multiple_of(8) {
         v.push(0);
     }
 }
@@ -131,7 +134,10 @@ pub fn superblob(spec: &MachOSpec) -> Option<Vec<u8>> {
     if let Some(raw) = &spec.raw_signature {
         return Some(raw.clone());
     }
-    if spec.identifier.is_none() && spec.entitlements_xml.is_none() && spec.entitlements_der.is_none() {
+    if spec.identifier.is_none()
+        && spec.entitlements_xml.is_none()
+        && spec.entitlements_der.is_none()
+    {
         return None;
     }
     let mut blobs: Vec<(u32, Vec<u8>)> = Vec::new();
@@ -139,7 +145,10 @@ pub fn superblob(spec: &MachOSpec) -> Option<Vec<u8>> {
     let ident = spec.identifier.clone().unwrap_or_else(|| "unknown".into());
     let mut cd = Vec::new();
     let ident_off = 52u32;
-    let team_off = spec.team_id.as_ref().map_or(0, |_| ident_off + ident.len() as u32 + 1);
+    let team_off = spec
+        .team_id
+        .as_ref()
+        .map_or(0, |_| ident_off + ident.len() as u32 + 1);
     let mut tail = nul_joined(std::slice::from_ref(&ident));
     if let Some(t) = &spec.team_id {
         tail.extend(nul_joined(std::slice::from_ref(t)));
@@ -189,7 +198,10 @@ pub fn superblob(spec: &MachOSpec) -> Option<Vec<u8>> {
 pub fn build_thin(spec: &MachOSpec) -> Vec<u8> {
     let classnames = nul_joined(&spec.objc_classes);
     let methnames = nul_joined(&spec.objc_selectors);
-    let nsect = [!classnames.is_empty(), !methnames.is_empty()].iter().filter(|b| **b).count() as u32;
+    let nsect = [!classnames.is_empty(), !methnames.is_empty()]
+        .iter()
+        .filter(|b| **b)
+        .count() as u32;
 
     // Load commands (offsets patched once the data layout is known).
     let seg_size = 72 + 80 * nsect;
@@ -198,13 +210,17 @@ pub fn build_thin(spec: &MachOSpec) -> Vec<u8> {
         dylib_cmds.push((0xd, id.clone()));
     }
     dylib_cmds.extend(spec.dylibs.iter().map(|(k, p)| (k.cmd(), p.clone())));
-    let dylib_size = |p: &str| ((24 + p.len() + 1 + 7) / 8 * 8) as u32;
+    let dylib_size = |p: &str| ((24 + p.len() + 1).div_ceil(8) * 8) as u32;
     let sig = superblob(spec);
     let mut ncmds = 1 + dylib_cmds.len() as u32 + 1;
     let mut sizeofcmds = seg_size + dylib_cmds.iter().map(|(_, p)| dylib_size(p)).sum::<u32>() + 24;
     if sig.is_some() {
         ncmds += 1;
         sizeofcmds += 16;
+    }
+    if spec.cryptid.is_some() {
+        ncmds += 1;
+        sizeofcmds += 24;
     }
     let data_start = 32 + sizeofcmds as usize;
 
@@ -239,7 +255,7 @@ pub fn build_thin(spec: &MachOSpec) -> Vec<u8> {
     data.extend_from_slice(&nlist);
     let stroff = data_start + data.len();
     data.extend_from_slice(&strtab);
-    while (data_start + data.len()) % 16 != 0 {
+    while !(data_start + data.len()).is_multiple_of(16) {
         data.push(0);
     }
     let sig_off = data_start + data.len();
@@ -249,7 +265,16 @@ pub fn build_thin(spec: &MachOSpec) -> Vec<u8> {
 
     let mut out = Vec::new();
     let (cputype, cpusubtype) = spec.arch.cpu();
-    for x in [0xfeed_facfu32, cputype, cpusubtype, spec.filetype, ncmds, sizeofcmds, 0x0020_0085, 0] {
+    for x in [
+        0xfeed_facfu32,
+        cputype,
+        cpusubtype,
+        spec.filetype,
+        ncmds,
+        sizeofcmds,
+        0x0020_0085,
+        0,
+    ] {
         u32le(&mut out, x);
     }
     // LC_SEGMENT_64 __TEXT
@@ -299,11 +324,31 @@ pub fn build_thin(spec: &MachOSpec) -> Vec<u8> {
         }
     }
     // LC_SYMTAB
-    for x in [0x2u32, 24, symoff as u32, nsyms, stroff as u32, strtab.len() as u32] {
+    for x in [
+        0x2u32,
+        24,
+        symoff as u32,
+        nsyms,
+        stroff as u32,
+        strtab.len() as u32,
+    ] {
         u32le(&mut out, x);
     }
     if let Some(s) = &sig {
         for x in [0x1du32, 16, sig_off as u32, s.len() as u32] {
+            u32le(&mut out, x);
+        }
+    }
+    if let Some(id) = spec.cryptid {
+        // LC_ENCRYPTION_INFO_64 over the section data.
+        for x in [
+            0x2cu32,
+            24,
+            class_off as u32,
+            (text_end - class_off) as u32,
+            id,
+            0,
+        ] {
             u32le(&mut out, x);
         }
     }
@@ -390,7 +435,9 @@ fn der_value(v: &serde_json::Value) -> Vec<u8> {
             der_tlv(&[0x02], &bytes[start..])
         }
         serde_json::Value::String(s) => der_tlv(&[0x0c], s.as_bytes()),
-        serde_json::Value::Array(a) => der_tlv(&[0x30], &a.iter().flat_map(der_value).collect::<Vec<_>>()),
+        serde_json::Value::Array(a) => {
+            der_tlv(&[0x30], &a.iter().flat_map(der_value).collect::<Vec<_>>())
+        }
         serde_json::Value::Object(o) => der_dict(o),
         serde_json::Value::Null => der_tlv(&[0x0c], b""),
     }
@@ -403,7 +450,7 @@ fn der_dict(o: &serde_json::Map<String, serde_json::Value>) -> Vec<u8> {
         pair.extend(der_value(v));
         body.extend(der_tlv(&[0x30], &pair));
     }
-    der_tlv(&[0xbf, 0x10], &body)
+    der_tlv(&[0xb0], &body)
 }
 
 /// DER entitlements (`[APPLICATION 16] { INTEGER 1, [CONTEXT 16] dict }`)
@@ -413,7 +460,7 @@ pub fn der_entitlements(v: &serde_json::Value) -> Vec<u8> {
     if let serde_json::Value::Object(o) = v {
         inner.extend(der_dict(o));
     }
-    der_tlv(&[0x7f, 0x10], &inner)
+    der_tlv(&[0x70], &inner)
 }
 
 #[cfg(test)]
@@ -427,7 +474,10 @@ mod tests {
         let ents = serde_json::json!({"application-identifier": "T.a.b", "keychain-access-groups": ["T.a.b"], "aps-environment": "production"});
         let spec = MachOSpec {
             dylibs: vec![
-                (DylibKind::Load, "/System/Library/Frameworks/Foundation.framework/Foundation".into()),
+                (
+                    DylibKind::Load,
+                    "/System/Library/Frameworks/Foundation.framework/Foundation".into(),
+                ),
                 (DylibKind::Weak, "/usr/lib/libz.1.dylib".into()),
             ],
             imports: vec!["_stat".into(), "_OBJC_CLASS_$_NSUserDefaults".into()],
@@ -447,19 +497,31 @@ mod tests {
         assert_eq!(s.facts.arch, "arm64");
         assert_eq!(s.facts.needed.len(), 2);
         assert_eq!(s.load_dylibs[1].0, "LC_LOAD_WEAK_DYLIB");
-        assert_eq!(s.facts.imported_symbols, ["_stat", "_OBJC_CLASS_$_NSUserDefaults"]);
-        assert_eq!(s.facts.exported_symbols, ["_OBJC_CLASS_$_AppDelegate", "_main"]);
+        assert_eq!(
+            s.facts.imported_symbols,
+            ["_stat", "_OBJC_CLASS_$_NSUserDefaults"]
+        );
+        assert_eq!(
+            s.facts.exported_symbols,
+            ["_OBJC_CLASS_$_AppDelegate", "_main"]
+        );
         assert_eq!(s.facts.objc_classes, ["AppDelegate"]);
         assert_eq!(s.objc_selectors, ["systemUptime"]);
         let sig = s.code_signature.as_ref().unwrap();
         assert_eq!(sig.identifier.as_deref(), Some("a.b"));
         assert_eq!(sig.team_id.as_deref(), Some("TEAM123456"));
         assert_eq!(sig.entitlements_format, Some("xml"));
-        assert_eq!(serde_json::Value::Object(sig.entitlements.clone().unwrap()), ents);
+        assert_eq!(
+            serde_json::Value::Object(sig.entitlements.clone().unwrap()),
+            ents
+        );
         let der = crate::ios::codesign::parse_der_entitlements(&der_entitlements(&ents)).unwrap();
         assert_eq!(serde_json::Value::Object(der), ents);
 
-        let x86 = build_thin(&MachOSpec { arch: Arch::X86_64, ..spec.clone() });
+        let x86 = build_thin(&MachOSpec {
+            arch: Arch::X86_64,
+            ..spec.clone()
+        });
         let fat = build_fat(&[thin, x86]);
         let f = parse(&fat, "fat", &Limits::default()).unwrap();
         assert!(f.is_fat);
