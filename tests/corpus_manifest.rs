@@ -12,12 +12,18 @@
 //! `application_debuggable`. Every mismatch of every file is collected and
 //! the test fails once, listing them all.
 //!
+//! APKs go through the scanner's own stack: `input::zip` (Android's
+//! central-directory rules), `android::axml`, and `android::arsc` to resolve
+//! references in the default configuration as `aapt dump badging` does.
+//! A file every oracle refused must be refused by us too, and vice versa.
+//!
 //! Where we believe the oracles' answer is not what Android does, the
 //! difference is written down below as a documented exception (see
 //! [`EXCEPTIONS`] and the rules in [`expected_for`]), never silently skipped.
 //! The corpus lives outside the repo; the test prints `SKIP:` and passes
 //! when it is absent.
 
+use privscan::android::arsc::ResourceTable;
 use privscan::android::manifest::{self, protection_level_name};
 use privscan::android::xml::ResourceResolver;
 use privscan::android::{axml, text_manifest};
@@ -93,15 +99,26 @@ struct Exception {
 }
 
 /// Every known, reasoned disagreement with `expected`.
-const EXCEPTIONS: &[Exception] = &[Exception {
-    file: "manifest-axml/androguard__AndroidManifestNullbytes.xml",
-    field: "versionName",
-    ours: || json!("0.0\u{0}\u{0}"),
-    why: "the string pool entry is UTF-16 with length 5, \"0.0\\0\\0\"; ResStringPool::stringAt \
+const EXCEPTIONS: &[Exception] = &[
+    Exception {
+        file: "manifest-axml/androguard__AndroidManifestNullbytes.xml",
+        field: "versionName",
+        ours: || json!("0.0\u{0}\u{0}"),
+        why: "the string pool entry is UTF-16 with length 5, \"0.0\\0\\0\"; ResStringPool::stringAt \
           returns all 5 units, so Android's PackageInfo.versionName holds the NULs. aapt prints it \
           as a C string and androguard strips NULs, both showing \"0.0\"; we report what Android \
           stores",
-}];
+    },
+    Exception {
+        file: "apk/fdroidserver__souch.smsbypass_9.apk",
+        field: "maxSdk",
+        ours: || json!("18"),
+        why: "<uses-sdk android:maxSdkVersion> is the reference 0x7f050022 (@string/max_version \
+              per apktool), whose default-configuration value in resources.arsc is \"18\"; we \
+              resolve SDK levels through the resource table like versionName, while aapt \
+              xmltree and androguard print the raw reference and badging does not report maxSdk",
+    },
+];
 
 /// The answer we hold ourselves to for one file: the oracles' `expected`,
 /// adjusted by the general rules below and by [`EXCEPTIONS`].
@@ -487,19 +504,18 @@ fn read_apk_manifest(data: &[u8], limits: &Limits) -> (Result<AndroidManifest, S
     (Ok(m), resources.is_some())
 }
 
-/// The APK's resource table, used to resolve references such as a
-/// `versionName` of `@0x7f050007` as `aapt dump badging` does.
-///
-/// `resources.arsc` decoding (`arsc::ResourceTable`) is not on this branch
-/// yet, so this returns `None` and references stay `@0x7f......` (rule 1 of
-/// [`expected_for`] then compares against the raw value). Once the table
-/// lands, parse `resources.arsc` here and the badging values apply.
+/// The APK's resource table (`resources.arsc`, default configuration),
+/// used to resolve references such as a `versionName` of `@0x7f050007` as
+/// `aapt dump badging` does. `None` when the APK has no readable table.
 fn apk_resources(
-    _zip: &ZipArchive<'_>,
-    _limits: &Limits,
-    _budget: &Budget,
+    zip: &ZipArchive<'_>,
+    limits: &Limits,
+    budget: &Budget,
 ) -> Option<Box<dyn ResourceResolver>> {
-    None
+    let entry = zip.by_name("resources.arsc")?;
+    let bytes = zip.read(entry, limits, budget).ok()?;
+    let table = ResourceTable::parse(&bytes, limits).ok()?;
+    Some(Box::new(table))
 }
 
 #[test]
@@ -581,4 +597,27 @@ fn badging_version_name_applies_only_with_resources() {
         expected_for("x", &refused, true)["versionName"],
         json!("1.0")
     );
+}
+
+/// Every documented exception names a corpus file that exists and really
+/// differs from the oracles' answer (a stale exception must be removed).
+#[test]
+fn exceptions_are_live() {
+    let Some(root) = corpus_dir() else {
+        eprintln!("SKIP: corpus not found");
+        return;
+    };
+    for ex in EXCEPTIONS {
+        let input = root.join(ex.file);
+        assert!(input.is_file(), "exception for missing file {}", ex.file);
+        let expected = load_expected(&input);
+        let oracle_value = &expected["expected"][ex.field];
+        assert_ne!(
+            oracle_value,
+            &(ex.ours)(),
+            "exception {} {} equals the oracles' value: remove it",
+            ex.file,
+            ex.field
+        );
+    }
 }

@@ -40,7 +40,11 @@ struct Norm {
 }
 
 fn normalize(s: &str) -> Norm {
-    let mut n = Norm { text: String::with_capacity(s.len()), starts: Vec::with_capacity(s.len()), ends: Vec::with_capacity(s.len()) };
+    let mut n = Norm {
+        text: String::with_capacity(s.len()),
+        starts: Vec::with_capacity(s.len()),
+        ends: Vec::with_capacity(s.len()),
+    };
     for (i, c) in s.char_indices() {
         let end = i + c.len_utf8();
         if c.is_ascii_alphanumeric() {
@@ -70,7 +74,23 @@ fn normalize_phrase(s: &str) -> String {
 /// Compact key for name comparison: lowercase alphanumerics only, company
 /// suffixes ("Co., Ltd.", "Inc.", "LLC", "GmbH"...) removed.
 fn name_key(s: &str) -> String {
-    const SUFFIXES: &[&str] = &["co ltd", "co", "ltd", "inc", "llc", "gmbh", "corp", "corporation", "limited", "company", "plc", "ag", "sa", "pte", "pvt"];
+    const SUFFIXES: &[&str] = &[
+        "co ltd",
+        "co",
+        "ltd",
+        "inc",
+        "llc",
+        "gmbh",
+        "corp",
+        "corporation",
+        "limited",
+        "company",
+        "plc",
+        "ag",
+        "sa",
+        "pte",
+        "pvt",
+    ];
     let mut words: Vec<&str> = Vec::new();
     let norm = normalize_phrase(s);
     for w in norm.split(' ') {
@@ -105,7 +125,10 @@ fn find_words(ac: &AhoCorasick, text: &str) -> Vec<Hit> {
         let last_ascii = bytes.get(e - 1).is_some_and(|b| b.is_ascii());
         let start_ok = !first_ascii || s == 0 || bytes.get(s - 1) == Some(&b' ');
         let mut end_ok = !last_ascii || e == bytes.len() || bytes.get(e) == Some(&b' ');
-        if !end_ok && bytes.get(e) == Some(&b's') && (e + 1 == bytes.len() || bytes.get(e + 1) == Some(&b' ')) {
+        if !end_ok
+            && bytes.get(e) == Some(&b's')
+            && (e + 1 == bytes.len() || bytes.get(e + 1) == Some(&b' '))
+        {
             end_ok = true;
             e += 1;
         }
@@ -121,8 +144,14 @@ fn find_words(ac: &AhoCorasick, text: &str) -> Vec<Hit> {
             continue;
         }
         last_end = e;
-        let (Some(&os), Some(&oe)) = (n.starts.get(s), n.ends.get(e - 1)) else { continue };
-        out.push(Hit { pattern: p, start: os, end: oe });
+        let (Some(&os), Some(&oe)) = (n.starts.get(s), n.ends.get(e - 1)) else {
+            continue;
+        };
+        out.push(Hit {
+            pattern: p,
+            start: os,
+            end: oe,
+        });
     }
     out
 }
@@ -134,7 +163,10 @@ fn find_words(ac: &AhoCorasick, text: &str) -> Vec<Hit> {
 #[derive(Debug, thiserror::Error)]
 pub enum LexiconError {
     #[error("cannot read lexicon {path}: {source}")]
-    Io { path: String, source: std::io::Error },
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("lexicon {path} is not valid: {message}")]
     Parse { path: String, message: String },
 }
@@ -157,7 +189,10 @@ pub struct Lexicon {
 impl Lexicon {
     /// Parse a lexicon file (`[categories]` table of phrase arrays).
     pub fn parse(text: &str, path: &str) -> Result<Lexicon, LexiconError> {
-        let file: LexiconFile = toml::from_str(text).map_err(|e| LexiconError::Parse { path: path.to_string(), message: e.to_string() })?;
+        let file: LexiconFile = toml::from_str(text).map_err(|e| LexiconError::Parse {
+            path: path.to_string(),
+            message: e.to_string(),
+        })?;
         Ok(Lexicon::build(file.categories))
     }
 
@@ -174,26 +209,42 @@ impl Lexicon {
                 }
             }
         }
-        let matcher = AhoCorasick::builder().match_kind(MatchKind::Standard).build(&patterns).ok();
-        Lexicon { categories, pattern_category, matcher }
+        let matcher = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .build(&patterns)
+            .ok();
+        Lexicon {
+            categories,
+            pattern_category,
+            matcher,
+        }
     }
 
     /// The lexicon shipped in `rules/data-categories.toml` (parsed once).
     pub fn embedded() -> &'static Lexicon {
         static LEX: OnceLock<Lexicon> = OnceLock::new();
-        LEX.get_or_init(|| Lexicon::parse(LEXICON_EMBEDDED, "rules/data-categories.toml").unwrap_or_else(|_| Lexicon::build(BTreeMap::new())))
+        LEX.get_or_init(|| {
+            Lexicon::parse(LEXICON_EMBEDDED, "rules/data-categories.toml")
+                .unwrap_or_else(|_| Lexicon::build(BTreeMap::new()))
+        })
     }
 
     /// The embedded lexicon plus the phrases of a user file (same format).
     pub fn load_extra(path: &std::path::Path) -> Result<Lexicon, LexiconError> {
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| LexiconError::Io { path: shown.clone(), source })?;
+        let text = std::fs::read_to_string(path).map_err(|source| LexiconError::Io {
+            path: shown.clone(),
+            source,
+        })?;
         Lexicon::embedded().with_extra(&text, &shown)
     }
 
     /// This lexicon plus the phrases of `text` (a lexicon file).
     pub fn with_extra(&self, text: &str, path: &str) -> Result<Lexicon, LexiconError> {
-        let extra: LexiconFile = toml::from_str(text).map_err(|e| LexiconError::Parse { path: path.to_string(), message: e.to_string() })?;
+        let extra: LexiconFile = toml::from_str(text).map_err(|e| LexiconError::Parse {
+            path: path.to_string(),
+            message: e.to_string(),
+        })?;
         let mut cats = self.categories.clone();
         for (c, phrases) in extra.categories {
             cats.entry(c).or_default().extend(phrases);
@@ -209,10 +260,16 @@ impl Lexicon {
     /// Every category phrase in `text`: (category, start, end) with byte
     /// offsets into `text`, in order, longest match at each place.
     pub fn find<'a>(&'a self, text: &str) -> Vec<(&'a str, usize, usize)> {
-        let Some(ac) = &self.matcher else { return Vec::new() };
+        let Some(ac) = &self.matcher else {
+            return Vec::new();
+        };
         find_words(ac, text)
             .into_iter()
-            .filter_map(|h| self.pattern_category.get(h.pattern).map(|c| (c.as_str(), h.start, h.end)))
+            .filter_map(|h| {
+                self.pattern_category
+                    .get(h.pattern)
+                    .map(|c| (c.as_str(), h.start, h.end))
+            })
             .collect()
     }
 }
@@ -238,12 +295,19 @@ struct IosLabelFile {
 /// The iOS usage-key table (`rules/ios-usage-labels.toml`, parsed once).
 pub fn ios_usage_labels() -> &'static [IosUsageLabel] {
     static T: OnceLock<Vec<IosUsageLabel>> = OnceLock::new();
-    T.get_or_init(|| toml::from_str::<IosLabelFile>(IOS_LABELS_EMBEDDED).map(|f| f.key).unwrap_or_default())
+    T.get_or_init(|| {
+        toml::from_str::<IosLabelFile>(IOS_LABELS_EMBEDDED)
+            .map(|f| f.key)
+            .unwrap_or_default()
+    })
 }
 
 /// Data category of an iOS usage key (`NSCameraUsageDescription` → `camera`).
 pub fn ios_usage_category(key: &str) -> Option<&'static str> {
-    ios_usage_labels().iter().find(|l| l.key == key).map(|l| l.category.as_str())
+    ios_usage_labels()
+        .iter()
+        .find(|l| l.key == key)
+        .map(|l| l.category.as_str())
 }
 
 // ---------------------------------------------------------------------------
@@ -263,22 +327,35 @@ fn re_short_permission() -> &'static Regex {
 
 fn re_slash_continuation() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| Regex::new(r"^[`'\x22 ]*/[`'\x22 ]*([A-Z][A-Z0-9_]*)").unwrap_or_else(|_| never()))
+    R.get_or_init(|| {
+        Regex::new(r"^[`'\x22 ]*/[`'\x22 ]*([A-Z][A-Z0-9_]*)").unwrap_or_else(|_| never())
+    })
 }
 
 fn re_ios_key() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| Regex::new(r"\b(?:NS|NFC)[A-Za-z]*UsageDescription\b").unwrap_or_else(|_| never()))
+    R.get_or_init(|| {
+        Regex::new(r"\b(?:NS|NFC)[A-Za-z]*UsageDescription\b").unwrap_or_else(|_| never())
+    })
 }
 
 /// `(?i)(Privacy - )?<label> Usage Description`, labels longest first.
 fn re_ios_label() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     R.get_or_init(|| {
-        let mut labels: Vec<&str> = ios_usage_labels().iter().map(|l| l.label.as_str()).collect();
+        let mut labels: Vec<&str> = ios_usage_labels()
+            .iter()
+            .map(|l| l.label.as_str())
+            .collect();
         labels.sort_by_key(|l| std::cmp::Reverse(l.len()));
-        let alts: Vec<String> = labels.iter().map(|l| regex::escape(l).replace(' ', r"\s+")).collect();
-        let pat = format!(r"(?i)(?:\bprivacy\s*[-–—:]\s*)?\b({})\s+usage\s+description\b", alts.join("|"));
+        let alts: Vec<String> = labels
+            .iter()
+            .map(|l| regex::escape(l).replace(' ', r"\s+"))
+            .collect();
+        let pat = format!(
+            r"(?i)(?:\bprivacy\s*[-–—:]\s*)?\b({})\s+usage\s+description\b",
+            alts.join("|")
+        );
         Regex::new(&pat).unwrap_or_else(|_| never())
     })
 }
@@ -321,6 +398,13 @@ pub struct SdkName {
     pub id: String,
     /// SDK name, aliases, vendor name, vendor aliases.
     pub names: Vec<String>,
+}
+
+impl From<(String, Vec<String>)> for SdkName {
+    /// From the SDK catalog's `sdk_names()` pairs `(id, names)`.
+    fn from((id, names): (String, Vec<String>)) -> Self {
+        SdkName { id, names }
+    }
 }
 
 /// What the extractor needs besides the text.
@@ -436,6 +520,12 @@ impl Draft {
 enum Style {
     Roman,
     AlphaParen,
+    /// `a.` / `B.` (letter and dot, title capitalised).
+    AlphaDot,
+    /// Chinese numerals: `一、` / `三.`.
+    CnNum,
+    /// Chinese numerals in parentheses: `（一）`.
+    CnParen,
     Num,
     ParenNum,
     Heading(u8),
@@ -449,8 +539,15 @@ fn numbering(text: &str) -> Option<(Style, String, &str)> {
     if let Some(after) = open {
         let close = after.find([')', '）'])?;
         let inner = after.get(..close)?;
-        let close_len = if after.get(close..)?.starts_with(')') { 1 } else { '）'.len_utf8() };
+        let close_len = if after.get(close..)?.starts_with(')') {
+            1
+        } else {
+            '）'.len_utf8()
+        };
         let rest = after.get(close + close_len..)?.trim_start();
+        if (1..=3).contains(&inner.chars().count()) && inner.chars().all(is_cn_numeral) {
+            return Some((Style::CnParen, format!("({inner})"), rest));
+        }
         if inner.len() == 1 && inner.bytes().all(|b| b.is_ascii_uppercase()) {
             return Some((Style::AlphaParen, format!("({inner})"), rest));
         }
@@ -463,7 +560,9 @@ fn numbering(text: &str) -> Option<(Style, String, &str)> {
     let digits = t.bytes().take_while(u8::is_ascii_digit).count();
     if (1..=3).contains(&digits) {
         let after = t.get(digits..)?;
-        let sep = [".", "、", "．", ")"].iter().find(|s| after.starts_with(**s))?;
+        let sep = [".", "、", "．", ")"]
+            .iter()
+            .find(|s| after.starts_with(**s))?;
         let rest = after.get(sep.len()..)?;
         if rest.starts_with(|c: char| c.is_ascii_digit()) {
             return None; // "1.5 million", "1.1 Scope"
@@ -474,29 +573,75 @@ fn numbering(text: &str) -> Option<(Style, String, &str)> {
         }
         return Some((Style::Num, t.get(..digits)?.to_string(), rest));
     }
+    // 一、 / 十二.
+    let cn: String = t
+        .chars()
+        .take_while(|&c| is_cn_numeral(c))
+        .take(4)
+        .collect();
+    if (1..=3).contains(&cn.chars().count())
+        && let Some(after) = t.get(cn.len()..)
+        && let Some(sep) = ["、", ".", "．"].iter().find(|s| after.starts_with(**s))
+    {
+        let rest = after.get(sep.len()..)?.trim_start();
+        if !rest.is_empty() {
+            return Some((Style::CnNum, cn, rest));
+        }
+    }
+    // a. Access data / B. Purposes
+    let mut chars = t.chars();
+    if let (Some(l), Some('.'), Some(' ')) = (chars.next(), chars.next(), chars.next())
+        && l.is_ascii_alphabetic()
+        && !matches!(l, 'I' | 'V' | 'X')
+    {
+        let rest = t.get(3..)?.trim_start();
+        if rest.starts_with(|c: char| {
+            c.is_uppercase() || (l.is_ascii_lowercase() && c.is_alphabetic())
+        }) {
+            return Some((Style::AlphaDot, l.to_string(), rest));
+        }
+    }
     // I. / III、
-    let roman = t.bytes().take_while(|b| matches!(b, b'I' | b'V' | b'X' | b'L')).count();
+    let roman = t
+        .bytes()
+        .take_while(|b| matches!(b, b'I' | b'V' | b'X' | b'L'))
+        .count();
     if (1..=6).contains(&roman) {
         let r = t.get(..roman)?;
         let after = t.get(roman..)?;
         let sep = [".", "、", "．"].iter().find(|s| after.starts_with(**s))?;
         let rest = after.get(sep.len()..)?;
-        if !rest.starts_with(' ') && !rest.starts_with('\u{3000}') && !rest.starts_with(|c: char| !c.is_ascii()) {
+        if !rest.starts_with(' ')
+            && !rest.starts_with('\u{3000}')
+            && !rest.starts_with(|c: char| !c.is_ascii())
+        {
             return None;
         }
         let rest = rest.trim_start();
-        if roman_value(r).is_some() && rest.starts_with(|c: char| c.is_uppercase() || !c.is_ascii()) {
+        if roman_value(r).is_some() && rest.starts_with(|c: char| c.is_uppercase() || !c.is_ascii())
+        {
             return Some((Style::Roman, r.to_string(), rest));
         }
     }
     None
 }
 
+fn is_cn_numeral(c: char) -> bool {
+    matches!(
+        c,
+        '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十'
+    )
+}
+
 fn roman_value(s: &str) -> Option<u32> {
     const CANON: &[&str] = &[
-        "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV", "XV", "XVI", "XVII", "XVIII", "XIX", "XX",
+        "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV",
+        "XV", "XVI", "XVII", "XVIII", "XIX", "XX",
     ];
-    CANON.iter().position(|c| *c == s).and_then(|p| u32::try_from(p + 1).ok())
+    CANON
+        .iter()
+        .position(|c| *c == s)
+        .and_then(|p| u32::try_from(p + 1).ok())
 }
 
 /// A readable title from a heading's text: the words before a colon, or
@@ -534,7 +679,11 @@ fn make_title(rest: &str) -> String {
 fn slug(s: &str) -> String {
     let n = normalize_phrase(s);
     let s: String = n.split(' ').take(6).collect::<Vec<_>>().join("-");
-    if s.is_empty() { "section".to_string() } else { s }
+    if s.is_empty() {
+        "section".to_string()
+    } else {
+        s
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -556,13 +705,29 @@ fn field(text: &str) -> Option<(Field, &str)> {
         return None;
     }
     let label = t.get(..p)?.trim().to_ascii_lowercase();
-    let sep_len = if t.get(p..)?.starts_with(':') { 1 } else { '：'.len_utf8() };
+    let sep_len = if t.get(p..)?.starts_with(':') {
+        1
+    } else {
+        '：'.len_utf8()
+    };
     let value = t.get(p + sep_len..)?.trim();
     let f = match label.as_str() {
-        "sdk name" | "name of sdk" | "name of the sdk" | "sdk" | "third-party sdk" | "third party sdk" | "sdk名称" => Field::Name,
-        "company name" | "company" | "vendor" | "provider" | "developer" | "sdk provider" | "company name of the sdk" | "公司名称" => {
-            Field::Vendor
+        "sdk name" | "name of sdk" | "name of the sdk" | "sdk" | "third-party sdk"
+        | "third party sdk" | "sdk名称" | "sdk 名称" | "第三方sdk名称" | "名称" => {
+            Field::Name
         }
+        "company name"
+        | "company"
+        | "vendor"
+        | "provider"
+        | "developer"
+        | "sdk provider"
+        | "company name of the sdk"
+        | "公司名称"
+        | "第三方名称"
+        | "第三方公司名称"
+        | "开发者"
+        | "提供方" => Field::Vendor,
         l if l.starts_with("types of data")
             || l.starts_with("type of data")
             || l.starts_with("data type")
@@ -571,11 +736,22 @@ fn field(text: &str) -> Option<(Field, &str)> {
             || l.starts_with("personal information collected")
             || l.starts_with("information collected")
             || l.starts_with("collected data")
-            || l.starts_with("collected information") =>
+            || l.starts_with("collected information")
+            || l.starts_with("收集")
+            || l.starts_with("个人信息类型")
+            || l.starts_with("数据类型")
+            || l.starts_with("使用的个人信息")
+            || l.starts_with("涉及个人信息") =>
         {
             Field::Data
         }
-        l if l.starts_with("purpose") => Field::Purpose,
+        l if l.starts_with("purpose")
+            || l.starts_with("使用目的")
+            || l == "目的"
+            || l == "用途" =>
+        {
+            Field::Purpose
+        }
         _ => return None,
     };
     Some((f, value))
@@ -599,7 +775,11 @@ fn entry_roles(blocks: &[Block]) -> Vec<Role> {
         let start = match this {
             Some((Field::Name, _)) => Some(true),
             Some(_) => None,
-            None if b.text.chars().count() <= 100 && matches!(next, Some(Field::Vendor | Field::Data | Field::Purpose)) => Some(false),
+            None if b.text.chars().count() <= 100
+                && matches!(next, Some(Field::Vendor | Field::Data | Field::Purpose)) =>
+            {
+                Some(false)
+            }
             None => None,
         };
         let Some(by_field) = start else {
@@ -644,6 +824,8 @@ struct Node {
     id: String,
     title: String,
     style: Style,
+    /// Markup heading level of the clause's heading block, if it is one.
+    level: Option<u8>,
     parent: Option<usize>,
     children: Vec<usize>,
     start: usize,
@@ -651,6 +833,10 @@ struct Node {
     line: u32,
     has_content: bool,
     dead: bool,
+    /// Children not dropped as table-of-contents lines.
+    live_children: usize,
+    /// Index of this node in its parent's `children`.
+    sibling_pos: usize,
 }
 
 /// 1-based line of byte `offset`.
@@ -670,7 +856,16 @@ fn locate(input: &str, block: &Block, quote: &str) -> (usize, usize) {
     block.span
 }
 
-const PERMISSION_WORDS: &[&str] = &["permission", "authoriz", "authoris", "access to your", "allow access", "grant access", "权限", "授权"];
+const PERMISSION_WORDS: &[&str] = &[
+    "permission",
+    "authoriz",
+    "authoris",
+    "access to your",
+    "allow access",
+    "grant access",
+    "权限",
+    "授权",
+];
 
 fn has_permission_word(s: &str) -> bool {
     let l = s.to_lowercase();
@@ -681,7 +876,12 @@ fn has_permission_word(s: &str) -> bool {
 fn sentence_at(text: &str, at: usize) -> &str {
     let is_end = |i: usize| {
         let rest = text.get(i..).unwrap_or("");
-        rest.starts_with(". ") || rest.starts_with("; ") || rest.starts_with('。') || rest.starts_with('；') || rest.starts_with("! ") || rest.starts_with("? ")
+        rest.starts_with(". ")
+            || rest.starts_with("; ")
+            || rest.starts_with('。')
+            || rest.starts_with('；')
+            || rest.starts_with("! ")
+            || rest.starts_with("? ")
     };
     let mut start = 0;
     let mut end = text.len();
@@ -697,6 +897,10 @@ fn sentence_at(text: &str, at: usize) -> &str {
     }
     text.get(start.min(end)..end).unwrap_or(text)
 }
+
+/// At most this many catalog SDKs may share a name for an SDK-list entry
+/// naming it to resolve (to the first); see [`SdkResolver::resolve`].
+const MAX_VENDOR_TIE: usize = 3;
 
 /// Resolves SDK names against the catalog's names.
 struct SdkResolver {
@@ -729,7 +933,10 @@ impl SdkResolver {
         }
         let mut patterns = Vec::new();
         let mut pattern_id = Vec::new();
-        let mut sorted: Vec<_> = by_phrase.into_iter().filter(|(_, ids)| ids.len() == 1).collect();
+        let mut sorted: Vec<_> = by_phrase
+            .into_iter()
+            .filter(|(_, ids)| ids.len() == 1)
+            .collect();
         sorted.sort();
         for (p, ids) in sorted {
             if let Some(id) = ids.into_iter().next() {
@@ -737,22 +944,46 @@ impl SdkResolver {
                 pattern_id.push(id);
             }
         }
-        let matcher = if patterns.is_empty() { None } else { AhoCorasick::builder().match_kind(MatchKind::Standard).build(&patterns).ok() };
-        SdkResolver { by_key, matcher, pattern_id }
+        let matcher = if patterns.is_empty() {
+            None
+        } else {
+            AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .build(&patterns)
+                .ok()
+        };
+        SdkResolver {
+            by_key,
+            matcher,
+            pattern_id,
+        }
     }
 
-    /// The unique catalog id for a name (SDK or company).
+    /// The catalog id for a name (SDK or company) of an SDK-list entry.
+    /// A company name shared by a few SDKs of one vendor ("Shenzhen Jigou
+    /// Technology Co., Ltd." → ZEGO Express, ZIM, ...) resolves to the first
+    /// of them in catalog order — the vendor's main SDK; a name shared by
+    /// more ("Google") resolves to none.
     fn resolve(&self, name: &str) -> Option<&str> {
         match self.by_key.get(&name_key(name)) {
-            Some(ids) if ids.len() == 1 => ids.first().map(String::as_str),
+            Some(ids) if ids.len() <= MAX_VENDOR_TIE => ids.first().map(String::as_str),
             _ => None,
         }
     }
 
     /// Catalog SDKs mentioned in `text`: (id, start, end).
     fn mentions<'a>(&'a self, text: &str) -> Vec<(&'a str, usize, usize)> {
-        let Some(ac) = &self.matcher else { return Vec::new() };
-        find_words(ac, text).into_iter().filter_map(|h| self.pattern_id.get(h.pattern).map(|id| (id.as_str(), h.start, h.end))).collect()
+        let Some(ac) = &self.matcher else {
+            return Vec::new();
+        };
+        find_words(ac, text)
+            .into_iter()
+            .filter_map(|h| {
+                self.pattern_id
+                    .get(h.pattern)
+                    .map(|id| (id.as_str(), h.start, h.end))
+            })
+            .collect()
     }
 }
 
@@ -774,11 +1005,23 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn clause_id(&self, node: usize) -> String {
-        self.nodes.get(node).map(|n| n.id.clone()).unwrap_or_default()
+        self.nodes
+            .get(node)
+            .map(|n| n.id.clone())
+            .unwrap_or_default()
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn add(&mut self, node: usize, kind: DeclKind, value: &str, quote: &str, block: &Block, ctx: bool, description: Option<String>) {
+    fn add(
+        &mut self,
+        node: usize,
+        kind: DeclKind,
+        value: &str,
+        quote: &str,
+        block: &Block,
+        ctx: bool,
+        description: Option<String>,
+    ) {
         let d = self.decls.entry(node).or_default();
         let list = match kind {
             DeclKind::AndroidPermission => &mut d.android,
@@ -791,7 +1034,9 @@ impl Ctx<'_> {
             // sentence upgrades a category's context.
             if kind == DeclKind::DataCategory && ctx {
                 let id = self.clause_id(node);
-                if !self.provenance.iter().any(|p| p.clause == id && p.kind == kind && p.value == value && p.permission_context) {
+                if !self.provenance.iter().any(|p| {
+                    p.clause == id && p.kind == kind && p.value == value && p.permission_context
+                }) {
                     self.push_prov(node, kind, value, quote, block, ctx, description);
                 }
             }
@@ -802,7 +1047,16 @@ impl Ctx<'_> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn push_prov(&mut self, node: usize, kind: DeclKind, value: &str, quote: &str, block: &Block, ctx: bool, description: Option<String>) {
+    fn push_prov(
+        &mut self,
+        node: usize,
+        kind: DeclKind,
+        value: &str,
+        quote: &str,
+        block: &Block,
+        ctx: bool,
+        description: Option<String>,
+    ) {
         let span = locate(self.input, block, quote);
         self.provenance.push(Provenance {
             clause: self.clause_id(node),
@@ -845,9 +1099,14 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
     let mut owner: Vec<Option<usize>> = Vec::with_capacity(blocks.len());
     let mut stack: Vec<usize> = Vec::new();
     let mut ids: HashMap<String, usize> = HashMap::new();
+    let mut dup_next: HashMap<String, usize> = HashMap::new();
     for (bi, b) in blocks.iter().enumerate() {
         let role = roles.get(bi).copied().unwrap_or(Role::None);
-        let num = if role == Role::None { numbering(&b.text) } else { None };
+        let num = if role == Role::None {
+            numbering(&b.text)
+        } else {
+            None
+        };
         let heading = match (num, b.kind) {
             (Some((style, seg, rest)), _) => Some((style, Some(seg), rest)),
             (None, BlockKind::Heading(l)) => Some((Style::Heading(l), None, b.text.as_str())),
@@ -869,6 +1128,7 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
                         id: "preamble".into(),
                         title: make_title(&b.text),
                         style: Style::Heading(0),
+                        level: Some(0),
                         parent: None,
                         children: Vec::new(),
                         start: b.span.0,
@@ -876,6 +1136,8 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
                         line: line_of(&line_starts, b.span.0),
                         has_content: true,
                         dead: false,
+                        live_children: 0,
+                        sibling_pos: 0,
                     });
                     ids.insert("preamble".into(), idx);
                     stack.push(idx);
@@ -884,12 +1146,18 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
             }
             continue;
         };
-        // Pop to the parent of the new clause.
+        // Pop to the parent of the new clause: a numbered clause becomes a
+        // sibling of the open clause numbered the same way; an unnumbered
+        // markup heading closes everything below a higher-level heading.
+        let level = match b.kind {
+            BlockKind::Heading(l) => Some(l),
+            _ => None,
+        };
         match style {
             Style::Heading(l) => {
                 while let Some(&top) = stack.last() {
-                    match nodes.get(top).map(|n| n.style) {
-                        Some(Style::Heading(tl)) if tl < l => break,
+                    match nodes.get(top).and_then(|n| n.level) {
+                        Some(tl) if tl < l => break,
                         _ => {
                             stack.pop();
                         }
@@ -897,36 +1165,87 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
                 }
             }
             _ => {
-                if let Some(pos) = stack.iter().rposition(|&i| nodes.get(i).is_some_and(|n| n.style == style)) {
+                if let Some(pos) = stack
+                    .iter()
+                    .rposition(|&i| nodes.get(i).is_some_and(|n| n.style == style))
+                {
                     stack.truncate(pos);
+                } else if let Some(l) = level {
+                    // A numbered markup heading also closes deeper headings.
+                    while let Some(&top) = stack.last() {
+                        match nodes.get(top).and_then(|n| n.level) {
+                            Some(tl) if tl < l => break,
+                            Some(_) => {
+                                stack.pop();
+                            }
+                            None => break,
+                        }
+                    }
                 }
             }
         }
         // The preamble never parents numbered clauses.
-        if stack.len() == 1 && stack.first().and_then(|&i| nodes.get(i)).is_some_and(|n| n.id == "preamble") {
+        if stack.len() == 1
+            && stack
+                .first()
+                .and_then(|&i| nodes.get(i))
+                .is_some_and(|n| n.id == "preamble")
+        {
             stack.clear();
         }
         let parent = stack.last().copied();
         let parent_id = parent.and_then(|p| nodes.get(p)).map(|n| n.id.clone());
         let mut id = match (&seg, &parent_id) {
-            (Some(s), Some(p)) if nodes.get(parent.unwrap_or(0)).is_some_and(|n| !matches!(n.style, Style::Heading(_)) || n.id != "preamble") => {
+            (Some(s), Some(p))
+                if nodes.get(parent.unwrap_or(0)).is_some_and(|n| {
+                    !matches!(n.style, Style::Heading(_)) || n.id != "preamble"
+                }) =>
+            {
                 format!("{p}.{s}")
             }
             (Some(s), _) => s.clone(),
             (None, _) => slug(rest),
         };
         if let Some(&old) = ids.get(&id) {
-            let empty = nodes.get(old).is_some_and(|n| !n.has_content && n.children.iter().all(|&c| nodes.get(c).is_none_or(|c| c.dead)));
-            if empty {
+            let no_children = nodes.get(old).is_some_and(|n| n.live_children == 0);
+            let empty = no_children && nodes.get(old).is_some_and(|n| !n.has_content);
+            // The last line of a table of contents is followed by the
+            // introduction; it is still a contents line if the line before
+            // it was one.
+            let last_toc_line = no_children
+                && nodes
+                    .get(old)
+                    .is_some_and(|n| n.end.saturating_sub(n.start) < 1000)
+                && nodes
+                    .get(old)
+                    .and_then(|n| n.parent)
+                    .and_then(|p| nodes.get(p))
+                    .map(|p| {
+                        let pos = nodes.get(old).map_or(0, |n| n.sibling_pos);
+                        pos > 0
+                            && p.children
+                                .get(pos - 1)
+                                .and_then(|&c| nodes.get(c))
+                                .is_some_and(|c| c.dead)
+                    })
+                    .unwrap_or(false);
+            if empty || last_toc_line {
                 // A table-of-contents line listed this heading before the
-                // real section: drop it.
+                // real section: drop it (its blocks go to its parent, below).
+                let old_parent = nodes.get(old).and_then(|n| n.parent);
                 if let Some(n) = nodes.get_mut(old) {
                     n.dead = true;
                 }
+                if let Some(p) = old_parent.and_then(|p| nodes.get_mut(p)) {
+                    p.live_children = p.live_children.saturating_sub(1);
+                }
             } else {
-                let mut k = 2;
-                while ids.contains_key(&format!("{id}~{k}")) {
-                    k += 1;
+                let k = dup_next.entry(id.clone()).or_insert(1);
+                loop {
+                    *k += 1;
+                    if !ids.contains_key(&format!("{id}~{k}")) {
+                        break;
+                    }
                 }
                 id = format!("{id}~{k}");
             }
@@ -936,6 +1255,7 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
             id: id.clone(),
             title: make_title(rest),
             style,
+            level,
             parent,
             children: Vec::new(),
             start: b.span.0,
@@ -943,18 +1263,42 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
             line: line_of(&line_starts, b.span.0),
             has_content: false,
             dead: false,
+            live_children: 0,
+            sibling_pos: 0,
         });
         ids.insert(id, idx);
         if let Some(p) = parent.and_then(|p| nodes.get_mut(p)) {
+            let pos = p.children.len();
             p.children.push(idx);
+            p.live_children += 1;
+            if let Some(n) = nodes.get_mut(idx) {
+                n.sibling_pos = pos;
+            }
         }
         stack.push(idx);
         owner.push(Some(idx));
     }
 
+    // Blocks of dropped table-of-contents lines belong to the nearest live
+    // ancestor.
+    for o in owner.iter_mut() {
+        while let Some(i) = *o {
+            match nodes.get(i) {
+                Some(n) if n.dead => *o = n.parent,
+                _ => break,
+            }
+        }
+    }
+
     // 2. Declarations.
     let resolver = SdkResolver::new(opts.sdk_names);
-    let mut ctx = Ctx { input, line_starts, decls: HashMap::new(), provenance: Vec::new(), nodes: &nodes };
+    let mut ctx = Ctx {
+        input,
+        line_starts,
+        decls: HashMap::new(),
+        provenance: Vec::new(),
+        nodes: &nodes,
+    };
     let titles_with_permission = |mut n: Option<usize>| -> Option<usize> {
         while let Some(i) = n {
             let node = nodes.get(i)?;
@@ -979,7 +1323,10 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
             } else {
                 numbering(&b.text).map(|n| n.2).unwrap_or(b.text.as_str())
             };
-            let mut sdk = DeclaredSdk { name: name_text.trim().to_string(), ..Default::default() };
+            let mut sdk = DeclaredSdk {
+                name: name_text.trim().to_string(),
+                ..Default::default()
+            };
             let mut j = bi + 1;
             while roles.get(j) == Some(&Role::EntryField) {
                 if let Some((f, v)) = blocks.get(j).and_then(|fb| field(&fb.text)) {
@@ -1002,7 +1349,26 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
             if !placeholder {
                 sdk.id = resolver
                     .resolve(&sdk.name)
-                    .or_else(|| sdk.vendor.as_deref().filter(|v| !is_placeholder(v)).and_then(|v| resolver.resolve(v)))
+                    .or_else(|| {
+                        sdk.vendor
+                            .as_deref()
+                            .filter(|v| !is_placeholder(v))
+                            .and_then(|v| resolver.resolve(v))
+                    })
+                    .or_else(|| {
+                        // "即构 ZEGO Express SDK": a catalog name inside the
+                        // entry's name, else inside its company name.
+                        let single = |t: &str| {
+                            let ids: HashSet<&str> =
+                                resolver.mentions(t).into_iter().map(|m| m.0).collect();
+                            if ids.len() == 1 {
+                                ids.into_iter().next()
+                            } else {
+                                None
+                            }
+                        };
+                        single(&sdk.name).or_else(|| sdk.vendor.as_deref().and_then(single))
+                    })
                     .map(str::to_string);
                 let quote = sdk.name.clone();
                 ctx.add_sdk(node, sdk, &quote, b);
@@ -1012,7 +1378,8 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
         }
         let text = b.text.as_str();
         let clause_has_perm_title = titles_with_permission(Some(node)).is_some();
-        let block_perm_ctx = has_permission_word(text) || clause_has_perm_title || text.contains('`');
+        let block_perm_ctx =
+            has_permission_word(text) || clause_has_perm_title || text.contains('`');
         let mut declared_here = false;
         // Android permissions, full names.
         let mut full_ranges: Vec<(usize, usize)> = Vec::new();
@@ -1030,7 +1397,10 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
         // Short forms: only real permissions, only in permission context.
         if block_perm_ctx {
             for m in re_short_permission().find_iter(text) {
-                if full_ranges.iter().any(|&(s, e)| m.start() >= s && m.end() <= e) {
+                if full_ranges
+                    .iter()
+                    .any(|&(s, e)| m.start() >= s && m.end() <= e)
+                {
                     continue;
                 }
                 let full = format!("android.permission.{}", m.as_str());
@@ -1039,11 +1409,22 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
                 }
                 found_perms.push((full, m.as_str().to_string(), m.end()));
                 // "`READ_MEDIA_IMAGES` / `VIDEO` / `AUDIO`"
-                let prefix = m.as_str().rsplit_once('_').map(|(p, _)| format!("{p}_")).unwrap_or_default();
+                let prefix = m
+                    .as_str()
+                    .rsplit_once('_')
+                    .map(|(p, _)| format!("{p}_"))
+                    .unwrap_or_default();
                 let mut at = m.end();
                 while !prefix.is_empty() {
-                    let Some(c) = text.get(at..).and_then(|r| re_slash_continuation().captures(r)) else { break };
-                    let (Some(all), Some(tok)) = (c.get(0), c.get(1)) else { break };
+                    let Some(c) = text
+                        .get(at..)
+                        .and_then(|r| re_slash_continuation().captures(r))
+                    else {
+                        break;
+                    };
+                    let (Some(all), Some(tok)) = (c.get(0), c.get(1)) else {
+                        break;
+                    };
                     let cand = format!("android.permission.{prefix}{}", tok.as_str());
                     at += all.end();
                     if opts.permissions.get(&cand).is_some() {
@@ -1057,46 +1438,108 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
         let mut perm_node = node;
         if matches!(b.kind, BlockKind::Heading(_))
             && found_perms.is_empty()
-            && let Some(pn) = nodes.get(node).and_then(|n| n.parent).and_then(|p| titles_with_permission(Some(p)))
+            && let Some(pn) = nodes
+                .get(node)
+                .and_then(|n| n.parent)
+                .and_then(|p| titles_with_permission(Some(p)))
         {
-            let cand = format!("android.permission.{}", normalize_phrase(text).to_ascii_uppercase().replace(' ', "_"));
-            if opts.permissions.get(&cand).is_some() {
+            // "Internet Access" / "Camera permission" → INTERNET / CAMERA.
+            let words = normalize_phrase(text).to_ascii_uppercase();
+            let mut words: Vec<&str> = words.split(' ').collect();
+            let mut found = None;
+            loop {
+                let cand = format!("android.permission.{}", words.join("_"));
+                if opts.permissions.get(&cand).is_some() {
+                    found = Some(cand);
+                    break;
+                }
+                match words.last() {
+                    Some(&("ACCESS" | "PERMISSION" | "PERMISSIONS")) if words.len() > 1 => {
+                        words.pop();
+                    }
+                    _ => break,
+                }
+            }
+            if let Some(cand) = found {
                 found_perms.push((cand, text.to_string(), text.len()));
                 perm_node = pn;
             }
         }
         found_perms.sort_by_key(|p| p.2);
         let last_end = found_perms.iter().map(|p| p.2).max().unwrap_or(0);
-        let description =
-            text.get(last_end..).map(|d| d.trim_start_matches([':', '：', ' ', '`', ')', ',', '-', '–']).trim().to_string()).filter(|d| !d.is_empty());
+        let description = text
+            .get(last_end..)
+            .map(|d| {
+                d.trim_start_matches([':', '：', ' ', '`', ')', ',', '-', '–'])
+                    .trim()
+                    .to_string()
+            })
+            .filter(|d| !d.is_empty());
         for (name, quote, _) in &found_perms {
-            ctx.add(perm_node, DeclKind::AndroidPermission, name, quote, b, true, description.clone());
+            ctx.add(
+                perm_node,
+                DeclKind::AndroidPermission,
+                name,
+                quote,
+                b,
+                true,
+                description.clone(),
+            );
             declared_here = true;
         }
         // iOS keys.
         for m in re_ios_key().find_iter(text) {
-            ctx.add(node, DeclKind::IosUsage, m.as_str(), m.as_str(), b, true, None);
+            ctx.add(
+                node,
+                DeclKind::IosUsage,
+                m.as_str(),
+                m.as_str(),
+                b,
+                true,
+                None,
+            );
             declared_here = true;
         }
         for c in re_ios_label().captures_iter(text) {
-            let (Some(all), Some(label)) = (c.get(0), c.get(1)) else { continue };
+            let (Some(all), Some(label)) = (c.get(0), c.get(1)) else {
+                continue;
+            };
             let want = normalize_phrase(label.as_str());
-            if let Some(l) = ios_usage_labels().iter().find(|l| normalize_phrase(&l.label) == want) {
-                ctx.add(node, DeclKind::IosUsage, &l.key, all.as_str(), b, true, None);
+            if let Some(l) = ios_usage_labels()
+                .iter()
+                .find(|l| normalize_phrase(&l.label) == want)
+            {
+                ctx.add(
+                    node,
+                    DeclKind::IosUsage,
+                    &l.key,
+                    all.as_str(),
+                    b,
+                    true,
+                    None,
+                );
                 declared_here = true;
             }
         }
         // Prose SDK mentions.
         for (id, s, e) in resolver.mentions(text) {
             let quote = text.get(s..e).unwrap_or("").to_string();
-            let sdk = DeclaredSdk { name: quote.clone(), id: Some(id.to_string()), ..Default::default() };
+            let sdk = DeclaredSdk {
+                name: quote.clone(),
+                id: Some(id.to_string()),
+                ..Default::default()
+            };
             ctx.add_sdk(node, sdk, &quote, b);
         }
         // Data categories (not from the permission list's descriptions).
         if !declared_here {
+            // A heading inside a permissions section ("#### Location" under
+            // "## App Permissions") names a permission.
+            let heading_in_permissions = matches!(b.kind, BlockKind::Heading(_))
+                && titles_with_permission(nodes.get(node).and_then(|n| n.parent)).is_some();
             for (cat, s, e) in opts.lexicon.find(text) {
                 let quote = text.get(s..e).unwrap_or("");
-                let pctx = has_permission_word(sentence_at(text, s));
+                let pctx = heading_in_permissions || has_permission_word(sentence_at(text, s));
                 ctx.add(node, DeclKind::DataCategory, cat, quote, b, pctx, None);
             }
         }
@@ -1104,7 +1547,11 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
     }
 
     // 3. Assemble.
-    let Ctx { mut decls, provenance, .. } = ctx;
+    let Ctx {
+        mut decls,
+        provenance,
+        ..
+    } = ctx;
     let mut full_end: Vec<usize> = nodes.iter().map(|n| n.end).collect();
     for i in (0..nodes.len()).rev() {
         if let Some(p) = nodes.get(i).and_then(|n| n.parent) {
@@ -1144,10 +1591,29 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
             })
             .collect()
     }
-    let roots: Vec<usize> = nodes.iter().enumerate().filter(|(_, n)| n.parent.is_none()).map(|(i, _)| i).collect();
+    let roots: Vec<usize> = nodes
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| n.parent.is_none())
+        .map(|(i, _)| i)
+        .collect();
     let tree = build(&nodes, &full_end, &roots);
-    let name = blocks.first().map(|b| make_title(&b.text)).filter(|t| !t.is_empty()).unwrap_or_else(|| source.to_string());
-    Draft { policy: Policy { name, source: source.to_string(), clauses, allow: Vec::new() }, provenance, tree, kind }
+    let name = blocks
+        .first()
+        .map(|b| make_title(&b.text))
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| source.to_string());
+    Draft {
+        policy: Policy {
+            name,
+            source: source.to_string(),
+            clauses,
+            allow: Vec::new(),
+        },
+        provenance,
+        tree,
+        kind,
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -1160,7 +1626,11 @@ fn toml_str(s: &str) -> String {
 /// One-line comment text (no newlines, bounded length).
 fn comment_text(s: &str) -> String {
     let one: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    if one.chars().count() > 100 { format!("{}…", one.chars().take(100).collect::<String>()) } else { one }
+    if one.chars().count() > 100 {
+        format!("{}…", one.chars().take(100).collect::<String>())
+    } else {
+        one
+    }
 }
 
 /// Write the draft in the policy-file format (DESIGN.md "The declared
@@ -1169,23 +1639,49 @@ pub fn draft_to_toml(draft: &Draft) -> String {
     use std::fmt::Write;
     let mut out = String::new();
     let p = &draft.policy;
-    let _ = writeln!(out, "# Drafted by `privscan policy extract` from {}. Review every entry.", comment_text(&p.source));
-    let _ = writeln!(out, "[policy]\nname = {}\nsource = {}\n", toml_str(&p.name), toml_str(&p.source));
+    let _ = writeln!(
+        out,
+        "# Drafted by `privscan policy extract` from {}. Review every entry.",
+        comment_text(&p.source)
+    );
+    let _ = writeln!(
+        out,
+        "[policy]\nname = {}\nsource = {}\n",
+        toml_str(&p.name),
+        toml_str(&p.source)
+    );
     let quote = |clause: &str, kind: DeclKind, value: &str| -> String {
         draft
             .provenance
             .iter()
             .find(|pr| pr.clause == clause && pr.kind == kind && pr.value == value)
-            .map(|pr| format!("# {}: \"{}\" (line {})", clause, comment_text(&pr.quote), pr.line))
+            .map(|pr| {
+                format!(
+                    "# {}: \"{}\" (line {})",
+                    clause,
+                    comment_text(&pr.quote),
+                    pr.line
+                )
+            })
             .unwrap_or_else(|| format!("# {clause}"))
     };
     for c in &p.clauses {
         // Where the clause is in the prose (a comment: the policy-file
         // format's `line` is the line in the policy file itself).
         if let (Some(l), Some((s, e))) = (c.line, c.span) {
-            let _ = writeln!(out, "# {}: line {l}, bytes {s}..{e} of {}", c.id, comment_text(&p.source));
+            let _ = writeln!(
+                out,
+                "# {}: line {l}, bytes {s}..{e} of {}",
+                c.id,
+                comment_text(&p.source)
+            );
         }
-        let _ = writeln!(out, "[[clause]]\nid = {}\ntitle = {}", toml_str(&c.id), toml_str(&c.title));
+        let _ = writeln!(
+            out,
+            "[[clause]]\nid = {}\ntitle = {}",
+            toml_str(&c.id),
+            toml_str(&c.title)
+        );
         let mut list = |key: &str, kind: DeclKind, values: &[String]| {
             if values.is_empty() {
                 return;
@@ -1196,9 +1692,17 @@ pub fn draft_to_toml(draft: &Draft) -> String {
             }
             let _ = writeln!(out, "]");
         };
-        list("android_permissions", DeclKind::AndroidPermission, &c.android_permissions);
+        list(
+            "android_permissions",
+            DeclKind::AndroidPermission,
+            &c.android_permissions,
+        );
         list("ios_usage", DeclKind::IosUsage, &c.ios_usage);
-        list("data_categories", DeclKind::DataCategory, &c.data_categories);
+        list(
+            "data_categories",
+            DeclKind::DataCategory,
+            &c.data_categories,
+        );
         if !c.sdks.is_empty() {
             let _ = writeln!(out, "sdks = [");
             for s in &c.sdks {
@@ -1257,10 +1761,16 @@ category = "photos"
 
     #[test]
     fn numbering_styles() {
-        assert_eq!(numbering("III. How We Share").map(|n| (n.0, n.1)), Some((Style::Roman, "III".into())));
+        assert_eq!(
+            numbering("III. How We Share").map(|n| (n.0, n.1)),
+            Some((Style::Roman, "III".into()))
+        );
         assert_eq!(numbering("(A) Sharing").map(|n| n.1), Some("(A)".into()));
         assert_eq!(numbering("（3）位置").map(|n| n.1), Some("(3)".into()));
-        assert_eq!(numbering("3、位置信息").map(|n| (n.0, n.1)), Some((Style::Num, "3".into())));
+        assert_eq!(
+            numbering("3、位置信息").map(|n| (n.0, n.1)),
+            Some((Style::Num, "3".into()))
+        );
         assert_eq!(numbering("1.5 million users"), None);
         assert_eq!(numbering("I. am not a heading"), None);
         assert_eq!(numbering("IV.x"), None);
@@ -1270,10 +1780,29 @@ category = "photos"
     fn lexicon_whole_words_plural_and_cjk() {
         let lex = Lexicon::embedded();
         let text = "Relocation aside, we use GPS and your Cameras; 通讯录 too";
-        let found: Vec<(&str, &str)> = lex.find(text).iter().map(|f| (f.0, &text[f.1..f.2])).collect();
-        assert_eq!(found, [("location", "GPS"), ("camera", "Cameras"), ("contacts", "通讯录")]);
-        let extra = lex.with_extra("[categories]\nlocation = [\"whereabouts trail\"]\n", "x.toml").unwrap();
-        assert_eq!(extra.find("the whereabouts trail").first().map(|f| f.0), Some("location"));
+        let found: Vec<(&str, &str)> = lex
+            .find(text)
+            .iter()
+            .map(|f| (f.0, &text[f.1..f.2]))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("location", "GPS"),
+                ("camera", "Cameras"),
+                ("contacts", "通讯录")
+            ]
+        );
+        let extra = lex
+            .with_extra(
+                "[categories]\nlocation = [\"whereabouts trail\"]\n",
+                "x.toml",
+            )
+            .unwrap();
+        assert_eq!(
+            extra.find("the whereabouts trail").first().map(|f| f.0),
+            Some("location")
+        );
         assert!(Lexicon::parse("categories = 3", "bad.toml").is_err());
     }
 
@@ -1281,13 +1810,25 @@ category = "photos"
     fn short_forms_need_context_and_catalog() {
         let cat = catalog();
         let lex = Lexicon::embedded();
-        let opts = ExtractOptions { permissions: &cat, sdk_names: &[], lexicon: lex };
-        let d = draft("1. Permissions\nWe need CAMERA and `READ_MEDIA_IMAGES` / `VIDEO` / `AUDIO` and FOO_BAR.\n2. Other\nCAMERA shy\n", "p.txt", &opts);
+        let opts = ExtractOptions {
+            permissions: &cat,
+            sdk_names: &[],
+            lexicon: lex,
+        };
+        let d = draft(
+            "1. Permissions\nWe need CAMERA and `READ_MEDIA_IMAGES` / `VIDEO` / `AUDIO` and FOO_BAR.\n2. Other\nCAMERA shy\n",
+            "p.txt",
+            &opts,
+        );
         let perms: Vec<(&str, &Clause)> = d.policy.android_permissions().collect();
         let names: Vec<&str> = perms.iter().map(|p| p.0).collect();
         assert_eq!(
             names,
-            ["android.permission.CAMERA", "android.permission.READ_MEDIA_IMAGES", "android.permission.READ_MEDIA_VIDEO"]
+            [
+                "android.permission.CAMERA",
+                "android.permission.READ_MEDIA_IMAGES",
+                "android.permission.READ_MEDIA_VIDEO"
+            ]
         );
         assert!(perms.iter().all(|p| p.1.id == "1"));
     }
@@ -1295,9 +1836,19 @@ category = "photos"
     #[test]
     fn sdk_entries_resolve_and_placeholders_are_not_declared() {
         let cat = catalog();
-        let names = [SdkName { id: "zego-express".into(), names: vec!["ZEGO Express".into(), "Shenzhen Jigou Technology Co., Ltd.".into()] }];
-        let opts = ExtractOptions { permissions: &cat, sdk_names: &names, lexicon: Lexicon::embedded() };
-        let text = "I. SDKs\n1. [SDK Name 1]\nCompany Name: [Company Name 1]\n2. Jigou\nCompany Name: Shenzhen Jigou Technology Co., Ltd\nTypes of Data Collected by the SDK: IMEI, camera permission\nPurpose of the SDK: live\n";
+        let names = [SdkName {
+            id: "zego-express".into(),
+            names: vec![
+                "ZEGO Express".into(),
+                "Shenzhen Jigou Technology Co., Ltd.".into(),
+            ],
+        }];
+        let opts = ExtractOptions {
+            permissions: &cat,
+            sdk_names: &names,
+            lexicon: Lexicon::embedded(),
+        };
+        let text = "I. SDKs\n1. [SDK Name 1]\nCompany Name: [Company Name 1]\nPurpose of the SDK: [SDK Purpose 1]\n2. Jigou\nCompany Name: Shenzhen Jigou Technology Co., Ltd\nTypes of Data Collected by the SDK: IMEI, camera permission\nPurpose of the SDK: live\n";
         let d = draft(text, "p.txt", &opts);
         let sdks: Vec<&DeclaredSdk> = d.policy.sdks().map(|s| s.0).collect();
         assert_eq!(sdks.len(), 1);
@@ -1307,12 +1858,66 @@ category = "photos"
     }
 
     #[test]
+    fn chinese_numbering_sdk_list_and_categories() {
+        let cat = catalog();
+        let names = [SdkName {
+            id: "zego-express".into(),
+            names: vec!["ZEGO Express".into(), "即构科技".into()],
+        }];
+        let opts = ExtractOptions {
+            permissions: &cat,
+            sdk_names: &names,
+            lexicon: Lexicon::embedded(),
+        };
+        let text = "隐私政策\n一、我们如何收集信息\n（一）位置信息\n1、当您使用附近功能时，我们会申请定位权限。\n（二）第三方SDK\nSDK名称：即构 ZEGO Express SDK\n公司名称：深圳市即构科技有限公司\n收集个人信息类型：设备信息、麦克风\n使用目的：实时音视频\n二、权限\nandroid.permission.CAMERA：相机\n";
+        let d = draft(text, "p.txt", &opts);
+        let ids: Vec<&str> = d.nodes().iter().map(|n| n.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            ["preamble", "一", "一.(一)", "一.(一).1", "一.(二)", "二"]
+        );
+        let loc: Vec<(&str, &str, bool)> = d
+            .provenance
+            .iter()
+            .filter(|p| p.value == "location")
+            .map(|p| (p.clause.as_str(), p.quote.as_str(), p.permission_context))
+            .collect();
+        assert_eq!(
+            loc,
+            [("一.(一)", "位置", false), ("一.(一).1", "定位", true)]
+        );
+        let sdk: Vec<(&str, &str)> = d
+            .policy
+            .sdks()
+            .map(|(s, c)| (s.name.as_str(), c.id.as_str()))
+            .collect();
+        assert_eq!(sdk, [("即构 ZEGO Express SDK", "一.(二)")]);
+        let zego = d.policy.sdks().next().map(|s| s.0.clone()).unwrap();
+        assert_eq!(zego.id.as_deref(), Some("zego-express"));
+        assert_eq!(zego.data, ["microphone"]);
+        assert_eq!(zego.purpose.as_deref(), Some("实时音视频"));
+        assert_eq!(
+            d.policy.permission_clause().map(|c| c.id.as_str()),
+            Some("二")
+        );
+    }
+
+    #[test]
     fn junk_gives_empty_draft() {
         let cat = catalog();
-        let opts = ExtractOptions { permissions: &cat, sdk_names: &[], lexicon: Lexicon::embedded() };
+        let opts = ExtractOptions {
+            permissions: &cat,
+            sdk_names: &[],
+            lexicon: Lexicon::embedded(),
+        };
         for junk in ["", "\0\0\u{FFFD}", "((((((", "I.\nII.\n(A)\n1.\n"] {
             let d = draft(junk, "x.bin", &opts);
-            assert!(d.policy.clauses.iter().all(|c| c.android_permissions.is_empty()));
+            assert!(
+                d.policy
+                    .clauses
+                    .iter()
+                    .all(|c| c.android_permissions.is_empty())
+            );
         }
     }
 

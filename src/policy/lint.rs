@@ -14,7 +14,9 @@
 //! (`rules/android-permissions.toml`), the iOS label table
 //! (`rules/ios-usage-labels.toml`) and the lexicon (`rules/data-categories.toml`).
 
-use super::extract::{DeclKind, Draft, Lexicon, ios_usage_category, ios_usage_labels, re_placeholder};
+use super::extract::{
+    DeclKind, Draft, Lexicon, ios_usage_category, ios_usage_labels, re_placeholder,
+};
 use super::model::{Clause, Policy};
 use super::text::InputKind;
 use crate::findings::Code;
@@ -22,12 +24,28 @@ use crate::model::{ClauseRef, Finding, Location};
 use crate::rules::permissions::PermissionCatalog;
 use std::collections::{BTreeSet, HashSet};
 
-fn finding(code: Code, subject: &str, message: String, clause: Option<ClauseRef>, evidence: Vec<Location>) -> Finding {
-    Finding { code: code.id().to_string(), severity: code.info().severity, subject: subject.to_string(), message, clause, evidence }
+fn finding(
+    code: Code,
+    subject: &str,
+    message: String,
+    clause: Option<ClauseRef>,
+    evidence: Vec<Location>,
+) -> Finding {
+    Finding {
+        code: code.id().to_string(),
+        severity: code.info().severity,
+        subject: subject.to_string(),
+        message,
+        clause,
+        evidence,
+    }
 }
 
 fn clause_ref(c: &Clause) -> ClauseRef {
-    ClauseRef { id: c.id.clone(), title: c.title.clone() }
+    ClauseRef {
+        id: c.id.clone(),
+        title: c.title.clone(),
+    }
 }
 
 /// Categories backed by some permission or usage key: only these can be
@@ -40,25 +58,84 @@ fn permission_backed(perms: &PermissionCatalog) -> HashSet<String> {
 
 /// Categories the permission clause covers.
 fn covered(clause: &Clause, perms: &PermissionCatalog) -> HashSet<String> {
-    let mut s: HashSet<String> = clause.android_permissions.iter().filter_map(|p| perms.get(p)).map(|p| p.category.clone()).collect();
-    s.extend(clause.ios_usage.iter().filter_map(|k| ios_usage_category(k)).map(str::to_string));
+    let mut s: HashSet<String> = clause
+        .android_permissions
+        .iter()
+        .filter_map(|p| perms.get(p))
+        .map(|p| p.category.clone())
+        .collect();
+    s.extend(
+        clause
+            .ios_usage
+            .iter()
+            .filter_map(|k| ios_usage_category(k))
+            .map(str::to_string),
+    );
     s
 }
 
 /// Categories close enough that describing one for the other is not a
 /// contradiction (media permissions read storage, BLE scans need location).
 fn related(a: &str, b: &str) -> bool {
-    const PAIRS: &[(&str, &str)] = &[("photos", "storage"), ("camera", "photos"), ("location", "bluetooth"), ("network", "bluetooth")];
-    a == b || PAIRS.iter().any(|&(x, y)| (x == a && y == b) || (x == b && y == a))
+    const PAIRS: &[(&str, &str)] = &[
+        ("photos", "storage"),
+        ("camera", "photos"),
+        ("location", "bluetooth"),
+        ("network", "bluetooth"),
+        ("photos", "media"),
+        ("storage", "media"),
+        ("bluetooth", "nearby-devices"),
+        ("location", "nearby-devices"),
+        ("network", "nearby-devices"),
+    ];
+    a == b
+        || PAIRS
+            .iter()
+            .any(|&(x, y)| (x == a && y == b) || (x == b && y == a))
+}
+
+/// Data categories the prose describes in a permission/authorisation
+/// sentence ("we will request your authorization for the geolocation
+/// permission") that the clause enumerating permissions (the one with the
+/// most permissions and usage keys) covers with no permission or usage key:
+/// the first such provenance per category, in document order. Empty when no
+/// clause enumerates permissions. Used for PS402 here and PS103 by `scan`.
+pub fn described_not_enumerated<'a>(
+    draft: &'a Draft,
+    perms: &PermissionCatalog,
+) -> Vec<&'a super::extract::Provenance> {
+    let Some(pc) = draft.policy.permission_clause() else {
+        return Vec::new();
+    };
+    let have = covered(pc, perms);
+    let backed = permission_backed(perms);
+    let mut reported = HashSet::new();
+    draft
+        .provenance
+        .iter()
+        .filter(|p| p.kind == DeclKind::DataCategory && p.permission_context && p.clause != pc.id)
+        .filter(|p| backed.contains(&p.value) && !have.contains(&p.value))
+        .filter(|p| reported.insert(p.value.clone()))
+        .collect()
 }
 
 /// Lint a draft made from prose, with the embedded catalog and lexicon.
 pub fn lint(draft: &Draft, input: &str) -> Vec<Finding> {
-    lint_with(draft, input, PermissionCatalog::embedded(), Lexicon::embedded())
+    lint_with(
+        draft,
+        input,
+        PermissionCatalog::embedded(),
+        Lexicon::embedded(),
+    )
 }
 
 /// Lint a draft made from prose (`input` is the text it was drafted from).
-pub fn lint_with(draft: &Draft, input: &str, perms: &PermissionCatalog, lexicon: &Lexicon) -> Vec<Finding> {
+pub fn lint_with(
+    draft: &Draft,
+    input: &str,
+    perms: &PermissionCatalog,
+    lexicon: &Lexicon,
+) -> Vec<Finding> {
     let mut out = Vec::new();
     let source = draft.policy.source.as_str();
     // PS401.
@@ -67,33 +144,52 @@ pub fn lint_with(draft: &Draft, input: &str, perms: &PermissionCatalog, lexicon:
         if draft.kind == InputKind::Html && q.starts_with('<') {
             continue;
         }
-        if q.starts_with('[') && input.get(m.end()..).is_some_and(|r| r.starts_with('(') || r.starts_with(':')) {
+        if q.starts_with('[')
+            && input
+                .get(m.end()..)
+                .is_some_and(|r| r.starts_with('(') || r.starts_with(':'))
+        {
             continue; // Markdown link or link reference
         }
-        let line = u32::try_from(input.get(..m.start()).map(|s| s.matches('\n').count()).unwrap_or(0) + 1).unwrap_or(u32::MAX);
-        let clause = draft.clause_at(m.start()).map(|c| ClauseRef { id: c.id.clone(), title: c.title.clone() });
-        let where_ = clause.as_ref().map(|c| format!(" in clause {}", c.id)).unwrap_or_default();
+        let line = u32::try_from(
+            input
+                .get(..m.start())
+                .map(|s| s.matches('\n').count())
+                .unwrap_or(0)
+                + 1,
+        )
+        .unwrap_or(u32::MAX);
+        let clause = draft.clause_at(m.start()).map(|c| ClauseRef {
+            id: c.id.clone(),
+            title: c.title.clone(),
+        });
+        let where_ = clause
+            .as_ref()
+            .map(|c| format!(" in clause {}", c.id))
+            .unwrap_or_default();
         out.push(finding(
             Code::PS401,
             q,
             format!("unfilled template text \"{q}\"{where_} (line {line})"),
             clause,
-            vec![Location { entry: source.to_string(), detail: Some(q.to_string()), line: Some(line) }],
+            vec![Location {
+                entry: source.to_string(),
+                detail: Some(q.to_string()),
+                line: Some(line),
+            }],
         ));
     }
     // PS402 (a): described in a permission sentence, missing from the list.
-    let Some(pc) = draft.policy.permission_clause() else { return out };
-    let have = covered(pc, perms);
-    let backed = permission_backed(perms);
-    let mut reported = HashSet::new();
-    for p in &draft.provenance {
-        if p.kind != DeclKind::DataCategory || !p.permission_context || p.clause == pc.id {
-            continue;
-        }
-        if !backed.contains(&p.value) || have.contains(&p.value) || !reported.insert(p.value.clone()) {
-            continue;
-        }
-        let clause = draft.policy.clauses.iter().find(|c| c.id == p.clause).map(clause_ref);
+    let Some(pc) = draft.policy.permission_clause() else {
+        return out;
+    };
+    for p in described_not_enumerated(draft, perms) {
+        let clause = draft
+            .policy
+            .clauses
+            .iter()
+            .find(|c| c.id == p.clause)
+            .map(clause_ref);
         out.push(finding(
             Code::PS402,
             &p.value,
@@ -111,7 +207,9 @@ pub fn lint_with(draft: &Draft, input: &str, perms: &PermissionCatalog, lexicon:
         if p.kind != DeclKind::AndroidPermission || p.clause != pc.id {
             continue;
         }
-        let (Some(desc), Some(info)) = (&p.description, perms.get(&p.value)) else { continue };
+        let (Some(desc), Some(info)) = (&p.description, perms.get(&p.value)) else {
+            continue;
+        };
         if !lex_cats.contains(info.category.as_str()) {
             continue;
         }
@@ -133,7 +231,11 @@ pub fn lint_with(draft: &Draft, input: &str, perms: &PermissionCatalog, lexicon:
                 p.line
             ),
             Some(clause_ref(pc)),
-            vec![Location { entry: source.to_string(), detail: Some(desc.clone()), line: Some(p.line) }],
+            vec![Location {
+                entry: source.to_string(),
+                detail: Some(desc.clone()),
+                line: Some(p.line),
+            }],
         ));
     }
     out
@@ -144,7 +246,11 @@ pub fn lint_with(draft: &Draft, input: &str, perms: &PermissionCatalog, lexicon:
 /// that enumerates permissions has no permission of that category.
 pub fn lint_policy(policy: &Policy, perms: &PermissionCatalog) -> Vec<Finding> {
     let mut out = Vec::new();
-    let loc = |c: &Clause, detail: &str| Location { entry: policy.source.clone(), detail: Some(detail.to_string()), line: c.line };
+    let loc = |c: &Clause, detail: &str| Location {
+        entry: policy.source.clone(),
+        detail: Some(detail.to_string()),
+        line: c.line,
+    };
     for c in &policy.clauses {
         let mut texts: Vec<&str> = vec![c.id.as_str(), c.title.as_str()];
         for s in &c.sdks {
@@ -158,19 +264,29 @@ pub fn lint_policy(policy: &Policy, perms: &PermissionCatalog) -> Vec<Finding> {
                 out.push(finding(
                     Code::PS401,
                     m.as_str(),
-                    format!("unfilled template text \"{}\" in clause {}", m.as_str(), c.id),
+                    format!(
+                        "unfilled template text \"{}\" in clause {}",
+                        m.as_str(),
+                        c.id
+                    ),
                     Some(clause_ref(c)),
                     vec![loc(c, m.as_str())],
                 ));
             }
         }
     }
-    let Some(pc) = policy.permission_clause() else { return out };
+    let Some(pc) = policy.permission_clause() else {
+        return out;
+    };
     let have = covered(pc, perms);
     let backed = permission_backed(perms);
     let mut reported = HashSet::new();
     for (cat, c) in policy.data_categories() {
-        if c.id == pc.id || !backed.contains(cat) || have.contains(cat) || !reported.insert(cat.to_string()) {
+        if c.id == pc.id
+            || !backed.contains(cat)
+            || have.contains(cat)
+            || !reported.insert(cat.to_string())
+        {
             continue;
         }
         out.push(finding(
@@ -214,9 +330,26 @@ category = "network"
         let cat = catalog();
         let lex = Lexicon::embedded();
         let text = "I. Data\n(1) For Nearby we request your authorization for the geolocation permission.\n(2) Sold to [Company Name 1].\nII. Permissions\nandroid.permission.CAMERA: used to read your contacts.\nandroid.permission.INTERNET: network access.\n";
-        let d = draft(text, "p.txt", &ExtractOptions { permissions: &cat, sdk_names: &[], lexicon: lex });
+        let d = draft(
+            text,
+            "p.txt",
+            &ExtractOptions {
+                permissions: &cat,
+                sdk_names: &[],
+                lexicon: lex,
+            },
+        );
         let f = lint_with(&d, text, &cat, lex);
-        let summary: Vec<(&str, &str, Option<&str>)> = f.iter().map(|f| (f.code.as_str(), f.subject.as_str(), f.clause.as_ref().map(|c| c.id.as_str()))).collect();
+        let summary: Vec<(&str, &str, Option<&str>)> = f
+            .iter()
+            .map(|f| {
+                (
+                    f.code.as_str(),
+                    f.subject.as_str(),
+                    f.clause.as_ref().map(|c| c.id.as_str()),
+                )
+            })
+            .collect();
         assert_eq!(
             summary,
             [
@@ -235,14 +368,30 @@ category = "network"
             name: "p".into(),
             source: "p.toml".into(),
             clauses: vec![
-                Clause { id: "A".into(), android_permissions: vec!["android.permission.CAMERA".into()], ..Default::default() },
-                Clause { id: "B".into(), title: "Nearby".into(), data_categories: vec!["location".into(), "payment".into()], ..Default::default() },
-                Clause { id: "C".into(), title: "[SDK Name 1]".into(), ..Default::default() },
+                Clause {
+                    id: "A".into(),
+                    android_permissions: vec!["android.permission.CAMERA".into()],
+                    ..Default::default()
+                },
+                Clause {
+                    id: "B".into(),
+                    title: "Nearby".into(),
+                    data_categories: vec!["location".into(), "payment".into()],
+                    ..Default::default()
+                },
+                Clause {
+                    id: "C".into(),
+                    title: "[SDK Name 1]".into(),
+                    ..Default::default()
+                },
             ],
             allow: vec![],
         };
         let f = lint_policy(&policy, &cat);
-        let summary: Vec<(&str, &str)> = f.iter().map(|f| (f.code.as_str(), f.subject.as_str())).collect();
+        let summary: Vec<(&str, &str)> = f
+            .iter()
+            .map(|f| (f.code.as_str(), f.subject.as_str()))
+            .collect();
         assert_eq!(summary, [("PS401", "[SDK Name 1]"), ("PS402", "location")]);
     }
 }

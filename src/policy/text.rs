@@ -41,15 +41,27 @@ impl InputKind {
                 _ => {}
             }
         }
-        let head: String = input.chars().take(4096).collect::<String>().to_ascii_lowercase();
+        let head: String = input
+            .chars()
+            .take(4096)
+            .collect::<String>()
+            .to_ascii_lowercase();
         let trimmed = head.trim_start();
         if trimmed.starts_with("<!doctype")
             || trimmed.starts_with("<html")
-            || ["<p>", "<p ", "<h1", "<h2", "<div", "<ul>", "<li>", "<br"].iter().filter(|t| head.contains(*t)).count() >= 2
+            || ["<p>", "<p ", "<h1", "<h2", "<div", "<ul>", "<li>", "<br"]
+                .iter()
+                .filter(|t| head.contains(*t))
+                .count()
+                >= 2
         {
             return InputKind::Html;
         }
-        if head.lines().any(|l| l.starts_with("# ") || l.starts_with("## ") || l.starts_with("### ")) || head.contains("](http") {
+        if head
+            .lines()
+            .any(|l| l.starts_with("# ") || l.starts_with("## ") || l.starts_with("### "))
+            || head.contains("](http")
+        {
             return InputKind::Markdown;
         }
         InputKind::Text
@@ -121,7 +133,8 @@ fn text_blocks(input: &str) -> Vec<Block> {
             collapse(trimmed)
         };
         // A setext underline ("=====" / "-----") makes the line above a heading.
-        let underline = trimmed.len() >= 3 && (trimmed.bytes().all(|b| b == b'=') || trimmed.bytes().all(|b| b == b'-'));
+        let underline = trimmed.len() >= 3
+            && (trimmed.bytes().all(|b| b == b'=') || trimmed.bytes().all(|b| b == b'-'));
         if underline {
             if let Some(prev) = blocks.last_mut()
                 && prev.kind == BlockKind::Paragraph
@@ -133,7 +146,15 @@ fn text_blocks(input: &str) -> Vec<Block> {
         if text.is_empty() {
             continue;
         }
-        blocks.push(Block { text, span: (s, e), kind: if bullet { BlockKind::ListItem } else { BlockKind::Paragraph } });
+        blocks.push(Block {
+            text,
+            span: (s, e),
+            kind: if bullet {
+                BlockKind::ListItem
+            } else {
+                BlockKind::Paragraph
+            },
+        });
     }
     blocks
 }
@@ -172,7 +193,9 @@ fn ordered_marker(src: &str) -> Option<&str> {
 }
 
 fn markdown_blocks(input: &str) -> Vec<Block> {
-    let opts = Options::ENABLE_TABLES | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS | Options::ENABLE_STRIKETHROUGH;
+    let opts = Options::ENABLE_TABLES
+        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
+        | Options::ENABLE_STRIKETHROUGH;
     let mut stack: Vec<Open> = Vec::new();
     let mut blocks = Vec::new();
     let mut in_item = 0usize;
@@ -185,9 +208,18 @@ fn markdown_blocks(input: &str) -> Vec<Block> {
                         in_item += 1;
                         (BlockKind::ListItem, false)
                     }
-                    Tag::Paragraph => (if in_item > 0 { BlockKind::ListItem } else { BlockKind::Paragraph }, false),
+                    Tag::Paragraph => (
+                        if in_item > 0 {
+                            BlockKind::ListItem
+                        } else {
+                            BlockKind::Paragraph
+                        },
+                        false,
+                    ),
                     Tag::TableRow | Tag::TableHead => (BlockKind::Paragraph, false),
-                    Tag::MetadataBlock(_) | Tag::CodeBlock(_) | Tag::HtmlBlock => (BlockKind::Paragraph, true),
+                    Tag::MetadataBlock(_) | Tag::CodeBlock(_) | Tag::HtmlBlock => {
+                        (BlockKind::Paragraph, true)
+                    }
                     _ => continue,
                 };
                 let mut text = String::new();
@@ -198,7 +230,12 @@ fn markdown_blocks(input: &str) -> Vec<Block> {
                     text.push_str(n);
                     text.push_str(". ");
                 }
-                stack.push(Open { kind, text, span: (range.start, range.end), skip });
+                stack.push(Open {
+                    kind,
+                    text,
+                    span: (range.start, range.end),
+                    skip,
+                });
             }
             Event::End(end) => {
                 let closes = matches!(
@@ -227,9 +264,14 @@ fn markdown_blocks(input: &str) -> Vec<Block> {
                     let text = collapse(open.text.trim_end_matches([' ', '|']));
                     // An item whose only text is its number (content was in
                     // child paragraphs) is not worth a block.
-                    let only_marker = open.kind == BlockKind::ListItem && ordered_marker(&text).is_some_and(|n| text.len() <= n.len() + 1);
+                    let only_marker = open.kind == BlockKind::ListItem
+                        && ordered_marker(&text).is_some_and(|n| text.len() <= n.len() + 1);
                     if !open.skip && !text.is_empty() && !only_marker {
-                        blocks.push(Block { text, span: open.span, kind: open.kind });
+                        blocks.push(Block {
+                            text,
+                            span: open.span,
+                            kind: open.kind,
+                        });
                     }
                 }
             }
@@ -252,9 +294,44 @@ fn markdown_blocks(input: &str) -> Vec<Block> {
 
 /// HTML elements that end the current block.
 const HTML_BLOCK_TAGS: &[&str] = &[
-    "p", "div", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "br", "tr", "td", "th", "table", "section", "article", "header",
-    "footer", "nav", "blockquote", "dt", "dd", "dl", "title", "hr", "pre", "main", "aside", "body", "html", "head", "figure", "figcaption",
-    "address", "details", "summary",
+    "p",
+    "div",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "br",
+    "tr",
+    "td",
+    "th",
+    "table",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "nav",
+    "blockquote",
+    "dt",
+    "dd",
+    "dl",
+    "title",
+    "hr",
+    "pre",
+    "main",
+    "aside",
+    "body",
+    "html",
+    "head",
+    "figure",
+    "figcaption",
+    "address",
+    "details",
+    "summary",
 ];
 
 /// HTML elements whose content is not document text.
@@ -272,7 +349,11 @@ impl HtmlBuf {
         if let Some(span) = self.span
             && !text.is_empty()
         {
-            out.push(Block { text, span, kind: self.kind });
+            out.push(Block {
+                text,
+                span,
+                kind: self.kind,
+            });
         }
         self.text.clear();
         self.span = None;
@@ -284,7 +365,11 @@ fn html_blocks(input: &str) -> Vec<Block> {
     use html5gum::{DefaultEmitter, Token, Tokenizer};
     let emitter: DefaultEmitter<usize> = DefaultEmitter::new_with_span();
     let mut blocks = Vec::new();
-    let mut buf = HtmlBuf { text: String::new(), span: None, kind: BlockKind::Paragraph };
+    let mut buf = HtmlBuf {
+        text: String::new(),
+        span: None,
+        kind: BlockKind::Paragraph,
+    };
     let mut skip_depth = 0usize;
     for token in Tokenizer::new_with_emitter(input, emitter).flatten() {
         match token {
@@ -358,7 +443,10 @@ mod tests {
         assert_eq!(b.len(), 3);
         assert_eq!(b[1].text, "Android:");
         assert_eq!(b[1].kind, BlockKind::ListItem);
-        assert_eq!(&input[b[2].span.0..b[2].span.1], "android.permission.CAMERA: 拍照 photos");
+        assert_eq!(
+            &input[b[2].span.0..b[2].span.1],
+            "android.permission.CAMERA: 拍照 photos"
+        );
     }
 
     #[test]
@@ -366,7 +454,16 @@ mod tests {
         let input = "---\ntitle: x\n---\n\n# Privacy\n\n## Permissions\n\n- `ACCESS_NETWORK_STATE`: defer work\n\n1. Firebase\n2. Sentry\n";
         let b = to_blocks(input, InputKind::Markdown);
         let texts: Vec<&str> = b.iter().map(|b| b.text.as_str()).collect();
-        assert_eq!(texts, ["Privacy", "Permissions", "ACCESS_NETWORK_STATE: defer work", "1. Firebase", "2. Sentry"]);
+        assert_eq!(
+            texts,
+            [
+                "Privacy",
+                "Permissions",
+                "ACCESS_NETWORK_STATE: defer work",
+                "1. Firebase",
+                "2. Sentry"
+            ]
+        );
         assert_eq!(b[1].kind, BlockKind::Heading(2));
         assert!(input[b[2].span.0..b[2].span.1].contains("`ACCESS_NETWORK_STATE`"));
     }
@@ -384,9 +481,18 @@ mod tests {
 
     #[test]
     fn detect_kinds() {
-        assert_eq!(InputKind::detect(Some("PRIVACY.MD"), ""), InputKind::Markdown);
-        assert_eq!(InputKind::detect(Some("a/privacy_en.html"), ""), InputKind::Html);
-        assert_eq!(InputKind::detect(None, "<!DOCTYPE html><p>x</p>"), InputKind::Html);
+        assert_eq!(
+            InputKind::detect(Some("PRIVACY.MD"), ""),
+            InputKind::Markdown
+        );
+        assert_eq!(
+            InputKind::detect(Some("a/privacy_en.html"), ""),
+            InputKind::Html
+        );
+        assert_eq!(
+            InputKind::detect(None, "<!DOCTYPE html><p>x</p>"),
+            InputKind::Html
+        );
         assert_eq!(InputKind::detect(None, "I. Intro\nText"), InputKind::Text);
     }
 
