@@ -254,15 +254,70 @@ pub(crate) fn scan_heavy<'c>(
     budget: &Budget,
     parts: &mut ApkParts<'c>,
 ) {
+    // Each worker inflates one entry at a time, and the gate bounds the
+    // inflated bytes held at once across workers.
+    let gate = InflightGate::new(MAX_INFLIGHT_BYTES);
     let scans: Vec<EntryScan<'c>> = work
         .par_iter()
-        .map(|w| scan_entry(archive, w, config, budget))
+        .map(|w| {
+            let e = w.entry;
+            // Stored entries are borrowed, over-cap ones are never inflated.
+            let inflates = e.method == 8 && e.uncompressed_size <= config.limits.max_entry_size;
+            let held = if inflates { e.uncompressed_size } else { 0 };
+            let _permit = gate.acquire(held);
+            scan_entry(archive, w, config, budget)
+        })
         .collect();
     for s in scans {
         parts.detector.merge(s.detector);
         parts.binaries.extend(s.binary);
         parts.entry_errors.extend(s.errors);
         parts.findings.extend(s.findings);
+    }
+}
+
+/// Most inflated bytes the parallel entry workers hold at once (an entry
+/// larger than this runs alone). Bounds peak memory independently of the
+/// thread count: without it, N threads × a 64 MiB DEX each.
+const MAX_INFLIGHT_BYTES: u64 = 128 * 1024 * 1024;
+
+/// A byte-counting semaphore: `acquire(n)` waits until `n` more bytes fit
+/// under the cap, or nothing else is held.
+struct InflightGate {
+    held: std::sync::Mutex<u64>,
+    freed: std::sync::Condvar,
+    cap: u64,
+}
+
+struct InflightPermit<'g> {
+    gate: &'g InflightGate,
+    n: u64,
+}
+
+impl InflightGate {
+    fn new(cap: u64) -> Self {
+        InflightGate {
+            held: std::sync::Mutex::new(0),
+            freed: std::sync::Condvar::new(),
+            cap,
+        }
+    }
+
+    fn acquire(&self, n: u64) -> InflightPermit<'_> {
+        let mut held = self.held.lock().unwrap_or_else(|p| p.into_inner());
+        while *held > 0 && held.saturating_add(n) > self.cap {
+            held = self.freed.wait(held).unwrap_or_else(|p| p.into_inner());
+        }
+        *held = held.saturating_add(n);
+        InflightPermit { gate: self, n }
+    }
+}
+
+impl Drop for InflightPermit<'_> {
+    fn drop(&mut self) {
+        let mut held = self.gate.held.lock().unwrap_or_else(|p| p.into_inner());
+        *held = held.saturating_sub(self.n);
+        self.gate.freed.notify_all();
     }
 }
 
@@ -562,6 +617,29 @@ pub fn scan_elf_file(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn inflight_gate_bounds_bytes_held_at_once() {
+        use std::sync::atomic::{AtomicU64, Ordering};
+        let gate = InflightGate::new(100);
+        let (now, peak) = (AtomicU64::new(0), AtomicU64::new(0));
+        std::thread::scope(|s| {
+            for _ in 0..8 {
+                s.spawn(|| {
+                    for n in [40u64, 60, 30, 250, 10] {
+                        let _p = gate.acquire(n);
+                        let v = now.fetch_add(n, Ordering::SeqCst) + n;
+                        peak.fetch_max(v, Ordering::SeqCst);
+                        std::thread::sleep(std::time::Duration::from_millis(1));
+                        now.fetch_sub(n, Ordering::SeqCst);
+                    }
+                });
+            }
+        });
+        // 250 is over the cap: it runs alone; everything else fits in 100.
+        assert_eq!(peak.load(Ordering::SeqCst), 250);
+        assert_eq!(*gate.held.lock().unwrap(), 0);
+    }
 
     #[test]
     fn multidex_names() {

@@ -109,7 +109,18 @@ pub fn sniff(path: &Path, data: &[u8]) -> Option<ArtifactKind> {
             return Some(ArtifactKind::Manifest);
         }
     }
-    None
+    // An archive name with data prepended (no `PK` at offset 0) but an end
+    // record in its tail: Android refuses it; the zip reader salvages it
+    // and reports PS902 (hostile-inputs Z6a).
+    let by_ext = match ext.as_str() {
+        "apk" => Some(ArtifactKind::Apk),
+        "aab" => Some(ArtifactKind::Aab),
+        "apks" => Some(ArtifactKind::Apks),
+        "xapk" | "apkm" => Some(ArtifactKind::Xapk),
+        "ipa" => Some(ArtifactKind::Ipa),
+        _ => None,
+    };
+    by_ext.filter(|_| crate::input::zip::ZipArchive::is_zip(data))
 }
 
 fn archive_kind_by_ext(ext: &str) -> Option<ArtifactKind> {

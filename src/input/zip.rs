@@ -842,6 +842,15 @@ fn locate_central_directory(
     // 1. The record Android reads is clean: use it. Note when it hides in
     // the comment of an earlier, also clean record.
     if clean(&android) {
+        // An empty fake record in the comment of a real one: Android reads
+        // the fake and rejects the empty archive (kEmptyArchive); salvage
+        // the real entries rather than report none.
+        if android.entries == 0
+            && let Some(e) = cands.iter().skip(1).find(|e| clean(e) && e.entries > 0)
+        {
+            anomalies.push(fake(e, false));
+            return Ok(plain(*e));
+        }
         if cands.iter().skip(1).any(&clean) {
             anomalies.push(fake(&android, true));
         }

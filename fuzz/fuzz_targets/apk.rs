@@ -1,0 +1,16 @@
+//! The whole in-memory APK pipeline (zip → manifest → arsc → dex/so → detection).
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+use privscan::limits::Budget;
+
+fuzz_target!(|data: &[u8]| {
+    let mut config = privscan::Config::new();
+    config.limits = privscan::Limits {
+        max_entry_size: 1 << 20,
+        max_total_inflated: 8 << 20,
+        ..config.limits
+    };
+    let mut report = privscan::ArtifactReport::new("fuzz.apk".to_string());
+    let _ =
+        privscan::android::apk::scan_apk(data, &config, &Budget::new(&config.limits), &mut report);
+});

@@ -1,0 +1,11 @@
+//! Plists (XML/binary): generic value, Info.plist, PrivacyInfo.xcprivacy, .strings.
+#![no_main]
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let limits = privscan::Limits::default();
+    let _ = privscan::ios::plist::parse_value(data, &limits);
+    let _ = privscan::ios::plist::parse_info_plist(data, &limits);
+    let _ = privscan::ios::privacy_manifest::parse(data, "PrivacyInfo.xcprivacy", &limits);
+    let _ = privscan::ios::plist::parse_strings(data, &limits);
+});
