@@ -131,20 +131,24 @@ pub fn scan_apk(
 
     let mut detections = Vec::new();
     if !config.manifest_only {
-        let mut detector = config.catalog.detector();
-        detector.manifest(&manifest);
-        let mut work: Vec<(&ZipEntry, EntryRole)> = Vec::new();
-        for e in archive.entries() {
-            detector.file(&e.name, None, &Location::entry(e.name.clone()));
-            if let Some(role) = role_of(&e.name) {
-                work.push((e, role));
-            }
-        }
-        // Heavy entries in parallel; each worker inflates one entry at a time.
+        let work: Vec<(&ZipEntry, EntryRole)> = archive
+            .entries()
+            .iter()
+            .filter_map(|e| Some((e, role_of(&e.name)?)))
+            .collect();
+        // Heavy entries in parallel; each worker inflates one entry at a
+        // time. The SDK catalog is first needed after an entry is inflated,
+        // so its one-time build (`scan::scan` starts it on a worker)
+        // overlaps the first inflations.
         let scans: Vec<EntryScan<'_>> = work
             .par_iter()
             .map(|(e, role)| scan_entry(&archive, e, *role, config, budget))
             .collect();
+        let mut detector = config.catalog.detector();
+        detector.manifest(&manifest);
+        for e in archive.entries() {
+            detector.file(&e.name, None, &Location::entry(e.name.clone()));
+        }
         for s in scans {
             detector.merge(s.detector);
             report.binaries.extend(s.binary);
@@ -170,19 +174,22 @@ fn scan_entry<'c>(
     config: &'c Config,
     budget: &Budget,
 ) -> EntryScan<'c> {
+    let read = if role == EntryRole::Marker && e.uncompressed_size > 64 * 1024 {
+        None
+    } else {
+        Some(archive.read(e, &config.limits, budget))
+    };
+    // The catalog is dereferenced only now, after the inflation.
     let mut out = EntryScan {
         binary: None,
         detector: config.catalog.detector(),
         errors: Vec::new(),
         findings: Vec::new(),
     };
-    let loc = Location::entry(e.name.clone());
-    if role == EntryRole::Marker && e.uncompressed_size > 64 * 1024 {
-        return out;
-    }
-    let bytes = match archive.read(e, &config.limits, budget) {
-        Ok(b) => b,
-        Err(err) => {
+    let bytes = match read {
+        None => return out,
+        Some(Ok(b)) => b,
+        Some(Err(err)) => {
             out.errors.push(EntryError {
                 entry: e.name.clone(),
                 message: err.to_string(),
@@ -190,6 +197,7 @@ fn scan_entry<'c>(
             return out;
         }
     };
+    let loc = Location::entry(e.name.clone());
     match role {
         EntryRole::Dex => scan_dex_bytes(&bytes, &e.name, config, &mut out),
         EntryRole::NativeLib => {
