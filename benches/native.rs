@@ -41,7 +41,7 @@ fn largest(kind: &str, n: usize) -> Vec<(String, Vec<u8>)> {
         .filter(|p| !p.to_string_lossy().ends_with(".json"))
         .filter_map(|p| Some((p.metadata().ok()?.len(), p)))
         .collect();
-    files.sort_by(|a, b| b.0.cmp(&a.0));
+    files.sort_by_key(|f| std::cmp::Reverse(f.0));
     files
         .into_iter()
         .take(n)

@@ -6,6 +6,7 @@
 //!   pipeline reports it as unsupported);
 //! - the generated fixture `sample.apk` (`testkit::fixtures::sample_apk()`),
 //!   written to a temp dir.
+//!
 //! Run: `cargo bench --bench scan`.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};

@@ -54,7 +54,7 @@ pub enum CatalogSource {
     /// The catalog embedded in the binary ([`Catalog::embedded`]), built lazily.
     Embedded,
     /// A catalog built by the caller (e.g. with `--rules` extensions).
-    Custom(Catalog),
+    Custom(Box<Catalog>),
 }
 
 impl std::ops::Deref for CatalogSource {
@@ -71,7 +71,7 @@ impl CatalogSource {
     /// A caller-built catalog, leaked to `'static` for the scan's lifetime
     /// (one per process run).
     pub fn custom(catalog: Catalog) -> &'static CatalogSource {
-        Box::leak(Box::new(CatalogSource::Custom(catalog)))
+        Box::leak(Box::new(CatalogSource::Custom(Box::new(catalog))))
     }
 
     /// The catalog version without building the catalog: every catalog
