@@ -254,6 +254,11 @@ impl<'c> Detector<'c> {
         let Some(set) = idx.elf_set.as_ref() else {
             return;
         };
+        // Almost no symbol matches: the cheap yes/no test first, the
+        // allocating per-pattern `matches` only on a hit.
+        if !set.is_match(sym) {
+            return;
+        }
         let hits: Vec<usize> = set.matches(sym).into_iter().collect();
         for i in hits {
             if let Some((sdk, pattern)) = self.catalog.index.elf_owners.get(i) {
@@ -282,6 +287,11 @@ impl<'c> Detector<'c> {
         let Some(set) = idx.macho_set.as_ref() else {
             return;
         };
+        // Almost no symbol matches: the cheap yes/no test first, the
+        // allocating per-pattern `matches` only on a hit.
+        if !set.is_match(sym) {
+            return;
+        }
         let hits: Vec<usize> = set.matches(sym).into_iter().collect();
         for i in hits {
             if let Some((sdk, pattern)) = self.catalog.index.macho_owners.get(i) {

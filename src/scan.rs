@@ -24,8 +24,9 @@ pub struct Config {
     pub limits: Limits,
     /// Read only the manifest / Info.plist (CI gates that only need permissions).
     pub manifest_only: bool,
-    /// The SDK catalog (embedded, plus `--rules` extensions).
-    pub catalog: &'static Catalog,
+    /// The SDK catalog (embedded, plus `--rules` extensions). Built on
+    /// first use: a `--manifest-only` scan never builds it.
+    pub catalog: &'static CatalogSource,
     /// Today's date (`YYYY-MM-DD`), for `[[allow]]` expiry.
     pub today: String,
 }
@@ -37,10 +38,65 @@ impl Config {
             policy: None,
             limits: Limits::default(),
             manifest_only: false,
-            catalog: Catalog::embedded(),
+            catalog: &EMBEDDED_CATALOG,
             today: today(),
         }
     }
+}
+
+/// Where a scan's SDK catalog comes from. Dereferences to the
+/// [`Catalog`]; the embedded one is parsed and its automata compiled on the
+/// first dereference (about 60 M instructions, most of a `--manifest-only`
+/// scan's cost if done eagerly), so paths that never match SDKs never pay
+/// for it. `&CatalogSource` coerces to `&Catalog` wherever one is expected.
+#[derive(Debug)]
+pub enum CatalogSource {
+    /// The catalog embedded in the binary ([`Catalog::embedded`]), built lazily.
+    Embedded,
+    /// A catalog built by the caller (e.g. with `--rules` extensions).
+    Custom(Box<Catalog>),
+}
+
+impl std::ops::Deref for CatalogSource {
+    type Target = Catalog;
+    fn deref(&self) -> &Catalog {
+        match self {
+            CatalogSource::Embedded => Catalog::embedded(),
+            CatalogSource::Custom(c) => c,
+        }
+    }
+}
+
+impl CatalogSource {
+    /// A caller-built catalog, leaked to `'static` for the scan's lifetime
+    /// (one per process run).
+    pub fn custom(catalog: Catalog) -> &'static CatalogSource {
+        Box::leak(Box::new(CatalogSource::Custom(Box::new(catalog))))
+    }
+
+    /// The catalog version without building the catalog: every catalog
+    /// carries the version of `rules/catalog.toml`.
+    pub fn version_label(&self) -> String {
+        match self {
+            CatalogSource::Embedded => embedded_catalog_version(),
+            CatalogSource::Custom(c) => c.version().to_string(),
+        }
+    }
+}
+
+/// The embedded catalog, built on first dereference.
+pub static EMBEDDED_CATALOG: CatalogSource = CatalogSource::Embedded;
+
+/// `version` of the embedded `rules/catalog.toml` (the value
+/// [`Catalog::version`] reports), read without building the catalog.
+fn embedded_catalog_version() -> String {
+    #[derive(serde::Deserialize)]
+    struct Header {
+        version: String,
+    }
+    toml::from_str::<Header>(crate::rules::sdk::CATALOG_TOML)
+        .map(|h| h.version)
+        .unwrap_or_else(|_| "unknown".into())
 }
 
 impl Default for Config {
@@ -73,7 +129,7 @@ pub fn tool_info(config: &Config) -> ToolInfo {
     ToolInfo {
         name: "privscan".into(),
         version: env!("CARGO_PKG_VERSION").into(),
-        catalog_version: config.catalog.version().to_string(),
+        catalog_version: config.catalog.version_label(),
     }
 }
 
@@ -81,6 +137,14 @@ pub fn tool_info(config: &Config) -> ToolInfo {
 /// parallel; the report lists artifacts in input order.
 pub fn scan(inputs: &[PathBuf], config: &Config) -> ScanReport {
     let paths = crate::input::discover(inputs);
+    if !config.manifest_only {
+        // Build the SDK catalog on a worker while the first archives are
+        // read and inflated (workers that need it wait on its `OnceLock`).
+        let catalog = config.catalog;
+        rayon::spawn(move || {
+            let _: &Catalog = catalog;
+        });
+    }
     let artifacts = paths.par_iter().map(|p| scan_path(p, config)).collect();
     ScanReport {
         schema_version: SCHEMA_VERSION,
@@ -192,6 +256,17 @@ mod tests {
             sha256_hex(b"abc"),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
+    }
+
+    #[test]
+    fn lazy_catalog_version_equals_the_built_catalog_version() {
+        assert_eq!(
+            EMBEDDED_CATALOG.version_label(),
+            Catalog::embedded().version()
+        );
+        assert_ne!(EMBEDDED_CATALOG.version_label(), "unknown");
+        let c = Config::new();
+        assert!(!c.catalog.sdks().is_empty());
     }
 
     #[test]

@@ -16,6 +16,7 @@ use crate::model::{
     AndroidFacts, AndroidManifest, ArtifactError, ArtifactReport, EntryError, Finding, Location,
 };
 use crate::rules::permissions::PermissionCatalog;
+use crate::rules::sdk::Catalog;
 use crate::scan::Config;
 use rayon::prelude::*;
 
@@ -100,7 +101,7 @@ impl<'c> ApkParts<'c> {
     pub(crate) fn new(config: &'c Config) -> Self {
         ApkParts {
             manifest: AndroidManifest::default(),
-            detector: config.catalog.detector(),
+            detector: detector_for(config),
             binaries: Vec::new(),
             entry_errors: Vec::new(),
             findings: Vec::new(),
@@ -273,6 +274,17 @@ pub(crate) fn scan_heavy<'c>(
         parts.binaries.extend(s.binary);
         parts.entry_errors.extend(s.errors);
         parts.findings.extend(s.findings);
+    }
+}
+
+/// The detector for `config`. A `--manifest-only` scan matches no SDKs, so
+/// it gets an empty catalog and never pays for building the real one (the
+/// embedded catalog is built lazily, see `scan::CatalogSource`).
+pub(crate) fn detector_for(config: &Config) -> Detector<'_> {
+    static EMPTY: std::sync::OnceLock<Option<Catalog>> = std::sync::OnceLock::new();
+    match EMPTY.get_or_init(|| Catalog::from_texts(&[]).ok()) {
+        Some(empty) if config.manifest_only => empty.detector(),
+        _ => config.catalog.detector(),
     }
 }
 
