@@ -64,8 +64,11 @@ pub fn fingerprint(artifact_path: &str, finding: &Finding) -> String {
 /// reviewer reading the file; only `fingerprint` is compared.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BaselineEntry {
+    /// 32 hex digits from [`fingerprint`]: the finding's identity across runs.
     pub fingerprint: String,
+    /// Finding code, e.g. `PS101`.
     pub code: String,
+    /// What the finding is about (permission name, SDK id...).
     pub subject: String,
     /// File name of the artifact.
     pub artifact: String,
@@ -74,6 +77,7 @@ pub struct BaselineEntry {
 /// A baseline file: the accepted findings of an earlier run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Baseline {
+    /// Format version of the baseline file (`BASELINE_VERSION` when written).
     pub baseline_version: u32,
     /// `privscan <version>` that wrote the file.
     pub tool: String,
@@ -84,17 +88,30 @@ pub struct Baseline {
 /// Why a baseline file could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum BaselineError {
+    /// The file could not be read.
     #[error("reading baseline {path}: {source}")]
     Io {
+        /// The baseline file.
         path: String,
+        /// The I/O error.
         source: std::io::Error,
     },
+    /// The file is not baseline JSON.
     #[error("baseline {path} is not a privscan baseline: {message}")]
-    Parse { path: String, message: String },
+    Parse {
+        /// The baseline file.
+        path: String,
+        /// serde_json's description, with line and column.
+        message: String,
+    },
+    /// The file was written in another baseline format version.
     #[error("baseline {path} has baseline_version {found}; this privscan reads {expected}")]
     Version {
+        /// The baseline file.
         path: String,
+        /// `baseline_version` in the file.
         found: u32,
+        /// The version this build reads.
         expected: u32,
     },
 }

@@ -34,8 +34,14 @@ pub struct BatchOptions {
 /// A batch that could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum BatchError {
+    /// rayon could not build the worker pool.
     #[error("cannot start {jobs} worker threads: {message}")]
-    ThreadPool { jobs: usize, message: String },
+    ThreadPool {
+        /// Threads requested (`--jobs`).
+        jobs: usize,
+        /// rayon's error.
+        message: String,
+    },
 }
 
 /// The artifact paths a batch over `inputs` scans: `input::discover`

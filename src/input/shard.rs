@@ -21,16 +21,28 @@ use std::path::{Path, PathBuf};
 pub struct Shard {
     /// 1..=total.
     pub index: u32,
+    /// Number of shards, at least 1.
     pub total: u32,
 }
 
 /// A malformed `--shard` value or shard environment.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ShardError {
+    /// `--shard` is not `K/N` with `1 <= K <= N`.
     #[error("shard '{text}' is not K/N with 1 <= K <= N (e.g. 2/8)")]
-    Syntax { text: String },
+    Syntax {
+        /// The value given.
+        text: String,
+    },
+    /// `JOB_COMPLETION_INDEX` is not a 0-based index below the total.
     #[error("JOB_COMPLETION_INDEX '{value}' is not an index in 0..{total}")]
-    JobIndex { value: String, total: u32 },
+    JobIndex {
+        /// The environment variable's value.
+        value: String,
+        /// `--shard-total`.
+        total: u32,
+    },
+    /// `--shard-total 0`.
     #[error("--shard-total must be at least 1")]
     ZeroTotal,
 }
