@@ -279,3 +279,85 @@ fn policy_extract_and_lint_on_the_seed() {
         .stdout(predicate::str::contains("PS401"))
         .stdout(predicate::str::contains("PS402 medium location"));
 }
+
+/// `--policy-text` drafts the policy from prose and uses it: location is
+/// described in the seed's prose (clause I.(C).3) but missing from its
+/// permission list, so ACCESS_FINE_LOCATION is PS103, not PS101.
+#[test]
+fn policy_text_reports_ps103_for_prose_only_categories() {
+    let seed = [root().join("../shared/seeds/000_84f2546856c26503.txt"), PathBuf::from("/work/shared/seeds/000_84f2546856c26503.txt")]
+        .into_iter()
+        .find(|p| p.is_file());
+    let Some(seed) = seed else {
+        eprintln!("SKIP: ../shared/seeds is absent");
+        return;
+    };
+    let out = privscan()
+        .current_dir(root())
+        .args(["scan", "fixtures/sample.apk", "--format", "json", "--policy-text"])
+        .arg(&seed)
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v = json_of(&out);
+    let findings = v["artifacts"][0]["findings"].as_array().unwrap();
+    let loc = findings
+        .iter()
+        .find(|f| f["subject"] == "android.permission.ACCESS_FINE_LOCATION")
+        .expect("location permission reported");
+    assert_eq!(loc["code"], "PS103", "{loc}");
+    assert_eq!(loc["clause"]["id"], "III.(D)");
+    // CAMERA is in the seed's permission list: not reported.
+    assert!(!findings.iter().any(|f| f["subject"] == "android.permission.CAMERA"));
+}
+
+/// `--rules DIR` extends the embedded catalog with a user's SDK rules.
+#[test]
+fn rules_dir_extends_the_catalog() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("inhouse.toml"),
+        r#"
+[vendor]
+id = "inhouse"
+name = "In-house Analytics Ltd."
+
+[[sdk]]
+id = "inhouse-logger"
+name = "In-house Logger"
+category = "analytics"
+source = "https://example.com/internal-sdk-docs (package com.privscan.sample.util)"
+
+[sdk.match]
+dex_class = ["com.privscan.sample.util"]
+
+[sdk.tests]
+positive = ["dex_class:com.privscan.sample.util.Logger"]
+negative = ["dex_class:com.privscan.sample.utility.X"]
+"#,
+    )
+    .unwrap();
+    let out = privscan()
+        .current_dir(root())
+        .args(["scan", "fixtures/sample.apk", "--format", "json", "--rules"])
+        .arg(dir.path())
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let v = json_of(&out);
+    let sdks: Vec<&str> = v["artifacts"][0]["sdks"].as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap()).collect();
+    assert!(sdks.contains(&"inhouse-logger") && sdks.contains(&"zego-express"), "{sdks:?}");
+    // A broken rule file is a clear error naming the file.
+    std::fs::write(dir.path().join("broken.toml"), "[vendor]\nid = 3\n").unwrap();
+    privscan()
+        .current_dir(root())
+        .args(["scan", "fixtures/sample.apk", "--rules"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("broken.toml"));
+}

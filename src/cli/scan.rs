@@ -38,6 +38,14 @@ pub struct ScanInputs {
     /// The declared policy (TOML policy file).
     #[arg(long)]
     pub policy: Option<PathBuf>,
+    /// The privacy policy in prose (text, Markdown or HTML): drafted into a
+    /// policy (as `privscan policy extract` does) and used directly.
+    #[arg(long, value_name = "FILE", conflicts_with = "policy")]
+    pub policy_text: Option<PathBuf>,
+    /// Extra SDK rule directories (`*.toml`, the schema of rules/sdks/);
+    /// a file named like an embedded one replaces it.
+    #[arg(long, value_name = "DIR")]
+    pub rules: Vec<PathBuf>,
     /// Read only the manifest: permissions and the policy diff, no DEX/native scan.
     #[arg(long)]
     pub manifest_only: bool,
@@ -62,6 +70,14 @@ impl ScanInputs {
         if let Some(path) = &self.policy {
             let policy = privscan::policy::load::load(path).map_err(|e| anyhow::anyhow!("{e}"))?;
             config.policy = Some(policy);
+        }
+        if let Some(path) = &self.policy_text {
+            let (draft, _) = super::policy::draft_file(path)?;
+            config.policy = Some(draft.policy);
+        }
+        if !self.rules.is_empty() {
+            let catalog = privscan::rules::sdk::Catalog::load(&self.rules).map_err(|e| anyhow::anyhow!("{e}"))?;
+            config.catalog = privscan::scan::CatalogSource::custom(catalog);
         }
         let shard = match (&self.shard, self.shard_total) {
             (Some(text), _) => Some(Shard::parse(text)?),
