@@ -44,6 +44,7 @@ pub enum Code {
 /// Documentation of a code.
 #[derive(Debug, Clone, Copy)]
 pub struct CodeInfo {
+    /// The code this entry documents.
     pub code: Code,
     /// Stable id, e.g. `PS101`.
     pub id: &'static str,

@@ -12,9 +12,10 @@
 
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
-#![allow(missing_docs)] // TODO(skeleton): remove once every module is documented
 
 pub mod android;
+pub mod baseline;
+pub mod batch;
 pub mod detect;
 pub mod diff;
 pub mod findings;

@@ -40,18 +40,54 @@ impl Default for Limits {
 /// A cap that was hit.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LimitError {
+    /// One entry's inflated size is over `max_entry_size`.
     #[error("entry '{entry}' inflates to {size} bytes, over the per-entry cap of {cap} bytes (max_entry_size)")]
-    EntryTooLarge { entry: String, size: u64, cap: u64 },
+    EntryTooLarge {
+        /// Archive member name.
+        entry: String,
+        /// Its inflated size in bytes (declared, or counted while inflating).
+        size: u64,
+        /// `max_entry_size` in bytes.
+        cap: u64,
+    },
+    /// The artifact's total inflated bytes went over `max_total_inflated`.
     #[error("archive inflates to more than the total cap of {cap} bytes (max_total_inflated)")]
-    TotalTooLarge { cap: u64 },
+    TotalTooLarge {
+        /// `max_total_inflated` in bytes.
+        cap: u64,
+    },
+    /// The central directory lists more than `max_entries` records.
     #[error("archive has {count} entries, over the cap of {cap} (max_entries)")]
-    TooManyEntries { count: u64, cap: u64 },
+    TooManyEntries {
+        /// Number of entries the archive declares.
+        count: u64,
+        /// `max_entries`.
+        cap: u64,
+    },
+    /// Archives nested deeper than `max_nesting`.
     #[error("archives nested {depth} deep, over the cap of {cap} (max_nesting)")]
-    TooDeep { depth: u32, cap: u32 },
+    TooDeep {
+        /// Nesting depth reached (an APK inside an XAPK is 1).
+        depth: u32,
+        /// `max_nesting`.
+        cap: u32,
+    },
+    /// An AXML/ARSC/DEX string pool declares more than `max_strings` strings.
     #[error("string pool declares {count} strings, over the cap of {cap} (max_strings)")]
-    TooManyStrings { count: u64, cap: u64 },
+    TooManyStrings {
+        /// Number of strings the pool header declares.
+        count: u64,
+        /// `max_strings`.
+        cap: u64,
+    },
+    /// XML or plist elements nested deeper than `max_depth`.
     #[error("elements nested {depth} deep, over the cap of {cap} (max_depth)")]
-    ElementsTooDeep { depth: u32, cap: u32 },
+    ElementsTooDeep {
+        /// Nesting depth reached.
+        depth: u32,
+        /// `max_depth`.
+        cap: u32,
+    },
 }
 
 /// The inflated-bytes budget of one artifact, shared by every thread that

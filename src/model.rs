@@ -20,9 +20,12 @@ pub const SCHEMA_VERSION: u32 = 1;
 /// line number for text inputs.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 pub struct Location {
+    /// Archive member name or path relative to the scanned root; `""` for a loose file scanned on its own.
     pub entry: String,
+    /// Position inside the entry (element path, `offset 0x..`, symbol or class name); `None` when the entry alone is the location.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub detail: Option<String>,
+    /// 1-based line number for text inputs; `None` for binary inputs.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub line: Option<u32>,
 }
@@ -63,18 +66,29 @@ impl std::fmt::Display for Location {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ArtifactKind {
+    /// Android package (zip with `AndroidManifest.xml` at the root).
     Apk,
+    /// Android App Bundle (zip with `base/manifest/AndroidManifest.xml`, protobuf manifests).
     Aab,
+    /// Split APK set: an `.apks` zip of APKs (`toc.pb`) or a directory of split APKs.
     Apks,
+    /// XAPK/APKM: a zip of APKs plus `manifest.json`, as third-party stores ship them.
     Xapk,
+    /// iOS app archive (zip with `Payload/*.app`).
     Ipa,
     /// An unzipped `.app` bundle directory.
     App,
+    /// A source tree (directory scanned file by file).
     Source,
+    /// A loose `AndroidManifest.xml`, binary AXML or text XML.
     Manifest,
+    /// A loose property list (XML or binary `bplist00`).
     Plist,
+    /// A loose DEX file (`dex\n0xx` magic).
     Dex,
+    /// A loose ELF shared object or executable (`\x7fELF` magic).
     Elf,
+    /// A loose Mach-O binary, thin or fat/universal.
     Macho,
 }
 
@@ -105,7 +119,9 @@ impl ArtifactKind {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum SdkLevel {
+    /// A numeric API level (e.g. `34`).
     Api(u32),
+    /// A pre-release codename or an unresolved `@0x...` resource reference, kept verbatim.
     Other(String),
 }
 
@@ -131,6 +147,7 @@ impl std::fmt::Display for SdkLevel {
 /// Element that requested a permission (AOSP `core/res/res/values/attrs_manifest.xml`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum UsesPermissionTag {
+    /// Plain `<uses-permission>`: requested on every API level (up to `maxSdkVersion`).
     #[serde(rename = "uses-permission")]
     UsesPermission,
     /// Granted only on API 23+; some tools drop these, Android grants them.
@@ -141,7 +158,9 @@ pub enum UsesPermissionTag {
 /// One `<uses-permission>` / `<uses-permission-sdk-23>` element.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UsesPermission {
+    /// Permission name as written, e.g. `android.permission.CAMERA` (not normalised).
     pub name: String,
+    /// Which element requested it.
     pub tag: UsesPermissionTag,
     /// `android:maxSdkVersion`, when present.
     pub max_sdk_version: Option<SdkLevel>,
@@ -149,16 +168,19 @@ pub struct UsesPermission {
     /// permission into the manifest (filled by SDK detection).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub added_by: Vec<String>,
+    /// The element in the manifest (entry and XML element path).
     pub location: Location,
 }
 
 /// One `<permission>` definition.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PermissionDef {
+    /// Permission name being defined, e.g. `com.example.permission.C2D_MESSAGE`.
     pub name: String,
     /// Flag names joined with `|` (`signature|privileged`), as aapt prints
     /// them; `None` when the attribute is absent (Android's default is `normal`).
     pub protection_level: Option<String>,
+    /// The element in the manifest (entry and XML element path).
     pub location: Location,
 }
 
@@ -166,10 +188,15 @@ pub struct PermissionDef {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ComponentKind {
+    /// `<activity>`.
     Activity,
+    /// `<activity-alias>`.
     ActivityAlias,
+    /// `<service>`.
     Service,
+    /// `<receiver>` (broadcast receiver).
     Receiver,
+    /// `<provider>` (content provider).
     Provider,
 }
 
@@ -189,6 +216,7 @@ impl ComponentKind {
 /// An `<activity>`, `<activity-alias>`, `<service>`, `<receiver>` or `<provider>`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Component {
+    /// Which element declared the component.
     pub kind: ComponentKind,
     /// Fully-qualified class name (`.Main` and `Main` are prefixed with the package).
     pub name: String,
@@ -198,23 +226,29 @@ pub struct Component {
     pub exported: bool,
     /// The raw `android:exported` value, `None` when absent.
     pub exported_explicit: Option<bool>,
+    /// Whether the component has at least one `<intent-filter>` child.
     pub has_intent_filter: bool,
+    /// `android:permission` a caller must hold; `None` when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permission: Option<String>,
     /// Provider `android:authorities`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub authorities: Option<String>,
+    /// The element in the manifest (entry and XML element path).
     pub location: Location,
 }
 
 /// A `<meta-data>` element (under `<application>` or a component).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MetaData {
+    /// `android:name`, e.g. `com.google.android.gms.ads.APPLICATION_ID`.
     pub name: String,
+    /// `android:value` as a string (typed values printed as aapt does); `None` when absent.
     pub value: Option<String>,
     /// `android:resource`, as `@0x7f..` when unresolved.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource: Option<String>,
+    /// The element in the manifest (entry and XML element path).
     pub location: Location,
 }
 
@@ -225,17 +259,23 @@ pub struct UsesFeature {
     pub name: Option<String>,
     /// `android:required`, default `true`.
     pub required: bool,
+    /// The element in the manifest (entry and XML element path).
     pub location: Location,
 }
 
 /// `<application>` flags relevant to a privacy review.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct ApplicationFlags {
+    /// `android:debuggable`; `None` when absent (release default: `false`).
     pub debuggable: Option<bool>,
+    /// `android:allowBackup`; `None` when absent (Android's default: `true`).
     pub allow_backup: Option<bool>,
+    /// `android:usesCleartextTraffic`; `None` when absent (Android's default: `true` when targeting API < 28, else `false`).
     pub uses_cleartext_traffic: Option<bool>,
+    /// `android:label` (string, or `@0x..` when the resource is unresolved); `None` when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
+    /// `android:name`: the `Application` subclass, `None` when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
@@ -243,26 +283,39 @@ pub struct ApplicationFlags {
 /// Everything read from one AndroidManifest.xml (binary, text or protobuf).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct AndroidManifest {
+    /// `<manifest package>`: the application id; `None` when absent (e.g. a broken manifest).
     pub package: Option<String>,
+    /// `android:versionCode` (with `versionCodeMajor` in the high 32 bits when present); `None` when absent.
     pub version_code: Option<u64>,
+    /// `android:versionName`; `None` when absent.
     pub version_name: Option<String>,
+    /// `<uses-sdk android:minSdkVersion>`; `None` when absent (Android then assumes 1).
     pub min_sdk: Option<SdkLevel>,
+    /// `<uses-sdk android:targetSdkVersion>`; `None` when absent (Android then uses `minSdkVersion`).
     pub target_sdk: Option<SdkLevel>,
+    /// `<uses-sdk android:maxSdkVersion>`; `None` when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_sdk: Option<SdkLevel>,
+    /// `android:compileSdkVersion` on `<manifest>`; `None` when absent (older build tools do not write it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compile_sdk: Option<SdkLevel>,
     /// `split` attribute of a split APK's manifest.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub split: Option<String>,
+    /// Every `<uses-permission>` and `<uses-permission-sdk-23>`, in document order (duplicates kept).
     pub uses_permissions: Vec<UsesPermission>,
+    /// `<permission>` elements: permissions the app itself defines.
     pub permissions: Vec<PermissionDef>,
+    /// Activities, aliases, services, receivers and providers under `<application>`.
     pub components: Vec<Component>,
+    /// `<meta-data>` elements, from `<application>` and its components.
     pub meta_data: Vec<MetaData>,
+    /// `<uses-feature>` elements.
     pub uses_features: Vec<UsesFeature>,
     /// Package names listed under `<queries>`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub queries_packages: Vec<String>,
+    /// Flags of the `<application>` element; all `None` when it is absent.
     pub application: ApplicationFlags,
 }
 
@@ -271,6 +324,7 @@ pub struct AndroidManifest {
 pub struct AndroidModule {
     /// `base`, a feature module name, or a split name such as `config.arm64_v8a`.
     pub name: String,
+    /// The module's own manifest facts (flattened into the module object in JSON).
     #[serde(flatten)]
     pub manifest: AndroidManifest,
 }
@@ -278,8 +332,10 @@ pub struct AndroidModule {
 /// Android facts of an artifact: the merged view plus per-module views.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct AndroidFacts {
+    /// The merged view: the base manifest plus what split/feature modules add (flattened in JSON).
     #[serde(flatten)]
     pub manifest: AndroidManifest,
+    /// Per-module views for AABs and split sets; empty for a single APK.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub modules: Vec<AndroidModule>,
 }
@@ -288,9 +344,13 @@ pub struct AndroidFacts {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// Informational, no action needed (e.g. a stale policy entry).
     Info,
+    /// Minor issue.
     Low,
+    /// Should be fixed before release.
     Medium,
+    /// A likely store-review or regulatory violation.
     High,
 }
 
@@ -317,6 +377,7 @@ impl std::fmt::Display for Severity {
 pub struct ClauseRef {
     /// The policy's own numbering, e.g. `III.(D)`.
     pub id: String,
+    /// Heading text of the clause, e.g. `Permissions we request`.
     pub title: String,
 }
 
@@ -326,11 +387,15 @@ pub struct ClauseRef {
 pub struct Finding {
     /// Finding code, e.g. `PS101` (see `crate::findings`).
     pub code: String,
+    /// Severity: the code's default from `crate::findings`, possibly refined per finding.
     pub severity: Severity,
     /// What the finding is about: a permission name, SDK id, usage key...
     pub subject: String,
+    /// Human-readable one-line explanation naming the subject and the clause.
     pub message: String,
+    /// The violated policy clause; `None` when no policy was given or the code has no clause.
     pub clause: Option<ClauseRef>,
+    /// Where the evidence was seen; may be empty for policy-only findings.
     pub evidence: Vec<Location>,
 }
 
@@ -338,7 +403,9 @@ pub struct Finding {
 /// the rest (a corrupt native library, an unreadable plist...).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EntryError {
+    /// Archive member (or relative path) that failed.
     pub entry: String,
+    /// What went wrong, with the byte offset when known.
     pub message: String,
 }
 
@@ -347,13 +414,16 @@ pub struct EntryError {
 pub struct ArtifactError {
     /// Stable machine-readable code, e.g. `zip`, `axml`, `limit`, `io`.
     pub code: String,
+    /// Human-readable description, prefixed with the artifact path.
     pub message: String,
 }
 
 /// One `NS*UsageDescription` key of an Info.plist.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UsageDescription {
+    /// Info.plist key, e.g. `NSCameraUsageDescription`.
     pub key: String,
+    /// The purpose string shown to the user; empty when the plist value is not a string.
     pub text: String,
     /// Bundle the key belongs to (the app, or an `.appex` extension).
     pub location: Location,
@@ -371,9 +441,13 @@ pub struct AccessedApiType {
 /// One `PrivacyInfo.xcprivacy` (Apple: "Privacy manifest files").
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct PrivacyManifest {
+    /// Archive member the manifest was read from, e.g. `Payload/App.app/PrivacyInfo.xcprivacy`.
     pub entry: String,
+    /// `NSPrivacyTracking`; `false` when absent.
     pub tracking: bool,
+    /// `NSPrivacyTrackingDomains`; empty when absent.
     pub tracking_domains: Vec<String>,
+    /// `NSPrivacyAccessedAPITypes` entries; empty when absent.
     pub accessed_api_types: Vec<AccessedApiType>,
     /// `NSPrivacyCollectedDataType` values, e.g. `NSPrivacyCollectedDataTypeEmailAddress`.
     pub collected_data_types: Vec<String>,
@@ -386,27 +460,38 @@ pub struct IosBundle {
     pub path: String,
     /// `app`, `appex`, `watch`, `framework`.
     pub kind: String,
+    /// `CFBundleIdentifier` of the bundle's Info.plist; `None` when absent or unreadable.
     pub bundle_id: Option<String>,
+    /// `CFBundleExecutable` (file name inside the bundle); `None` when absent.
     pub executable: Option<String>,
 }
 
 /// iOS facts of an IPA or `.app`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct IosFacts {
+    /// `CFBundleIdentifier` of the main app's Info.plist; `None` when absent.
     pub bundle_id: Option<String>,
+    /// `CFBundleShortVersionString` (marketing version, e.g. `2.4.1`); `None` when absent.
     pub short_version: Option<String>,
+    /// `CFBundleVersion` (build number); `None` when absent.
     pub version: Option<String>,
+    /// `MinimumOSVersion` (or `LSMinimumSystemVersion`), e.g. `15.0`; `None` when absent.
     pub minimum_os: Option<String>,
+    /// Every `NS*UsageDescription` key of the app and its extensions.
     pub usage_descriptions: Vec<UsageDescription>,
+    /// `UIBackgroundModes` values, e.g. `location`, `audio`.
     pub background_modes: Vec<String>,
+    /// `LSApplicationQueriesSchemes`: URL schemes the app may query with `canOpenURL`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub queries_schemes: Vec<String>,
     /// `NSAppTransportSecurity` exceptions, e.g. `NSAllowsArbitraryLoads`, `NSExceptionDomains:example.com`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ats_exceptions: Vec<String>,
+    /// Every `PrivacyInfo.xcprivacy` found: the app's, its extensions' and its frameworks'.
     pub privacy_manifests: Vec<PrivacyManifest>,
     /// Entitlements of the main executable: root-dict keys → values as JSON.
     pub entitlements: serde_json::Map<String, serde_json::Value>,
+    /// Every bundle found in the archive (app, extensions, watch app, frameworks).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub bundles: Vec<IosBundle>,
 }
@@ -420,10 +505,13 @@ pub struct BinarySlice {
     pub needed: Vec<String>,
     /// ELF `DT_SONAME` / Mach-O `LC_ID_DYLIB`.
     pub soname: Option<String>,
+    /// Undefined symbols the binary imports (ELF `.dynsym` with `st_shndx == 0`, capped at `MAX_SYMBOLS`; Mach-O `N_UNDF|N_EXT`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub imported_symbols: Vec<String>,
+    /// Global/weak defined symbols the binary exports (ELF `.dynsym`, capped at `MAX_SYMBOLS`; Mach-O `N_SECT|N_EXT`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub exported_symbols: Vec<String>,
+    /// Objective-C class names (Mach-O `__objc_classname` and `_OBJC_CLASS_$_` symbols); always empty for ELF.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub objc_classes: Vec<String>,
 }
@@ -448,7 +536,9 @@ pub struct BinaryFacts {
     pub entry: String,
     /// `elf`, `macho` or `dex`.
     pub format: String,
+    /// One entry per architecture (fat Mach-O has several); empty for DEX.
     pub slices: Vec<BinarySlice>,
+    /// DEX header summary; `None` for ELF and Mach-O.
     pub dex: Option<DexSummary>,
 }
 
@@ -471,18 +561,26 @@ pub struct SdkEvidence {
     pub pattern: String,
     /// What it matched (class name, file name, key).
     pub matched: String,
+    /// Confidence tier of this matcher kind.
     pub tier: Confidence,
+    /// Where it matched.
     pub location: Location,
 }
 
 /// An SDK found in the build.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Detection {
+    /// Catalog id, e.g. `firebase-analytics`.
     pub id: String,
+    /// Display name from the catalog, e.g. `Firebase Analytics`.
     pub name: String,
+    /// Company behind the SDK, from the catalog.
     pub vendor: String,
+    /// Catalog category, e.g. `analytics`, `ads`, `rtc`.
     pub category: String,
+    /// Version read from the SDK's `*.version` file in the archive; `None` when none was found.
     pub version: Option<String>,
+    /// Highest tier among the evidence: `present` beats `configured`.
     pub confidence: Confidence,
     /// Stored examples: at most `detect::MAX_EXAMPLES` per matcher kind.
     pub evidence: Vec<SdkEvidence>,
@@ -496,15 +594,25 @@ pub struct Detection {
 /// The report of one scanned artifact (one element of `artifacts` in JSON).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ArtifactReport {
+    /// The input path as given (displayed form).
     pub path: String,
+    /// Detected kind; `None` when the input could not be read or recognised.
     pub kind: Option<ArtifactKind>,
+    /// SHA-256 of the input file, lower-case hex; `None` for directories and unreadable files.
     pub sha256: Option<String>,
+    /// Size of the input file in bytes; `None` for directories and unreadable files.
     pub size: Option<u64>,
+    /// Why the artifact could not be scanned; `None` when the scan completed.
     pub error: Option<ArtifactError>,
+    /// Android facts; `None` for non-Android inputs.
     pub android: Option<AndroidFacts>,
+    /// iOS facts; `None` for non-iOS inputs.
     pub ios: Option<IosFacts>,
+    /// Executables found (DEX, native libraries, Mach-O), in entry order.
     pub binaries: Vec<BinaryFacts>,
+    /// SDKs detected in the build.
     pub sdks: Vec<Detection>,
+    /// Findings, after the policy's `[[allow]]` exceptions are applied.
     pub findings: Vec<Finding>,
     /// Per-entry problems that did not stop the scan.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -537,7 +645,9 @@ impl ArtifactReport {
 /// Tool name and version, as written in every report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ToolInfo {
+    /// Always `privscan`.
     pub name: String,
+    /// Crate version (`CARGO_PKG_VERSION`).
     pub version: String,
     /// Version of the SDK catalog the detections came from.
     pub catalog_version: String,
@@ -546,7 +656,10 @@ pub struct ToolInfo {
 /// The whole run: what `privscan scan --format json` prints.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScanReport {
+    /// `SCHEMA_VERSION` of the layout this report was written with.
     pub schema_version: u32,
+    /// Which tool and catalog produced the report.
     pub tool: ToolInfo,
+    /// One report per scanned input, in input order.
     pub artifacts: Vec<ArtifactReport>,
 }

@@ -96,7 +96,7 @@ pub fn scan_path(path: &Path, config: &Config) -> ArtifactReport {
     if path.is_dir() {
         let result = if crate::input::is_single_artifact_dir(path) {
             report.kind = Some(ArtifactKind::App);
-            scan_app_dir(path, config, &mut report)
+            crate::ios::ipa::scan_app_dir(path, config, &mut report)
         } else if crate::android::splits::is_split_dir(path) {
             report.kind = Some(ArtifactKind::Apks);
             crate::android::splits::scan_split_dir(path, config, &mut report)
@@ -139,12 +139,14 @@ pub fn scan_path(path: &Path, config: &Config) -> ArtifactReport {
         ArtifactKind::Apks | ArtifactKind::Xapk => {
             crate::android::splits::scan_split_set(&data, kind, config, &budget, &mut report)
         }
-        ArtifactKind::Ipa => scan_ipa(&data, config, &budget, &mut report),
+        ArtifactKind::Ipa => crate::ios::ipa::scan_ipa(&data, config, &budget, &mut report),
         ArtifactKind::Manifest => {
             crate::android::apk::scan_manifest_file(&data, config, &mut report)
         }
         ArtifactKind::Dex => crate::android::apk::scan_dex_file(&data, config, &mut report),
         ArtifactKind::Elf => crate::android::apk::scan_elf_file(&data, config, &mut report),
+        ArtifactKind::Plist => crate::ios::ipa::scan_plist_file(&data, config, &mut report),
+        ArtifactKind::Macho => crate::ios::ipa::scan_macho_file(&data, config, &mut report),
         other => Err(ArtifactError {
             code: "unsupported".into(),
             message: format!(
@@ -166,31 +168,6 @@ fn set_error(report: &mut ArtifactReport, mut e: ArtifactError) {
         e.message = format!("{}: {}", report.path, e.message);
     }
     report.error = Some(e);
-}
-
-/// Scan an IPA. (iOS pipeline wiring; filled in when the iOS modules land.)
-fn scan_ipa(
-    _data: &[u8],
-    _config: &Config,
-    _budget: &Budget,
-    _report: &mut ArtifactReport,
-) -> Result<(), ArtifactError> {
-    Err(ArtifactError {
-        code: "unsupported".into(),
-        message: "IPA scanning is not wired yet".into(),
-    })
-}
-
-/// Scan an unzipped `.app` bundle directory.
-fn scan_app_dir(
-    _dir: &Path,
-    _config: &Config,
-    _report: &mut ArtifactReport,
-) -> Result<(), ArtifactError> {
-    Err(ArtifactError {
-        code: "unsupported".into(),
-        message: ".app scanning is not wired yet".into(),
-    })
 }
 
 /// Lower-case hex SHA-256 of `data`.

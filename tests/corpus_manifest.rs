@@ -621,3 +621,41 @@ fn exceptions_are_live() {
         );
     }
 }
+
+/// The same acceptance check through the whole scanner and its JSON
+/// contract: `privscan::scan::scan_path` on each corpus APK and manifest,
+/// the report serialised to JSON, `artifacts[0].android` read back, and
+/// compared with the oracles exactly as above. This is what
+/// `privscan scan --format json` prints.
+#[test]
+fn json_output_matches_oracles() {
+    let config = privscan::Config::new();
+    for kind in ["manifest-text", "manifest-axml", "apk"] {
+        let Some(files) = inputs(kind) else { return };
+        let limits = Limits::default();
+        let cases: Vec<Case> = files
+            .iter()
+            .map(|f| {
+                let report = privscan::scan::scan_path(f, &config);
+                let json = serde_json::to_value(&report).unwrap();
+                let ours = match (&report.error, json.get("android")) {
+                    (Some(e), _) => Err(e.message.clone()),
+                    (None, Some(android)) if !android.is_null() => {
+                        serde_json::from_value::<AndroidManifest>(android.clone())
+                            .map_err(|e| format!("JSON contract: {e}"))
+                    }
+                    _ => Err("no android facts in the report".into()),
+                };
+                let resolves = kind == "apk"
+                    && read_apk_manifest(&std::fs::read(f).unwrap(), &limits).1;
+                Case {
+                    file: short(f),
+                    expected: load_expected(f),
+                    ours,
+                    resolves,
+                }
+            })
+            .collect();
+        report(kind, &cases);
+    }
+}

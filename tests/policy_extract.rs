@@ -847,3 +847,18 @@ fn pathological_numbering_stays_linear() {
         assert_eq!(ids.len(), d.nodes().len(), "unique ids");
     }
 }
+
+/// `perf stat` helper: drafts the seed 50 times (run with --ignored).
+#[test]
+#[ignore]
+fn seed_draft_loop() {
+    let Some(path) = shared("seeds/000_84f2546856c26503.txt") else {
+        return;
+    };
+    let text = std::fs::read_to_string(path).unwrap();
+    let cat = PermissionCatalog::parse(&test_catalog()).unwrap();
+    let n: usize = (0..50)
+        .map(|_| draft_with(&text, "seed.txt", &cat).provenance.len())
+        .sum();
+    assert!(n > 0);
+}

@@ -38,15 +38,15 @@ struct EntryScan<'c> {
 }
 
 /// How an entry is processed.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum EntryRole {
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum EntryRole {
     Dex,
     NativeLib,
     /// A small SDK marker file (`META-INF/*.version`, `*.properties`): read for its version.
     Marker,
 }
 
-fn role_of(name: &str) -> Option<EntryRole> {
+pub(crate) fn role_of(name: &str) -> Option<EntryRole> {
     if is_root_dex(name) {
         Some(EntryRole::Dex)
     } else if name.starts_with("lib/") && name.ends_with(".so") && name.matches('/').count() == 2 {
@@ -77,26 +77,108 @@ pub fn scan_apk(
     budget: &Budget,
     report: &mut ArtifactReport,
 ) -> Result<(), ArtifactError> {
+    let parts = scan_apk_parts(data, "", config, budget)?;
+    let (manifest, detections) = parts.into_report(config, report);
+    finish_android(manifest, detections, Vec::new(), config, report);
+    Ok(())
+}
+
+/// What one APK (or one AAB module, or one split of a split set)
+/// contributes before the policy diff: its manifest, its SDK evidence (an
+/// unfinished detector, so several APKs can be merged), its binaries,
+/// entry errors and findings.
+pub(crate) struct ApkParts<'c> {
+    pub manifest: AndroidManifest,
+    pub detector: Detector<'c>,
+    pub binaries: Vec<crate::model::BinaryFacts>,
+    pub entry_errors: Vec<EntryError>,
+    pub findings: Vec<Finding>,
+}
+
+impl<'c> ApkParts<'c> {
+    /// Empty parts with a fresh detector.
+    pub(crate) fn new(config: &'c Config) -> Self {
+        ApkParts {
+            manifest: AndroidManifest::default(),
+            detector: config.catalog.detector(),
+            binaries: Vec::new(),
+            entry_errors: Vec::new(),
+            findings: Vec::new(),
+        }
+    }
+
+    /// Move binaries, entry errors and findings into `report`; finish the
+    /// detector and attribute permissions to detected SDKs (both skipped
+    /// with `manifest_only`). Returns the manifest and the detections.
+    pub(crate) fn into_report(
+        self,
+        config: &Config,
+        report: &mut ArtifactReport,
+    ) -> (AndroidManifest, Vec<crate::model::Detection>) {
+        let mut manifest = self.manifest;
+        report.binaries.extend(self.binaries);
+        report.entry_errors.extend(self.entry_errors);
+        report.findings.extend(self.findings);
+        let mut detections = Vec::new();
+        if !config.manifest_only {
+            detections = self.detector.finish();
+            crate::detect::attribute_permissions(&mut manifest, &detections, config.catalog);
+        }
+        (manifest, detections)
+    }
+}
+
+/// One heavy entry to scan: the entry, how to process it, and the entry
+/// name reported in locations and errors (the entry name itself, or
+/// `split.apk!classes.dex` inside a split set).
+pub(crate) struct Work<'e> {
+    pub entry: &'e ZipEntry,
+    pub role: EntryRole,
+    pub display: String,
+}
+
+/// Scan the APK in `data` without the policy diff. `prefix` is put in
+/// front of every entry name in locations, errors and findings
+/// (`"splits/camera-master.apk!"` for an APK inside a split set, `""` for
+/// a plain APK).
+///
+/// Errors: the archive is unreadable, has no `AndroidManifest.xml`, or
+/// its manifest does not decode.
+pub(crate) fn scan_apk_parts<'c>(
+    data: &[u8],
+    prefix: &str,
+    config: &'c Config,
+    budget: &Budget,
+) -> Result<ApkParts<'c>, ArtifactError> {
     let limits = &config.limits;
     let archive = ZipArchive::parse(data, limits)
-        .map_err(|e| err("zip", format!("not a readable zip archive: {e}")))?;
+        .map_err(|e| err("zip", format!("{prefix}not a readable zip archive: {e}")))?;
+    let manifest_entry = format!("{prefix}{MANIFEST_ENTRY}");
 
     // The manifest: what Android's installer reads first.
     let entry = archive.by_name(MANIFEST_ENTRY).ok_or_else(|| {
         err(
             "no-manifest",
-            "no AndroidManifest.xml entry: not an installable APK",
+            format!("{prefix}no AndroidManifest.xml entry: not an installable APK"),
         )
     })?;
-    let bytes = archive
-        .read(entry, limits, budget)
-        .map_err(|e| err("zip", format!("{MANIFEST_ENTRY}: {e}")))?;
+    let bytes = archive.read(entry, limits, budget).map_err(|e| {
+        // A cap hit is `limit` (the artifact as a whole is too big),
+        // anything else a broken archive.
+        let code = match e {
+            crate::input::zip::ZipError::Limit(_) => "limit",
+            _ => "zip",
+        };
+        err(code, format!("{manifest_entry}: {e}"))
+    })?;
     let doc =
-        axml::parse(&bytes, limits).map_err(|e| err("axml", format!("{MANIFEST_ENTRY}: {e}")))?;
-    report.findings.extend(axml_findings(&doc, MANIFEST_ENTRY));
+        axml::parse(&bytes, limits).map_err(|e| err("axml", format!("{manifest_entry}: {e}")))?;
+    let mut parts = ApkParts::new(config);
+    let mut findings = axml_findings(&doc, &manifest_entry);
 
     // resources.arsc only when the manifest holds references to resolve.
     let table = if has_references(&doc) {
+        let arsc_entry = format!("{prefix}resources.arsc");
         match archive
             .by_name("resources.arsc")
             .map(|e| archive.read(e, limits, budget))
@@ -104,16 +186,16 @@ pub fn scan_apk(
             Some(Ok(bytes)) => match arsc::ResourceTable::parse(&bytes, limits) {
                 Ok(t) => Some(t),
                 Err(e) => {
-                    report.entry_errors.push(EntryError {
-                        entry: "resources.arsc".into(),
+                    parts.entry_errors.push(EntryError {
+                        entry: arsc_entry,
                         message: e.to_string(),
                     });
                     None
                 }
             },
             Some(Err(e)) => {
-                report.entry_errors.push(EntryError {
-                    entry: "resources.arsc".into(),
+                parts.entry_errors.push(EntryError {
+                    entry: arsc_entry,
                     message: e.to_string(),
                 });
                 None
@@ -123,79 +205,100 @@ pub fn scan_apk(
     } else {
         None
     };
-    let mut manifest = manifest::from_document(
+    parts.manifest = manifest::from_document(
         &doc,
-        MANIFEST_ENTRY,
+        &manifest_entry,
         table.as_ref().map(|t| t as &dyn ResourceResolver),
     );
 
-    let mut detections = Vec::new();
     if !config.manifest_only {
-        let mut detector = config.catalog.detector();
-        detector.manifest(&manifest);
-        let mut work: Vec<(&ZipEntry, EntryRole)> = Vec::new();
+        parts.detector.manifest(&parts.manifest);
+        let mut work: Vec<Work<'_>> = Vec::new();
         for e in archive.entries() {
-            detector.file(&e.name, None, &Location::entry(e.name.clone()));
+            let display = format!("{prefix}{}", e.name);
+            parts
+                .detector
+                .file(&e.name, None, &Location::entry(display.clone()));
             if let Some(role) = role_of(&e.name) {
-                work.push((e, role));
+                work.push(Work {
+                    entry: e,
+                    role,
+                    display,
+                });
             }
         }
-        // Heavy entries in parallel; each worker inflates one entry at a time.
-        let scans: Vec<EntryScan<'_>> = work
-            .par_iter()
-            .map(|(e, role)| scan_entry(&archive, e, *role, config, budget))
-            .collect();
-        for s in scans {
-            detector.merge(s.detector);
-            report.binaries.extend(s.binary);
-            report.entry_errors.extend(s.errors);
-            report.findings.extend(s.findings);
-        }
-        detections = detector.finish();
-        crate::detect::attribute_permissions(&mut manifest, &detections, config.catalog);
+        scan_heavy(&archive, &work, config, budget, &mut parts);
     }
     // Archive anomalies, including CRC mismatches found while reading.
     let read_anomalies = archive.read_anomalies();
     let mut tamper = archive_findings(archive.anomalies().iter().chain(&read_anomalies));
-    tamper.append(&mut report.findings);
-    report.findings = tamper;
-    finish_android(manifest, detections, config, report);
-    Ok(())
+    if !prefix.is_empty() {
+        for f in &mut tamper {
+            for ev in &mut f.evidence {
+                ev.entry = format!("{prefix}{}", ev.entry);
+            }
+        }
+    }
+    tamper.append(&mut findings);
+    tamper.append(&mut parts.findings);
+    parts.findings = tamper;
+    Ok(parts)
+}
+
+/// Scan the heavy entries in `work` in parallel (each worker inflates one
+/// entry at a time) and merge what they contribute into `parts`.
+pub(crate) fn scan_heavy<'c>(
+    archive: &ZipArchive<'_>,
+    work: &[Work<'_>],
+    config: &'c Config,
+    budget: &Budget,
+    parts: &mut ApkParts<'c>,
+) {
+    let scans: Vec<EntryScan<'c>> = work
+        .par_iter()
+        .map(|w| scan_entry(archive, w, config, budget))
+        .collect();
+    for s in scans {
+        parts.detector.merge(s.detector);
+        parts.binaries.extend(s.binary);
+        parts.entry_errors.extend(s.errors);
+        parts.findings.extend(s.findings);
+    }
 }
 
 fn scan_entry<'c>(
     archive: &ZipArchive<'_>,
-    e: &ZipEntry,
-    role: EntryRole,
+    w: &Work<'_>,
     config: &'c Config,
     budget: &Budget,
 ) -> EntryScan<'c> {
+    let e = w.entry;
     let mut out = EntryScan {
         binary: None,
         detector: config.catalog.detector(),
         errors: Vec::new(),
         findings: Vec::new(),
     };
-    let loc = Location::entry(e.name.clone());
-    if role == EntryRole::Marker && e.uncompressed_size > 64 * 1024 {
+    let loc = Location::entry(w.display.clone());
+    if w.role == EntryRole::Marker && e.uncompressed_size > 64 * 1024 {
         return out;
     }
     let bytes = match archive.read(e, &config.limits, budget) {
         Ok(b) => b,
         Err(err) => {
             out.errors.push(EntryError {
-                entry: e.name.clone(),
+                entry: w.display.clone(),
                 message: err.to_string(),
             });
             return out;
         }
     };
-    match role {
-        EntryRole::Dex => scan_dex_bytes(&bytes, &e.name, config, &mut out),
+    match w.role {
+        EntryRole::Dex => scan_dex_bytes(&bytes, &w.display, config, &mut out),
         EntryRole::NativeLib => {
             let file_name = e.name.rsplit('/').next().unwrap_or(&e.name);
             out.detector.native_lib(file_name, &loc);
-            scan_elf_bytes(&bytes, &e.name, &mut out);
+            scan_elf_bytes(&bytes, &w.display, &mut out);
         }
         EntryRole::Marker => out.detector.file(&e.name, Some(&bytes), &loc),
     }
@@ -250,11 +353,13 @@ fn scan_elf_bytes(bytes: &[u8], entry: &str, out: &mut EntryScan<'_>) {
     }
 }
 
-/// Detections, permission attribution and the policy diff, shared by every
-/// Android input kind.
-fn finish_android(
+/// The policy diff and the report's `android`/`sdks`, shared by every
+/// Android input kind. `modules` are the per-module/per-split views of an
+/// AAB or split set (empty for a single APK).
+pub(crate) fn finish_android(
     manifest: AndroidManifest,
     detections: Vec<crate::model::Detection>,
+    modules: Vec<crate::model::AndroidModule>,
     config: &Config,
     report: &mut ArtifactReport,
 ) {
@@ -276,13 +381,12 @@ fn finish_android(
         report.findings = crate::diff::apply_allows(all, &policy.allow, &config.today);
     }
     report.sdks = detections;
-    report.android = Some(AndroidFacts {
-        manifest,
-        modules: Vec::new(),
-    });
+    report.android = Some(AndroidFacts { manifest, modules });
 }
 
-fn has_references(doc: &XmlDocument) -> bool {
+/// `true` when an attribute near the top of the manifest is a resource
+/// reference (so a resource table is worth reading).
+pub(crate) fn has_references(doc: &XmlDocument) -> bool {
     use crate::android::xml::{AttrValue, XmlElement};
     fn walk(el: &XmlElement, depth: u32) -> bool {
         if depth > 3 {
@@ -384,7 +488,7 @@ pub fn scan_manifest_file(
         detections = detector.finish();
         crate::detect::attribute_permissions(&mut manifest, &detections, config.catalog);
     }
-    finish_android(manifest, detections, config, report);
+    finish_android(manifest, detections, Vec::new(), config, report);
     Ok(())
 }
 
@@ -433,6 +537,15 @@ pub fn scan_elf_file(
         .unwrap_or_default();
     out.detector.native_lib(&name, &Location::entry(""));
     scan_elf_bytes(data, "", &mut out);
+    // A loose library may have been renamed; its DT_SONAME still names it.
+    let sonames: Vec<String> = out
+        .binary
+        .iter()
+        .flat_map(|b| b.slices.iter().filter_map(|s| s.soname.clone()))
+        .collect();
+    for soname in sonames {
+        out.detector.native_lib(&soname, &Location::entry(""));
+    }
     if out.binary.is_none() {
         let msg = out
             .errors

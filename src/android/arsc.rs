@@ -61,26 +61,46 @@ pub const MAX_REFERENCE_DEPTH: u32 = 16;
 pub enum ArscError {
     /// The data ends before a structure that must be read.
     #[error("resources.arsc truncated: need {need} bytes at byte {offset}")]
-    Truncated { offset: u64, need: u64 },
+    Truncated {
+        /// Byte offset of the read, from the start of `resources.arsc`.
+        offset: u64,
+        /// Bytes the read needs.
+        need: u64,
+    },
     /// The first chunk is not `RES_TABLE_TYPE` (`LoadedArsc::Load` rejects it).
     #[error(
         "resources.arsc starts with chunk type 0x{found:04x} at byte {offset}, expected 0x0002"
     )]
-    NotATable { offset: u64, found: u16 },
+    NotATable {
+        /// Byte offset of the first chunk (0).
+        offset: u64,
+        /// The chunk `type` found there.
+        found: u16,
+    },
     /// A chunk header fails `validate_chunk`.
     #[error(
         "invalid resources.arsc chunk at byte {offset} (type 0x{chunk_type:04x}, headerSize {header_size}, size {size}): {why}"
     )]
     BadChunk {
+        /// Byte offset of the chunk, from the start of `resources.arsc`.
         offset: u64,
+        /// `ResChunk_header.type`.
         chunk_type: u16,
+        /// `ResChunk_header.headerSize` in bytes.
         header_size: u16,
+        /// `ResChunk_header.size` in bytes (header included).
         size: u32,
+        /// Which `validate_chunk` rule it breaks.
         why: &'static str,
     },
     /// The global string pool is missing or invalid.
     #[error("invalid resources.arsc string pool at byte {offset}: {why}")]
-    StringPool { offset: u64, why: &'static str },
+    StringPool {
+        /// Byte offset of the string pool chunk, from the start of `resources.arsc`.
+        offset: u64,
+        /// What `ResStringPool::setTo` would reject.
+        why: &'static str,
+    },
     /// A configured cap was hit.
     #[error(transparent)]
     Limit(#[from] LimitError),

@@ -82,16 +82,26 @@ const ATTR_EXT_SIZE: u32 = 20;
 pub enum AxmlError {
     /// The data ends before a structure that must be read.
     #[error("AXML truncated: need {need} bytes at byte {offset}")]
-    Truncated { offset: u64, need: u64 },
+    Truncated {
+        /// Byte offset of the read, from the start of the document.
+        offset: u64,
+        /// Bytes the read needs.
+        need: u64,
+    },
     /// A chunk or node header that `ResXMLTree`/`validateNode` rejects.
     #[error(
         "invalid AXML chunk at byte {offset} (type 0x{chunk_type:04x}, headerSize {header_size}, size {size}): {why}"
     )]
     BadChunk {
+        /// Byte offset of the chunk, from the start of the document.
         offset: u64,
+        /// `ResChunk_header.type`, e.g. `RES_XML_START_ELEMENT_TYPE` (0x0102).
         chunk_type: u16,
+        /// `ResChunk_header.headerSize` in bytes.
         header_size: u16,
+        /// `ResChunk_header.size` in bytes (header included).
         size: u32,
+        /// Which AOSP check it fails.
         why: &'static str,
     },
     /// No XML node chunk was found (`"Bad XML block: no root element node found"`),
@@ -100,7 +110,12 @@ pub enum AxmlError {
     NoRootElement,
     /// The string pool is missing or `ResStringPool::setTo` rejects it.
     #[error("invalid AXML string pool at byte {offset}: {why}")]
-    StringPool { offset: u64, why: &'static str },
+    StringPool {
+        /// Byte offset of the string pool chunk, from the start of the document.
+        offset: u64,
+        /// What `ResStringPool::setTo` would reject.
+        why: &'static str,
+    },
     /// A configured cap was hit (`max_strings`, `max_depth`).
     #[error(transparent)]
     Limit(#[from] LimitError),

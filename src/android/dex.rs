@@ -34,44 +34,72 @@ const ART_VERSIONS: [&[u8; 3]; 6] = [b"035", b"037", b"038", b"039", b"040", b"0
 pub enum DexError {
     /// Shorter than the header.
     #[error("file is {len} bytes, shorter than the 0x70-byte DEX header")]
-    TooShort { len: usize },
+    TooShort {
+        /// File length in bytes.
+        len: usize,
+    },
     /// Not `dex\n`.
     #[error("not a DEX file: magic bytes {found:02x?} (expected \"dex\\n\")")]
-    BadMagic { found: Vec<u8> },
+    BadMagic {
+        /// The magic bytes read: the first 8 (the first 4 when the file is shorter than the header).
+        found: Vec<u8>,
+    },
     /// Magic version ART does not know.
     #[error("unknown DEX version {version:?} in magic (known: 035–041)")]
-    UnknownVersion { version: String },
+    UnknownVersion {
+        /// The three version characters of the magic, lossily decoded (e.g. `099`).
+        version: String,
+    },
     /// Byte-swapped file.
     #[error(
         "endian_tag 0x{tag:08x} at offset 0x28: only little-endian DEX (0x12345678) is supported"
     )]
-    BadEndian { tag: u32 },
+    BadEndian {
+        /// The `endian_tag` read little-endian (`0x78563412` for a byte-swapped file).
+        tag: u32,
+    },
     /// `count × item_size` at `offset` runs past the file.
     #[error(
         "{table} table at offset 0x{offset:x} with {count} items of {item_size} bytes runs past the end of the {file_len}-byte file"
     )]
     TableOutOfBounds {
+        /// Table name, e.g. `string_ids`, `type_ids`, `class_defs`.
         table: &'static str,
+        /// The header's `*_off` for the table, from the start of the file.
         offset: u32,
+        /// The header's `*_size` for the table (item count).
         count: u32,
+        /// Bytes per item (4 for `string_ids`, 32 for `class_defs`...).
         item_size: u32,
+        /// File length in bytes.
         file_len: usize,
     },
     /// Over `Limits::max_strings`.
     #[error("string_ids_size {count} is over the cap of {cap} strings (max_strings)")]
-    TooManyStrings { count: u32, cap: u64 },
+    TooManyStrings {
+        /// `string_ids_size` from the header.
+        count: u32,
+        /// `Limits::max_strings`.
+        cap: u64,
+    },
     /// An index past its table.
     #[error("{table} index {index} is out of range (size {size})")]
     BadIndex {
+        /// Table the index points into, e.g. `string_ids`.
         table: &'static str,
+        /// The out-of-range index.
         index: u32,
+        /// Number of items in that table.
         size: u32,
     },
     /// A `string_data_item` that cannot be read.
     #[error("string_data_item {index} at offset 0x{offset:x}: {what}")]
     BadStringData {
+        /// Index into `string_ids`.
         index: u32,
+        /// `string_data_off` of the item, from the start of the file.
         offset: u32,
+        /// What is wrong (bad ULEB128 length, no NUL terminator...).
         what: &'static str,
     },
 }

@@ -9,6 +9,7 @@ pub mod attrs;
 pub mod axml;
 pub mod dex;
 pub mod manifest;
+pub mod proto;
 pub mod splits;
 pub mod text_manifest;
 pub mod xml;

@@ -28,29 +28,55 @@ use quick_xml::reader::NsReader;
 pub enum TextManifestError {
     /// The bytes are not UTF-8 / UTF-16 text.
     #[error("text manifest is not valid {encoding} at byte offset {offset}")]
-    Encoding { encoding: &'static str, offset: u64 },
+    Encoding {
+        /// `UTF-8`, `UTF-16LE` or `UTF-16BE` (from the BOM; UTF-8 without one).
+        encoding: &'static str,
+        /// Byte offset of the first undecodable unit, from the start of the file.
+        offset: u64,
+    },
     /// The XML is not well-formed (quick-xml's message).
     #[error("text manifest is not well-formed XML at byte offset {offset}: {message}")]
-    Syntax { offset: u64, message: String },
+    Syntax {
+        /// Byte offset where the parser stopped, from the start of the file.
+        offset: u64,
+        /// quick-xml's message.
+        message: String,
+    },
     /// An attribute could not be read (bad quoting, duplicate name...).
     #[error("bad attribute in <{element}> at byte offset {offset}: {message}")]
     Attribute {
+        /// Name of the element holding the attribute.
         element: String,
+        /// Byte offset of the element, from the start of the file.
         offset: u64,
+        /// quick-xml's message.
         message: String,
     },
     /// Elements nest deeper than `Limits::max_depth`.
     #[error("elements nest deeper than {cap} at byte offset {offset} (max_depth)")]
-    TooDeep { cap: u32, offset: u64 },
+    TooDeep {
+        /// `Limits::max_depth`.
+        cap: u32,
+        /// Byte offset of the element that went too deep.
+        offset: u64,
+    },
     /// No root element before the end of input.
     #[error("text manifest has no root element")]
     NoRoot,
     /// The input ended inside an element.
     #[error("text manifest ends inside <{element}> (unclosed element)")]
-    Unclosed { element: String },
+    Unclosed {
+        /// Name of the innermost element still open.
+        element: String,
+    },
     /// Markup after the root element was closed.
     #[error("second root element <{element}> at byte offset {offset}")]
-    SecondRoot { element: String, offset: u64 },
+    SecondRoot {
+        /// Name of the second root element.
+        element: String,
+        /// Its byte offset, from the start of the file.
+        offset: u64,
+    },
 }
 
 /// Parse a text manifest into an [`XmlDocument`] (`source = Text`).

@@ -53,7 +53,12 @@ pub enum AttrValue {
     /// `TYPE_NULL` (0x00).
     Null,
     /// Any other data type, kept raw.
-    Other { data_type: u8, data: u32 },
+    Other {
+        /// `Res_value.dataType`.
+        data_type: u8,
+        /// `Res_value.data`, raw.
+        data: u32,
+    },
 }
 
 impl AttrValue {
@@ -86,15 +91,20 @@ pub struct XmlAttribute {
     /// Framework/app resource ID of the attribute name (AXML resource map or
     /// proto `resource_id`), `None` when absent.
     pub resource_id: Option<u32>,
+    /// The typed value; text XML values are always strings.
     pub value: AttrValue,
 }
 
 /// One element and its subtree.
 #[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct XmlElement {
+    /// Namespace URI of the element, `None` for none (manifest elements have none).
     pub namespace: Option<String>,
+    /// Local name, e.g. `uses-permission`.
     pub name: String,
+    /// Attributes in document order.
     pub attributes: Vec<XmlAttribute>,
+    /// Child elements in document order.
     pub children: Vec<XmlElement>,
     /// Source line (text XML, or the AXML node's `lineNumber`).
     pub line: u32,
@@ -103,7 +113,9 @@ pub struct XmlElement {
 /// A decoded document.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct XmlDocument {
+    /// Which decoder produced the tree (binary AXML, aapt2 protobuf or text).
     pub source: XmlSource,
+    /// The root element (`<manifest>` for a manifest).
     pub root: XmlElement,
     /// Oddities Android tolerates but that a reviewer should know about
     /// (tampered header type, junk chunks, lying attribute names...).

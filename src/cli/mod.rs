@@ -1,6 +1,7 @@
 //! Argument definitions (clap derive) and the dispatch to subcommands.
 //! Each subcommand lives in its own file and returns the process exit code.
 
+mod baseline;
 mod explain;
 mod policy;
 mod scan;
@@ -23,6 +24,9 @@ pub enum Command {
     /// Work with privacy policies: draft a policy file from prose, lint a policy.
     #[command(subcommand)]
     Policy(policy::PolicyCommand),
+    /// Record current findings so later scans report only new ones.
+    #[command(subcommand)]
+    Baseline(baseline::BaselineCommand),
     /// Explain a finding code (e.g. `privscan explain PS101`).
     Explain(explain::ExplainArgs),
 }
@@ -34,6 +38,7 @@ pub fn run() -> anyhow::Result<u8> {
         Command::Scan(args) => scan::run(args),
         Command::Policy(cmd) => policy::run(cmd),
         Command::Explain(args) => explain::run(args),
+        Command::Baseline(cmd) => baseline::run(cmd),
     }
 }
 

@@ -1,8 +1,14 @@
 //! `privscan scan`: scan artifacts, diff against the policy, report.
+//! Thin: argument parsing and output plumbing; the batch logic lives in
+//! `privscan::batch`, the emitters in `privscan::report`.
 
 use anyhow::Context;
+use privscan::batch::BatchOptions;
+use privscan::input::shard::Shard;
 use privscan::report::FailOn;
+use std::io::Write;
 use std::path::PathBuf;
+use std::sync::Mutex;
 
 /// Output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -11,18 +17,78 @@ pub enum Format {
     Text,
     /// The JSON contract (schema_version 1).
     Json,
-    /// One JSON object per artifact per line.
+    /// One JSON object per artifact per line, written as each artifact
+    /// finishes: with --jobs > 1 the line order may differ from input order.
     Jsonl,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
+    /// GitHub-flavoured Markdown, for PR comments and CI step summaries.
+    Markdown,
+    /// One self-contained HTML page (inline CSS and SVG, no network fetches).
+    Html,
 }
 
+/// What to scan and how: shared by `scan` and `baseline write`.
 #[derive(Debug, clap::Args)]
-pub struct ScanArgs {
-    /// APK, IPA, AndroidManifest.xml, plist, DEX, ELF or Mach-O files, or directories of them.
+pub struct ScanInputs {
+    /// APK, AAB, IPA, AndroidManifest.xml, plist, DEX, ELF or Mach-O files,
+    /// or directories (walked without following symlinks).
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
     /// The declared policy (TOML policy file).
     #[arg(long)]
     pub policy: Option<PathBuf>,
+    /// Read only the manifest: permissions and the policy diff, no DEX/native scan.
+    #[arg(long)]
+    pub manifest_only: bool,
+    /// Worker threads (default: one per core).
+    #[arg(long, short)]
+    pub jobs: Option<usize>,
+    /// Scan only shard K of N (1-based) of the discovered inputs; each
+    /// artifact goes to the shard given by a hash of its file name.
+    #[arg(long, value_name = "K/N", conflicts_with = "shard_total")]
+    pub shard: Option<String>,
+    /// Kubernetes Indexed Job: total shard count N; the shard index is
+    /// taken from JOB_COMPLETION_INDEX (0-based), i.e. --shard $((JOB_COMPLETION_INDEX+1))/N.
+    #[arg(long, value_name = "N")]
+    pub shard_total: Option<u32>,
+}
+
+impl ScanInputs {
+    /// The scan configuration and batch options these arguments ask for.
+    pub fn prepare(&self) -> anyhow::Result<(privscan::Config, BatchOptions)> {
+        let mut config = privscan::Config::new();
+        config.manifest_only = self.manifest_only;
+        if let Some(path) = &self.policy {
+            let policy = privscan::policy::load::load(path).map_err(|e| anyhow::anyhow!("{e}"))?;
+            config.policy = Some(policy);
+        }
+        let shard = match (&self.shard, self.shard_total) {
+            (Some(text), _) => Some(Shard::parse(text)?),
+            (None, Some(total)) => {
+                let index = std::env::var("JOB_COMPLETION_INDEX")
+                    .context("--shard-total needs JOB_COMPLETION_INDEX in the environment")?;
+                Some(Shard::from_job_index(&index, total)?)
+            }
+            (None, None) => None,
+        };
+        let opts = BatchOptions {
+            jobs: self.jobs,
+            shard,
+            ..BatchOptions::default()
+        };
+        Ok((config, opts))
+    }
+}
+
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Exit status: 0 no finding at or above --fail-on; 1 findings at or above it; \
+2 usage error or an input that could not be scanned (the other inputs are still scanned and reported)."
+)]
+pub struct ScanArgs {
+    #[command(flatten)]
+    pub inputs: ScanInputs,
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     pub format: Format,
@@ -32,47 +98,88 @@ pub struct ScanArgs {
     /// Exit 1 when a finding at or above this severity is reported.
     #[arg(long, value_enum, default_value = "high")]
     pub fail_on: FailOn,
-    /// Read only the manifest: permissions and the policy diff, no DEX/native scan.
-    #[arg(long)]
-    pub manifest_only: bool,
-    /// Worker threads (default: one per core).
+    /// Report only findings not recorded in this baseline (see `privscan baseline write`).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Print no report on stdout and no progress bar; only errors (unscannable
+    /// inputs) go to stderr. The exit status is unchanged and --output is still written.
     #[arg(long, short)]
-    pub jobs: Option<usize>,
+    pub quiet: bool,
     /// Never colour the text report (NO_COLOR is honoured too).
     #[arg(long)]
     pub no_color: bool,
 }
 
+/// Where the streamed JSONL lines go.
+enum Sink {
+    None,
+    Stdout,
+    File(std::io::BufWriter<std::fs::File>),
+}
+
 pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
-    if let Some(jobs) = args.jobs {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(jobs.max(1))
-            .build_global()
-            .context("setting up worker threads")?;
+    use std::io::IsTerminal;
+    let (config, mut opts) = args.inputs.prepare()?;
+    if let Some(path) = &args.baseline {
+        opts.baseline = Some(privscan::baseline::Baseline::load(path)?);
     }
-    let mut config = privscan::Config::new();
-    config.manifest_only = args.manifest_only;
-    if let Some(path) = &args.policy {
-        let policy = privscan::policy::load::load(path).map_err(|e| anyhow::anyhow!("{e}"))?;
-        config.policy = Some(policy);
-    }
-    let report = privscan::scan(&args.paths, &config);
-    let text = match args.format {
-        Format::Text => privscan::report::text::render(
-            &report,
-            super::use_color(args.no_color, args.output.is_some()),
-        ),
-        Format::Json => privscan::report::json::render(&report),
-        Format::Jsonl => {
-            let mut s = String::new();
-            for a in &report.artifacts {
-                s.push_str(&privscan::report::json::render_line(a));
-                s.push('\n');
-            }
-            s
-        }
+    opts.progress = !args.quiet && std::io::stderr().is_terminal();
+
+    let streaming = args.format == Format::Jsonl;
+    let sink = match (&args.output, streaming) {
+        (_, false) => Sink::None,
+        (Some(path), true) => Sink::File(std::io::BufWriter::new(
+            std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
+        )),
+        (None, true) if args.quiet => Sink::None,
+        (None, true) => Sink::Stdout,
     };
-    super::emit(&text, args.output.as_deref())?;
+    let sink = Mutex::new((sink, None::<std::io::Error>));
+    let report = privscan::batch::run(&args.inputs.paths, &config, &opts, &|a| {
+        let line = privscan::report::json::render_line(a);
+        let Ok(mut guard) = sink.lock() else { return };
+        let (sink, err) = &mut *guard;
+        if err.is_some() {
+            return;
+        }
+        let res = match sink {
+            Sink::None => Ok(()),
+            Sink::Stdout => {
+                let mut out = std::io::stdout().lock();
+                writeln!(out, "{line}").and_then(|_| out.flush())
+            }
+            Sink::File(f) => writeln!(f, "{line}"),
+        };
+        if let Err(e) = res {
+            *err = Some(e);
+        }
+    })?;
+    let (sink, err) = sink
+        .into_inner()
+        .map_err(|_| anyhow::anyhow!("output writer poisoned"))?;
+    if let Some(e) = err {
+        return Err(e).context("writing the JSONL report");
+    }
+    if let Sink::File(mut f) = sink {
+        f.flush().context("writing the JSONL report")?;
+    }
+
+    if !streaming {
+        let text = match args.format {
+            Format::Text => privscan::report::text::render(
+                &report,
+                super::use_color(args.no_color, args.output.is_some()),
+            ),
+            Format::Json => privscan::report::json::render(&report),
+            Format::Sarif => privscan::report::sarif::render(&report),
+            Format::Markdown => privscan::report::markdown::render(&report),
+            Format::Html => privscan::report::html::render(&report),
+            Format::Jsonl => String::new(),
+        };
+        if args.output.is_some() || !args.quiet {
+            super::emit(&text, args.output.as_deref())?;
+        }
+    }
     for a in &report.artifacts {
         if let Some(e) = &a.error {
             eprintln!("privscan: {}", e.message);

@@ -151,6 +151,12 @@ pub fn diff_sdks(detections: &[Detection], policy: &Policy, catalog: &Catalog) -
     let sdk_clause = policy.sdk_clause().map(clause_ref);
     let declared: Vec<(&DeclaredSdk, &Clause)> = policy.sdks().collect();
     for d in detections {
+        // Category `other` holds infrastructure libraries (Flutter, Alamofire,
+        // Realm...) catalogued for the inventory and PS302; policies are not
+        // expected to list them, so they never raise PS201.
+        if d.category == "other" {
+            continue;
+        }
         let names = detection_names(d, catalog.sdk(&d.id));
         if declared
             .iter()
@@ -174,11 +180,14 @@ pub fn diff_sdks(detections: &[Detection], policy: &Policy, catalog: &Catalog) -
             severity,
             subject: d.id.clone(),
             message: format!(
-                "{}{version} by {} ({}) is embedded ({:?}, matched by {}) but the privacy policy does not declare it",
+                "{}{version} by {} ({}) is embedded ({}, matched by {}) but the privacy policy does not declare it",
                 d.name,
                 d.vendor,
                 d.category,
-                d.confidence,
+                match d.confidence {
+                    crate::model::Confidence::Present => "code present",
+                    crate::model::Confidence::Configured => "configured only",
+                },
                 kinds.join(", ")
             ),
             clause: sdk_clause.clone(),
@@ -304,13 +313,23 @@ negative = ["dex_class:im.zegox.A"]
 [[sdk]]
 id = "zego-uikit"
 name = "ZEGO UIKit"
-category = "other"
+category = "support"
 source = "test"
 [sdk.match]
 dex_class = ["com.zegocloud.uikit"]
 [sdk.tests]
 positive = ["dex_class:com.zegocloud.uikit.A"]
 negative = ["dex_class:com.zegocloudx.A"]
+[[sdk]]
+id = "zego-infra"
+name = "ZEGO infrastructure library"
+category = "other"
+source = "test"
+[sdk.match]
+dex_class = ["im.zego.infra"]
+[sdk.tests]
+positive = ["dex_class:im.zego.infra.A"]
+negative = ["dex_class:im.zego.infrax.A"]
 "#;
 
     fn catalog() -> Catalog {
@@ -394,6 +413,9 @@ negative = ["dex_class:com.zegocloudx.A"]
         let ui = diff_sdks(&[detection(&c, "zego-uikit")], &policy(vec![]), &c);
         assert_eq!(ui[0].severity, Severity::Medium);
         assert_eq!(ui[0].clause, None);
+        // Infrastructure libraries (category `other`) are inventory only.
+        let infra = diff_sdks(&[detection(&c, "zego-infra")], &policy(vec![]), &c);
+        assert!(infra.is_empty(), "{infra:?}");
     }
 
     #[test]

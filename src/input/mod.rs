@@ -4,6 +4,7 @@
 //! Archives are read in memory (`zip.rs`, an Android-style central-directory
 //! reader); nothing is ever extracted to disk.
 
+pub mod shard;
 pub mod zip;
 
 use crate::model::ArtifactKind;
@@ -69,14 +70,12 @@ pub fn sniff(path: &Path, data: &[u8]) -> Option<ArtifactKind> {
         .unwrap_or_default();
     let head = data.get(..8).unwrap_or(data);
     if head.starts_with(b"PK") {
-        return match ext.as_str() {
-            "apk" => Some(ArtifactKind::Apk),
-            "aab" => Some(ArtifactKind::Aab),
-            "apks" => Some(ArtifactKind::Apks),
-            "xapk" | "apkm" => Some(ArtifactKind::Xapk),
-            "ipa" => Some(ArtifactKind::Ipa),
-            _ => sniff_zip_entries(data),
-        };
+        return archive_kind_by_ext(&ext).or_else(|| sniff_zip_entries(data));
+    }
+    // An archive extension on something that is not a zip: let the zip
+    // reader say what is wrong with it.
+    if let Some(kind) = archive_kind_by_ext(&ext) {
+        return Some(kind);
     }
     if head.starts_with(b"dex\n") {
         return Some(ArtifactKind::Dex);
@@ -111,6 +110,17 @@ pub fn sniff(path: &Path, data: &[u8]) -> Option<ArtifactKind> {
         }
     }
     None
+}
+
+fn archive_kind_by_ext(ext: &str) -> Option<ArtifactKind> {
+    match ext {
+        "apk" => Some(ArtifactKind::Apk),
+        "aab" => Some(ArtifactKind::Aab),
+        "apks" => Some(ArtifactKind::Apks),
+        "xapk" | "apkm" => Some(ArtifactKind::Xapk),
+        "ipa" => Some(ArtifactKind::Ipa),
+        _ => None,
+    }
 }
 
 fn contains(data: &[u8], needle: &[u8]) -> bool {
@@ -259,5 +269,7 @@ mod tests {
             Some(ArtifactKind::Plist)
         );
         assert_eq!(sniff(Path::new("notes.txt"), b"hello"), None);
+        // A truncated or fake archive keeps its kind so the zip reader reports why.
+        assert_eq!(sniff(Path::new("x.ipa"), b"not a zip"), Some(ArtifactKind::Ipa));
     }
 }

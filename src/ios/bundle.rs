@@ -64,6 +64,7 @@ impl BundleSource for HashMap<String, Vec<u8>> {
 /// directory holding `Payload/` or one `.app`). Symlinks are not followed.
 #[derive(Debug, Clone)]
 pub struct DirSource {
+    /// The directory scanned: a `.app`, or a folder holding `Payload/` or one `.app`.
     pub root: PathBuf,
     /// Largest file read (bytes).
     pub max_file_size: u64,
@@ -130,18 +131,26 @@ pub const PARSE_BATCH_BYTES: usize = 256 * 1024 * 1024;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum IosError {
+    /// No `Payload/<Name>.app/` entry and no root `Info.plist`.
     #[error(
         "no iOS app bundle: none of the {entries} entries is inside Payload/<Name>.app/ (nor is there an Info.plist at the root)"
     )]
-    NoAppBundle { entries: usize },
+    NoAppBundle {
+        /// Number of entries (files) the source listed.
+        entries: usize,
+    },
 }
 
 /// Kind of a bundle inside the app.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum BundleKind {
+    /// The main app (`Payload/<Name>.app/`).
     App,
+    /// An app extension (`PlugIns/*.appex` or `Extensions/*.appex`).
     Appex,
+    /// A watch app (`Watch/*.app`).
     Watch,
+    /// An embedded framework (`Frameworks/*.framework`).
     Framework,
     /// A loose `Frameworks/*.dylib`.
     Dylib,
@@ -166,9 +175,11 @@ pub struct ScannedBundle {
     /// Bundle directory with a trailing `/` (`Payload/A.app/PlugIns/S.appex/`),
     /// or the dylib's entry for `Dylib`; `""` when a `.app` directory is the root.
     pub path: String,
+    /// What kind of bundle this is.
     pub kind: BundleKind,
     /// The Info.plist entry and what it says (`None` when absent or unreadable).
     pub info_entry: String,
+    /// The parsed Info.plist; `None` when absent or unreadable (an `EntryError` says which).
     pub info: Option<InfoPlist>,
     /// Entry of the Mach-O executable, when present.
     pub executable_entry: Option<String>,
@@ -186,35 +197,47 @@ pub struct FrameworkInfo {
     pub name: String,
     /// Bundle directory (`.../Frameworks/X.framework/`) or dylib entry.
     pub path: String,
+    /// Whether a `PrivacyInfo.xcprivacy` was found in the framework (or a resource bundle inside it).
     pub has_privacy_manifest: bool,
     /// Entry of the framework's Mach-O, when present.
     pub binary: Option<String>,
+    /// `CFBundleIdentifier` of the framework's Info.plist; `None` when absent (always for a dylib).
     pub bundle_id: Option<String>,
+    /// `CFBundleShortVersionString` of the framework's Info.plist; `None` when absent.
     pub version: Option<String>,
 }
 
 /// A localized purpose string from `<lang>.lproj/InfoPlist.strings`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LocalizedUsage {
+    /// Usage-description key, e.g. `NSCameraUsageDescription` (only `NS*UsageDescription` keys are kept).
     pub key: String,
+    /// The localized purpose string.
     pub text: String,
     /// `en`, `zh-Hans`, `Base`...
     pub language: String,
+    /// The `InfoPlist.strings` entry it was read from.
     pub entry: String,
 }
 
 /// Everything read from one IPA / `.app`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct IosScan {
+    /// The `IosFacts` reported for the artifact (main-app Info.plist, usage keys, privacy manifests, entitlements).
     pub facts: IosFacts,
     /// One entry per parsed Mach-O (same order as `machos`).
     pub binaries: Vec<BinaryFacts>,
+    /// Per-entry problems (bad plist, bad Mach-O...) that did not stop the scan.
     pub entry_errors: Vec<EntryError>,
+    /// Embedded frameworks and loose dylibs, in entry order.
     pub frameworks: Vec<FrameworkInfo>,
     /// The app directory (`Payload/A.app/`, or `""`).
     pub app_path: String,
+    /// Every bundle found: app, extensions, watch apps, frameworks and dylibs.
     pub bundles: Vec<ScannedBundle>,
+    /// Every parsed Mach-O with its slice-level details (same order as `binaries`).
     pub machos: Vec<MachOFacts>,
+    /// Localized usage strings from every `*.lproj/InfoPlist.strings`.
     pub localized: Vec<LocalizedUsage>,
 }
 

@@ -45,48 +45,82 @@ const MAX_DER_DEPTH: u32 = 64;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum CodesignError {
+    /// `LC_CODE_SIGNATURE` points outside its Mach-O slice.
     #[error(
         "LC_CODE_SIGNATURE dataoff {dataoff} + datasize {datasize} is past the end of the slice ({len} bytes)"
     )]
     OutOfSlice {
+        /// `dataoff`: offset of the signature from the start of the slice.
         dataoff: u32,
+        /// `datasize`: declared signature size in bytes.
         datasize: u32,
+        /// Slice length in bytes.
         len: usize,
     },
+    /// The data at `dataoff` is not a `CSMAGIC_EMBEDDED_SIGNATURE` SuperBlob.
     #[error(
         "code signature at offset {offset}: magic {found:#010x}, expected SuperBlob 0xfade0cc0"
     )]
-    BadMagic { offset: u32, found: u32 },
+    BadMagic {
+        /// `dataoff`, from the start of the slice.
+        offset: u32,
+        /// The magic read there (big-endian).
+        found: u32,
+    },
+    /// A header or the index is cut short.
     #[error(
         "SuperBlob is truncated: {what} at offset {offset} needs {need} bytes, {have} available"
     )]
     Truncated {
+        /// What was being read, e.g. `SuperBlob index`.
         what: &'static str,
+        /// Offset of the read, from the start of the SuperBlob.
         offset: usize,
+        /// Bytes the read needs.
         need: usize,
+        /// Bytes available from `offset`.
         have: usize,
     },
+    /// A SuperBlob index entry (`CS_BlobIndex`) points past the SuperBlob.
     #[error(
         "SuperBlob index entry {index} (type {slot_type:#x}) points at offset {offset}, past the blob length {length}"
     )]
     IndexOutOfRange {
+        /// 0-based position of the entry in the index.
         index: u32,
+        /// The entry's slot `type` (e.g. 0 = CodeDirectory, 5 = entitlements).
         slot_type: u32,
+        /// The entry's `offset`, from the start of the SuperBlob.
         offset: u32,
+        /// SuperBlob length in bytes (bounded by `datasize`).
         length: usize,
     },
+    /// A blob's declared `length` runs past the SuperBlob end.
     #[error(
         "blob at SuperBlob offset {offset} declares length {length}, past the SuperBlob end {end}"
     )]
     BlobLength {
+        /// Offset of the blob, from the start of the SuperBlob.
         offset: usize,
+        /// The blob's declared `length` in bytes (header included).
         length: u32,
+        /// SuperBlob length in bytes.
         end: usize,
     },
+    /// The XML entitlements blob is not a valid plist or its root is not a dictionary.
     #[error("entitlements plist: {message}")]
-    Plist { message: String },
+    Plist {
+        /// The plist parser's message.
+        message: String,
+    },
+    /// The DER entitlements blob is malformed.
     #[error("DER entitlements at byte {offset}: {message}")]
-    Der { offset: usize, message: String },
+    Der {
+        /// Byte offset of the bad element within the DER payload.
+        offset: usize,
+        /// What is wrong.
+        message: String,
+    },
 }
 
 /// What the code signature says.

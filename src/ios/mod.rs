@@ -35,3 +35,4 @@ pub mod privacy_manifest;
 pub mod rules;
 
 pub use bundle::{BundleSource, DirSource, FrameworkInfo, IosError, IosScan, scan_bundle};
+pub mod ipa;

@@ -68,29 +68,53 @@ pub enum PlistError {
     /// reference cycle, malformed XML...).
     #[error("invalid {format} plist: {message}")]
     Syntax {
+        /// `binary`, `xml` or `ascii`.
         format: &'static str,
+        /// The `plist` crate's message.
         message: String,
     },
     /// Nesting deeper than `Limits::max_depth`.
     #[error("plist nests arrays/dicts deeper than {cap} levels (max_depth) at event {event}")]
-    TooDeep { cap: u32, event: u64 },
+    TooDeep {
+        /// `Limits::max_depth`.
+        cap: u32,
+        /// Index of the parser event at which the cap was hit.
+        event: u64,
+    },
     /// More than `MAX_EVENTS` values.
     #[error("plist expands to more than {cap} values (shared references or a huge file)")]
-    TooManyValues { cap: u64 },
+    TooManyValues {
+        /// `MAX_EVENTS`.
+        cap: u64,
+    },
     /// The root is not a dictionary where one is required.
     #[error("plist root is {found}, expected a dictionary")]
-    RootNotDict { found: &'static str },
+    RootNotDict {
+        /// Type of the root value, e.g. `array`, `string`.
+        found: &'static str,
+    },
     /// The event stream ended early or was inconsistent.
     #[error("plist event stream is inconsistent: {message}")]
-    Structure { message: String },
+    Structure {
+        /// What was inconsistent.
+        message: String,
+    },
     /// A binary plist's trailer or offset table is out of range, or an
     /// object offset lies outside `[8, offsetTableOffset)` (CoreFoundation
     /// `__CFBinaryPlistGetTopLevelInfo` rejects these).
     #[error("binary plist: {message}")]
-    BinaryLayout { message: String },
+    BinaryLayout {
+        /// Which table or offset is out of range.
+        message: String,
+    },
     /// A `.strings` file could not be decoded.
     #[error("invalid .strings file at byte {offset}: {message}")]
-    Strings { offset: usize, message: String },
+    Strings {
+        /// Byte offset of the problem in the `.strings` file.
+        offset: usize,
+        /// What is wrong (bad escape, unterminated string, file too large...).
+        message: String,
+    },
 }
 
 /// Detects the storage format from the first bytes.
@@ -379,6 +403,7 @@ pub fn parse_dict(
 /// What privscan reads from an `Info.plist`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct InfoPlist {
+    /// Storage format; `None` only for a default-constructed value.
     pub format: Option<PlistFormat>,
     /// `CFBundleIdentifier`.
     pub bundle_id: Option<String>,

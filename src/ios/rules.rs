@@ -25,8 +25,11 @@ const REQUIRED_REASON_TOML: &str = include_str!("../../rules/required-reason-api
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct UsageKey {
+    /// Info.plist key, e.g. `NSCameraUsageDescription`.
     pub key: String,
+    /// Data category it grants access to (vocabulary of `rules/android-permissions.toml`), e.g. `camera`.
     pub category: String,
+    /// Whether Apple has deprecated the key (e.g. `NSLocationAlwaysUsageDescription`); `false` when unset.
     #[serde(default)]
     pub deprecated: bool,
 }
@@ -35,10 +38,14 @@ pub struct UsageKey {
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct UsageRequirement {
+    /// Stable id of the requirement, e.g. `camera-capture`.
     pub id: String,
+    /// Framework names, matched on `<Name>.framework/` in `LC_LOAD_DYLIB`/`LC_LOAD_WEAK_DYLIB` paths.
     pub frameworks: Vec<String>,
+    /// Imported symbols that narrow the requirement; empty means linking the framework is enough.
     #[serde(default)]
     pub symbols: Vec<String>,
+    /// Usage keys of which at least one must be present.
     pub keys: Vec<String>,
 }
 
@@ -46,8 +53,10 @@ pub struct UsageRequirement {
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct UsageCatalog {
+    /// Every `[[key]]` entry, in file order.
     #[serde(rename = "key")]
     pub keys: Vec<UsageKey>,
+    /// Every `[[requirement]]` entry, in file order.
     #[serde(rename = "requirement")]
     pub requirements: Vec<UsageRequirement>,
 }
@@ -68,9 +77,13 @@ impl UsageCatalog {
 pub struct ReasonCategory {
     /// `NSPrivacyAccessedAPICategory...`.
     pub id: String,
+    /// Human-readable name, e.g. `File timestamp APIs`.
     pub name: String,
+    /// Approved reason codes, e.g. `C617.1`.
     pub reasons: Vec<String>,
+    /// C functions, constants and ObjC class symbols that belong to the category, as written in source (matched after `normalize_symbol`).
     pub symbols: Vec<String>,
+    /// ObjC selectors looked up in `__objc_methname`; empty when none are specific enough.
     #[serde(default)]
     pub selectors: Vec<String>,
 }
@@ -79,6 +92,7 @@ pub struct ReasonCategory {
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct ReasonCatalog {
+    /// Every `[[category]]` entry, in file order.
     #[serde(rename = "category")]
     pub categories: Vec<ReasonCategory>,
 }

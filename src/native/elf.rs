@@ -46,17 +46,30 @@ const SHT_NOBITS: u32 = 8;
 pub enum ElfError {
     /// No `\x7fELF` magic.
     #[error("{entry}: not an ELF file (magic {found:02x?})")]
-    NotElf { entry: String, found: Vec<u8> },
+    NotElf {
+        /// Archive entry or path of the file.
+        entry: String,
+        /// The first bytes read (up to 4).
+        found: Vec<u8>,
+    },
     /// Unusable ELF identification or header.
     #[error("{entry}: bad ELF header: {what}")]
-    BadHeader { entry: String, what: String },
+    BadHeader {
+        /// Archive entry or path of the file.
+        entry: String,
+        /// What is wrong with the identification or header.
+        what: String,
+    },
     /// goblin and the program-header reader both failed.
     #[error(
         "{entry}: goblin refused the file ({goblin}) and the program-header reader failed: {fallback}"
     )]
     Unreadable {
+        /// Archive entry or path of the file.
         entry: String,
+        /// goblin's error message.
         goblin: String,
+        /// The program-header reader's error message.
         fallback: String,
     },
 }

@@ -53,56 +53,104 @@ const CPU_SUBTYPE_MASK: u32 = 0xff00_0000;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum MachOError {
+    /// The file is too short to hold the 4-byte magic (or the 8-byte fat header).
     #[error("{entry}: {len} bytes is too small for a Mach-O header")]
-    TooSmall { entry: String, len: usize },
+    TooSmall {
+        /// Archive entry or path of the file.
+        entry: String,
+        /// File length in bytes.
+        len: usize,
+    },
+    /// The first four bytes are none of `MH_MAGIC`/`MH_MAGIC_64`/`FAT_MAGIC`/`FAT_MAGIC_64` (either byte order).
     #[error("{entry}: magic {found:#010x} is not a Mach-O or fat magic")]
-    BadMagic { entry: String, found: u32 },
+    BadMagic {
+        /// Archive entry or path of the file.
+        entry: String,
+        /// The magic read at offset 0, big-endian.
+        found: u32,
+    },
+    /// A fat header with `nfat_arch = 0`.
     #[error("{entry}: fat header lists no architectures (nfat_arch = 0)")]
-    NoArchitectures { entry: String },
+    NoArchitectures {
+        /// Archive entry or path of the file.
+        entry: String,
+    },
+    /// The `fat_arch` table runs past the end of the file.
     #[error(
         "{entry}: fat header lists {nfat_arch} architectures; the table needs {need} bytes, the file has {len}"
     )]
     FatTableTruncated {
+        /// Archive entry or path of the file.
         entry: String,
+        /// `nfat_arch` from the fat header.
         nfat_arch: u32,
+        /// Bytes the fat header plus `nfat_arch` table entries need.
         need: u64,
+        /// File length in bytes.
         len: usize,
     },
+    /// A fat slice's `offset + size` runs past the end of the file.
     #[error(
         "{entry}: fat slice {index} ({arch}) at offset {offset} size {size} runs past the end of the file ({len} bytes)"
     )]
     SlicePastEof {
+        /// Archive entry or path of the file.
         entry: String,
+        /// 0-based index of the slice in the `fat_arch` table.
         index: u32,
+        /// Architecture name of the slice (from `cputype`/`cpusubtype`).
         arch: String,
+        /// `fat_arch.offset`: slice start, in bytes from the start of the file.
         offset: u64,
+        /// `fat_arch.size` in bytes.
         size: u64,
+        /// File length in bytes.
         len: usize,
     },
+    /// A fat slice starts inside the fat header or its `fat_arch` table.
     #[error(
         "{entry}: fat slice {index} ({arch}) at offset {offset} overlaps the fat header (ends at {header_end})"
     )]
     SliceOverlapsHeader {
+        /// Archive entry or path of the file.
         entry: String,
+        /// 0-based index of the slice in the `fat_arch` table.
         index: u32,
+        /// Architecture name of the slice.
         arch: String,
+        /// `fat_arch.offset`, in bytes from the start of the file.
         offset: u64,
+        /// End of the fat header and `fat_arch` table, in bytes from the start of the file.
         header_end: u64,
     },
+    /// Two fat slices cover overlapping byte ranges.
     #[error(
         "{entry}: fat slices {first} and {second} overlap ([{a_start}, {a_end}) and [{b_start}, {b_end}))"
     )]
     SlicesOverlap {
+        /// Archive entry or path of the file.
         entry: String,
+        /// 0-based index of the earlier slice in the `fat_arch` table.
         first: u32,
+        /// 0-based index of the later slice in the `fat_arch` table.
         second: u32,
+        /// Start of the first slice's range, in bytes from the start of the file.
         a_start: u64,
+        /// End (exclusive) of the first slice's range.
         a_end: u64,
+        /// Start of the second slice's range, in bytes from the start of the file.
         b_start: u64,
+        /// End (exclusive) of the second slice's range.
         b_end: u64,
     },
+    /// A fat file whose every slice failed to parse.
     #[error("{entry}: no fat slice could be read: {message}")]
-    NoReadableSlice { entry: String, message: String },
+    NoReadableSlice {
+        /// Archive entry or path of the file.
+        entry: String,
+        /// The per-slice errors, joined.
+        message: String,
+    },
 }
 
 /// One slice as privscan sees it.
@@ -110,12 +158,15 @@ pub enum MachOError {
 pub struct MachOSlice {
     /// The facts shared with ELF (`arch`, `needed`, `soname`, symbols, ObjC classes).
     pub facts: BinarySlice,
+    /// `cputype` from the Mach-O header (`<mach/machine.h>`, e.g. `CPU_TYPE_ARM64` = 0x0100000c).
     pub cputype: u32,
+    /// `cpusubtype` from the Mach-O header, capability bits included.
     pub cpusubtype: u32,
     /// `MH_EXECUTE` = 2, `MH_DYLIB` = 6, `MH_BUNDLE` = 8...
     pub filetype: u32,
     /// Offset and size of the slice in the file (0 and the file length when thin).
     pub offset: u64,
+    /// Slice size in bytes (the file length when thin).
     pub size: u64,
     /// Each dylib load command in order: (`LC_LOAD_DYLIB`..., path).
     pub load_dylibs: Vec<(&'static str, String)>,
@@ -137,7 +188,9 @@ pub struct MachOSlice {
 pub struct MachOFacts {
     /// `format = "macho"`, one `BinarySlice` per slice.
     pub binary: BinaryFacts,
+    /// Whether the file has a fat/universal header.
     pub is_fat: bool,
+    /// Every slice with its Mach-O specific facts, in fat-table order (one for a thin file).
     pub slices: Vec<MachOSlice>,
 }
 

@@ -111,9 +111,9 @@ struct Hit {
 }
 
 /// Whole-word, longest, non-overlapping matches of `ac` (built over
-/// normalised phrases) in `text`. A trailing plural `s` is accepted.
-fn find_words(ac: &AhoCorasick, text: &str) -> Vec<Hit> {
-    let n = normalize(text);
+/// normalised phrases) in the normalised text `n`; offsets are mapped back
+/// to the original text. A trailing plural `s` is accepted.
+fn find_words_in(ac: &AhoCorasick, n: &Norm) -> Vec<Hit> {
     let bytes = n.text.as_bytes();
     let mut hits: Vec<(usize, usize, usize)> = Vec::new();
     for m in ac.find_overlapping_iter(n.text.as_str()) {
@@ -162,13 +162,22 @@ fn find_words(ac: &AhoCorasick, text: &str) -> Vec<Hit> {
 /// Errors loading a lexicon file.
 #[derive(Debug, thiserror::Error)]
 pub enum LexiconError {
+    /// The lexicon file could not be read.
     #[error("cannot read lexicon {path}: {source}")]
     Io {
+        /// Path of the lexicon file.
         path: String,
+        /// The underlying I/O error.
         source: std::io::Error,
     },
+    /// The lexicon is not valid TOML or not a `[categories]` table of phrase arrays.
     #[error("lexicon {path} is not valid: {message}")]
-    Parse { path: String, message: String },
+    Parse {
+        /// Path of the lexicon file.
+        path: String,
+        /// The TOML parser's message.
+        message: String,
+    },
 }
 
 #[derive(Deserialize)]
@@ -260,10 +269,14 @@ impl Lexicon {
     /// Every category phrase in `text`: (category, start, end) with byte
     /// offsets into `text`, in order, longest match at each place.
     pub fn find<'a>(&'a self, text: &str) -> Vec<(&'a str, usize, usize)> {
+        self.find_in(&normalize(text))
+    }
+
+    fn find_in<'a>(&'a self, n: &Norm) -> Vec<(&'a str, usize, usize)> {
         let Some(ac) = &self.matcher else {
             return Vec::new();
         };
-        find_words(ac, text)
+        find_words_in(ac, n)
             .into_iter()
             .filter_map(|h| {
                 self.pattern_category
@@ -281,9 +294,11 @@ impl Lexicon {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IosUsageLabel {
+    /// Info.plist key, e.g. `NSCameraUsageDescription`.
     pub key: String,
     /// The words between "Privacy - " and " Usage Description" in Xcode.
     pub label: String,
+    /// Data category the key grants access to, named as in `rules/data-categories.toml` (e.g. `camera`).
     pub category: String,
 }
 
@@ -410,17 +425,24 @@ impl From<(String, Vec<String>)> for SdkName {
 /// What the extractor needs besides the text.
 #[derive(Debug, Clone, Copy)]
 pub struct ExtractOptions<'a> {
+    /// Android permission catalog used to recognise permission names.
     pub permissions: &'a PermissionCatalog,
+    /// Names the SDK catalog knows each SDK by, for prose SDK mentions.
     pub sdk_names: &'a [SdkName],
+    /// Data-category lexicon for category phrases.
     pub lexicon: &'a Lexicon,
 }
 
 /// What a declaration declares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DeclKind {
+    /// An Android permission name.
     AndroidPermission,
+    /// An iOS `NS*UsageDescription` key.
     IosUsage,
+    /// A third-party SDK.
     Sdk,
+    /// A data category from the lexicon.
     DataCategory,
 }
 
@@ -441,6 +463,7 @@ impl DeclKind {
 pub struct Provenance {
     /// Clause id the declaration belongs to.
     pub clause: String,
+    /// What kind of value is declared.
     pub kind: DeclKind,
     /// The declared value: full permission name, iOS key, SDK name (or
     /// catalog id when resolved), category.
@@ -463,13 +486,16 @@ pub struct Provenance {
 /// A node of the clause tree.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClauseNode {
+    /// Clause id built from the numbering path, e.g. `III.(D)` (suffixed `~2`... when a number repeats).
     pub id: String,
+    /// Heading text after the number (up to a colon; long headings shortened).
     pub title: String,
     /// Byte span `[start, end)` from the clause heading to the end of its
     /// last descendant's text.
     pub span: (usize, usize),
     /// 1-based line of the heading.
     pub line: u32,
+    /// Sub-clauses, in document order.
     pub children: Vec<ClauseNode>,
 }
 
@@ -478,6 +504,7 @@ pub struct ClauseNode {
 pub struct Draft {
     /// Clauses that declare something, in document order.
     pub policy: Policy,
+    /// One entry per declaration in `policy`, saying which text it was drafted from.
     pub provenance: Vec<Provenance>,
     /// The whole clause tree (including clauses that declare nothing).
     pub tree: Vec<ClauseNode>,
@@ -973,10 +1000,14 @@ impl SdkResolver {
 
     /// Catalog SDKs mentioned in `text`: (id, start, end).
     fn mentions<'a>(&'a self, text: &str) -> Vec<(&'a str, usize, usize)> {
+        self.mentions_in(&normalize(text))
+    }
+
+    fn mentions_in<'a>(&'a self, n: &Norm) -> Vec<(&'a str, usize, usize)> {
         let Some(ac) = &self.matcher else {
             return Vec::new();
         };
-        find_words(ac, text)
+        find_words_in(ac, n)
             .into_iter()
             .filter_map(|h| {
                 self.pattern_id
@@ -1299,10 +1330,14 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
         provenance: Vec::new(),
         nodes: &nodes,
     };
+    let perm_title: Vec<bool> = nodes
+        .iter()
+        .map(|n| has_permission_word(&n.title))
+        .collect();
     let titles_with_permission = |mut n: Option<usize>| -> Option<usize> {
         while let Some(i) = n {
             let node = nodes.get(i)?;
-            if has_permission_word(&node.title) {
+            if perm_title.get(i).copied().unwrap_or(false) {
                 return Some(i);
             }
             n = node.parent;
@@ -1384,7 +1419,9 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
         // Android permissions, full names.
         let mut full_ranges: Vec<(usize, usize)> = Vec::new();
         let mut found_perms: Vec<(String, String, usize)> = Vec::new();
-        for c in re_full_permission().captures_iter(text) {
+        let may_name_full = text.contains("permission.");
+        let full_matches = may_name_full.then(|| re_full_permission().captures_iter(text));
+        for c in full_matches.into_iter().flatten() {
             let Some(m) = c.get(0) else { continue };
             let name = match (c.get(1), c.get(2)) {
                 (Some(f), _) => f.as_str().to_string(),
@@ -1500,7 +1537,9 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
             );
             declared_here = true;
         }
-        for c in re_ios_label().captures_iter(text) {
+        let may_label = text.contains("sage") || text.contains("SAGE");
+        let label_matches = may_label.then(|| re_ios_label().captures_iter(text));
+        for c in label_matches.into_iter().flatten() {
             let (Some(all), Some(label)) = (c.get(0), c.get(1)) else {
                 continue;
             };
@@ -1522,7 +1561,8 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
             }
         }
         // Prose SDK mentions.
-        for (id, s, e) in resolver.mentions(text) {
+        let norm = normalize(text);
+        for (id, s, e) in resolver.mentions_in(&norm) {
             let quote = text.get(s..e).unwrap_or("").to_string();
             let sdk = DeclaredSdk {
                 name: quote.clone(),
@@ -1537,7 +1577,7 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
             // "## App Permissions") names a permission.
             let heading_in_permissions = matches!(b.kind, BlockKind::Heading(_))
                 && titles_with_permission(nodes.get(node).and_then(|n| n.parent)).is_some();
-            for (cat, s, e) in opts.lexicon.find(text) {
+            for (cat, s, e) in opts.lexicon.find_in(&norm) {
                 let quote = text.get(s..e).unwrap_or("");
                 let pctx = heading_in_permissions || has_permission_word(sentence_at(text, s));
                 ctx.add(node, DeclKind::DataCategory, cat, quote, b, pctx, None);
@@ -1804,6 +1844,39 @@ category = "photos"
             Some("location")
         );
         assert!(Lexicon::parse("categories = 3", "bad.toml").is_err());
+    }
+
+    #[test]
+    fn load_extra_adds_phrases_and_reports_bad_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let good = dir.path().join("extra.toml");
+        std::fs::write(
+            &good,
+            "[categories]\nlocation = [\"lbs\"]\nvehicle = [\"licence plate\"]\n",
+        )
+        .unwrap();
+        let lex = Lexicon::load_extra(&good).unwrap();
+        let found: Vec<&str> = lex
+            .find("LBS and the licence plates")
+            .iter()
+            .map(|f| f.0)
+            .collect();
+        assert_eq!(found, ["location", "vehicle"]);
+        assert!(
+            lex.categories().any(|c| c == "camera"),
+            "embedded phrases kept"
+        );
+        let bad = dir.path().join("bad.toml");
+        std::fs::write(&bad, "[categories]\nlocation = 3\n").unwrap();
+        let err = Lexicon::load_extra(&bad).unwrap_err().to_string();
+        assert!(
+            err.contains("bad.toml") && err.contains("not valid"),
+            "{err}"
+        );
+        let missing = Lexicon::load_extra(&dir.path().join("none.toml"))
+            .unwrap_err()
+            .to_string();
+        assert!(missing.contains("cannot read lexicon"), "{missing}");
     }
 
     #[test]

@@ -94,6 +94,31 @@ fn related(a: &str, b: &str) -> bool {
             .any(|&(x, y)| (x == a && y == b) || (x == b && y == a))
 }
 
+/// Data categories the prose describes in a permission/authorisation
+/// sentence ("we will request your authorization for the geolocation
+/// permission") that the clause enumerating permissions (the one with the
+/// most permissions and usage keys) covers with no permission or usage key:
+/// the first such provenance per category, in document order. Empty when no
+/// clause enumerates permissions. Used for PS402 here and PS103 by `scan`.
+pub fn described_not_enumerated<'a>(
+    draft: &'a Draft,
+    perms: &PermissionCatalog,
+) -> Vec<&'a super::extract::Provenance> {
+    let Some(pc) = draft.policy.permission_clause() else {
+        return Vec::new();
+    };
+    let have = covered(pc, perms);
+    let backed = permission_backed(perms);
+    let mut reported = HashSet::new();
+    draft
+        .provenance
+        .iter()
+        .filter(|p| p.kind == DeclKind::DataCategory && p.permission_context && p.clause != pc.id)
+        .filter(|p| backed.contains(&p.value) && !have.contains(&p.value))
+        .filter(|p| reported.insert(p.value.clone()))
+        .collect()
+}
+
 /// Lint a draft made from prose, with the embedded catalog and lexicon.
 pub fn lint(draft: &Draft, input: &str) -> Vec<Finding> {
     lint_with(
@@ -158,19 +183,7 @@ pub fn lint_with(
     let Some(pc) = draft.policy.permission_clause() else {
         return out;
     };
-    let have = covered(pc, perms);
-    let backed = permission_backed(perms);
-    let mut reported = HashSet::new();
-    for p in &draft.provenance {
-        if p.kind != DeclKind::DataCategory || !p.permission_context || p.clause == pc.id {
-            continue;
-        }
-        if !backed.contains(&p.value)
-            || have.contains(&p.value)
-            || !reported.insert(p.value.clone())
-        {
-            continue;
-        }
+    for p in described_not_enumerated(draft, perms) {
         let clause = draft
             .policy
             .clauses

@@ -60,23 +60,41 @@ pub enum PolicyError {
     /// The file could not be read.
     #[error("{file}: cannot read policy file: {source}")]
     Io {
+        /// Path of the policy file as given.
         file: String,
+        /// The underlying I/O error.
         #[source]
         source: std::io::Error,
     },
     /// The file is larger than [`MAX_POLICY_BYTES`].
     #[error("{file}: policy file is {size} bytes, larger than the {max}-byte limit")]
-    TooLarge { file: String, size: u64, max: u64 },
+    TooLarge {
+        /// Path of the policy file as given.
+        file: String,
+        /// File size in bytes.
+        size: u64,
+        /// The cap, [`MAX_POLICY_BYTES`].
+        max: u64,
+    },
     /// The file is not UTF-8.
     #[error("{file}: policy file is not UTF-8 (invalid byte at offset {offset})")]
-    NotUtf8 { file: String, offset: usize },
+    NotUtf8 {
+        /// Path of the policy file as given.
+        file: String,
+        /// Byte offset of the first invalid UTF-8 byte.
+        offset: usize,
+    },
     /// TOML syntax error, unknown key, missing key or wrong value type, as
     /// reported by the TOML parser (an unknown key lists the allowed keys).
     #[error("{file}:{line}:{column}: {message}")]
     Toml {
+        /// Path of the policy file as given.
         file: String,
+        /// 1-based line of the error.
         line: u32,
+        /// 1-based column of the error, in characters.
         column: u32,
+        /// The TOML parser's message.
         message: String,
     },
     /// Two `[[clause]]` tables share an `id`.
@@ -84,17 +102,25 @@ pub enum PolicyError {
         "{file}:{line}:{column}: duplicate clause id `{id}`: already defined at line {first_line}"
     )]
     DuplicateClause {
+        /// Path of the policy file as given.
         file: String,
+        /// 1-based line of the duplicate `id`.
         line: u32,
+        /// 1-based column of the second `id` value, in characters.
         column: u32,
+        /// The duplicated clause id.
         id: String,
+        /// 1-based line of the first `id` with that value.
         first_line: u32,
     },
     /// A clause `id` is empty.
     #[error("{file}:{line}:{column}: clause id is empty")]
     EmptyClauseId {
+        /// Path of the policy file as given.
         file: String,
+        /// 1-based line of the empty `id`.
         line: u32,
+        /// 1-based column of the empty `id`, in characters.
         column: u32,
     },
     /// An `[[allow]]` names a code privscan does not have.
@@ -102,10 +128,15 @@ pub enum PolicyError {
         "{file}:{line}:{column}: [[allow]] code `{code}` is not a privscan finding code (known codes: {known})"
     )]
     UnknownCode {
+        /// Path of the policy file as given.
         file: String,
+        /// 1-based line of the `code` value.
         line: u32,
+        /// 1-based column of the `code` value, in characters.
         column: u32,
+        /// The code as written.
         code: String,
+        /// Every known code, comma-separated.
         known: String,
     },
     /// An `[[allow]]` has an empty `subject`.
@@ -113,26 +144,39 @@ pub enum PolicyError {
         "{file}:{line}:{column}: [[allow]] subject is empty (name the permission, SDK id or key the exception covers)"
     )]
     EmptySubject {
+        /// Path of the policy file as given.
         file: String,
+        /// 1-based line of the `[[allow]]` entry's `subject`.
         line: u32,
+        /// 1-based column, in characters.
         column: u32,
     },
     /// `expires` is not a valid `YYYY-MM-DD` calendar date.
     #[error("{file}:{line}:{column}: expires `{value}` is not a date in YYYY-MM-DD form ({why})")]
     BadDate {
+        /// Path of the policy file as given.
         file: String,
+        /// 1-based line of the `expires` value.
         line: u32,
+        /// 1-based column of the `expires` value, in characters.
         column: u32,
+        /// The `expires` value as written.
         value: String,
+        /// Why it is not a date (wrong form, month out of range, day not in that month).
         why: &'static str,
     },
     /// A permission name is malformed.
     #[error("{file}:{line}:{column}: `{value}` is not a valid Android permission name ({why})")]
     BadPermission {
+        /// Path of the policy file as given.
         file: String,
+        /// 1-based line of the permission name.
         line: u32,
+        /// 1-based column of the permission name, in characters.
         column: u32,
+        /// The permission name as written.
         value: String,
+        /// Why it is malformed (empty, empty dot segment, bad character...).
         why: &'static str,
     },
 }

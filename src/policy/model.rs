@@ -17,6 +17,7 @@ pub struct DeclaredSdk {
     /// Data categories the policy says the SDK collects.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub data: Vec<String>,
+    /// What the policy says the SDK's data is used for; `None` when not stated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub purpose: Option<String>,
     /// Catalog SDK id this declaration was resolved to, when known.
@@ -29,6 +30,7 @@ pub struct DeclaredSdk {
 pub struct Clause {
     /// The policy's own numbering: `III.(D)`, `I.(C).3.(3)`.
     pub id: String,
+    /// Clause heading, e.g. `Application Permissions`; empty when the policy gives none.
     #[serde(default)]
     pub title: String,
     /// Fully-qualified Android permission names.
@@ -37,6 +39,7 @@ pub struct Clause {
     /// iOS `NS*UsageDescription` keys.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ios_usage: Vec<String>,
+    /// Third-party SDKs the clause declares.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sdks: Vec<DeclaredSdk>,
     /// Data categories (`camera`, `location`, ...; see `rules/android-permissions.toml`).
@@ -54,8 +57,11 @@ pub struct Clause {
 /// A reviewed exception: suppress findings of `code` about `subject`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Allow {
+    /// Finding code the exception covers, e.g. `PS201` (checked against `crate::findings`).
     pub code: String,
+    /// What the finding is about, as in `Finding::subject`: permission name, SDK id or iOS key.
     pub subject: String,
+    /// Why the exception was granted (free text for reviewers).
     pub reason: String,
     /// ISO date `YYYY-MM-DD` after which the exception no longer applies.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -65,10 +71,13 @@ pub struct Allow {
 /// A declared policy.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct Policy {
+    /// `[policy] name`: a human-readable title of the policy.
     pub name: String,
     /// File the policy came from (policy file, or the prose it was drafted from).
     pub source: String,
+    /// Every `[[clause]]`, in file order.
     pub clauses: Vec<Clause>,
+    /// Every `[[allow]]` exception, in file order.
     pub allow: Vec<Allow>,
 }
 

@@ -88,6 +88,7 @@ pub struct Block {
     pub text: String,
     /// Byte span `[start, end)` of the block in the original input.
     pub span: (usize, usize),
+    /// Structural role: heading (with level), list item or paragraph.
     pub kind: BlockKind,
 }
 

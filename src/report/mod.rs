@@ -6,7 +6,10 @@
 //! input could not be scanned, else 1 when a finding is at or above
 //! `--fail-on`, else 0.
 
+pub mod html;
 pub mod json;
+pub mod markdown;
+pub mod sarif;
 pub mod text;
 
 use crate::model::{ScanReport, Severity};

@@ -262,21 +262,34 @@ pub struct Sdk {
 pub enum CatalogError {
     /// The file is not valid TOML.
     #[error("{file}: {message}")]
-    Toml { file: String, message: String },
+    Toml {
+        /// Rule file name (e.g. `zego.toml`) or path given with `--rules`.
+        file: String,
+        /// The TOML parser's message (with line and column).
+        message: String,
+    },
     /// A field breaks the schema.
     #[error("{file}: sdk '{sdk}': field '{field}': {message}")]
     Invalid {
+        /// Rule file name or path.
         file: String,
+        /// Id of the offending SDK, or `(vendor)` / `(file)` when the error is outside any `[[sdk]]`.
         sdk: String,
+        /// The offending field, e.g. `dex_class`.
         field: String,
+        /// What is wrong with it.
         message: String,
     },
     /// Two SDKs (or vendors) share an id.
     #[error("duplicate {what} id '{id}' in {first} and {second}")]
     DuplicateId {
+        /// `sdk` or `vendor`.
         what: &'static str,
+        /// The duplicated id.
         id: String,
+        /// Rule file of the first definition.
         first: String,
+        /// Rule file of the second definition.
         second: String,
     },
     /// Two SDKs share an identical `dex_class` prefix.
@@ -284,15 +297,25 @@ pub enum CatalogError {
         "dex_class prefix '{prefix}' is shared by sdk '{first}' ({first_file}) and sdk '{second}' ({second_file})"
     )]
     SharedPrefix {
+        /// The shared `dex_class` prefix, dotted form (e.g. `im.zego.zegoexpress`).
         prefix: String,
+        /// Id of the first SDK declaring it.
         first: String,
+        /// Rule file of the first SDK.
         first_file: String,
+        /// Id of the second SDK declaring it.
         second: String,
+        /// Rule file of the second SDK.
         second_file: String,
     },
     /// A `--rules` directory or file could not be read.
     #[error("reading {path}: {message}")]
-    Io { path: String, message: String },
+    Io {
+        /// The directory or file that could not be read.
+        path: String,
+        /// The I/O error's message.
+        message: String,
+    },
 }
 
 /// A pattern owned by an SDK: `(sdk index, pattern as written)`.

@@ -43,7 +43,12 @@ pub enum DepTarget {
     Coordinate(String),
     /// A version-catalog accessor without the `libs.` prefix, normalised
     /// (`firebase.messaging`, `bundles.acra`).
-    Catalog { catalog: String, accessor: String },
+    Catalog {
+        /// Catalog accessor root (`libs`).
+        catalog: String,
+        /// Normalised accessor after the root.
+        accessor: String,
+    },
     /// A local `.aar` / `.jar` (`files("libs/x-1.0.aar")`), path as written.
     LocalFile(String),
 }
@@ -79,7 +84,9 @@ pub struct GradleDep {
     pub line: u32,
     /// Configuration name as written (`gplayImplementation`).
     pub configuration: String,
+    /// Which builds the dependency ships in.
     pub scope: DepScope,
+    /// What it names.
     pub target: DepTarget,
     /// Declared through `platform(...)` / `enforcedPlatform(...)` (a BOM).
     pub platform: bool,

@@ -238,5 +238,7 @@ pub fn all() -> Vec<(&'static str, Vec<u8>)> {
     vec![
         ("sample.apk", sample_apk()),
         ("sample.ipa", crate::testkit::ipa::sample_ipa()),
+        ("sample.aab", crate::testkit::aab::sample_aab()),
+        ("sample.apks", crate::testkit::aab::sample_apks()),
     ]
 }

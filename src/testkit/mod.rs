@@ -5,6 +5,7 @@
 
 #![doc(hidden)]
 
+pub mod aab;
 pub mod axml;
 pub mod dex;
 pub mod elf;

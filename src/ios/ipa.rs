@@ -1,0 +1,207 @@
+//! The iOS pipeline: an IPA (zip) or an unzipped `.app` directory →
+//! bundle scan (Info.plists, privacy manifests, Mach-O, entitlements) →
+//! SDK detection → App Store pre-checks (PS301/PS303) → policy diff
+//! (PS102, PS201/PS203, PS302).
+//!
+//! IPAs are read with the same tolerant archive reader as APKs
+//! (`input::zip`); its tamper anomalies describe Android's installer, so
+//! for IPAs they are not turned into findings.
+
+use crate::detect::Detector;
+use crate::input::zip::ZipArchive;
+use crate::ios::bundle::{BundleSource, DirSource, IosScan, scan_bundle};
+use crate::limits::{Budget, Limits};
+use crate::model::{ArtifactError, ArtifactReport, Location};
+use crate::scan::Config;
+use std::borrow::Cow;
+use std::path::Path;
+
+/// `BundleSource` over an archive: paths are entry names, reads go through
+/// the archive's limits and the artifact's inflated-bytes budget.
+pub struct ZipSource<'z, 'a> {
+    archive: &'z ZipArchive<'a>,
+    limits: &'z Limits,
+    budget: &'z Budget,
+}
+
+impl<'z, 'a> ZipSource<'z, 'a> {
+    /// A source reading entries of `archive`.
+    pub fn new(archive: &'z ZipArchive<'a>, limits: &'z Limits, budget: &'z Budget) -> Self {
+        ZipSource { archive, limits, budget }
+    }
+}
+
+impl BundleSource for ZipSource<'_, '_> {
+    fn paths(&self) -> Vec<String> {
+        self.archive.entries().iter().map(|e| e.name.clone()).collect()
+    }
+
+    fn read(&self, path: &str) -> Result<Cow<'_, [u8]>, String> {
+        let entry = self.archive.by_name(path).ok_or_else(|| format!("{path}: no such entry"))?;
+        self.archive.read(entry, self.limits, self.budget).map_err(|e| e.to_string())
+    }
+}
+
+fn err(code: &str, message: impl Into<String>) -> ArtifactError {
+    ArtifactError { code: code.into(), message: message.into() }
+}
+
+/// Scan an IPA held in `data`, filling `report`.
+pub fn scan_ipa(data: &[u8], config: &Config, budget: &Budget, report: &mut ArtifactReport) -> Result<(), ArtifactError> {
+    let archive = ZipArchive::parse(data, &config.limits).map_err(|e| err("zip", format!("not a readable zip archive: {e}")))?;
+    let source = ZipSource::new(&archive, &config.limits, budget);
+    scan_source(&source, config, report)
+}
+
+/// Scan an unzipped `.app` bundle directory, filling `report`.
+pub fn scan_app_dir(dir: &Path, config: &Config, report: &mut ArtifactReport) -> Result<(), ArtifactError> {
+    let source = DirSource::new(dir, &config.limits);
+    scan_source(&source, config, report)
+}
+
+/// The shared iOS flow over any bundle source.
+pub fn scan_source(src: &dyn BundleSource, config: &Config, report: &mut ArtifactReport) -> Result<(), ArtifactError> {
+    let scan = scan_bundle(src, &config.limits).map_err(|e| err("ios", e.to_string()))?;
+    let mut detector = config.catalog.detector();
+    if !config.manifest_only {
+        feed_detector(src, &scan, config, &mut detector);
+    }
+    let detections = detector.finish();
+    let mut findings = crate::diff::ios::precheck(&scan);
+    if let Some(policy) = &config.policy {
+        findings.extend(crate::diff::ios::diff_ios(&scan.facts, policy));
+        if !config.manifest_only {
+            findings.extend(crate::diff::sdk::diff_sdks(&detections, policy, config.catalog));
+        }
+        report.policy = Some(policy.source.clone());
+    }
+    let frameworks: Vec<(String, bool)> =
+        scan.frameworks.iter().map(|f| (f.name.clone(), f.has_privacy_manifest)).collect();
+    findings.extend(crate::diff::sdk::privacy_manifest_missing(&detections, config.catalog, &frameworks));
+    if let Some(policy) = &config.policy {
+        findings = crate::diff::apply_allows(findings, &policy.allow, &config.today);
+    }
+    report.findings.extend(findings);
+    report.sdks = detections;
+    report.entry_errors.extend(scan.entry_errors);
+    report.binaries.extend(scan.binaries);
+    report.ios = Some(scan.facts);
+    Ok(())
+}
+
+/// Feed every iOS fact the catalog can match: file paths, framework names,
+/// ObjC classes and symbols of each Mach-O, and the app's Info.plist keys.
+fn feed_detector(src: &dyn BundleSource, scan: &IosScan, config: &Config, detector: &mut Detector<'_>) {
+    for path in src.paths() {
+        detector.file(&path, None, &Location::entry(path.clone()));
+    }
+    for f in &scan.frameworks {
+        let loc = Location::entry(f.binary.clone().unwrap_or_else(|| f.path.clone()));
+        detector.framework(&f.name, &loc);
+    }
+    for (m, b) in scan.machos.iter().zip(&scan.binaries) {
+        let loc = Location::entry(b.entry.clone());
+        for s in &m.slices {
+            for c in &s.facts.objc_classes {
+                detector.objc_class(c, &loc);
+            }
+            for sym in s.facts.imported_symbols.iter().chain(&s.facts.exported_symbols) {
+                detector.macho_symbol(sym, &loc);
+            }
+        }
+    }
+    for b in &scan.bundles {
+        if b.info.is_none() {
+            continue;
+        }
+        if let Ok(bytes) = src.read(&b.info_entry)
+            && let Ok((dict, _, _)) = crate::ios::plist::parse_dict(&bytes, &config.limits)
+        {
+            let loc = Location::entry(b.info_entry.clone());
+            for key in dict.keys() {
+                detector.plist_key(key, &loc);
+            }
+        }
+    }
+}
+
+/// Scan a loose property list: an `Info.plist` (bundle id, versions, usage
+/// descriptions; PS102 with a policy) or a `PrivacyInfo.xcprivacy`.
+pub fn scan_plist_file(data: &[u8], config: &Config, report: &mut ArtifactReport) -> Result<(), ArtifactError> {
+    let entry = file_name(&report.path);
+    let mut facts = crate::model::IosFacts::default();
+    if entry.ends_with(".xcprivacy") {
+        let pm = crate::ios::privacy_manifest::parse(data, &entry, &config.limits).map_err(|e| err("plist", e.to_string()))?;
+        facts.privacy_manifests.push(pm);
+    } else {
+        let info = crate::ios::plist::parse_info_plist(data, &config.limits).map_err(|e| err("plist", e.to_string()))?;
+        facts.bundle_id = info.bundle_id;
+        facts.short_version = info.short_version;
+        facts.version = info.version;
+        facts.minimum_os = info.minimum_os;
+        facts.background_modes = info.background_modes;
+        facts.queries_schemes = info.queries_schemes;
+        facts.ats_exceptions = info.ats_exceptions;
+        facts.usage_descriptions = info
+            .usage_descriptions
+            .into_iter()
+            .map(|(key, text)| crate::model::UsageDescription {
+                location: Location::detail(entry.clone(), key.clone()),
+                key,
+                text,
+            })
+            .collect();
+        if !config.manifest_only
+            && let Ok((dict, _, _)) = crate::ios::plist::parse_dict(data, &config.limits)
+        {
+            let mut detector = config.catalog.detector();
+            let loc = Location::entry(entry.clone());
+            for key in dict.keys() {
+                detector.plist_key(key, &loc);
+            }
+            report.sdks = detector.finish();
+        }
+        if let Some(policy) = &config.policy {
+            let findings = crate::diff::ios::diff_ios(&facts, policy);
+            report.findings = crate::diff::apply_allows(findings, &policy.allow, &config.today);
+            report.policy = Some(policy.source.clone());
+        }
+    }
+    report.ios = Some(facts);
+    Ok(())
+}
+
+/// Scan a loose Mach-O (thin or fat): architectures, linked dylibs,
+/// symbols, ObjC classes and SDK fingerprints.
+pub fn scan_macho_file(data: &[u8], config: &Config, report: &mut ArtifactReport) -> Result<(), ArtifactError> {
+    let facts = crate::native::macho::parse(data, "", &config.limits).map_err(|e| err("macho", e.to_string()))?;
+    let mut detector = config.catalog.detector();
+    let loc = Location::entry("");
+    let name = file_name(&report.path);
+    detector.framework(name.trim_end_matches(".dylib"), &loc);
+    for s in &facts.slices {
+        // A framework binary names itself in LC_ID_DYLIB:
+        // `@rpath/AdjustSigSdk.framework/AdjustSigSdk`.
+        if let Some(id) = &s.facts.soname
+            && let Some(fw) = id.split('/').find_map(|seg| seg.strip_suffix(".framework"))
+        {
+            detector.framework(fw, &loc);
+        }
+        for c in &s.facts.objc_classes {
+            detector.objc_class(c, &loc);
+        }
+        for sym in s.facts.imported_symbols.iter().chain(&s.facts.exported_symbols) {
+            detector.macho_symbol(sym, &loc);
+        }
+    }
+    for w in facts.warnings() {
+        report.entry_errors.push(crate::model::EntryError { entry: String::new(), message: w });
+    }
+    report.sdks = detector.finish();
+    report.binaries.push(facts.binary);
+    Ok(())
+}
+
+fn file_name(path: &str) -> String {
+    Path::new(path).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+}
