@@ -411,3 +411,54 @@ fn artifact_folder_is_not_a_source_tree() {
     write(nested.path(), "out/release/app.apk", "PK");
     assert!(!privscan::source::is_source_tree(nested.path()));
 }
+
+/// SARIF results for a source tree point at the repo file and line, so code
+/// scanning annotates the pull request's diff.
+#[test]
+fn fixture_sarif_has_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    fixture(root);
+    let report = privscan::scan(&[root.to_path_buf()], &Config::new());
+    let sarif: serde_json::Value =
+        serde_json::from_str(&privscan::report::sarif::render(&report)).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let want = [
+        (
+            "PS101",
+            "app/src/main/AndroidManifest.xml",
+            line(
+                root,
+                "app/src/main/AndroidManifest.xml",
+                "ACCESS_FINE_LOCATION",
+            ),
+        ),
+        (
+            "PS102",
+            "ios/Runner/Info.plist",
+            line(
+                root,
+                "ios/Runner/Info.plist",
+                "<key>NSMicrophoneUsageDescription</key>",
+            ),
+        ),
+        (
+            "PS201",
+            "app/build.gradle",
+            line(root, "app/build.gradle", "play-services-ads"),
+        ),
+    ];
+    for (rule, file, start) in want {
+        let hit = results.iter().any(|r| {
+            r["ruleId"] == rule
+                && r["locations"].as_array().unwrap().iter().any(|l| {
+                    let p = &l["physicalLocation"];
+                    p["artifactLocation"]["uri"]
+                        .as_str()
+                        .is_some_and(|u| u.ends_with(file))
+                        && p["region"]["startLine"] == start
+                })
+        });
+        assert!(hit, "no SARIF {rule} result at {file}:{start}");
+    }
+}

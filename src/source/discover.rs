@@ -91,16 +91,22 @@ pub struct ManifestFile {
     pub module: String,
     /// Source-set directory name (`main`, `debug`, `play`...).
     pub source_set: String,
+    /// What the source set contributes to a release build.
     pub kind: SourceSetKind,
 }
 
 /// Every file of interest, as paths relative to the root (`/`-separated).
 #[derive(Debug, Clone, Default)]
 pub struct SourceFiles {
+    /// The scanned root.
     pub root: PathBuf,
+    /// Every `AndroidManifest.xml` with its module and source set.
     pub manifests: Vec<ManifestFile>,
+    /// `Info.plist` files (XCTest baselines and `.xcframework`s excluded).
     pub info_plists: Vec<String>,
+    /// `*.entitlements`.
     pub entitlements: Vec<String>,
+    /// `PrivacyInfo.xcprivacy`.
     pub privacy_manifests: Vec<String>,
     /// `*.lproj/InfoPlist.strings`.
     pub infoplist_strings: Vec<String>,
@@ -110,10 +116,15 @@ pub struct SourceFiles {
     pub gradle: Vec<String>,
     /// `*.versions.toml` under a `gradle/` directory.
     pub version_catalogs: Vec<String>,
+    /// `Podfile.lock`.
     pub podfile_locks: Vec<String>,
+    /// SwiftPM `Package.resolved`.
     pub package_resolved: Vec<String>,
+    /// `pubspec.lock`.
     pub pubspec_locks: Vec<String>,
+    /// `package.json`.
     pub package_json: Vec<String>,
+    /// `package-lock.json`.
     pub package_locks: Vec<String>,
     /// Expo `app.json` / `app.config.json`.
     pub app_json: Vec<String>,

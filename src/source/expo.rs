@@ -25,6 +25,7 @@ pub struct ExpoConfig {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("app.json is not valid JSON: {message}")]
 pub struct ExpoError {
+    /// serde_json's message (with line and column).
     pub message: String,
 }
 

@@ -43,7 +43,12 @@ pub enum DepTarget {
     Coordinate(String),
     /// A version-catalog accessor without the `libs.` prefix, normalised
     /// (`firebase.messaging`, `bundles.acra`).
-    Catalog { catalog: String, accessor: String },
+    Catalog {
+        /// Catalog accessor root (`libs`).
+        catalog: String,
+        /// Normalised accessor after the root.
+        accessor: String,
+    },
     /// A local `.aar` / `.jar` (`files("libs/x-1.0.aar")`), path as written.
     LocalFile(String),
 }
@@ -79,7 +84,9 @@ pub struct GradleDep {
     pub line: u32,
     /// Configuration name as written (`gplayImplementation`).
     pub configuration: String,
+    /// Which builds the dependency ships in.
     pub scope: DepScope,
+    /// What it names.
     pub target: DepTarget,
     /// Declared through `platform(...)` / `enforcedPlatform(...)` (a BOM).
     pub platform: bool,
@@ -205,16 +212,27 @@ pub fn parse(text: &str) -> Vec<GradleDep> {
         return out;
     };
     let mut in_block_comment = false;
+    let mut pending: Option<(u32, String)> = None;
     for (idx, raw) in text.lines().enumerate() {
         let line_no = u32::try_from(idx.saturating_add(1)).unwrap_or(u32::MAX);
         if raw.len() > MAX_LINE {
             continue;
         }
-        let line = strip_comments(raw, &mut in_block_comment);
-        let trimmed = line.trim_start();
-        if trimmed.starts_with("//") {
+        let stripped = strip_comments(raw, &mut in_block_comment);
+        // `implementation(` alone on its line: the argument follows on the
+        // next line; join them and report the configuration's line.
+        let trimmed = stripped.trim();
+        if trimmed.ends_with('(')
+            && trimmed.len() < 80
+            && scope_of(trimmed.trim_end_matches('(').trim().trim_matches('"')).is_some()
+        {
+            pending = Some((line_no, stripped.clone()));
             continue;
         }
+        let (line_no, line) = match pending.take() {
+            Some((first, head)) => (first, format!("{head}{}", stripped.trim())),
+            None => (line_no, stripped),
+        };
         if let Some(c) = re_files().and_then(|r| r.captures(&line)) {
             let conf = c.get(1).map_or("", |m| m.as_str());
             if let Some(scope) = scope_of(conf) {
@@ -435,6 +453,19 @@ dependencies {
         assert_eq!(
             local_artifact_name("libs/play-services-nearby-exposurenotification-18.0.3.aar"),
             Some("play-services-nearby-exposurenotification")
+        );
+    }
+
+    #[test]
+    fn argument_on_next_line() {
+        let deps = parse(
+            "dependencies {\n    implementation(\n        \"com.google.firebase:firebase-messaging:24.0.0\"\n    )\n}\n",
+        );
+        assert_eq!(deps.len(), 1);
+        assert_eq!(deps[0].line, 2);
+        assert_eq!(
+            deps[0].target,
+            DepTarget::Coordinate("com.google.firebase:firebase-messaging:24.0.0".into())
         );
     }
 

@@ -16,6 +16,7 @@ use serde_json::Value;
 pub struct NpmDep {
     /// Package name (`@scope/name`).
     pub name: String,
+    /// Version range (package.json) or resolved version (lock file).
     pub version: Option<String>,
     /// 1-based line (0 when not found).
     pub line: u32,
@@ -25,7 +26,9 @@ pub struct NpmDep {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{file} is not valid JSON: {message}")]
 pub struct NpmError {
+    /// `package.json` or `package-lock.json`.
     pub file: &'static str,
+    /// serde_json's message (with line and column).
     pub message: String,
 }
 

@@ -19,6 +19,7 @@ pub struct Pin {
     pub identity: String,
     /// Repository URL or local path (`location` / `repositoryURL`).
     pub location: Option<String>,
+    /// `state.version`; `None` for branch or revision pins.
     pub version: Option<String>,
     /// 1-based line of the pin's URL or name (0 when not found).
     pub line: u32,
@@ -28,6 +29,7 @@ pub struct Pin {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("Package.resolved is not valid JSON: {message}")]
 pub struct ResolvedError {
+    /// serde_json's message (with line and column).
     pub message: String,
 }
 

@@ -13,7 +13,9 @@
 /// One installed pod (or subspec, `Name/Sub`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pod {
+    /// Pod name (`Firebase/Analytics` for a subspec).
     pub name: String,
+    /// Version in parentheses.
     pub version: Option<String>,
     /// 1-based line.
     pub line: u32,

@@ -12,9 +12,11 @@
 /// One locked package.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LockedPackage {
+    /// Package name.
     pub name: String,
     /// `direct main`, `direct dev`, `transitive`, `direct overridden`.
     pub dependency: String,
+    /// Locked version.
     pub version: Option<String>,
     /// 1-based line of the package key.
     pub line: u32,

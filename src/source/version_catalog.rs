@@ -29,6 +29,7 @@ pub struct Library {
 /// A parsed catalog, keyed by normalised accessor (`firebase.messaging`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct VersionCatalog {
+    /// Normalised accessor (`firebase.messaging`) → library.
     pub libraries: BTreeMap<String, Library>,
     /// Normalised bundle accessor (`acra`) → normalised library accessors.
     pub bundles: BTreeMap<String, Vec<String>>,
@@ -38,6 +39,7 @@ pub struct VersionCatalog {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("version catalog is not valid TOML: {message}")]
 pub struct CatalogError {
+    /// The `toml` crate's message (with line and column).
     pub message: String,
 }
 
