@@ -41,7 +41,9 @@ impl Default for Limits {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LimitError {
     /// One entry's inflated size is over `max_entry_size`.
-    #[error("entry '{entry}' inflates to {size} bytes, over the per-entry cap of {cap} bytes (max_entry_size)")]
+    #[error(
+        "entry '{entry}' inflates to {size} bytes, over the per-entry cap of {cap} bytes (max_entry_size)"
+    )]
     EntryTooLarge {
         /// Archive member name.
         entry: String,
@@ -101,7 +103,10 @@ pub struct Budget {
 impl Budget {
     /// A budget of `limits.max_total_inflated` bytes.
     pub fn new(limits: &Limits) -> Self {
-        Budget { remaining: AtomicU64::new(limits.max_total_inflated), cap: limits.max_total_inflated }
+        Budget {
+            remaining: AtomicU64::new(limits.max_total_inflated),
+            cap: limits.max_total_inflated,
+        }
     }
 
     /// Take `n` bytes from the budget, or fail with `TotalTooLarge` when
@@ -125,7 +130,10 @@ mod tests {
 
     #[test]
     fn budget_refuses_past_cap_and_keeps_remaining() {
-        let limits = Limits { max_total_inflated: 100, ..Limits::default() };
+        let limits = Limits {
+            max_total_inflated: 100,
+            ..Limits::default()
+        };
         let b = Budget::new(&limits);
         assert!(b.take(60).is_ok());
         assert_eq!(b.take(41), Err(LimitError::TotalTooLarge { cap: 100 }));

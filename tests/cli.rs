@@ -12,9 +12,12 @@ fn root() -> PathBuf {
 }
 
 fn corpus() -> Option<PathBuf> {
-    [root().join("../shared/corpus"), PathBuf::from("/work/shared/corpus")]
-        .into_iter()
-        .find(|p| p.is_dir())
+    [
+        root().join("../shared/corpus"),
+        PathBuf::from("/work/shared/corpus"),
+    ]
+    .into_iter()
+    .find(|p| p.is_dir())
 }
 
 fn privscan() -> Command {
@@ -29,11 +32,20 @@ fn json_of(out: &[u8]) -> serde_json::Value {
 fn readme_main_command_reports_undeclared_permissions_and_sdk() {
     let out = privscan()
         .current_dir(root())
-        .args(["scan", "fixtures/sample.apk", "--policy", "fixtures/sample-policy.toml"])
+        .args([
+            "scan",
+            "fixtures/sample.apk",
+            "--policy",
+            "fixtures/sample-policy.toml",
+        ])
         .assert()
         .code(1)
-        .stdout(predicate::str::contains("PS101 android.permission.ACCESS_FINE_LOCATION"))
-        .stdout(predicate::str::contains("violates clause III.(D) Application Permissions"))
+        .stdout(predicate::str::contains(
+            "PS101 android.permission.ACCESS_FINE_LOCATION",
+        ))
+        .stdout(predicate::str::contains(
+            "violates clause III.(D) Application Permissions",
+        ))
         .stdout(predicate::str::contains("PS201 appsflyer"))
         .stdout(predicate::str::contains("ZEGO Express Engine"))
         .get_output()
@@ -50,7 +62,14 @@ fn readme_main_command_reports_undeclared_permissions_and_sdk() {
 fn json_contract_on_the_sample_apk() {
     let out = privscan()
         .current_dir(root())
-        .args(["scan", "fixtures/sample.apk", "--policy", "fixtures/sample-policy.toml", "--format", "json"])
+        .args([
+            "scan",
+            "fixtures/sample.apk",
+            "--policy",
+            "fixtures/sample-policy.toml",
+            "--format",
+            "json",
+        ])
         .assert()
         .code(1)
         .get_output()
@@ -75,7 +94,10 @@ fn json_contract_on_the_sample_apk() {
         .iter()
         .map(|p| p["name"].as_str().unwrap())
         .collect();
-    assert!(perms.contains(&"android.permission.POST_NOTIFICATIONS"), "uses-permission-sdk-23 kept: {perms:?}");
+    assert!(
+        perms.contains(&"android.permission.POST_NOTIFICATIONS"),
+        "uses-permission-sdk-23 kept: {perms:?}"
+    );
     let storage = android["uses_permissions"]
         .as_array()
         .unwrap()
@@ -83,8 +105,18 @@ fn json_contract_on_the_sample_apk() {
         .find(|p| p["name"] == "android.permission.READ_EXTERNAL_STORAGE")
         .unwrap();
     assert_eq!(storage["max_sdk_version"], 32);
-    let sdks: Vec<&str> = a["sdks"].as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap()).collect();
-    assert!(sdks.contains(&"zego-express") && sdks.contains(&"firebase-analytics") && sdks.contains(&"appsflyer"), "{sdks:?}");
+    let sdks: Vec<&str> = a["sdks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    assert!(
+        sdks.contains(&"zego-express")
+            && sdks.contains(&"firebase-analytics")
+            && sdks.contains(&"appsflyer"),
+        "{sdks:?}"
+    );
     let f = a["findings"]
         .as_array()
         .unwrap()
@@ -100,7 +132,14 @@ fn json_contract_on_the_sample_apk() {
 fn fail_on_never_exits_zero_and_no_policy_reports_facts_only() {
     privscan()
         .current_dir(root())
-        .args(["scan", "fixtures/sample.apk", "--policy", "fixtures/sample-policy.toml", "--fail-on", "never"])
+        .args([
+            "scan",
+            "fixtures/sample.apk",
+            "--policy",
+            "fixtures/sample-policy.toml",
+            "--fail-on",
+            "never",
+        ])
         .assert()
         .code(0);
     let out = privscan()
@@ -112,7 +151,10 @@ fn fail_on_never_exits_zero_and_no_policy_reports_facts_only() {
         .stdout
         .clone();
     let v = json_of(&out);
-    assert_eq!(v["artifacts"][0]["findings"].as_array().map(Vec::len), Some(0));
+    assert_eq!(
+        v["artifacts"][0]["findings"].as_array().map(Vec::len),
+        Some(0)
+    );
     assert!(!v["artifacts"][0]["sdks"].as_array().unwrap().is_empty());
 }
 
@@ -138,7 +180,11 @@ fn unreadable_input_exits_2_naming_the_file() {
 fn bad_policy_file_is_a_clear_error_with_line_and_column() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("policy.toml");
-    std::fs::write(&p, "[policy]\nname = \"x\"\n\n[[clause]]\nid = \"I\"\nandroid_permision = [\"CAMERA\"]\n").unwrap();
+    std::fs::write(
+        &p,
+        "[policy]\nname = \"x\"\n\n[[clause]]\nid = \"I\"\nandroid_permision = [\"CAMERA\"]\n",
+    )
+    .unwrap();
     privscan()
         .current_dir(root())
         .args(["scan", "fixtures/sample.apk", "--policy"])
@@ -175,8 +221,12 @@ fn corpus_apk_against_seed_policy_text_and_json() {
         .arg(&seed)
         .assert()
         .code(1)
-        .stdout(predicate::str::contains("PS101 android.permission.READ_CONTACTS"))
-        .stdout(predicate::str::contains("violates clause III.(D) Application Permissions"))
+        .stdout(predicate::str::contains(
+            "PS101 android.permission.READ_CONTACTS",
+        ))
+        .stdout(predicate::str::contains(
+            "violates clause III.(D) Application Permissions",
+        ))
         .stdout(predicate::str::contains("at AndroidManifest.xml:"));
     let out = privscan()
         .args(["scan", "--format", "json"])
@@ -198,7 +248,11 @@ fn corpus_apk_against_seed_policy_text_and_json() {
     assert_eq!(contacts["evidence"][0]["entry"], "AndroidManifest.xml");
     assert!(contacts["evidence"][0]["line"].as_u64().is_some());
     // Declared in the seed: never reported as undeclared.
-    assert!(!findings.iter().any(|f| f["code"] == "PS101" && f["subject"] == "android.permission.INTERNET"));
+    assert!(
+        !findings
+            .iter()
+            .any(|f| f["code"] == "PS101" && f["subject"] == "android.permission.INTERNET")
+    );
 }
 
 #[test]
@@ -220,16 +274,32 @@ fn fixtures_are_fresh() {
 fn sample_ipa_prechecks_in_text_and_json() {
     privscan()
         .current_dir(root())
-        .args(["scan", "fixtures/sample.ipa", "--policy", "fixtures/sample-policy.toml"])
+        .args([
+            "scan",
+            "fixtures/sample.ipa",
+            "--policy",
+            "fixtures/sample-policy.toml",
+        ])
         .assert()
         .code(1)
-        .stdout(predicate::str::contains("PS102 NSLocationWhenInUseUsageDescription"))
-        .stdout(predicate::str::contains("PS301 NSPrivacyAccessedAPICategorySystemBootTime"))
+        .stdout(predicate::str::contains(
+            "PS102 NSLocationWhenInUseUsageDescription",
+        ))
+        .stdout(predicate::str::contains(
+            "PS301 NSPrivacyAccessedAPICategorySystemBootTime",
+        ))
         .stdout(predicate::str::contains("PS303 NSContactsUsageDescription"))
         .stdout(predicate::str::contains("ITMS-91053"));
     let out = privscan()
         .current_dir(root())
-        .args(["scan", "fixtures/sample.ipa", "--policy", "fixtures/sample-policy.toml", "--format", "json"])
+        .args([
+            "scan",
+            "fixtures/sample.ipa",
+            "--policy",
+            "fixtures/sample-policy.toml",
+            "--format",
+            "json",
+        ])
         .assert()
         .code(1)
         .get_output()
@@ -249,28 +319,58 @@ fn sample_ipa_prechecks_in_text_and_json() {
             .iter()
             .find(|f| f["code"] == code && f["subject"] == subject)
             .unwrap_or_else(|| panic!("{code} {subject} missing: {findings:?}"));
-        assert!(!f["evidence"].as_array().unwrap().is_empty(), "{code} has evidence");
+        assert!(
+            !f["evidence"].as_array().unwrap().is_empty(),
+            "{code} has evidence"
+        );
     }
     let ps102 = findings.iter().find(|f| f["code"] == "PS102").unwrap();
     assert_eq!(ps102["clause"]["id"], "III.(D)");
-    let sdks: Vec<&str> = a["sdks"].as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap()).collect();
-    assert!(sdks.contains(&"zego-express") && sdks.contains(&"firebase-analytics"), "{sdks:?}");
+    let sdks: Vec<&str> = a["sdks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    assert!(
+        sdks.contains(&"zego-express") && sdks.contains(&"firebase-analytics"),
+        "{sdks:?}"
+    );
 }
 
 #[test]
 fn policy_extract_and_lint_on_the_seed() {
     let seed = root().join("../shared/seeds/000_84f2546856c26503.txt");
-    let seed = if seed.is_file() { seed } else { PathBuf::from("/work/shared/seeds/000_84f2546856c26503.txt") };
+    let seed = if seed.is_file() {
+        seed
+    } else {
+        PathBuf::from("/work/shared/seeds/000_84f2546856c26503.txt")
+    };
     if !seed.is_file() {
         eprintln!("SKIP: ../shared/seeds is absent");
         return;
     }
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("policy.toml");
-    privscan().args(["policy", "extract"]).arg(&seed).arg("-o").arg(&out).assert().success();
+    privscan()
+        .args(["policy", "extract"])
+        .arg(&seed)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .success();
     let policy = privscan::policy::load::load(&out).expect("the draft loads as a policy file");
-    let d = policy.clauses.iter().find(|c| c.id == "III.(D)").expect("III.(D)");
-    assert_eq!(d.android_permissions.len(), 11, "{:?}", d.android_permissions);
+    let d = policy
+        .clauses
+        .iter()
+        .find(|c| c.id == "III.(D)")
+        .expect("III.(D)");
+    assert_eq!(
+        d.android_permissions.len(),
+        11,
+        "{:?}",
+        d.android_permissions
+    );
     privscan()
         .args(["policy", "lint"])
         .arg(&seed)
@@ -285,16 +385,25 @@ fn policy_extract_and_lint_on_the_seed() {
 /// permission list, so ACCESS_FINE_LOCATION is PS103, not PS101.
 #[test]
 fn policy_text_reports_ps103_for_prose_only_categories() {
-    let seed = [root().join("../shared/seeds/000_84f2546856c26503.txt"), PathBuf::from("/work/shared/seeds/000_84f2546856c26503.txt")]
-        .into_iter()
-        .find(|p| p.is_file());
+    let seed = [
+        root().join("../shared/seeds/000_84f2546856c26503.txt"),
+        PathBuf::from("/work/shared/seeds/000_84f2546856c26503.txt"),
+    ]
+    .into_iter()
+    .find(|p| p.is_file());
     let Some(seed) = seed else {
         eprintln!("SKIP: ../shared/seeds is absent");
         return;
     };
     let out = privscan()
         .current_dir(root())
-        .args(["scan", "fixtures/sample.apk", "--format", "json", "--policy-text"])
+        .args([
+            "scan",
+            "fixtures/sample.apk",
+            "--format",
+            "json",
+            "--policy-text",
+        ])
         .arg(&seed)
         .assert()
         .code(1)
@@ -310,7 +419,11 @@ fn policy_text_reports_ps103_for_prose_only_categories() {
     assert_eq!(loc["code"], "PS103", "{loc}");
     assert_eq!(loc["clause"]["id"], "III.(D)");
     // CAMERA is in the seed's permission list: not reported.
-    assert!(!findings.iter().any(|f| f["subject"] == "android.permission.CAMERA"));
+    assert!(
+        !findings
+            .iter()
+            .any(|f| f["subject"] == "android.permission.CAMERA")
+    );
 }
 
 /// `--rules DIR` extends the embedded catalog with a user's SDK rules.
@@ -349,8 +462,16 @@ negative = ["dex_class:com.privscan.sample.utility.X"]
         .stdout
         .clone();
     let v = json_of(&out);
-    let sdks: Vec<&str> = v["artifacts"][0]["sdks"].as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap()).collect();
-    assert!(sdks.contains(&"inhouse-logger") && sdks.contains(&"zego-express"), "{sdks:?}");
+    let sdks: Vec<&str> = v["artifacts"][0]["sdks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
+    assert!(
+        sdks.contains(&"inhouse-logger") && sdks.contains(&"zego-express"),
+        "{sdks:?}"
+    );
     // A broken rule file is a clear error naming the file.
     std::fs::write(dir.path().join("broken.toml"), "[vendor]\nid = 3\n").unwrap();
     privscan()

@@ -646,8 +646,8 @@ fn json_output_matches_oracles() {
                     }
                     _ => Err("no android facts in the report".into()),
                 };
-                let resolves = kind == "apk"
-                    && read_apk_manifest(&std::fs::read(f).unwrap(), &limits).1;
+                let resolves =
+                    kind == "apk" && read_apk_manifest(&std::fs::read(f).unwrap(), &limits).1;
                 Case {
                     file: short(f),
                     expected: load_expected(f),

@@ -67,10 +67,18 @@ const JUSTIFIED: &[(&str, &str, &str)] = &[
 
 fn same_sdk(catalog: &Catalog, id: &str, truth: &str) -> bool {
     let t = normalize_name(truth);
-    let Some(sdk) = catalog.sdk(id) else { return false };
-    let product = std::iter::once(&sdk.name).chain(&sdk.aliases).map(|n| normalize_name(n));
-    let vendor = std::iter::once(&sdk.vendor.name).chain(&sdk.vendor.aliases).map(|n| normalize_name(n));
-    product.filter(|n| n.len() >= 3).any(|n| n == t || n.contains(&t) || t.contains(&n))
+    let Some(sdk) = catalog.sdk(id) else {
+        return false;
+    };
+    let product = std::iter::once(&sdk.name)
+        .chain(&sdk.aliases)
+        .map(|n| normalize_name(n));
+    let vendor = std::iter::once(&sdk.vendor.name)
+        .chain(&sdk.vendor.aliases)
+        .map(|n| normalize_name(n));
+    product
+        .filter(|n| n.len() >= 3)
+        .any(|n| n == t || n.contains(&t) || t.contains(&n))
         || vendor.into_iter().any(|n| n == t)
 }
 
@@ -85,7 +93,9 @@ fn sdk_truth_recall_and_justified_extras() {
     let (mut listed, mut found) = (0usize, 0usize);
     let mut problems = Vec::new();
     for kind in ["apk", "aab", "dex", "elf", "ipa", "macho"] {
-        let Ok(rd) = std::fs::read_dir(root.join(kind)) else { continue };
+        let Ok(rd) = std::fs::read_dir(root.join(kind)) else {
+            continue;
+        };
         let mut files: Vec<PathBuf> = rd
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| !p.to_string_lossy().ends_with(".json"))
@@ -93,13 +103,18 @@ fn sdk_truth_recall_and_justified_extras() {
         files.sort();
         for path in files {
             let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            let expected: serde_json::Value = std::fs::read(path.with_file_name(format!("{name}.expected.json")))
-                .ok()
-                .and_then(|b| serde_json::from_slice(&b).ok())
-                .unwrap_or_default();
+            let expected: serde_json::Value =
+                std::fs::read(path.with_file_name(format!("{name}.expected.json")))
+                    .ok()
+                    .and_then(|b| serde_json::from_slice(&b).ok())
+                    .unwrap_or_default();
             let truth: Vec<String> = expected["sdk_truth"]["sdks"]
                 .as_array()
-                .map(|a| a.iter().filter_map(|s| s["name"].as_str().map(str::to_string)).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|s| s["name"].as_str().map(str::to_string))
+                        .collect()
+                })
                 .unwrap_or_default();
             let report = privscan::scan::scan_path(&path, &config);
             for d in &report.sdks {
@@ -115,7 +130,10 @@ fn sdk_truth_recall_and_justified_extras() {
             found += hit;
             if !truth.is_empty() || !report.sdks.is_empty() {
                 let ids: Vec<&str> = report.sdks.iter().map(|d| d.id.as_str()).collect();
-                eprintln!("{kind}/{name}: recall {hit}/{} (truth {truth:?}; detected {ids:?})", truth.len());
+                eprintln!(
+                    "{kind}/{name}: recall {hit}/{} (truth {truth:?}; detected {ids:?})",
+                    truth.len()
+                );
             }
             for t in &truth {
                 if !report.sdks.iter().any(|d| same_sdk(catalog, &d.id, t)) {
@@ -126,7 +144,10 @@ fn sdk_truth_recall_and_justified_extras() {
                 let in_truth = truth.iter().any(|t| same_sdk(catalog, &d.id, t));
                 let justified = JUSTIFIED.iter().any(|(f, id, _)| *f == name && *id == d.id);
                 if !in_truth && !justified {
-                    problems.push(format!("{name}: {} detected, not in the truth and not justified", d.id));
+                    problems.push(format!(
+                        "{name}: {} detected, not in the truth and not justified",
+                        d.id
+                    ));
                 }
             }
         }

@@ -36,7 +36,8 @@ pub fn run(cmd: PolicyCommand) -> anyhow::Result<u8> {
         }
         PolicyCommand::Lint { file, fail_on } => {
             let findings = if file.extension().is_some_and(|e| e == "toml") {
-                let policy = privscan::policy::load::load(&file).map_err(|e| anyhow::anyhow!("{e}"))?;
+                let policy =
+                    privscan::policy::load::load(&file).map_err(|e| anyhow::anyhow!("{e}"))?;
                 privscan::policy::lint::lint_policy(&policy, PermissionCatalog::embedded())
             } else {
                 let (draft, text) = draft_file(&file)?;
@@ -44,7 +45,10 @@ pub fn run(cmd: PolicyCommand) -> anyhow::Result<u8> {
             };
             let mut out = String::new();
             for f in &findings {
-                out.push_str(&format!("{} {} {}: {}\n", f.code, f.severity, f.subject, f.message));
+                out.push_str(&format!(
+                    "{} {} {}: {}\n",
+                    f.code, f.severity, f.subject, f.message
+                ));
                 if let Some(c) = &f.clause {
                     out.push_str(&format!("    clause {} {}\n", c.id, c.title));
                 }
@@ -52,7 +56,11 @@ pub fn run(cmd: PolicyCommand) -> anyhow::Result<u8> {
                     out.push_str(&format!("    at {e}\n"));
                 }
             }
-            out.push_str(&format!("{} finding(s) in {}\n", findings.len(), file.display()));
+            out.push_str(&format!(
+                "{} finding(s) in {}\n",
+                findings.len(),
+                file.display()
+            ));
             super::emit(&out, None)?;
             let worst = findings.iter().map(|f| f.severity).max();
             Ok(match (fail_on.threshold(), worst) {
@@ -67,7 +75,11 @@ pub fn run(cmd: PolicyCommand) -> anyhow::Result<u8> {
 pub fn draft_file(file: &Path) -> anyhow::Result<(extract::Draft, String)> {
     let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
     let text = String::from_utf8_lossy(&bytes).into_owned();
-    let names: Vec<SdkName> = Catalog::embedded().sdk_names().into_iter().map(SdkName::from).collect();
+    let names: Vec<SdkName> = Catalog::embedded()
+        .sdk_names()
+        .into_iter()
+        .map(SdkName::from)
+        .collect();
     let opts = ExtractOptions {
         permissions: PermissionCatalog::embedded(),
         sdk_names: &names,

@@ -76,7 +76,8 @@ impl ScanInputs {
             config.policy = Some(draft.policy);
         }
         if !self.rules.is_empty() {
-            let catalog = privscan::rules::sdk::Catalog::load(&self.rules).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let catalog = privscan::rules::sdk::Catalog::load(&self.rules)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
             config.catalog = privscan::scan::CatalogSource::custom(catalog);
         }
         let shard = match (&self.shard, self.shard_total) {

@@ -281,6 +281,9 @@ mod tests {
         );
         assert_eq!(sniff(Path::new("notes.txt"), b"hello"), None);
         // A truncated or fake archive keeps its kind so the zip reader reports why.
-        assert_eq!(sniff(Path::new("x.ipa"), b"not a zip"), Some(ArtifactKind::Ipa));
+        assert_eq!(
+            sniff(Path::new("x.ipa"), b"not a zip"),
+            Some(ArtifactKind::Ipa)
+        );
     }
 }

@@ -27,40 +27,70 @@ pub struct ZipSource<'z, 'a> {
 impl<'z, 'a> ZipSource<'z, 'a> {
     /// A source reading entries of `archive`.
     pub fn new(archive: &'z ZipArchive<'a>, limits: &'z Limits, budget: &'z Budget) -> Self {
-        ZipSource { archive, limits, budget }
+        ZipSource {
+            archive,
+            limits,
+            budget,
+        }
     }
 }
 
 impl BundleSource for ZipSource<'_, '_> {
     fn paths(&self) -> Vec<String> {
-        self.archive.entries().iter().map(|e| e.name.clone()).collect()
+        self.archive
+            .entries()
+            .iter()
+            .map(|e| e.name.clone())
+            .collect()
     }
 
     fn read(&self, path: &str) -> Result<Cow<'_, [u8]>, String> {
-        let entry = self.archive.by_name(path).ok_or_else(|| format!("{path}: no such entry"))?;
-        self.archive.read(entry, self.limits, self.budget).map_err(|e| e.to_string())
+        let entry = self
+            .archive
+            .by_name(path)
+            .ok_or_else(|| format!("{path}: no such entry"))?;
+        self.archive
+            .read(entry, self.limits, self.budget)
+            .map_err(|e| e.to_string())
     }
 }
 
 fn err(code: &str, message: impl Into<String>) -> ArtifactError {
-    ArtifactError { code: code.into(), message: message.into() }
+    ArtifactError {
+        code: code.into(),
+        message: message.into(),
+    }
 }
 
 /// Scan an IPA held in `data`, filling `report`.
-pub fn scan_ipa(data: &[u8], config: &Config, budget: &Budget, report: &mut ArtifactReport) -> Result<(), ArtifactError> {
-    let archive = ZipArchive::parse(data, &config.limits).map_err(|e| err("zip", format!("not a readable zip archive: {e}")))?;
+pub fn scan_ipa(
+    data: &[u8],
+    config: &Config,
+    budget: &Budget,
+    report: &mut ArtifactReport,
+) -> Result<(), ArtifactError> {
+    let archive = ZipArchive::parse(data, &config.limits)
+        .map_err(|e| err("zip", format!("not a readable zip archive: {e}")))?;
     let source = ZipSource::new(&archive, &config.limits, budget);
     scan_source(&source, config, report)
 }
 
 /// Scan an unzipped `.app` bundle directory, filling `report`.
-pub fn scan_app_dir(dir: &Path, config: &Config, report: &mut ArtifactReport) -> Result<(), ArtifactError> {
+pub fn scan_app_dir(
+    dir: &Path,
+    config: &Config,
+    report: &mut ArtifactReport,
+) -> Result<(), ArtifactError> {
     let source = DirSource::new(dir, &config.limits);
     scan_source(&source, config, report)
 }
 
 /// The shared iOS flow over any bundle source.
-pub fn scan_source(src: &dyn BundleSource, config: &Config, report: &mut ArtifactReport) -> Result<(), ArtifactError> {
+pub fn scan_source(
+    src: &dyn BundleSource,
+    config: &Config,
+    report: &mut ArtifactReport,
+) -> Result<(), ArtifactError> {
     let scan = scan_bundle(src, &config.limits).map_err(|e| err("ios", e.to_string()))?;
     let mut detector = config.catalog.detector();
     if !config.manifest_only {
@@ -71,13 +101,24 @@ pub fn scan_source(src: &dyn BundleSource, config: &Config, report: &mut Artifac
     if let Some(policy) = &config.policy {
         findings.extend(crate::diff::ios::diff_ios(&scan.facts, policy));
         if !config.manifest_only {
-            findings.extend(crate::diff::sdk::diff_sdks(&detections, policy, config.catalog));
+            findings.extend(crate::diff::sdk::diff_sdks(
+                &detections,
+                policy,
+                config.catalog,
+            ));
         }
         report.policy = Some(policy.source.clone());
     }
-    let frameworks: Vec<(String, bool)> =
-        scan.frameworks.iter().map(|f| (f.name.clone(), f.has_privacy_manifest)).collect();
-    findings.extend(crate::diff::sdk::privacy_manifest_missing(&detections, config.catalog, &frameworks));
+    let frameworks: Vec<(String, bool)> = scan
+        .frameworks
+        .iter()
+        .map(|f| (f.name.clone(), f.has_privacy_manifest))
+        .collect();
+    findings.extend(crate::diff::sdk::privacy_manifest_missing(
+        &detections,
+        config.catalog,
+        &frameworks,
+    ));
     if let Some(policy) = &config.policy {
         findings = crate::diff::apply_allows(findings, &policy.allow, &config.today);
     }
@@ -91,7 +132,12 @@ pub fn scan_source(src: &dyn BundleSource, config: &Config, report: &mut Artifac
 
 /// Feed every iOS fact the catalog can match: file paths, framework names,
 /// ObjC classes and symbols of each Mach-O, and the app's Info.plist keys.
-fn feed_detector(src: &dyn BundleSource, scan: &IosScan, config: &Config, detector: &mut Detector<'_>) {
+fn feed_detector(
+    src: &dyn BundleSource,
+    scan: &IosScan,
+    config: &Config,
+    detector: &mut Detector<'_>,
+) {
     for path in src.paths() {
         detector.file(&path, None, &Location::entry(path.clone()));
     }
@@ -105,7 +151,12 @@ fn feed_detector(src: &dyn BundleSource, scan: &IosScan, config: &Config, detect
             for c in &s.facts.objc_classes {
                 detector.objc_class(c, &loc);
             }
-            for sym in s.facts.imported_symbols.iter().chain(&s.facts.exported_symbols) {
+            for sym in s
+                .facts
+                .imported_symbols
+                .iter()
+                .chain(&s.facts.exported_symbols)
+            {
                 detector.macho_symbol(sym, &loc);
             }
         }
@@ -127,14 +178,20 @@ fn feed_detector(src: &dyn BundleSource, scan: &IosScan, config: &Config, detect
 
 /// Scan a loose property list: an `Info.plist` (bundle id, versions, usage
 /// descriptions; PS102 with a policy) or a `PrivacyInfo.xcprivacy`.
-pub fn scan_plist_file(data: &[u8], config: &Config, report: &mut ArtifactReport) -> Result<(), ArtifactError> {
+pub fn scan_plist_file(
+    data: &[u8],
+    config: &Config,
+    report: &mut ArtifactReport,
+) -> Result<(), ArtifactError> {
     let entry = file_name(&report.path);
     let mut facts = crate::model::IosFacts::default();
     if entry.ends_with(".xcprivacy") {
-        let pm = crate::ios::privacy_manifest::parse(data, &entry, &config.limits).map_err(|e| err("plist", e.to_string()))?;
+        let pm = crate::ios::privacy_manifest::parse(data, &entry, &config.limits)
+            .map_err(|e| err("plist", e.to_string()))?;
         facts.privacy_manifests.push(pm);
     } else {
-        let info = crate::ios::plist::parse_info_plist(data, &config.limits).map_err(|e| err("plist", e.to_string()))?;
+        let info = crate::ios::plist::parse_info_plist(data, &config.limits)
+            .map_err(|e| err("plist", e.to_string()))?;
         facts.bundle_id = info.bundle_id;
         facts.short_version = info.short_version;
         facts.version = info.version;
@@ -173,8 +230,13 @@ pub fn scan_plist_file(data: &[u8], config: &Config, report: &mut ArtifactReport
 
 /// Scan a loose Mach-O (thin or fat): architectures, linked dylibs,
 /// symbols, ObjC classes and SDK fingerprints.
-pub fn scan_macho_file(data: &[u8], config: &Config, report: &mut ArtifactReport) -> Result<(), ArtifactError> {
-    let facts = crate::native::macho::parse(data, "", &config.limits).map_err(|e| err("macho", e.to_string()))?;
+pub fn scan_macho_file(
+    data: &[u8],
+    config: &Config,
+    report: &mut ArtifactReport,
+) -> Result<(), ArtifactError> {
+    let facts = crate::native::macho::parse(data, "", &config.limits)
+        .map_err(|e| err("macho", e.to_string()))?;
     let mut detector = config.catalog.detector();
     let loc = Location::entry("");
     let name = file_name(&report.path);
@@ -190,12 +252,20 @@ pub fn scan_macho_file(data: &[u8], config: &Config, report: &mut ArtifactReport
         for c in &s.facts.objc_classes {
             detector.objc_class(c, &loc);
         }
-        for sym in s.facts.imported_symbols.iter().chain(&s.facts.exported_symbols) {
+        for sym in s
+            .facts
+            .imported_symbols
+            .iter()
+            .chain(&s.facts.exported_symbols)
+        {
             detector.macho_symbol(sym, &loc);
         }
     }
     for w in facts.warnings() {
-        report.entry_errors.push(crate::model::EntryError { entry: String::new(), message: w });
+        report.entry_errors.push(crate::model::EntryError {
+            entry: String::new(),
+            message: w,
+        });
     }
     report.sdks = detector.finish();
     report.binaries.push(facts.binary);
@@ -203,5 +273,8 @@ pub fn scan_macho_file(data: &[u8], config: &Config, report: &mut ArtifactReport
 }
 
 fn file_name(path: &str) -> String {
-    Path::new(path).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+    Path::new(path)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
