@@ -372,6 +372,19 @@ fn scan_entry<'c>(
     out
 }
 
+/// A PS902 finding for a binary the platform would refuse to load.
+fn not_loadable(entry: &str, message: String) -> Finding {
+    let info = Code::PS902.info();
+    Finding {
+        code: info.id.into(),
+        severity: info.severity,
+        subject: entry.into(),
+        message,
+        clause: None,
+        evidence: vec![Location::entry(entry.to_string())],
+    }
+}
+
 fn scan_dex_bytes(bytes: &[u8], entry: &str, config: &Config, out: &mut EntryScan<'_>) {
     match dex::parse(bytes, &config.limits) {
         Ok(file) => {
@@ -388,6 +401,15 @@ fn scan_dex_bytes(bytes: &[u8], entry: &str, config: &Config, out: &mut EntrySca
                     }
                 }
             }
+            if !file.loadable_on_art() {
+                out.findings.push(not_loadable(
+                    entry,
+                    format!(
+                        "DEX version {} is not loadable on ART (only old Dalvik runs it)",
+                        String::from_utf8_lossy(file.version())
+                    ),
+                ));
+            }
             out.binary = Some(crate::model::BinaryFacts {
                 entry: entry.into(),
                 format: "dex".into(),
@@ -403,8 +425,17 @@ fn scan_dex_bytes(bytes: &[u8], entry: &str, config: &Config, out: &mut EntrySca
 }
 
 fn scan_elf_bytes(bytes: &[u8], entry: &str, out: &mut EntryScan<'_>) {
-    match crate::native::elf::parse(bytes, entry) {
-        Ok(facts) => {
+    match crate::native::elf::parse_with_anomalies(bytes, entry) {
+        Ok((facts, anomalies)) => {
+            // Section-header defects bionic's dlopen refuses (hostile-inputs E1).
+            let dlopen: Vec<&str> = anomalies
+                .iter()
+                .map(String::as_str)
+                .filter(|a| a.contains("dlopen"))
+                .collect();
+            if !dlopen.is_empty() {
+                out.findings.push(not_loadable(entry, dlopen.join("; ")));
+            }
             let loc = Location::entry(entry.to_string());
             for slice in &facts.slices {
                 for sym in slice.exported_symbols.iter().chain(&slice.imported_symbols) {
@@ -582,6 +613,7 @@ pub fn scan_dex_file(
     }
     report.binaries.extend(out.binary);
     report.entry_errors.extend(out.errors);
+    report.findings.extend(out.findings);
     report.sdks = out.detector.finish();
     Ok(())
 }
@@ -622,6 +654,7 @@ pub fn scan_elf_file(
         return Err(err("elf", msg));
     }
     report.binaries.extend(out.binary);
+    report.findings.extend(out.findings);
     report.sdks = out.detector.finish();
     Ok(())
 }
