@@ -698,13 +698,11 @@ fn elf_dynamic_offset_near_u64_max_overflowed() {
     so[dynamic + 8..dynamic + 16].copy_from_slice(&(u64::MAX - 7).to_le_bytes());
     so[dynamic + 32..dynamic + 40].copy_from_slice(&16u64.to_le_bytes());
     let r = privscan::native::elf::parse_program_headers_only(&so, "libx.so");
-    assert!(
-        r.is_err()
-            || r.unwrap()
-                .1
-                .iter()
-                .any(|a| a.contains("truncated") || !a.is_empty())
-    );
+    // The DT_* entries are unreadable: no DT_NEEDED, and it says why.
+    if let Ok((facts, anomalies)) = r {
+        assert!(facts.slices[0].needed.is_empty());
+        assert!(!anomalies.is_empty());
+    }
 }
 
 /// Regression (macho_lc_main_text_underflow_panicked_in_goblin, found by
