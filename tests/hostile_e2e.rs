@@ -675,3 +675,67 @@ fn corpus_scans_never_panic() {
     }
     assert!(panicked.is_empty(), "panicked on: {panicked:?}");
 }
+
+// ------------------------------------------------------------------ fuzz regressions
+
+/// Regression (elf_dynamic_offset_near_u64_max_overflowed, found by the
+/// `elf` fuzz target): a PT_DYNAMIC `p_offset` near u64::MAX made the
+/// program-header reader compute `offset + 8` with overflow (a panic in
+/// debug builds). Now the entry is just unreadable.
+#[test]
+fn elf_dynamic_offset_near_u64_max_overflowed() {
+    let mut so = elf::build(&elf::ElfSpec {
+        machine: 183,
+        needed: vec!["liblog.so".into()],
+        ..Default::default()
+    });
+    let phoff = u64::from_le_bytes(so[0x20..0x28].try_into().unwrap()) as usize;
+    let phnum = u16::from_le_bytes([so[0x38], so[0x39]]) as usize;
+    let dynamic = (0..phnum)
+        .map(|i| phoff + i * 56)
+        .find(|&p| u32::from_le_bytes(so[p..p + 4].try_into().unwrap()) == 2)
+        .expect("PT_DYNAMIC");
+    so[dynamic + 8..dynamic + 16].copy_from_slice(&(u64::MAX - 7).to_le_bytes());
+    so[dynamic + 32..dynamic + 40].copy_from_slice(&16u64.to_le_bytes());
+    let r = privscan::native::elf::parse_program_headers_only(&so, "libx.so");
+    // The DT_* entries are unreadable: no DT_NEEDED, and it says why.
+    if let Ok((facts, anomalies)) = r {
+        assert!(facts.slices[0].needed.is_empty());
+        assert!(!anomalies.is_empty());
+    }
+}
+
+/// Regression (macho_lc_main_text_underflow_panicked_in_goblin, found by
+/// the `macho` fuzz target): `__TEXT.vmaddr < __TEXT.fileoff` with an
+/// LC_MAIN made goblin 0.10.7 subtract with overflow. The slice is now
+/// reported with a warning instead of reaching goblin.
+#[test]
+fn macho_lc_main_text_underflow_panicked_in_goblin() {
+    let mut m = Vec::new();
+    let p32 = |m: &mut Vec<u8>, v: u32| m.extend_from_slice(&v.to_le_bytes());
+    let p64 = |m: &mut Vec<u8>, v: u64| m.extend_from_slice(&v.to_le_bytes());
+    for v in [0xfeed_facf, 0x0100_000c, 0, 2, 2, 72 + 24, 0, 0] {
+        p32(&mut m, v);
+    }
+    p32(&mut m, 0x19);
+    p32(&mut m, 72);
+    m.extend_from_slice(b"__TEXT\0\0\0\0\0\0\0\0\0\0");
+    for v in [0u64, 0x1000, 0x1000, 0] {
+        p64(&mut m, v); // vmaddr 0 < fileoff 0x1000
+    }
+    for v in [5u32, 5, 0, 0] {
+        p32(&mut m, v);
+    }
+    p32(&mut m, 0x8000_0028);
+    p32(&mut m, 24);
+    p64(&mut m, 0);
+    p64(&mut m, 0);
+    m.resize(0x2000, 0);
+    let facts = privscan::native::macho::parse(&m, "Payload/X.app/X", &privscan::Limits::default())
+        .expect("thin Mach-O");
+    assert!(
+        facts.warnings().iter().any(|w| w.contains("overflows")),
+        "{:?}",
+        facts.warnings()
+    );
+}

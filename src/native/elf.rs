@@ -446,12 +446,13 @@ impl Header {
             let base = dyn_off
                 .checked_add(i * entsize)
                 .ok_or("PT_DYNAMIC offset overflow")?;
+            // `base` may sit near u64::MAX (PT_DYNAMIC p_offset is file data).
             let (tag, val) = if self.is64 {
-                (r.u64_at(base), r.u64_at(base + 8))
+                (r.u64_at(base), r.u64_at(base.saturating_add(8)))
             } else {
                 (
                     r.u32_at(base).map(u64::from),
-                    r.u32_at(base + 4).map(u64::from),
+                    r.u32_at(base.saturating_add(4)).map(u64::from),
                 )
             };
             let (Some(tag), Some(val)) = (tag, val) else {
@@ -510,7 +511,7 @@ impl Header {
             return Ok(slice);
         };
         let nsyms = match hash.and_then(to_off) {
-            Some(h) => r.u32_at(h + 4).map(u64::from),
+            Some(h) => r.u32_at(h.saturating_add(4)).map(u64::from),
             None => match (symtab, strtab) {
                 (Some(s), Some(t)) if t > s => Some((t - s) / sym_size),
                 _ => None,

@@ -424,6 +424,71 @@ fn cstr_in(slice: &[u8], start: usize, end: usize) -> Option<String> {
     if s.is_empty() { None } else { Some(s) }
 }
 
+/// goblin 0.10.7 computes `__TEXT.vmaddr - __TEXT.fileoff + LC_MAIN.entryoff`
+/// unchecked (`mach/mod.rs` `parse_impl`), which panics with overflow checks
+/// on. Find that case first (found by the `macho` fuzz target).
+fn goblin_entry_overflow(slice: &[u8]) -> Option<String> {
+    let magic = slice.get(..4)?;
+    let (is64, le) = match magic {
+        [0xcf, 0xfa, 0xed, 0xfe] => (true, true),
+        [0xfe, 0xed, 0xfa, 0xcf] => (true, false),
+        [0xce, 0xfa, 0xed, 0xfe] => (false, true),
+        [0xfe, 0xed, 0xfa, 0xce] => (false, false),
+        _ => return None,
+    };
+    let u32_at = |off: usize| -> Option<u64> {
+        let b: [u8; 4] = slice.get(off..off.checked_add(4)?)?.try_into().ok()?;
+        Some(u64::from(if le {
+            u32::from_le_bytes(b)
+        } else {
+            u32::from_be_bytes(b)
+        }))
+    };
+    let u64_at = |off: usize| -> Option<u64> {
+        let b: [u8; 8] = slice.get(off..off.checked_add(8)?)?.try_into().ok()?;
+        Some(if le {
+            u64::from_le_bytes(b)
+        } else {
+            u64::from_be_bytes(b)
+        })
+    };
+    let ncmds = u32_at(16)?;
+    let mut off: usize = if is64 { 32 } else { 28 };
+    let (mut text, mut entry) = (None, None);
+    for _ in 0..ncmds.min(65_536) {
+        let cmd = u32_at(off)?;
+        let size = usize::try_from(u32_at(off.checked_add(4)?)?).ok()?;
+        match cmd {
+            0x8000_0028 => entry = entry.or(u64_at(off.checked_add(8)?)),
+            0x19 | 0x1 if text.is_none() => {
+                let name = slice.get(off.checked_add(8)?..off.checked_add(15)?)?;
+                if name == b"__TEXT\0" {
+                    text = if is64 {
+                        Some((u64_at(off + 24)?, u64_at(off + 40)?))
+                    } else {
+                        Some((u32_at(off + 24)?, u32_at(off + 32)?))
+                    };
+                }
+            }
+            _ => {}
+        }
+        if size < 8 {
+            break;
+        }
+        off = off.checked_add(size)?;
+    }
+    let ((vmaddr, fileoff), entryoff) = (text?, entry?);
+    match vmaddr
+        .checked_sub(fileoff)
+        .and_then(|b| b.checked_add(entryoff))
+    {
+        Some(_) => None,
+        None => Some(format!(
+            "LC_MAIN entryoff 0x{entryoff:x} with __TEXT vmaddr 0x{vmaddr:x} and fileoff 0x{fileoff:x} overflows"
+        )),
+    }
+}
+
 fn parse_slice(slice: &[u8], file_offset: u64, limits: &Limits) -> MachOSlice {
     let mut out = MachOSlice {
         size: slice.len() as u64,
@@ -441,6 +506,10 @@ fn parse_slice(slice: &[u8], file_offset: u64, limits: &Limits) -> MachOSlice {
             "slice at offset {file_offset} is too small for a Mach-O header ({} bytes)",
             slice.len()
         ));
+        return out;
+    }
+    if let Some(why) = goblin_entry_overflow(slice) {
+        out.warnings.push(format!("load commands not read: {why}"));
         return out;
     }
     let macho = match MachO::parse(slice, 0) {
