@@ -16,8 +16,8 @@
 use privscan::Limits;
 use privscan::android::dex;
 use privscan::detect::Detector;
-use privscan::diff::sdk::normalize_name;
-use privscan::model::{Detection, Location};
+use privscan::diff::sdk::sdk_known_as;
+use privscan::model::Location;
 use privscan::native::elf;
 use privscan::rules::sdk::Catalog;
 use serde_json::Value;
@@ -299,26 +299,6 @@ fn feed_dex(det: &mut Detector<'_>, entry: &str, data: &[u8]) {
     }
 }
 
-/// Whether a detection is the SDK εxodus calls `truth`: a normalised SDK
-/// name or alias equals or contains it (or is contained in it), or a vendor
-/// name or alias equals it.
-fn same_sdk(catalog: &Catalog, d: &Detection, truth: &str) -> bool {
-    let t = normalize_name(truth);
-    let Some(sdk) = catalog.sdk(&d.id) else {
-        return false;
-    };
-    let product = std::iter::once(&sdk.name)
-        .chain(&sdk.aliases)
-        .map(|n| normalize_name(n));
-    let vendor = std::iter::once(&sdk.vendor.name)
-        .chain(&sdk.vendor.aliases)
-        .map(|n| normalize_name(n));
-    product
-        .filter(|n| n.len() >= 3)
-        .any(|n| n == t || n.contains(&t) || t.contains(&n))
-        || vendor.into_iter().any(|n| n == t)
-}
-
 #[test]
 fn sdk_truth_is_detected_with_the_real_catalog() {
     if corpus().is_none() {
@@ -348,7 +328,7 @@ fn sdk_truth_is_detected_with_the_real_catalog() {
             let detections = det.finish();
             let hit: Vec<&String> = truth
                 .iter()
-                .filter(|t| detections.iter().any(|d| same_sdk(&catalog, d, t)))
+                .filter(|t| detections.iter().any(|d| sdk_known_as(&catalog, &d.id, t)))
                 .collect();
             listed += truth.len();
             found += hit.len();

@@ -6,7 +6,7 @@
 //! without evidence, recall is printed per file, and every detection the
 //! truth lacks is either justified below or fails the test.
 
-use privscan::diff::sdk::normalize_name;
+use privscan::diff::sdk::sdk_known_as;
 use privscan::rules::sdk::Catalog;
 use std::path::PathBuf;
 
@@ -65,23 +65,6 @@ const JUSTIFIED: &[(&str, &str, &str)] = &[
     ),
 ];
 
-fn same_sdk(catalog: &Catalog, id: &str, truth: &str) -> bool {
-    let t = normalize_name(truth);
-    let Some(sdk) = catalog.sdk(id) else {
-        return false;
-    };
-    let product = std::iter::once(&sdk.name)
-        .chain(&sdk.aliases)
-        .map(|n| normalize_name(n));
-    let vendor = std::iter::once(&sdk.vendor.name)
-        .chain(&sdk.vendor.aliases)
-        .map(|n| normalize_name(n));
-    product
-        .filter(|n| n.len() >= 3)
-        .any(|n| n == t || n.contains(&t) || t.contains(&n))
-        || vendor.into_iter().any(|n| n == t)
-}
-
 #[test]
 fn sdk_truth_recall_and_justified_extras() {
     let Some(root) = corpus() else {
@@ -124,7 +107,7 @@ fn sdk_truth_recall_and_justified_extras() {
             }
             let hit = truth
                 .iter()
-                .filter(|t| report.sdks.iter().any(|d| same_sdk(catalog, &d.id, t)))
+                .filter(|t| report.sdks.iter().any(|d| sdk_known_as(catalog, &d.id, t)))
                 .count();
             listed += truth.len();
             found += hit;
@@ -136,12 +119,12 @@ fn sdk_truth_recall_and_justified_extras() {
                 );
             }
             for t in &truth {
-                if !report.sdks.iter().any(|d| same_sdk(catalog, &d.id, t)) {
+                if !report.sdks.iter().any(|d| sdk_known_as(catalog, &d.id, t)) {
                     problems.push(format!("{name}: truth SDK {t} not detected"));
                 }
             }
             for d in &report.sdks {
-                let in_truth = truth.iter().any(|t| same_sdk(catalog, &d.id, t));
+                let in_truth = truth.iter().any(|t| sdk_known_as(catalog, &d.id, t));
                 let justified = JUSTIFIED.iter().any(|(f, id, _)| *f == name && *id == d.id);
                 if !in_truth && !justified {
                     problems.push(format!(

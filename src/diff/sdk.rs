@@ -143,6 +143,25 @@ fn evidence_locations(d: &Detection) -> Vec<Location> {
     out
 }
 
+/// Whether catalog SDK `id` is the SDK a third party (a tracker database,
+/// a report) calls `name`: a normalised product name or alias of at least 3
+/// characters equals, contains or is contained in it, or a vendor name or
+/// alias equals it. Used to score detections against independent SDK lists.
+pub fn sdk_known_as(catalog: &Catalog, id: &str, name: &str) -> bool {
+    let t = normalize_name(name);
+    let Some(sdk) = catalog.sdk(id) else {
+        return false;
+    };
+    let mut product = std::iter::once(&sdk.name)
+        .chain(&sdk.aliases)
+        .map(|n| normalize_name(n));
+    let mut vendor = std::iter::once(&sdk.vendor.name)
+        .chain(&sdk.vendor.aliases)
+        .map(|n| normalize_name(n));
+    product.any(|n| n.len() >= 3 && (n == t || n.contains(&t) || t.contains(&n)))
+        || vendor.any(|n| n == t)
+}
+
 /// PS201 for every detection no declaration matches; PS203 for every
 /// declaration that matches a catalog SDK of which none was detected.
 /// Findings are ordered PS201 (by SDK id) then PS203 (policy order).
