@@ -1,6 +1,12 @@
-//! Embeds every `rules/sdks/*.toml` (sorted by file name) into the binary:
-//! writes `$OUT_DIR/sdk_rules.rs` with one `include_str!` per file, so a new
-//! vendor file needs no code change.
+//! Embeds every `rules/sdks/*.toml` (sorted by file name) into the binary.
+//!
+//! Writes `$OUT_DIR/sdk_rules.rs` with one `(name, toml, json)` row per file,
+//! so a new vendor file needs no code change. `json` is the file's TOML
+//! document converted here to JSON: at run time the embedded catalog is read
+//! from it, which is about six times faster than lexing the TOML (1.3 ms
+//! against 8 ms for the whole catalog; see docs/performance.md). The schema
+//! is still validated at run time, on the same `toml::Table` either way. A
+//! rule file that is not valid TOML fails the build, naming the file.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -18,8 +24,11 @@ fn main() {
         })
         .unwrap_or_default();
     files.sort();
+    let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
+    let json_dir = out_dir.join("sdk_json");
+    std::fs::create_dir_all(&json_dir).expect("create $OUT_DIR/sdk_json");
     let mut out = String::from(
-        "/// `(file name, contents)` of every embedded SDK rule file, sorted.\npub static SDK_RULE_FILES: &[(&str, &str)] = &[\n",
+        "/// `(file name, TOML text, the same document as JSON)` of every embedded SDK rule file, sorted by name.\npub static SDK_RULE_FILES: &[(&str, &str, &str)] = &[\n",
     );
     for f in &files {
         println!("cargo:rerun-if-changed={}", f.display());
@@ -27,13 +36,21 @@ fn main() {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
+        let text =
+            std::fs::read_to_string(f).unwrap_or_else(|e| panic!("reading {}: {e}", f.display()));
+        let table: toml::Table = toml::from_str(&text)
+            .unwrap_or_else(|e| panic!("rules/sdks/{name} is not valid TOML: {e}"));
+        let json = serde_json::to_string(&table)
+            .unwrap_or_else(|e| panic!("rules/sdks/{name}: cannot convert to JSON: {e}"));
+        let json_path = json_dir.join(format!("{name}.json"));
+        std::fs::write(&json_path, json).expect("write rule JSON");
         let _ = writeln!(
             out,
-            "    ({name:?}, include_str!({:?})),",
-            f.display().to_string()
+            "    ({name:?}, include_str!({:?}), include_str!({:?})),",
+            f.display().to_string(),
+            json_path.display().to_string()
         );
     }
     out.push_str("];\n");
-    let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
     std::fs::write(out_dir.join("sdk_rules.rs"), out).expect("write sdk_rules.rs");
 }
