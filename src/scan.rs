@@ -184,8 +184,19 @@ pub fn scan_path(path: &Path, config: &Config) -> ArtifactReport {
         }
     };
     report.size = Some(data.len() as u64);
-    report.sha256 = Some(sha256_hex(&data));
-    let Some(kind) = crate::input::sniff(path, &data) else {
+    // The digest reads every byte of the input: hash on another worker
+    // while this one scans.
+    let (sha256, ()) = rayon::join(
+        || sha256_hex(&data),
+        || scan_loaded(path, &data, config, &mut report),
+    );
+    report.sha256 = Some(sha256);
+    report
+}
+
+/// Sniff what `data` (read from `path`) is and scan it into `report`.
+fn scan_loaded(path: &Path, data: &[u8], config: &Config, report: &mut ArtifactReport) {
+    let Some(kind) = crate::input::sniff(path, data) else {
         report.error = Some(ArtifactError {
             code: "unknown-kind".into(),
             message: format!(
@@ -193,24 +204,22 @@ pub fn scan_path(path: &Path, config: &Config) -> ArtifactReport {
                 path.display()
             ),
         });
-        return report;
+        return;
     };
     report.kind = Some(kind);
     let budget = Budget::new(&config.limits);
     let result = match kind {
-        ArtifactKind::Apk => crate::android::apk::scan_apk(&data, config, &budget, &mut report),
-        ArtifactKind::Aab => crate::android::aab::scan_aab(&data, config, &budget, &mut report),
+        ArtifactKind::Apk => crate::android::apk::scan_apk(data, config, &budget, report),
+        ArtifactKind::Aab => crate::android::aab::scan_aab(data, config, &budget, report),
         ArtifactKind::Apks | ArtifactKind::Xapk => {
-            crate::android::splits::scan_split_set(&data, kind, config, &budget, &mut report)
+            crate::android::splits::scan_split_set(data, kind, config, &budget, report)
         }
-        ArtifactKind::Ipa => crate::ios::ipa::scan_ipa(&data, config, &budget, &mut report),
-        ArtifactKind::Manifest => {
-            crate::android::apk::scan_manifest_file(&data, config, &mut report)
-        }
-        ArtifactKind::Dex => crate::android::apk::scan_dex_file(&data, config, &mut report),
-        ArtifactKind::Elf => crate::android::apk::scan_elf_file(&data, config, &mut report),
-        ArtifactKind::Plist => crate::ios::ipa::scan_plist_file(&data, config, &mut report),
-        ArtifactKind::Macho => crate::ios::ipa::scan_macho_file(&data, config, &mut report),
+        ArtifactKind::Ipa => crate::ios::ipa::scan_ipa(data, config, &budget, report),
+        ArtifactKind::Manifest => crate::android::apk::scan_manifest_file(data, config, report),
+        ArtifactKind::Dex => crate::android::apk::scan_dex_file(data, config, report),
+        ArtifactKind::Elf => crate::android::apk::scan_elf_file(data, config, report),
+        ArtifactKind::Plist => crate::ios::ipa::scan_plist_file(data, config, report),
+        ArtifactKind::Macho => crate::ios::ipa::scan_macho_file(data, config, report),
         other => Err(ArtifactError {
             code: "unsupported".into(),
             message: format!(
@@ -221,9 +230,8 @@ pub fn scan_path(path: &Path, config: &Config) -> ArtifactReport {
         }),
     };
     if let Err(e) = result {
-        set_error(&mut report, e);
+        set_error(report, e);
     }
-    report
 }
 
 /// Record why an artifact could not be scanned; the message names the file.

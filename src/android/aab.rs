@@ -126,23 +126,26 @@ pub fn scan_aab(
     parts.manifest = merge_modules(&modules);
 
     if !config.manifest_only {
-        for m in &modules {
-            parts.detector.manifest(&m.manifest);
-        }
-        let mut work: Vec<Work<'_>> = Vec::new();
-        for e in archive.entries() {
-            parts
-                .detector
-                .file(&e.name, None, &Location::entry(e.name.clone()));
-            if let Some(role) = aab_role(&e.name, &module_names) {
-                work.push(Work {
+        let work: Vec<Work<'_>> = archive
+            .entries()
+            .iter()
+            .filter_map(|e| {
+                aab_role(&e.name, &module_names).map(|role| Work {
                     entry: e,
                     role,
                     display: e.name.clone(),
-                });
-            }
-        }
+                })
+            })
+            .collect();
+        // Inflate first; the detector waits for the catalog (see ApkParts).
         scan_heavy(&archive, &work, config, budget, &mut parts);
+        let detector = parts.detector();
+        for m in &modules {
+            detector.manifest(&m.manifest);
+        }
+        for e in archive.entries() {
+            detector.file(&e.name, None, &Location::entry(e.name.clone()));
+        }
     }
     let read_anomalies = archive.read_anomalies();
     let mut tamper = archive_findings(archive.anomalies().iter().chain(&read_anomalies));

@@ -33,7 +33,8 @@ fn err(code: &str, message: impl Into<String>) -> ArtifactError {
 /// What one heavy entry (a DEX or a native library) contributes.
 struct EntryScan<'c> {
     binary: Option<crate::model::BinaryFacts>,
-    detector: Detector<'c>,
+    /// Created once the entry's bytes are read (see [`ApkParts::detector`]).
+    detector: Option<Detector<'c>>,
     errors: Vec<EntryError>,
     findings: Vec<Finding>,
 }
@@ -90,7 +91,12 @@ pub fn scan_apk(
 /// entry errors and findings.
 pub(crate) struct ApkParts<'c> {
     pub manifest: AndroidManifest,
-    pub detector: Detector<'c>,
+    /// `None` until the first SDK evidence: creating a detector waits for
+    /// the lazily built catalog, and nothing should wait for it before the
+    /// DEX and native entries are inflated (the catalog is built on another
+    /// worker meanwhile, see `scan::scan`).
+    pub detector: Option<Detector<'c>>,
+    config: &'c Config,
     pub binaries: Vec<crate::model::BinaryFacts>,
     pub entry_errors: Vec<EntryError>,
     pub findings: Vec<Finding>,
@@ -101,10 +107,26 @@ impl<'c> ApkParts<'c> {
     pub(crate) fn new(config: &'c Config) -> Self {
         ApkParts {
             manifest: AndroidManifest::default(),
-            detector: detector_for(config),
+            detector: None,
+            config,
             binaries: Vec::new(),
             entry_errors: Vec::new(),
             findings: Vec::new(),
+        }
+    }
+
+    /// The detector, created on first use.
+    pub(crate) fn detector(&mut self) -> &mut Detector<'c> {
+        let config = self.config;
+        self.detector.get_or_insert_with(|| detector_for(config))
+    }
+
+    /// Merge SDK evidence gathered elsewhere (an entry, another split).
+    pub(crate) fn merge_detector(&mut self, other: Option<Detector<'c>>) {
+        match (&mut self.detector, other) {
+            (_, None) => {}
+            (None, Some(d)) => self.detector = Some(d),
+            (Some(mine), Some(d)) => mine.merge(d),
         }
     }
 
@@ -122,7 +144,7 @@ impl<'c> ApkParts<'c> {
         report.findings.extend(self.findings);
         let mut detections = Vec::new();
         if !config.manifest_only {
-            detections = self.detector.finish();
+            detections = self.detector.map(Detector::finish).unwrap_or_default();
             crate::detect::attribute_permissions(&mut manifest, &detections, config.catalog);
         }
         (manifest, detections)
@@ -213,22 +235,26 @@ pub(crate) fn scan_apk_parts<'c>(
     );
 
     if !config.manifest_only {
-        parts.detector.manifest(&parts.manifest);
-        let mut work: Vec<Work<'_>> = Vec::new();
-        for e in archive.entries() {
-            let display = format!("{prefix}{}", e.name);
-            parts
-                .detector
-                .file(&e.name, None, &Location::entry(display.clone()));
-            if let Some(role) = role_of(&e.name) {
-                work.push(Work {
+        let work: Vec<Work<'_>> = archive
+            .entries()
+            .iter()
+            .filter_map(|e| {
+                role_of(&e.name).map(|role| Work {
                     entry: e,
                     role,
-                    display,
-                });
-            }
-        }
+                    display: format!("{prefix}{}", e.name),
+                })
+            })
+            .collect();
+        // Inflate and scan first: the detector (and so the catalog) is
+        // needed only once bytes are ready.
         scan_heavy(&archive, &work, config, budget, &mut parts);
+        let detector = parts.detector.get_or_insert_with(|| detector_for(config));
+        detector.manifest(&parts.manifest);
+        for e in archive.entries() {
+            let display = format!("{prefix}{}", e.name);
+            detector.file(&e.name, None, &Location::entry(display));
+        }
     }
     // Archive anomalies, including CRC mismatches found while reading.
     let read_anomalies = archive.read_anomalies();
@@ -270,7 +296,7 @@ pub(crate) fn scan_heavy<'c>(
         })
         .collect();
     for s in scans {
-        parts.detector.merge(s.detector);
+        parts.merge_detector(s.detector);
         parts.binaries.extend(s.binary);
         parts.entry_errors.extend(s.errors);
         parts.findings.extend(s.findings);
@@ -342,7 +368,7 @@ fn scan_entry<'c>(
     let e = w.entry;
     let mut out = EntryScan {
         binary: None,
-        detector: config.catalog.detector(),
+        detector: None,
         errors: Vec::new(),
         findings: Vec::new(),
     };
@@ -360,15 +386,18 @@ fn scan_entry<'c>(
             return out;
         }
     };
+    // Waits here (not before the read) for the catalog being built.
+    let mut detector = config.catalog.detector();
     match w.role {
-        EntryRole::Dex => scan_dex_bytes(&bytes, &w.display, config, &mut out),
+        EntryRole::Dex => scan_dex_bytes(&bytes, &w.display, config, &mut detector, &mut out),
         EntryRole::NativeLib => {
             let file_name = e.name.rsplit('/').next().unwrap_or(&e.name);
-            out.detector.native_lib(file_name, &loc);
-            scan_elf_bytes(&bytes, &w.display, &mut out);
+            detector.native_lib(file_name, &loc);
+            scan_elf_bytes(&bytes, &w.display, &mut detector, &mut out);
         }
-        EntryRole::Marker => out.detector.file(&e.name, Some(&bytes), &loc),
+        EntryRole::Marker => detector.file(&e.name, Some(&bytes), &loc),
     }
+    out.detector = Some(detector);
     out
 }
 
@@ -385,13 +414,19 @@ fn not_loadable(entry: &str, message: String) -> Finding {
     }
 }
 
-fn scan_dex_bytes(bytes: &[u8], entry: &str, config: &Config, out: &mut EntryScan<'_>) {
+fn scan_dex_bytes<'c>(
+    bytes: &[u8],
+    entry: &str,
+    config: &Config,
+    detector: &mut Detector<'c>,
+    out: &mut EntryScan<'c>,
+) {
     match dex::parse(bytes, &config.limits) {
         Ok(file) => {
             let loc = Location::entry(entry.to_string());
             for d in file.class_descriptors() {
                 match d {
-                    Ok(desc) => out.detector.dex_class(desc, &loc),
+                    Ok(desc) => detector.dex_class(desc, &loc),
                     Err(e) => {
                         out.errors.push(EntryError {
                             entry: entry.into(),
@@ -424,7 +459,12 @@ fn scan_dex_bytes(bytes: &[u8], entry: &str, config: &Config, out: &mut EntrySca
     }
 }
 
-fn scan_elf_bytes(bytes: &[u8], entry: &str, out: &mut EntryScan<'_>) {
+fn scan_elf_bytes<'c>(
+    bytes: &[u8],
+    entry: &str,
+    detector: &mut Detector<'c>,
+    out: &mut EntryScan<'c>,
+) {
     match crate::native::elf::parse_with_anomalies(bytes, entry) {
         Ok((facts, anomalies)) => {
             // Section-header defects bionic's dlopen refuses (hostile-inputs E1).
@@ -439,7 +479,7 @@ fn scan_elf_bytes(bytes: &[u8], entry: &str, out: &mut EntryScan<'_>) {
             let loc = Location::entry(entry.to_string());
             for slice in &facts.slices {
                 for sym in slice.exported_symbols.iter().chain(&slice.imported_symbols) {
-                    out.detector.elf_symbol(sym, &loc);
+                    detector.elf_symbol(sym, &loc);
                 }
             }
             out.binary = Some(facts);
@@ -598,11 +638,12 @@ pub fn scan_dex_file(
 ) -> Result<(), ArtifactError> {
     let mut out = EntryScan {
         binary: None,
-        detector: config.catalog.detector(),
+        detector: None,
         errors: Vec::new(),
         findings: Vec::new(),
     };
-    scan_dex_bytes(data, "", config, &mut out);
+    let mut detector = config.catalog.detector();
+    scan_dex_bytes(data, "", config, &mut detector, &mut out);
     if out.binary.is_none() {
         let msg = out
             .errors
@@ -614,7 +655,7 @@ pub fn scan_dex_file(
     report.binaries.extend(out.binary);
     report.entry_errors.extend(out.errors);
     report.findings.extend(out.findings);
-    report.sdks = out.detector.finish();
+    report.sdks = detector.finish();
     Ok(())
 }
 
@@ -626,16 +667,17 @@ pub fn scan_elf_file(
 ) -> Result<(), ArtifactError> {
     let mut out = EntryScan {
         binary: None,
-        detector: config.catalog.detector(),
+        detector: None,
         errors: Vec::new(),
         findings: Vec::new(),
     };
+    let mut detector = config.catalog.detector();
     let name = std::path::Path::new(&report.path)
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    out.detector.native_lib(&name, &Location::entry(""));
-    scan_elf_bytes(data, "", &mut out);
+    detector.native_lib(&name, &Location::entry(""));
+    scan_elf_bytes(data, "", &mut detector, &mut out);
     // A loose library may have been renamed; its DT_SONAME still names it.
     let sonames: Vec<String> = out
         .binary
@@ -643,7 +685,7 @@ pub fn scan_elf_file(
         .flat_map(|b| b.slices.iter().filter_map(|s| s.soname.clone()))
         .collect();
     for soname in sonames {
-        out.detector.native_lib(&soname, &Location::entry(""));
+        detector.native_lib(&soname, &Location::entry(""));
     }
     if out.binary.is_none() {
         let msg = out
@@ -655,7 +697,7 @@ pub fn scan_elf_file(
     }
     report.binaries.extend(out.binary);
     report.findings.extend(out.findings);
-    report.sdks = out.detector.finish();
+    report.sdks = detector.finish();
     Ok(())
 }
 

@@ -368,7 +368,7 @@ fn finish_set(
         match all.as_mut() {
             None => all = Some(parts),
             Some(a) => {
-                a.detector.merge(parts.detector);
+                a.merge_detector(parts.detector);
                 a.binaries.extend(parts.binaries);
                 a.entry_errors.extend(parts.entry_errors);
                 a.findings.extend(parts.findings);
