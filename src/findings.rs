@@ -39,6 +39,8 @@ pub enum Code {
     PS903,
     /// A policy `[[allow]]` entry has expired.
     PS904,
+    /// A resource cap stopped part of the scan: the results are incomplete.
+    PS905,
 }
 
 /// Documentation of a code.
@@ -205,6 +207,15 @@ pub const CODES: &[CodeInfo] = &[
         short: "A policy [[allow]] exception has expired",
         why: "A reviewed exception passed its expiry date; the finding it suppressed is reported again.",
         help: "Review the exception again and extend or remove it.",
+    },
+    CodeInfo {
+        code: Code::PS905,
+        id: "PS905",
+        name: "ResourceCapHit",
+        severity: Severity::Medium,
+        short: "A resource cap stopped part of the scan: permissions or SDKs in the unread part are not reported",
+        why: "An entry inflates past the per-entry cap, the artifact past the total cap, or a table past its count cap: a zip bomb, or an unusually large app. privscan stops reading there instead of running out of memory, so what it reports is incomplete.",
+        help: "If the artifact is legitimate, raise the cap named in the message (--max-entry-size, --max-total-inflated) and scan again; otherwise treat it as hostile.",
     },
 ];
 

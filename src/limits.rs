@@ -92,6 +92,69 @@ pub enum LimitError {
     },
 }
 
+/// The names of the caps, as [`LimitError`] messages end with them
+/// (`... (max_entry_size)`) and as `--max-entry-size` /
+/// `--max-total-inflated` spell the two that can be raised.
+pub const CAP_NAMES: &[&str] = &[
+    "max_entry_size",
+    "max_total_inflated",
+    "max_entries",
+    "max_nesting",
+    "max_strings",
+    "max_depth",
+];
+
+/// The cap a [`LimitError`] message names (`"... (max_entry_size)"` →
+/// `Some("max_entry_size")`), also when the message was wrapped with a
+/// prefix such as an entry name. `None` for any other message.
+pub fn cap_named_in(message: &str) -> Option<&'static str> {
+    CAP_NAMES
+        .iter()
+        .copied()
+        .find(|name| message.contains(&format!("({name})")))
+}
+
+/// Parse a byte size for the command line: a whole number with an
+/// optional binary suffix `B`, `KiB`, `MiB` or `GiB` (case-insensitive;
+/// `K`, `M`, `G` are accepted as the same binary units), e.g. `512MiB`,
+/// `2GiB`, `1048576`.
+///
+/// Errors: an empty or non-numeric value, an unknown suffix, zero, or a
+/// size over `u64::MAX` bytes; the message says which.
+pub fn parse_size(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (digits, suffix) = t.split_at(split);
+    if digits.is_empty() {
+        return Err(format!(
+            "'{text}' is not a size (expected e.g. 512MiB, 2GiB or a byte count)"
+        ));
+    }
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("'{text}': number too large"))?;
+    let unit: u64 = match suffix.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "k" | "kib" => 1 << 10,
+        "m" | "mib" => 1 << 20,
+        "g" | "gib" => 1 << 30,
+        other => {
+            return Err(format!(
+                "'{text}': unknown unit '{other}' (use B, KiB, MiB or GiB)"
+            ));
+        }
+    };
+    let bytes = n
+        .checked_mul(unit)
+        .ok_or_else(|| format!("'{text}': size too large"))?;
+    if bytes == 0 {
+        return Err(format!(
+            "'{text}': a cap of zero bytes would refuse every entry"
+        ));
+    }
+    Ok(bytes)
+}
+
 /// The inflated-bytes budget of one artifact, shared by every thread that
 /// reads entries of it.
 #[derive(Debug)]
@@ -127,6 +190,53 @@ impl Budget {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_limit_error_names_its_cap() {
+        let errors = [
+            LimitError::EntryTooLarge {
+                entry: "classes.dex".into(),
+                size: 9,
+                cap: 1,
+            },
+            LimitError::TotalTooLarge { cap: 1 },
+            LimitError::TooManyEntries { count: 9, cap: 1 },
+            LimitError::TooDeep { depth: 9, cap: 1 },
+            LimitError::TooManyStrings { count: 9, cap: 1 },
+            LimitError::ElementsTooDeep { depth: 9, cap: 1 },
+        ];
+        let named: Vec<&str> = errors
+            .iter()
+            .map(|e| cap_named_in(&format!("a.apk!x: {e}")).unwrap_or("none"))
+            .collect();
+        assert_eq!(named, CAP_NAMES);
+        assert_eq!(cap_named_in("not a DEX file: magic bytes"), None);
+    }
+
+    #[test]
+    fn sizes_parse_with_binary_units() {
+        assert_eq!(parse_size("1048576"), Ok(1 << 20));
+        assert_eq!(parse_size("512MiB"), Ok(512 << 20));
+        assert_eq!(parse_size("2gib"), Ok(2 << 30));
+        assert_eq!(parse_size("64 K"), Ok(64 << 10));
+        assert_eq!(parse_size("7B"), Ok(7));
+        for bad in [
+            "",
+            "MiB",
+            "12 TB",
+            "0",
+            "0GiB",
+            "99999999999999999999",
+            "17179869184GiB",
+        ] {
+            assert!(parse_size(bad).is_err(), "{bad:?} should be refused");
+        }
+        assert!(
+            parse_size("3 parsecs")
+                .unwrap_err()
+                .contains("unknown unit")
+        );
+    }
 
     #[test]
     fn budget_refuses_past_cap_and_keeps_remaining() {

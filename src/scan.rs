@@ -6,9 +6,11 @@
 //! the policy. A failure in one artifact becomes that artifact's `error`;
 //! it never stops the others.
 
+use crate::findings::Code;
 use crate::limits::{Budget, Limits};
 use crate::model::{
-    ArtifactError, ArtifactKind, ArtifactReport, SCHEMA_VERSION, ScanReport, ToolInfo,
+    ArtifactError, ArtifactKind, ArtifactReport, Finding, Location, SCHEMA_VERSION, ScanReport,
+    ToolInfo,
 };
 use crate::policy::Policy;
 use crate::rules::sdk::Catalog;
@@ -191,7 +193,40 @@ pub fn scan_path(path: &Path, config: &Config) -> ArtifactReport {
         || scan_loaded(path, &data, config, &mut report),
     );
     report.sha256 = Some(sha256);
+    let capped = cap_findings(&report);
+    report.findings.extend(match &config.policy {
+        Some(policy) => crate::diff::apply_allows(capped, &policy.allow, &config.today),
+        None => capped,
+    });
     report
+}
+
+/// One PS905 finding per entry error that a resource cap caused (the
+/// entry, or the rest of the archive, was not read), so an incomplete scan
+/// shows in the findings and in `--fail-on medium`, not only in
+/// `entry_errors`. The subject is the entry, as `[[allow]]` matches it.
+fn cap_findings(report: &ArtifactReport) -> Vec<Finding> {
+    let info = Code::PS905.info();
+    report
+        .entry_errors
+        .iter()
+        .filter_map(|e| {
+            let cap = crate::limits::cap_named_in(&e.message)?;
+            let raise = match cap {
+                "max_entry_size" => " (raise it with --max-entry-size)",
+                "max_total_inflated" => " (raise it with --max-total-inflated)",
+                _ => "",
+            };
+            Some(Finding {
+                code: info.id.into(),
+                severity: info.severity,
+                subject: e.entry.clone(),
+                message: format!("not scanned, cap {cap} reached{raise}: {}", e.message),
+                clause: None,
+                evidence: vec![Location::entry(e.entry.clone())],
+            })
+        })
+        .collect()
 }
 
 /// Sniff what `data` (read from `path`) is and scan it into `report`.

@@ -482,3 +482,66 @@ negative = ["dex_class:com.privscan.sample.utility.X"]
         .code(2)
         .stderr(predicate::str::contains("broken.toml"));
 }
+
+/// `--max-entry-size` lowers (or raises) the per-entry cap; an entry over
+/// it is not read and is reported as PS905, which `--fail-on medium` fails.
+#[test]
+fn max_entry_size_flag_caps_entries_and_reports_ps905() {
+    use privscan::testkit::axml::{
+        ANDROID_NAMESPACES, EncodeOptions, encode, manifest, uses_permission,
+    };
+    use privscan::testkit::zip::{ArchiveSpec, EntrySpec, build};
+    let dir = tempfile::tempdir().unwrap();
+    let apk = dir.path().join("big-dex.apk");
+    let axml = encode(
+        &manifest(
+            "com.big.dex",
+            vec![uses_permission("android.permission.CAMERA")],
+        ),
+        ANDROID_NAMESPACES,
+        &EncodeOptions::default(),
+    );
+    let bytes = build(
+        &[
+            EntrySpec::deflated("AndroidManifest.xml", &axml),
+            EntrySpec::deflated("classes.dex", &vec![0u8; 64 << 10]),
+        ],
+        &ArchiveSpec::default(),
+    );
+    std::fs::write(&apk, bytes).unwrap();
+    let ps905 = |extra: &[&str], code: i32| -> Vec<String> {
+        let out = privscan()
+            .arg("scan")
+            .arg(&apk)
+            .args(["--format", "json", "--fail-on", "medium"])
+            .args(extra)
+            .assert()
+            .code(code)
+            .get_output()
+            .stdout
+            .clone();
+        let v = json_of(&out);
+        v["artifacts"][0]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["code"] == "PS905")
+            .map(|f| f["subject"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // Under the default caps the (zero-filled, so not a DEX) entry is read.
+    assert!(ps905(&[], 0).is_empty());
+    assert_eq!(ps905(&["--max-entry-size", "32KiB"], 1), ["classes.dex"]);
+    assert_eq!(
+        ps905(&["--max-total-inflated", "32KiB"], 1),
+        ["classes.dex"]
+    );
+    assert!(ps905(&["--max-entry-size", "1MiB"], 0).is_empty());
+    privscan()
+        .arg("scan")
+        .arg(&apk)
+        .args(["--max-entry-size", "12 parsecs"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown unit"));
+}

@@ -75,6 +75,16 @@ fn gib_single_entry_bomb_apk_names_max_entry_size() {
         .expect("entry error for the bomb");
     assert!(e.message.contains("max_entry_size"), "{}", e.message);
     assert!(e.message.contains("1073741824"), "{}", e.message);
+    // The incomplete scan is a finding too, naming the entry and the flag.
+    let capped: Vec<_> = r.findings.iter().filter(|f| f.code == "PS905").collect();
+    assert_eq!(capped.len(), 1, "{:?}", r.findings);
+    assert_eq!(capped[0].subject, "classes.dex");
+    assert_eq!(capped[0].evidence[0].entry, "classes.dex");
+    assert!(
+        capped[0].message.contains("--max-entry-size"),
+        "{}",
+        capped[0].message
+    );
 }
 
 /// 1 GiB spread over DEX entries that each pass the per-entry cap: the
@@ -116,6 +126,21 @@ fn total_inflated_bomb_apk_names_max_total_inflated() {
         .count();
     // 64 MiB minus the manifest leaves room for 15 entries of 4 MiB.
     assert_eq!(capped, 5, "{:?}", r.entry_errors);
+    let ps905: Vec<&str> = r
+        .findings
+        .iter()
+        .filter(|f| f.code == "PS905")
+        .map(|f| f.subject.as_str())
+        .collect();
+    assert_eq!(ps905.len(), 5, "{:?}", r.findings);
+    assert!(
+        r.findings
+            .iter()
+            .filter(|f| f.code == "PS905")
+            .all(|f| f.message.contains("--max-total-inflated")),
+        "{:?}",
+        r.findings
+    );
 }
 
 /// "Zip of death": 300 central-directory records named like DEX files,

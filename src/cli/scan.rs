@@ -49,6 +49,14 @@ pub struct ScanInputs {
     /// Read only the manifest: permissions and the policy diff, no DEX/native scan.
     #[arg(long)]
     pub manifest_only: bool,
+    /// Largest inflated size of one archive entry (e.g. 512MiB, 2GiB); an
+    /// entry over it is not read and is reported as PS905. Default 128MiB.
+    #[arg(long, value_name = "SIZE", value_parser = privscan::limits::parse_size)]
+    pub max_entry_size: Option<u64>,
+    /// Largest total inflated size read from one artifact, nested archives
+    /// included (e.g. 4GiB); entries past it are reported as PS905. Default 1GiB.
+    #[arg(long, value_name = "SIZE", value_parser = privscan::limits::parse_size)]
+    pub max_total_inflated: Option<u64>,
     /// Worker threads (default: one per core).
     #[arg(long, short)]
     pub jobs: Option<usize>,
@@ -67,6 +75,12 @@ impl ScanInputs {
     pub fn prepare(&self) -> anyhow::Result<(privscan::Config, BatchOptions)> {
         let mut config = privscan::Config::new();
         config.manifest_only = self.manifest_only;
+        if let Some(n) = self.max_entry_size {
+            config.limits.max_entry_size = n;
+        }
+        if let Some(n) = self.max_total_inflated {
+            config.limits.max_total_inflated = n;
+        }
         if let Some(path) = &self.policy {
             let policy = privscan::policy::load::load(path).map_err(|e| anyhow::anyhow!("{e}"))?;
             config.policy = Some(policy);
