@@ -187,7 +187,7 @@ impl<'c> Detector<'c> {
     /// (`component == false`) or `manifest_component` prefixes.
     fn prefix_match(&mut self, component: bool, loc: &Location) {
         let catalog = self.catalog;
-        let idx = &catalog.index;
+        let idx = catalog.android();
         let (ac, owners, kind) = if component {
             (idx.comp_ac.as_ref(), &idx.comp_owners, "manifest_component")
         } else {
@@ -234,7 +234,7 @@ impl<'c> Detector<'c> {
     /// A native library file name (`libfoo.so`; a path is reduced to its file name).
     pub fn native_lib(&mut self, file_name: &str, loc: &Location) {
         let name = basename(file_name);
-        let idx = &self.catalog.index;
+        let idx = self.catalog.android();
         let mut hits: Vec<(usize, String)> =
             idx.native_exact.get(name).cloned().unwrap_or_default();
         hits.extend(
@@ -250,7 +250,7 @@ impl<'c> Detector<'c> {
 
     /// A dynamic symbol of an ELF library.
     pub fn elf_symbol(&mut self, sym: &str, loc: &Location) {
-        let idx = &self.catalog.index;
+        let idx = self.catalog.android();
         let Some(set) = idx.elf_set.as_ref() else {
             return;
         };
@@ -261,7 +261,7 @@ impl<'c> Detector<'c> {
         }
         let hits: Vec<usize> = set.matches(sym).into_iter().collect();
         for i in hits {
-            if let Some((sdk, pattern)) = self.catalog.index.elf_owners.get(i) {
+            if let Some((sdk, pattern)) = self.catalog.android().elf_owners.get(i) {
                 self.record(*sdk, "elf_symbol", pattern, sym, loc);
             }
         }
@@ -270,20 +270,20 @@ impl<'c> Detector<'c> {
     /// An Objective-C class name from a Mach-O (`__objc_classname`, `_OBJC_CLASS_$_X`).
     pub fn objc_class(&mut self, name: &str, loc: &Location) {
         let catalog = self.catalog;
-        let Some(ac) = catalog.index.objc_ac.as_ref() else {
+        let Some(ac) = catalog.apple().objc_ac.as_ref() else {
             return;
         };
         let Some(pid) = longest_anchored(ac, name.as_bytes()) else {
             return;
         };
-        for (sdk, pattern) in catalog.index.objc_owners.get(pid).into_iter().flatten() {
+        for (sdk, pattern) in catalog.apple().objc_owners.get(pid).into_iter().flatten() {
             self.record(*sdk, "objc_class", pattern, name, loc);
         }
     }
 
     /// A Mach-O symbol name (with its leading `_`).
     pub fn macho_symbol(&mut self, sym: &str, loc: &Location) {
-        let idx = &self.catalog.index;
+        let idx = self.catalog.apple();
         let Some(set) = idx.macho_set.as_ref() else {
             return;
         };
@@ -294,7 +294,7 @@ impl<'c> Detector<'c> {
         }
         let hits: Vec<usize> = set.matches(sym).into_iter().collect();
         for i in hits {
-            if let Some((sdk, pattern)) = self.catalog.index.macho_owners.get(i) {
+            if let Some((sdk, pattern)) = self.catalog.apple().macho_owners.get(i) {
                 self.record(*sdk, "macho_symbol", pattern, sym, loc);
             }
         }
@@ -309,7 +309,7 @@ impl<'c> Detector<'c> {
             .find_map(|ext| base.strip_suffix(ext))
             .unwrap_or(base);
         let lower = stem.to_lowercase();
-        let idx = &self.catalog.index;
+        let idx = self.catalog.apple();
         let mut hits = idx.frameworks.get(&lower).cloned().unwrap_or_default();
         if hits.is_empty()
             && let Some(no_lib) = lower.strip_prefix("lib")
@@ -326,7 +326,7 @@ impl<'c> Detector<'c> {
     /// `<module>/root/` prefix. `content` of a matched `*.version` file gives
     /// the SDK version (trimmed, at most `MAX_VERSION_LEN` printable bytes).
     pub fn file(&mut self, entry: &str, content: Option<&[u8]>, loc: &Location) {
-        let idx = &self.catalog.index;
+        let idx = self.catalog.common();
         let mut candidates = vec![entry];
         if let Some(pos) = entry.find("/root/") {
             candidates.push(&entry[pos + "/root/".len()..]);
@@ -370,7 +370,7 @@ impl<'c> Detector<'c> {
         for md in &m.meta_data {
             let hits = self
                 .catalog
-                .index
+                .android()
                 .meta_data
                 .get(&md.name)
                 .cloned()
@@ -385,7 +385,7 @@ impl<'c> Detector<'c> {
     pub fn plist_key(&mut self, key: &str, loc: &Location) {
         let hits = self
             .catalog
-            .index
+            .apple()
             .plist_keys
             .get(key)
             .cloned()
@@ -433,7 +433,7 @@ impl<'c> Detector<'c> {
                 keys.push(name.to_string());
             }
         }
-        let idx = &self.catalog.index;
+        let idx = self.catalog.deps();
         let Some(hits) = keys
             .iter()
             .find_map(|k| idx.deps.get(&(eco, k.clone())))
@@ -452,7 +452,7 @@ impl<'c> Detector<'c> {
         let lower = host.trim().trim_end_matches('.').to_lowercase();
         let mut rest = lower.as_str();
         let hits = loop {
-            if let Some(h) = self.catalog.index.domains.get(rest) {
+            if let Some(h) = self.catalog.common().domains.get(rest) {
                 break h.clone();
             }
             match rest.split_once('.') {

@@ -321,9 +321,20 @@ pub enum CatalogError {
 /// A pattern owned by an SDK: `(sdk index, pattern as written)`.
 pub(crate) type Owned = (usize, String);
 
-/// Compiled matchers over all SDKs (indices into `Catalog::sdks`).
-#[derive(Debug)]
+/// Compiled matchers over all SDKs (indices into `Catalog::sdks`), in
+/// groups built on first use: an APK scan never pays for the Objective-C
+/// automaton or the dependency maps, an IPA scan never for the DEX one.
+#[derive(Debug, Default)]
 pub(crate) struct Index {
+    android: OnceLock<AndroidIndex>,
+    apple: OnceLock<AppleIndex>,
+    common: OnceLock<CommonIndex>,
+    deps: OnceLock<DepsIndex>,
+}
+
+/// Matchers for what Android binaries and manifests show.
+#[derive(Debug)]
+pub(crate) struct AndroidIndex {
     /// `dex_class` patterns in descriptor form, each three times with a
     /// package boundary appended (`Lcom/foo/bar/`, `...;`, `...$`);
     /// anchored, leftmost-longest. Pattern id / 3 indexes `dex_owners`.
@@ -332,24 +343,39 @@ pub(crate) struct Index {
     /// The same for `manifest_component`.
     pub comp_ac: Option<AhoCorasick>,
     pub comp_owners: Vec<Vec<Owned>>,
-    pub objc_ac: Option<AhoCorasick>,
-    pub objc_owners: Vec<Vec<Owned>>,
     pub native_exact: HashMap<String, Vec<Owned>>,
     pub native_globs: Vec<Owned>,
-    pub file_exact: HashMap<String, Vec<Owned>>,
-    pub file_globs: Vec<Owned>,
     pub elf_set: Option<RegexSet>,
     pub elf_owners: Vec<Owned>,
+    pub meta_data: HashMap<String, Vec<Owned>>,
+}
+
+/// Matchers for what iOS binaries and plists show.
+#[derive(Debug)]
+pub(crate) struct AppleIndex {
+    pub objc_ac: Option<AhoCorasick>,
+    pub objc_owners: Vec<Vec<Owned>>,
     pub macho_set: Option<RegexSet>,
     pub macho_owners: Vec<Owned>,
     /// Lower-cased framework names.
     pub frameworks: HashMap<String, Vec<Owned>>,
-    pub meta_data: HashMap<String, Vec<Owned>>,
     pub plist_keys: HashMap<String, Vec<Owned>>,
-    /// `(ecosystem, lower-cased coordinate)` → owners.
-    pub deps: HashMap<(&'static str, String), Vec<Owned>>,
+}
+
+/// Matchers for both platforms: archive files and domains.
+#[derive(Debug)]
+pub(crate) struct CommonIndex {
+    pub file_exact: HashMap<String, Vec<Owned>>,
+    pub file_globs: Vec<Owned>,
     /// Lower-cased domains.
     pub domains: HashMap<String, Vec<Owned>>,
+}
+
+/// Build-dependency coordinates (source-repository mode).
+#[derive(Debug)]
+pub(crate) struct DepsIndex {
+    /// `(ecosystem, lower-cased coordinate)` → owners.
+    pub deps: HashMap<(&'static str, String), Vec<Owned>>,
 }
 
 /// The loaded, validated and compiled catalog.
@@ -689,7 +715,7 @@ impl Catalog {
             version: embedded_version(),
             sdks: Vec::new(),
             by_id: HashMap::new(),
-            index: Index::build(&[]),
+            index: Index::default(),
         }
     }
 
@@ -821,13 +847,40 @@ impl Catalog {
                 }
             }
         }
-        let index = Index::build(&sdks);
+        let index = Index::default();
         Ok(Catalog {
             version,
             sdks,
             by_id,
             index,
         })
+    }
+
+    /// The Android matchers, built on first use (no rayon inside: this may
+    /// run in a rayon worker while others wait on the same `OnceLock`).
+    pub(crate) fn android(&self) -> &AndroidIndex {
+        self.index
+            .android
+            .get_or_init(|| AndroidIndex::build(&self.sdks))
+    }
+
+    /// The iOS matchers, built on first use.
+    pub(crate) fn apple(&self) -> &AppleIndex {
+        self.index
+            .apple
+            .get_or_init(|| AppleIndex::build(&self.sdks))
+    }
+
+    /// The file and domain matchers, built on first use.
+    pub(crate) fn common(&self) -> &CommonIndex {
+        self.index
+            .common
+            .get_or_init(|| CommonIndex::build(&self.sdks))
+    }
+
+    /// The build-dependency matchers, built on first use.
+    pub(crate) fn deps(&self) -> &DepsIndex {
+        self.index.deps.get_or_init(|| DepsIndex::build(&self.sdks))
     }
 
     /// Catalog version from `rules/catalog.toml`.
@@ -917,36 +970,15 @@ impl PrefixTable {
     }
 }
 
-impl Index {
-    fn build(sdks: &[Sdk]) -> Index {
+impl AndroidIndex {
+    fn build(sdks: &[Sdk]) -> AndroidIndex {
         let mut dex = PrefixTable::default();
         let mut comp = PrefixTable::default();
-        let mut objc_pats: Vec<String> = Vec::new();
-        let mut objc_owners: Vec<Vec<Owned>> = Vec::new();
-        let mut objc_pos: HashMap<String, usize> = HashMap::new();
-        let mut idx = Index {
-            dex_ac: None,
-            dex_owners: Vec::new(),
-            comp_ac: None,
-            comp_owners: Vec::new(),
-            objc_ac: None,
-            objc_owners: Vec::new(),
-            native_exact: HashMap::new(),
-            native_globs: Vec::new(),
-            file_exact: HashMap::new(),
-            file_globs: Vec::new(),
-            elf_set: None,
-            elf_owners: Vec::new(),
-            macho_set: None,
-            macho_owners: Vec::new(),
-            frameworks: HashMap::new(),
-            meta_data: HashMap::new(),
-            plist_keys: HashMap::new(),
-            deps: HashMap::new(),
-            domains: HashMap::new(),
-        };
+        let mut native_exact = HashMap::new();
+        let mut native_globs = Vec::new();
         let mut elf_pats = Vec::new();
-        let mut macho_pats = Vec::new();
+        let mut elf_owners = Vec::new();
+        let mut meta_data = HashMap::new();
         for (i, s) in sdks.iter().enumerate() {
             let m = &s.matchers;
             for p in &m.dex_class {
@@ -955,9 +987,49 @@ impl Index {
             for p in &m.manifest_component {
                 comp.add(i, p);
             }
+            for p in &m.native_lib {
+                if p.contains('*') {
+                    native_globs.push((i, p.clone()));
+                } else {
+                    push_map(&mut native_exact, p.clone(), i, p);
+                }
+            }
+            for p in &m.elf_symbol {
+                elf_pats.push(p.clone());
+                elf_owners.push((i, p.clone()));
+            }
+            for p in &m.manifest_meta_data {
+                push_map(&mut meta_data, p.clone(), i, p);
+            }
+        }
+        AndroidIndex {
+            dex_ac: anchored(&dex.patterns),
+            dex_owners: dex.owners,
+            comp_ac: anchored(&comp.patterns),
+            comp_owners: comp.owners,
+            native_exact,
+            native_globs,
+            elf_set: regex_set(&elf_pats),
+            elf_owners,
+            meta_data,
+        }
+    }
+}
+
+impl AppleIndex {
+    fn build(sdks: &[Sdk]) -> AppleIndex {
+        let mut objc_pats: Vec<Vec<u8>> = Vec::new();
+        let mut objc_owners: Vec<Vec<Owned>> = Vec::new();
+        let mut objc_pos: HashMap<&str, usize> = HashMap::new();
+        let mut macho_pats = Vec::new();
+        let mut macho_owners = Vec::new();
+        let mut frameworks = HashMap::new();
+        let mut plist_keys = HashMap::new();
+        for (i, s) in sdks.iter().enumerate() {
+            let m = &s.matchers;
             for p in &m.objc_class {
-                let pos = *objc_pos.entry(p.clone()).or_insert_with(|| {
-                    objc_pats.push(p.clone());
+                let pos = *objc_pos.entry(p.as_str()).or_insert_with(|| {
+                    objc_pats.push(p.as_bytes().to_vec());
                     objc_owners.push(Vec::new());
                     objc_owners.len() - 1
                 });
@@ -965,70 +1037,80 @@ impl Index {
                     o.push((i, p.clone()));
                 }
             }
-            for p in &m.native_lib {
-                if p.contains('*') {
-                    idx.native_globs.push((i, p.clone()));
-                } else {
-                    push_map(&mut idx.native_exact, p.clone(), i, p);
-                }
-            }
-            for p in &m.file {
-                if p.contains('*') {
-                    idx.file_globs.push((i, p.clone()));
-                } else {
-                    push_map(&mut idx.file_exact, p.clone(), i, p);
-                }
-            }
-            for p in &m.elf_symbol {
-                elf_pats.push(p.clone());
-                idx.elf_owners.push((i, p.clone()));
-            }
             for p in &m.macho_symbol {
                 macho_pats.push(p.clone());
-                idx.macho_owners.push((i, p.clone()));
+                macho_owners.push((i, p.clone()));
             }
             for p in &m.framework {
-                push_map(&mut idx.frameworks, p.to_lowercase(), i, p);
-            }
-            for p in &m.domains {
-                push_map(&mut idx.domains, p.to_lowercase(), i, p);
-            }
-            for p in &m.manifest_meta_data {
-                push_map(&mut idx.meta_data, p.clone(), i, p);
+                push_map(&mut frameworks, p.to_lowercase(), i, p);
             }
             for p in &m.plist_key {
-                push_map(&mut idx.plist_keys, p.clone(), i, p);
+                push_map(&mut plist_keys, p.clone(), i, p);
             }
+        }
+        AppleIndex {
+            objc_ac: anchored(&objc_pats),
+            objc_owners,
+            macho_set: regex_set(&macho_pats),
+            macho_owners,
+            frameworks,
+            plist_keys,
+        }
+    }
+}
+
+impl CommonIndex {
+    fn build(sdks: &[Sdk]) -> CommonIndex {
+        let mut file_exact = HashMap::new();
+        let mut file_globs = Vec::new();
+        let mut domains = HashMap::new();
+        for (i, s) in sdks.iter().enumerate() {
+            let m = &s.matchers;
+            for p in &m.file {
+                if p.contains('*') {
+                    file_globs.push((i, p.clone()));
+                } else {
+                    push_map(&mut file_exact, p.clone(), i, p);
+                }
+            }
+            for p in &m.domains {
+                push_map(&mut domains, p.to_lowercase(), i, p);
+            }
+        }
+        CommonIndex {
+            file_exact,
+            file_globs,
+            domains,
+        }
+    }
+}
+
+impl DepsIndex {
+    fn build(sdks: &[Sdk]) -> DepsIndex {
+        let mut deps: HashMap<(&'static str, String), Vec<Owned>> = HashMap::new();
+        for (i, s) in sdks.iter().enumerate() {
             for eco in ECOSYSTEMS {
-                for p in m.list(eco).unwrap_or_default() {
-                    idx.deps
-                        .entry((eco, p.to_lowercase()))
+                for p in s.matchers.list(eco).unwrap_or_default() {
+                    deps.entry((eco, p.to_lowercase()))
                         .or_default()
                         .push((i, p.clone()));
                 }
             }
         }
-        idx.dex_ac = anchored(&dex.patterns);
-        idx.dex_owners = dex.owners;
-        idx.comp_ac = anchored(&comp.patterns);
-        idx.comp_owners = comp.owners;
-        let objc_bytes: Vec<Vec<u8>> = objc_pats.iter().map(|s| s.as_bytes().to_vec()).collect();
-        idx.objc_ac = anchored(&objc_bytes);
-        idx.objc_owners = objc_owners;
-        let set = |pats: &[String]| {
-            if pats.is_empty() {
-                None
-            } else {
-                regex::RegexSetBuilder::new(pats)
-                    .size_limit(1 << 24)
-                    .build()
-                    .ok()
-            }
-        };
-        idx.elf_set = set(&elf_pats);
-        idx.macho_set = set(&macho_pats);
-        idx
+        DepsIndex { deps }
     }
+}
+
+/// One `RegexSet` over `pats`, `None` without patterns (each pattern was
+/// compiled alone when the rule file was validated).
+fn regex_set(pats: &[String]) -> Option<RegexSet> {
+    if pats.is_empty() {
+        return None;
+    }
+    regex::RegexSetBuilder::new(pats)
+        .size_limit(1 << 24)
+        .build()
+        .ok()
 }
 
 #[cfg(test)]
