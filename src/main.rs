@@ -4,6 +4,16 @@
 
 mod cli;
 
+/// mimalloc instead of glibc malloc. With glibc, the SDK catalog's many
+/// small allocations on a worker thread grew that thread's arena one
+/// `mprotect` at a time (300+ calls per scan) and large inflate buffers
+/// were page-faulted in again on every use. Measured on the largest corpus
+/// APK (hyperfine, 40 runs, idle 2-core machine): 41.5 -> 31.9 ms mean,
+/// system time 19 -> 11 ms. Only the binary uses it; the library leaves
+/// the allocator to its caller.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
