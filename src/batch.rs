@@ -15,7 +15,6 @@ use crate::baseline::Baseline;
 use crate::input::shard::Shard;
 use crate::model::{ArtifactReport, SCHEMA_VERSION, ScanReport};
 use crate::scan::{Config, scan_path, tool_info};
-use rayon::prelude::*;
 use std::path::PathBuf;
 
 /// How to run a batch.
@@ -76,18 +75,15 @@ pub fn run(
         indicatif::ProgressBar::hidden()
     };
     let work = || -> Vec<ArtifactReport> {
-        paths
-            .par_iter()
-            .map(|p| {
-                let mut a = scan_path(p, config);
-                if let Some(b) = &opts.baseline {
-                    b.filter_artifact(&mut a);
-                }
-                on_artifact(&a);
-                bar.inc(1);
-                a
-            })
-            .collect()
+        crate::scan::scan_paths(&paths, config, &|p| {
+            let mut a = scan_path(p, config);
+            if let Some(b) = &opts.baseline {
+                b.filter_artifact(&mut a);
+            }
+            on_artifact(&a);
+            bar.inc(1);
+            a
+        })
     };
     let artifacts = match opts.jobs {
         Some(jobs) => {

@@ -139,20 +139,64 @@ pub fn tool_info(config: &Config) -> ToolInfo {
 /// parallel; the report lists artifacts in input order.
 pub fn scan(inputs: &[PathBuf], config: &Config) -> ScanReport {
     let paths = crate::input::discover(inputs);
-    if !config.manifest_only {
-        // Build the SDK catalog on a worker while the first archives are
-        // read and inflated (workers that need it wait on its `OnceLock`).
-        let catalog = config.catalog;
-        rayon::spawn(move || {
-            let _: &Catalog = catalog;
-        });
-    }
-    let artifacts = paths.par_iter().map(|p| scan_path(p, config)).collect();
+    let artifacts = scan_paths(&paths, config, &|p| scan_path(p, config));
     ScanReport {
         schema_version: SCHEMA_VERSION,
         tool: tool_info(config),
         artifacts,
     }
+}
+
+/// Run `scan_one` over `paths` on the current rayon pool and return the
+/// results in `paths` order.
+///
+/// Two things keep both cores busy to the end of a batch:
+/// - the SDK catalog and the matcher groups the inputs will need (Android
+///   for APK-like names, Apple for IPAs and `.app` directories) are built
+///   on a worker while the first archives are read and inflated (workers
+///   that need them wait on their `OnceLock`s);
+/// - the largest inputs start first (longest-processing-time order), so a
+///   big app is not the last job left running on one core while the
+///   others idle.
+pub fn scan_paths<T: Send>(
+    paths: &[PathBuf],
+    config: &Config,
+    scan_one: &(dyn Fn(&Path) -> T + Sync),
+) -> Vec<T> {
+    if !config.manifest_only {
+        let is_apple = |p: &PathBuf| {
+            p.extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("ipa") || e.eq_ignore_ascii_case("app"))
+        };
+        let apple = paths.iter().any(is_apple);
+        let android = paths.iter().any(|p| !is_apple(p));
+        let catalog = config.catalog;
+        rayon::spawn(move || {
+            let c: &Catalog = catalog;
+            if android {
+                c.warm_android();
+            }
+            if apple {
+                c.warm_apple();
+            }
+        });
+    }
+    // Directories (an .app, a split set, a source tree) count as largest:
+    // their size is unknown and often large.
+    let size = |p: &PathBuf| match std::fs::metadata(p) {
+        Ok(m) if m.is_dir() => u64::MAX,
+        Ok(m) => m.len(),
+        Err(_) => 0,
+    };
+    let mut order: Vec<(u64, usize)> = paths.iter().map(size).zip(0..).collect();
+    order.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut done: Vec<(usize, T)> = order
+        .par_iter()
+        .with_max_len(1)
+        .map(|&(_, i)| (i, scan_one(&paths[i])))
+        .collect();
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, t)| t).collect()
 }
 
 /// Scan one artifact. Never panics on bad input: problems land in

@@ -883,6 +883,16 @@ impl Catalog {
         self.index.deps.get_or_init(|| DepsIndex::build(&self.sdks))
     }
 
+    /// Build the matchers an Android scan uses now rather than on first use.
+    pub fn warm_android(&self) {
+        let _ = (self.android(), self.common());
+    }
+
+    /// Build the matchers an iOS scan uses now rather than on first use.
+    pub fn warm_apple(&self) {
+        let _ = (self.apple(), self.common());
+    }
+
     /// Catalog version from `rules/catalog.toml`.
     pub fn version(&self) -> &str {
         &self.version
