@@ -30,11 +30,11 @@ fn err(code: &str, message: impl Into<String>) -> ArtifactError {
     }
 }
 
-/// What one heavy entry (a DEX or a native library) contributes.
-struct EntryScan<'c> {
+/// What one heavy entry (a DEX or a native library) contributes besides
+/// its SDK evidence.
+#[derive(Default)]
+struct EntryScan {
     binary: Option<crate::model::BinaryFacts>,
-    /// Created once the entry's bytes are read (see [`ApkParts::detector`]).
-    detector: Option<Detector<'c>>,
     errors: Vec<EntryError>,
     findings: Vec<Finding>,
 }
@@ -284,7 +284,7 @@ pub(crate) fn scan_heavy<'c>(
     // Each worker inflates one entry at a time, and the gate bounds the
     // inflated bytes held at once across workers.
     let gate = InflightGate::new(MAX_INFLIGHT_BYTES);
-    let scans: Vec<EntryScan<'c>> = work
+    let scans: Vec<(EntryScan, Option<Detector<'c>>)> = work
         .par_iter()
         .map(|w| {
             let e = w.entry;
@@ -295,8 +295,8 @@ pub(crate) fn scan_heavy<'c>(
             scan_entry(archive, w, config, budget)
         })
         .collect();
-    for s in scans {
-        parts.merge_detector(s.detector);
+    for (s, detector) in scans {
+        parts.merge_detector(detector);
         parts.binaries.extend(s.binary);
         parts.entry_errors.extend(s.errors);
         parts.findings.extend(s.findings);
@@ -364,17 +364,12 @@ fn scan_entry<'c>(
     w: &Work<'_>,
     config: &'c Config,
     budget: &Budget,
-) -> EntryScan<'c> {
+) -> (EntryScan, Option<Detector<'c>>) {
     let e = w.entry;
-    let mut out = EntryScan {
-        binary: None,
-        detector: None,
-        errors: Vec::new(),
-        findings: Vec::new(),
-    };
+    let mut out = EntryScan::default();
     let loc = Location::entry(w.display.clone());
     if w.role == EntryRole::Marker && e.uncompressed_size > 64 * 1024 {
-        return out;
+        return (out, None);
     }
     let bytes = match archive.read(e, &config.limits, budget) {
         Ok(b) => b,
@@ -383,7 +378,7 @@ fn scan_entry<'c>(
                 entry: w.display.clone(),
                 message: err.to_string(),
             });
-            return out;
+            return (out, None);
         }
     };
     // Waits here (not before the read) for the catalog being built.
@@ -397,8 +392,7 @@ fn scan_entry<'c>(
         }
         EntryRole::Marker => detector.file(&e.name, Some(&bytes), &loc),
     }
-    out.detector = Some(detector);
-    out
+    (out, Some(detector))
 }
 
 /// A PS902 finding for a binary the platform would refuse to load.
@@ -414,12 +408,12 @@ fn not_loadable(entry: &str, message: String) -> Finding {
     }
 }
 
-fn scan_dex_bytes<'c>(
+fn scan_dex_bytes(
     bytes: &[u8],
     entry: &str,
     config: &Config,
-    detector: &mut Detector<'c>,
-    out: &mut EntryScan<'c>,
+    detector: &mut Detector<'_>,
+    out: &mut EntryScan,
 ) {
     match dex::parse(bytes, &config.limits) {
         Ok(file) => {
@@ -459,12 +453,7 @@ fn scan_dex_bytes<'c>(
     }
 }
 
-fn scan_elf_bytes<'c>(
-    bytes: &[u8],
-    entry: &str,
-    detector: &mut Detector<'c>,
-    out: &mut EntryScan<'c>,
-) {
+fn scan_elf_bytes(bytes: &[u8], entry: &str, detector: &mut Detector<'_>, out: &mut EntryScan) {
     match crate::native::elf::parse_with_anomalies(bytes, entry) {
         Ok((facts, anomalies)) => {
             // Section-header defects bionic's dlopen refuses (hostile-inputs E1).
@@ -636,12 +625,7 @@ pub fn scan_dex_file(
     config: &Config,
     report: &mut ArtifactReport,
 ) -> Result<(), ArtifactError> {
-    let mut out = EntryScan {
-        binary: None,
-        detector: None,
-        errors: Vec::new(),
-        findings: Vec::new(),
-    };
+    let mut out = EntryScan::default();
     let mut detector = config.catalog.detector();
     scan_dex_bytes(data, "", config, &mut detector, &mut out);
     if out.binary.is_none() {
@@ -665,12 +649,7 @@ pub fn scan_elf_file(
     config: &Config,
     report: &mut ArtifactReport,
 ) -> Result<(), ArtifactError> {
-    let mut out = EntryScan {
-        binary: None,
-        detector: None,
-        errors: Vec::new(),
-        findings: Vec::new(),
-    };
+    let mut out = EntryScan::default();
     let mut detector = config.catalog.detector();
     let name = std::path::Path::new(&report.path)
         .file_name()
