@@ -106,12 +106,15 @@ pub const CAP_NAMES: &[&str] = &[
 
 /// The cap a [`LimitError`] message names (`"... (max_entry_size)"` →
 /// `Some("max_entry_size")`), also when the message was wrapped with a
-/// prefix such as an entry name. `None` for any other message.
+/// prefix such as an entry name. Only the end of the message counts, so an
+/// entry *named* `(max_depth)` inside some other error is not a cap hit.
+/// `None` for any other message.
 pub fn cap_named_in(message: &str) -> Option<&'static str> {
+    let tail = message.trim_end().strip_suffix(')')?;
     CAP_NAMES
         .iter()
         .copied()
-        .find(|name| message.contains(&format!("({name})")))
+        .find(|name| tail.strip_suffix(name).is_some_and(|t| t.ends_with('(')))
 }
 
 /// Parse a byte size for the command line: a whole number with an
@@ -211,6 +214,8 @@ mod tests {
             .collect();
         assert_eq!(named, CAP_NAMES);
         assert_eq!(cap_named_in("not a DEX file: magic bytes"), None);
+        // A hostile entry name quoting a cap inside another error is not a cap hit.
+        assert_eq!(cap_named_in("entry '(max_depth)': CRC mismatch"), None);
     }
 
     #[test]
