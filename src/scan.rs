@@ -189,7 +189,7 @@ pub fn scan_paths<T: Send>(
         Err(_) => 0,
     };
     let mut order: Vec<(u64, usize)> = paths.iter().map(size).zip(0..).collect();
-    order.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    order.sort_by_key(|&(size, _)| std::cmp::Reverse(size)); // stable: ties keep input order
     let mut done: Vec<(usize, T)> = order
         .par_iter()
         .with_max_len(1)
