@@ -5,6 +5,8 @@
 //! UTF-16 strings), encoded by `testkit::axml`.
 //! Run: `cargo bench --bench axml`. Criterion prints MiB/s.
 
+mod common;
+
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use privscan::Limits;
 use privscan::android::axml;
@@ -13,43 +15,10 @@ use privscan::testkit::axml::{
     EncodeOptions, android_attr, element, element_with, encode, manifest, uses_permission,
 };
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
 
 const ANDROID_NS: &str = "http://schemas.android.com/apk/res/android";
 
-fn corpus_dir(kind: &str) -> Option<PathBuf> {
-    let local = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/corpus")
-        .join(kind);
-    [local, PathBuf::from("/work/shared/corpus").join(kind)]
-        .into_iter()
-        .find(|p| p.is_dir())
-}
-
-/// The `n` largest files of a corpus folder (not the `.expected.json` sidecars).
-fn largest(kind: &str, n: usize) -> Vec<(String, Vec<u8>)> {
-    let Some(dir) = corpus_dir(kind) else {
-        eprintln!("SKIP: corpus folder ../shared/corpus/{kind} not found");
-        return Vec::new();
-    };
-    let mut files: Vec<(u64, PathBuf)> = std::fs::read_dir(dir)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| !p.to_string_lossy().ends_with(".json"))
-        .filter_map(|p| Some((p.metadata().ok()?.len(), p)))
-        .collect();
-    files.sort_by_key(|f| std::cmp::Reverse(f.0));
-    files
-        .into_iter()
-        .take(n)
-        .filter_map(|(_, p)| {
-            let name = p.file_name()?.to_string_lossy().into_owned();
-            Some((name, std::fs::read(&p).ok()?))
-        })
-        .collect()
-}
+use common::largest;
 
 fn generated_manifest() -> Vec<u8> {
     let mut children = Vec::new();

@@ -10,47 +10,16 @@
 //! Corpus inputs are skipped with a message when the folder is absent.
 //! Run: `cargo bench --bench native`.
 
+mod common;
+
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use privscan::Limits;
 use privscan::model::Location;
 use privscan::native::{elf, macho};
 use privscan::rules::sdk::Catalog;
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
 
-fn corpus_dir(kind: &str) -> Option<PathBuf> {
-    let local = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/corpus")
-        .join(kind);
-    [local, PathBuf::from("/work/shared/corpus").join(kind)]
-        .into_iter()
-        .find(|p| p.is_dir())
-}
-
-/// The `n` largest files of a corpus folder (not the `.expected.json` sidecars).
-fn largest(kind: &str, n: usize) -> Vec<(String, Vec<u8>)> {
-    let Some(dir) = corpus_dir(kind) else {
-        eprintln!("SKIP: corpus folder ../shared/corpus/{kind} not found");
-        return Vec::new();
-    };
-    let mut files: Vec<(u64, PathBuf)> = std::fs::read_dir(dir)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| !p.to_string_lossy().ends_with(".json"))
-        .filter_map(|p| Some((p.metadata().ok()?.len(), p)))
-        .collect();
-    files.sort_by_key(|f| std::cmp::Reverse(f.0));
-    files
-        .into_iter()
-        .take(n)
-        .filter_map(|(_, p)| {
-            let name = p.file_name()?.to_string_lossy().into_owned();
-            Some((name, std::fs::read(&p).ok()?))
-        })
-        .collect()
-}
+use common::largest;
 
 /// 50 000 descriptors: 1/5 under catalogued SDK prefixes, the rest app,
 /// AndroidX and obfuscated names (no match), as in a typical release DEX.

@@ -9,18 +9,13 @@
 //!
 //! Run: `cargo bench --bench scan`.
 
+mod common;
+
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use privscan::scan::{Config, scan_path};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-fn corpus_dir(kind: &str) -> Option<PathBuf> {
-    let local = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../shared/corpus")
-        .join(kind);
-    [local, PathBuf::from("/work/shared/corpus").join(kind)]
-        .into_iter()
-        .find(|p| p.is_dir())
-}
+use common::corpus_dir;
 
 fn largest_in(kind: &str, ext: &str) -> Option<PathBuf> {
     let Some(dir) = corpus_dir(kind) else {

@@ -113,49 +113,9 @@ impl Matchers {
     }
 }
 
-const KINDS: &[&str] = &[
-    "dex_class",
-    "native_lib",
-    "elf_symbol",
-    "objc_class",
-    "macho_symbol",
-    "framework",
-    "manifest_component",
-    "manifest_meta_data",
-    "plist_key",
-    "file",
-    "gradle",
-    "cocoapods",
-    "spm",
-    "pub",
-    "npm",
-    "domains",
-];
-
-const CATEGORIES: &[&str] = &[
-    "analytics",
-    "ads",
-    "attribution",
-    "crash",
-    "push",
-    "rtc",
-    "live-streaming",
-    "im",
-    "social-login",
-    "payments",
-    "identity-verification",
-    "location",
-    "maps",
-    "auth",
-    "remote-config",
-    "performance",
-    "engagement",
-    "messaging",
-    "support",
-    "feature-flags",
-    "cdp",
-    "other",
-];
+// The matcher kinds and categories the schema allows are the library's
+// lists (what `privscan::rules::sdk` enforces at load time).
+use privscan::rules::sdk::{CATEGORIES, MATCHER_KINDS as KINDS};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
