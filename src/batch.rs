@@ -46,7 +46,7 @@ pub enum BatchError {
 /// The artifact paths a batch over `inputs` scans: `input::discover`
 /// (sorted walk of directories, files as given), then the shard.
 pub fn plan(inputs: &[PathBuf], shard: Option<Shard>) -> Vec<PathBuf> {
-    let paths = crate::input::discover(inputs);
+    let paths = crate::input::discover(inputs, &crate::scan::is_artifact_dir);
     match shard {
         Some(s) => s.select(paths),
         None => paths,

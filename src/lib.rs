@@ -25,6 +25,7 @@ pub mod limits;
 pub mod model;
 pub mod native;
 pub mod policy;
+pub mod reader;
 pub mod report;
 pub mod rules;
 pub mod scan;

@@ -6,14 +6,21 @@
 //! the policy. A failure in one artifact becomes that artifact's `error`;
 //! it never stops the others.
 
+use crate::android::apk::AndroidObserved;
+use crate::detect::attribute_permissions;
 use crate::findings::Code;
+use crate::ios::ipa::{IosObserved, PlistObserved};
 use crate::limits::{Budget, Limits};
+use crate::model::AndroidFacts;
 use crate::model::{
     ArtifactError, ArtifactKind, ArtifactReport, Finding, Location, SCHEMA_VERSION, ScanReport,
     ToolInfo,
 };
 use crate::policy::Policy;
+use crate::reader::ReadOptions;
+pub use crate::rules::lazy::{CatalogSource, EMBEDDED_CATALOG};
 use crate::rules::sdk::Catalog;
+use crate::source::SourceObserved;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -46,59 +53,16 @@ impl Config {
     }
 }
 
-/// Where a scan's SDK catalog comes from. Dereferences to the
-/// [`Catalog`]; the embedded one is parsed and its automata compiled on the
-/// first dereference (about 60 M instructions, most of a `--manifest-only`
-/// scan's cost if done eagerly), so paths that never match SDKs never pay
-/// for it. `&CatalogSource` coerces to `&Catalog` wherever one is expected.
-#[derive(Debug)]
-pub enum CatalogSource {
-    /// The catalog embedded in the binary ([`Catalog::embedded`]), built lazily.
-    Embedded,
-    /// A catalog built by the caller (e.g. with `--rules` extensions).
-    Custom(Box<Catalog>),
-}
-
-impl std::ops::Deref for CatalogSource {
-    type Target = Catalog;
-    fn deref(&self) -> &Catalog {
-        match self {
-            CatalogSource::Embedded => Catalog::embedded(),
-            CatalogSource::Custom(c) => c,
+impl Config {
+    /// What the format readers get: the limits, the `manifest_only` flag
+    /// and the catalog, nothing of the policy.
+    pub fn read_options(&self) -> ReadOptions {
+        ReadOptions {
+            limits: self.limits,
+            manifest_only: self.manifest_only,
+            catalog: self.catalog,
         }
     }
-}
-
-impl CatalogSource {
-    /// A caller-built catalog, leaked to `'static` for the scan's lifetime
-    /// (one per process run).
-    pub fn custom(catalog: Catalog) -> &'static CatalogSource {
-        Box::leak(Box::new(CatalogSource::Custom(Box::new(catalog))))
-    }
-
-    /// The catalog version without building the catalog: every catalog
-    /// carries the version of `rules/catalog.toml`.
-    pub fn version_label(&self) -> String {
-        match self {
-            CatalogSource::Embedded => embedded_catalog_version(),
-            CatalogSource::Custom(c) => c.version().to_string(),
-        }
-    }
-}
-
-/// The embedded catalog, built on first dereference.
-pub static EMBEDDED_CATALOG: CatalogSource = CatalogSource::Embedded;
-
-/// `version` of the embedded `rules/catalog.toml` (the value
-/// [`Catalog::version`] reports), read without building the catalog.
-fn embedded_catalog_version() -> String {
-    #[derive(serde::Deserialize)]
-    struct Header {
-        version: String,
-    }
-    toml::from_str::<Header>(crate::rules::sdk::CATALOG_TOML)
-        .map(|h| h.version)
-        .unwrap_or_else(|_| "unknown".into())
 }
 
 impl Default for Config {
@@ -138,7 +102,7 @@ pub fn tool_info(config: &Config) -> ToolInfo {
 /// Scan every input (files and directories, see `input::discover`) in
 /// parallel; the report lists artifacts in input order.
 pub fn scan(inputs: &[PathBuf], config: &Config) -> ScanReport {
-    let paths = crate::input::discover(inputs);
+    let paths = crate::input::discover(inputs, &is_artifact_dir);
     let artifacts = scan_paths(&paths, config, &|p| scan_path(p, config));
     ScanReport {
         schema_version: SCHEMA_VERSION,
@@ -201,19 +165,17 @@ pub fn scan_paths<T: Send>(
 
 /// Scan one artifact. Never panics on bad input: problems land in
 /// `error` (the artifact could not be scanned) or `entry_errors`.
+///
+/// The one pipeline every input kind runs: sniff → read (a format reader
+/// observes facts and archive/tamper findings) → [`finish`] (permission
+/// attribution → policy diff → `[[allow]]` → sort). A new input kind adds
+/// a reader and one arm in [`read_dir`] or [`read_loaded`].
 pub fn scan_path(path: &Path, config: &Config) -> ArtifactReport {
     let mut report = ArtifactReport::new(path.display().to_string());
+    let opts = config.read_options();
     if path.is_dir() {
-        let result = if crate::input::is_single_artifact_dir(path) {
-            report.kind = Some(ArtifactKind::App);
-            crate::ios::ipa::scan_app_dir(path, config, &mut report)
-        } else if crate::android::splits::is_split_dir(path) {
-            report.kind = Some(ArtifactKind::Apks);
-            crate::android::splits::scan_split_dir(path, config, &mut report)
-        } else {
-            report.kind = Some(ArtifactKind::Source);
-            crate::source::scan_source_tree(path, config, &mut report)
-        };
+        let result = read_dir(path, &opts, config.policy.is_some(), &mut report)
+            .and_then(|observed| finish(observed, config, &mut report));
         if let Err(e) = result {
             set_error(&mut report, e);
         }
@@ -234,7 +196,13 @@ pub fn scan_path(path: &Path, config: &Config) -> ArtifactReport {
     // while this one scans.
     let (sha256, ()) = rayon::join(
         || sha256_hex(&data),
-        || scan_loaded(path, &data, config, &mut report),
+        || {
+            let result = read_loaded(path, &data, &opts, &mut report)
+                .and_then(|observed| finish(observed, config, &mut report));
+            if let Err(e) = result {
+                set_error(&mut report, e);
+            }
+        },
     );
     report.sha256 = Some(sha256);
     let capped = cap_findings(&report);
@@ -243,6 +211,234 @@ pub fn scan_path(path: &Path, config: &Config) -> ArtifactReport {
         None => capped,
     });
     report
+}
+
+/// What a format reader hands the pipeline: the facts it observed (and has
+/// not yet put in the report), by the shape of the diff they get.
+#[derive(Debug)]
+pub enum Observed {
+    /// An APK, AAB, split set or loose manifest.
+    Android(AndroidObserved),
+    /// An IPA or `.app` bundle.
+    Ios(Box<IosObserved>),
+    /// A loose `Info.plist` or `PrivacyInfo.xcprivacy`.
+    Plist(PlistObserved),
+    /// A source checkout.
+    Source(Box<SourceObserved>),
+    /// A loose DEX, ELF or Mach-O file: its facts are in the report and
+    /// nothing is diffed.
+    Binary,
+}
+
+/// What a directory given as input is, by the layout rules of the formats
+/// (`.app` by name in `input`; a split set by `android::splits`; a source
+/// checkout by `source::discover`). Anything else is walked for files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DirKind {
+    /// An unzipped `.app` bundle.
+    AppBundle,
+    /// A folder of split APKs of one app.
+    SplitSet,
+    /// A source checkout (also the fallback for a directory scanned as one).
+    SourceTree,
+}
+
+/// Classify a directory scanned as one artifact.
+pub fn dir_kind(path: &Path) -> DirKind {
+    if crate::input::is_single_artifact_dir(path) {
+        DirKind::AppBundle
+    } else if crate::android::splits::is_split_dir(path) {
+        DirKind::SplitSet
+    } else {
+        DirKind::SourceTree
+    }
+}
+
+/// `true` for a directory that is one artifact by a format's layout (a
+/// split set or a source tree); passed to `input::discover`.
+pub fn is_artifact_dir(path: &Path) -> bool {
+    crate::source::is_source_tree(path) || crate::android::splits::is_split_dir(path)
+}
+
+/// Read a directory: an `.app` bundle, a folder of split APKs, or a
+/// source tree (see [`dir_kind`]).
+fn read_dir(
+    path: &Path,
+    opts: &ReadOptions,
+    policy_given: bool,
+    report: &mut ArtifactReport,
+) -> Result<Observed, ArtifactError> {
+    let kind = dir_kind(path);
+    report.kind = Some(match kind {
+        DirKind::AppBundle => ArtifactKind::App,
+        DirKind::SplitSet => ArtifactKind::Apks,
+        DirKind::SourceTree => ArtifactKind::Source,
+    });
+    match kind {
+        DirKind::AppBundle => {
+            crate::ios::ipa::scan_app_dir(path, opts).map(|o| Observed::Ios(Box::new(o)))
+        }
+        DirKind::SplitSet => {
+            crate::android::splits::scan_split_dir(path, opts, report).map(Observed::Android)
+        }
+        DirKind::SourceTree => crate::source::scan_source_tree(path, opts, policy_given, report)
+            .map(|o| Observed::Source(Box::new(o))),
+    }
+}
+
+/// Sniff what `data` (read from `path`) is and read it with its format
+/// reader.
+fn read_loaded(
+    path: &Path,
+    data: &[u8],
+    opts: &ReadOptions,
+    report: &mut ArtifactReport,
+) -> Result<Observed, ArtifactError> {
+    let Some(kind) = crate::input::sniff(path, data) else {
+        return Err(ArtifactError {
+            code: "unknown-kind".into(),
+            message: format!(
+                "{}: not a recognised artifact (expected an APK/AAB/IPA archive, AndroidManifest.xml, plist, DEX, ELF or Mach-O)",
+                path.display()
+            ),
+        });
+    };
+    report.kind = Some(kind);
+    let budget = Budget::new(&opts.limits);
+    use crate::android::{aab, apk, splits};
+    use crate::ios::ipa;
+    match kind {
+        ArtifactKind::Apk => apk::scan_apk(data, opts, &budget, report).map(Observed::Android),
+        ArtifactKind::Aab => aab::scan_aab(data, opts, &budget, report).map(Observed::Android),
+        ArtifactKind::Apks | ArtifactKind::Xapk => {
+            splits::scan_split_set(data, kind, opts, &budget, report).map(Observed::Android)
+        }
+        ArtifactKind::Ipa => ipa::scan_ipa(data, opts, &budget).map(|o| Observed::Ios(Box::new(o))),
+        ArtifactKind::Manifest => {
+            apk::scan_manifest_file(data, opts, report).map(Observed::Android)
+        }
+        ArtifactKind::Dex => apk::scan_dex_file(data, opts, report).map(|()| Observed::Binary),
+        ArtifactKind::Elf => apk::scan_elf_file(data, opts, report).map(|()| Observed::Binary),
+        ArtifactKind::Plist => ipa::scan_plist_file(data, opts, report).map(Observed::Plist),
+        ArtifactKind::Macho => ipa::scan_macho_file(data, opts, report).map(|()| Observed::Binary),
+        other => Err(ArtifactError {
+            code: "unsupported".into(),
+            message: format!(
+                "{}: {} scanning is not supported yet",
+                path.display(),
+                other.as_str()
+            ),
+        }),
+    }
+}
+
+/// The stages after reading, for every input kind: permission attribution
+/// (SDK → `uses-permission`), the policy diff, `[[allow]]`, the sort, and
+/// the facts moved into `report`.
+pub fn finish(
+    observed: Observed,
+    config: &Config,
+    report: &mut ArtifactReport,
+) -> Result<(), ArtifactError> {
+    use crate::diff::{apply_allows, diff_android, ios, sdk, sort_findings};
+    use crate::rules::permissions::PermissionCatalog;
+    let policy = config.policy.as_ref();
+    let catalog: &Catalog = config.catalog;
+    let full = !config.manifest_only;
+    match observed {
+        Observed::Android(AndroidObserved {
+            mut manifest,
+            detections,
+            mut modules,
+        }) => {
+            if full {
+                attribute_permissions(&mut manifest, &detections, catalog);
+                for m in &mut modules {
+                    attribute_permissions(&mut m.manifest, &detections, catalog);
+                }
+            }
+            if let Some(policy) = policy {
+                let mut findings = diff_android(&manifest, policy, PermissionCatalog::embedded());
+                if full {
+                    findings.extend(sdk::diff_sdks(&detections, policy, catalog));
+                }
+                report.findings.extend(findings);
+                report.policy = Some(policy.source.clone());
+                let all = std::mem::take(&mut report.findings);
+                report.findings = apply_allows(all, &policy.allow, &config.today);
+            }
+            report.sdks = detections;
+            report.android = Some(AndroidFacts { manifest, modules });
+        }
+        Observed::Ios(o) => {
+            let IosObserved { scan, detections } = *o;
+            let mut findings = ios::precheck(&scan);
+            if let Some(policy) = policy {
+                findings.extend(ios::diff_ios(&scan.facts, policy));
+                if full {
+                    findings.extend(sdk::diff_sdks(&detections, policy, catalog));
+                }
+                report.policy = Some(policy.source.clone());
+            }
+            let frameworks: Vec<(String, bool)> = scan
+                .frameworks
+                .iter()
+                .map(|f| (f.name.clone(), f.has_privacy_manifest))
+                .collect();
+            findings.extend(sdk::privacy_manifest_missing(
+                &detections,
+                catalog,
+                &frameworks,
+            ));
+            if let Some(policy) = policy {
+                findings = apply_allows(findings, &policy.allow, &config.today);
+            }
+            report.findings.extend(findings);
+            report.sdks = detections;
+            report.entry_errors.extend(scan.entry_errors);
+            report.binaries.extend(scan.binaries);
+            report.ios = Some(scan.facts);
+        }
+        Observed::Plist(PlistObserved {
+            facts,
+            detections,
+            info_plist,
+        }) => {
+            if let Some(d) = detections {
+                report.sdks = d;
+            }
+            if info_plist && let Some(policy) = policy {
+                let findings = ios::diff_ios(&facts, policy);
+                report.findings = apply_allows(findings, &policy.allow, &config.today);
+                report.policy = Some(policy.source.clone());
+            }
+            report.ios = Some(facts);
+        }
+        Observed::Source(o) => {
+            let mut o = *o;
+            report.findings.append(&mut o.divergence);
+            if let Some(policy) = policy.or(o.drafted.as_ref()) {
+                let mut findings = Vec::new();
+                if let Some(m) = &o.manifest {
+                    findings.extend(diff_android(m, policy, PermissionCatalog::embedded()));
+                }
+                if let Some(i) = &o.ios {
+                    findings.extend(ios::diff_ios(i, policy));
+                }
+                if full {
+                    findings.extend(sdk::diff_sdks(&o.release, policy, catalog));
+                }
+                report.findings.extend(findings);
+                report.policy = Some(policy.source.clone());
+                let all = std::mem::take(&mut report.findings);
+                report.findings = apply_allows(all, &policy.allow, &config.today);
+            }
+            sort_findings(&mut report.findings);
+            o.into_report(report)?;
+        }
+        Observed::Binary => {}
+    }
+    Ok(())
 }
 
 /// One PS905 finding per entry error that a resource cap caused (the
@@ -271,46 +467,6 @@ fn cap_findings(report: &ArtifactReport) -> Vec<Finding> {
             })
         })
         .collect()
-}
-
-/// Sniff what `data` (read from `path`) is and scan it into `report`.
-fn scan_loaded(path: &Path, data: &[u8], config: &Config, report: &mut ArtifactReport) {
-    let Some(kind) = crate::input::sniff(path, data) else {
-        report.error = Some(ArtifactError {
-            code: "unknown-kind".into(),
-            message: format!(
-                "{}: not a recognised artifact (expected an APK/AAB/IPA archive, AndroidManifest.xml, plist, DEX, ELF or Mach-O)",
-                path.display()
-            ),
-        });
-        return;
-    };
-    report.kind = Some(kind);
-    let budget = Budget::new(&config.limits);
-    let result = match kind {
-        ArtifactKind::Apk => crate::android::apk::scan_apk(data, config, &budget, report),
-        ArtifactKind::Aab => crate::android::aab::scan_aab(data, config, &budget, report),
-        ArtifactKind::Apks | ArtifactKind::Xapk => {
-            crate::android::splits::scan_split_set(data, kind, config, &budget, report)
-        }
-        ArtifactKind::Ipa => crate::ios::ipa::scan_ipa(data, config, &budget, report),
-        ArtifactKind::Manifest => crate::android::apk::scan_manifest_file(data, config, report),
-        ArtifactKind::Dex => crate::android::apk::scan_dex_file(data, config, report),
-        ArtifactKind::Elf => crate::android::apk::scan_elf_file(data, config, report),
-        ArtifactKind::Plist => crate::ios::ipa::scan_plist_file(data, config, report),
-        ArtifactKind::Macho => crate::ios::ipa::scan_macho_file(data, config, report),
-        other => Err(ArtifactError {
-            code: "unsupported".into(),
-            message: format!(
-                "{}: {} scanning is not supported yet",
-                path.display(),
-                other.as_str()
-            ),
-        }),
-    };
-    if let Err(e) = result {
-        set_error(report, e);
-    }
 }
 
 /// Record why an artifact could not be scanned; the message names the file.

@@ -365,7 +365,8 @@ fn mutated_proto_manifests_and_bundles_never_panic() {
         let data = mutate(&mut rng, &aab);
         let budget = privscan::limits::Budget::new(&config.limits);
         let mut report = ArtifactReport::new("m.aab".to_string());
-        let _ = privscan::android::aab::scan_aab(&data, &config, &budget, &mut report);
+        let _ =
+            privscan::android::aab::scan_aab(&data, &config.read_options(), &budget, &mut report);
     }
 }
 

@@ -257,7 +257,7 @@ fn corpus_apk_against_seed_policy_text_and_json() {
 
 #[test]
 fn fixtures_are_fresh() {
-    for (name, bytes) in privscan::testkit::fixtures::all() {
+    for (name, bytes) in privscan::testkit::all_fixtures() {
         let path = root().join("fixtures").join(name);
         let committed = std::fs::read(&path).unwrap_or_default();
         assert!(

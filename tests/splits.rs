@@ -307,8 +307,13 @@ fn mutated_split_sets_never_panic() {
             }
             let budget = privscan::limits::Budget::new(&config.limits);
             let mut report = ArtifactReport::new("m".to_string());
-            let r =
-                privscan::android::splits::scan_split_set(&m, *kind, &config, &budget, &mut report);
+            let r = privscan::android::splits::scan_split_set(
+                &m,
+                *kind,
+                &config.read_options(),
+                &budget,
+                &mut report,
+            );
             if let Err(e) = r {
                 assert!(!e.message.is_empty());
             }
@@ -327,7 +332,7 @@ fn nested_reads_share_the_total_inflated_cap() {
     let e = privscan::android::splits::scan_split_set(
         &apks,
         ArtifactKind::Apks,
-        &config,
+        &config.read_options(),
         &budget,
         &mut report,
     )
@@ -340,7 +345,7 @@ fn nested_reads_share_the_total_inflated_cap() {
     privscan::android::splits::scan_split_set(
         &apks,
         ArtifactKind::Apks,
-        &Config::new(),
+        &Config::new().read_options(),
         &budget,
         &mut report,
     )

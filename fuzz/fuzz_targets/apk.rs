@@ -12,5 +12,5 @@ fuzz_target!(|data: &[u8]| {
     };
     let mut report = privscan::ArtifactReport::new("fuzz.apk".to_string());
     let _ =
-        privscan::android::apk::scan_apk(data, &config, &Budget::new(&config.limits), &mut report);
+        privscan::android::apk::scan_apk(data, &config.read_options(), &Budget::new(&config.limits), &mut report);
 });

@@ -14,7 +14,9 @@
 //! `BundleModuleName` (developer.android.com "Android App Bundle format"),
 //! and AOSP `frameworks/base/tools/aapt2/Resources.proto`.
 
-use crate::android::apk::{ApkParts, EntryRole, Work, archive_findings, role_of, scan_heavy};
+use crate::android::apk::{
+    AndroidObserved, ApkParts, EntryRole, Work, archive_findings, role_of, scan_heavy,
+};
 use crate::android::proto::{self, ProtoResources};
 use crate::android::splits::merge_modules;
 use crate::android::xml::ResourceResolver;
@@ -22,7 +24,7 @@ use crate::android::{apk, manifest};
 use crate::input::zip::ZipArchive;
 use crate::limits::Budget;
 use crate::model::{AndroidModule, ArtifactError, ArtifactReport, EntryError, Location};
-use crate::scan::Config;
+use crate::reader::ReadOptions;
 
 /// The module every bundle must have.
 pub const BASE_MODULE: &str = "base";
@@ -74,11 +76,11 @@ fn aab_role(name: &str, modules: &[String]) -> Option<EntryRole> {
 /// a base manifest that does not decode.
 pub fn scan_aab(
     data: &[u8],
-    config: &Config,
+    opts: &ReadOptions,
     budget: &Budget,
     report: &mut ArtifactReport,
-) -> Result<(), ArtifactError> {
-    let limits = &config.limits;
+) -> Result<AndroidObserved, ArtifactError> {
+    let limits = &opts.limits;
     let archive = ZipArchive::parse(data, limits)
         .map_err(|e| err("zip", format!("not a readable zip archive: {e}")))?;
     let mut names: Vec<String> = archive
@@ -97,7 +99,7 @@ pub fn scan_aab(
     // Base first, then the other modules by name.
     names.sort_by_key(|n| n != BASE_MODULE);
 
-    let mut parts = ApkParts::new(config);
+    let mut parts = ApkParts::new(opts);
     let mut base_resources: Option<ProtoResources> = None;
     let mut modules: Vec<AndroidModule> = Vec::new();
     for name in &names {
@@ -105,7 +107,7 @@ pub fn scan_aab(
             &archive,
             name,
             &mut base_resources,
-            config,
+            opts,
             budget,
             &mut parts,
         ) {
@@ -125,7 +127,7 @@ pub fn scan_aab(
     let module_names = names;
     parts.manifest = merge_modules(&modules);
 
-    if !config.manifest_only {
+    if !opts.manifest_only {
         let work: Vec<Work<'_>> = archive
             .entries()
             .iter()
@@ -138,7 +140,7 @@ pub fn scan_aab(
             })
             .collect();
         // Inflate first; the detector waits for the catalog (see ApkParts).
-        scan_heavy(&archive, &work, config, budget, &mut parts);
+        scan_heavy(&archive, &work, opts, budget, &mut parts);
         let detector = parts.detector();
         for m in &modules {
             detector.manifest(&m.manifest);
@@ -152,14 +154,12 @@ pub fn scan_aab(
     tamper.append(&mut parts.findings);
     parts.findings = tamper;
 
-    let (merged, detections) = parts.into_report(config, report);
-    if !config.manifest_only {
-        for m in &mut modules {
-            crate::detect::attribute_permissions(&mut m.manifest, &detections, config.catalog);
-        }
-    }
-    apk::finish_android(merged, detections, modules, config, report);
-    Ok(())
+    let (manifest, detections) = parts.into_report(opts, report);
+    Ok(AndroidObserved {
+        manifest,
+        detections,
+        modules,
+    })
 }
 
 /// Decode one module's protobuf manifest, resolving references through its
@@ -168,11 +168,11 @@ fn read_module(
     archive: &ZipArchive<'_>,
     module: &str,
     base_resources: &mut Option<ProtoResources>,
-    config: &Config,
+    opts: &ReadOptions,
     budget: &Budget,
     parts: &mut ApkParts<'_>,
 ) -> Result<crate::model::AndroidManifest, ArtifactError> {
-    let limits = &config.limits;
+    let limits = &opts.limits;
     let entry_name = format!("{module}/manifest/AndroidManifest.xml");
     let entry = archive
         .by_name(&entry_name)
@@ -183,10 +183,10 @@ fn read_module(
     let doc =
         proto::parse_xml(&bytes, limits).map_err(|e| err("proto", format!("{entry_name}: {e}")))?;
     let resources = if apk::has_references(&doc) {
-        let mut own = load_resources(archive, module, config, budget, parts).unwrap_or_default();
+        let mut own = load_resources(archive, module, opts, budget, parts).unwrap_or_default();
         if module != BASE_MODULE {
             if base_resources.is_none() {
-                *base_resources = load_resources(archive, BASE_MODULE, config, budget, parts);
+                *base_resources = load_resources(archive, BASE_MODULE, opts, budget, parts);
             }
             if let Some(b) = base_resources.as_ref() {
                 own.extend_missing(b);
@@ -210,14 +210,14 @@ fn read_module(
 fn load_resources(
     archive: &ZipArchive<'_>,
     module: &str,
-    config: &Config,
+    opts: &ReadOptions,
     budget: &Budget,
     parts: &mut ApkParts<'_>,
 ) -> Option<ProtoResources> {
     let name = format!("{module}/resources.pb");
     let entry = archive.by_name(&name)?;
     let result = archive
-        .read(entry, &config.limits, budget)
+        .read(entry, &opts.limits, budget)
         .map_err(|e| e.to_string())
         .and_then(|b| ProtoResources::parse(&b).map_err(|e| e.to_string()));
     match result {

@@ -12,12 +12,9 @@ use crate::detect::Detector;
 use crate::findings::Code;
 use crate::input::zip::{AnomalyKind, ZipAnomaly, ZipArchive, ZipEntry};
 use crate::limits::Budget;
-use crate::model::{
-    AndroidFacts, AndroidManifest, ArtifactError, ArtifactReport, EntryError, Finding, Location,
-};
-use crate::rules::permissions::PermissionCatalog;
+use crate::model::{AndroidManifest, ArtifactError, ArtifactReport, EntryError, Finding, Location};
+use crate::reader::ReadOptions;
 use crate::rules::sdk::Catalog;
-use crate::scan::Config;
 use rayon::prelude::*;
 
 /// The manifest entry name inside an APK.
@@ -75,14 +72,17 @@ pub fn is_root_dex(name: &str) -> bool {
 /// Scan an APK held in `data`, filling `report`.
 pub fn scan_apk(
     data: &[u8],
-    config: &Config,
+    opts: &ReadOptions,
     budget: &Budget,
     report: &mut ArtifactReport,
-) -> Result<(), ArtifactError> {
-    let parts = scan_apk_parts(data, "", config, budget)?;
-    let (manifest, detections) = parts.into_report(config, report);
-    finish_android(manifest, detections, Vec::new(), config, report);
-    Ok(())
+) -> Result<AndroidObserved, ArtifactError> {
+    let parts = scan_apk_parts(data, "", opts, budget)?;
+    let (manifest, detections) = parts.into_report(opts, report);
+    Ok(AndroidObserved {
+        manifest,
+        detections,
+        modules: Vec::new(),
+    })
 }
 
 /// What one APK (or one AAB module, or one split of a split set)
@@ -96,7 +96,7 @@ pub(crate) struct ApkParts<'c> {
     /// DEX and native entries are inflated (the catalog is built on another
     /// worker meanwhile, see `scan::scan`).
     pub detector: Option<Detector<'c>>,
-    config: &'c Config,
+    opts: &'c ReadOptions,
     pub binaries: Vec<crate::model::BinaryFacts>,
     pub entry_errors: Vec<EntryError>,
     pub findings: Vec<Finding>,
@@ -104,11 +104,11 @@ pub(crate) struct ApkParts<'c> {
 
 impl<'c> ApkParts<'c> {
     /// Empty parts with a fresh detector.
-    pub(crate) fn new(config: &'c Config) -> Self {
+    pub(crate) fn new(opts: &'c ReadOptions) -> Self {
         ApkParts {
             manifest: AndroidManifest::default(),
             detector: None,
-            config,
+            opts,
             binaries: Vec::new(),
             entry_errors: Vec::new(),
             findings: Vec::new(),
@@ -117,8 +117,8 @@ impl<'c> ApkParts<'c> {
 
     /// The detector, created on first use.
     pub(crate) fn detector(&mut self) -> &mut Detector<'c> {
-        let config = self.config;
-        self.detector.get_or_insert_with(|| detector_for(config))
+        let opts = self.opts;
+        self.detector.get_or_insert_with(|| detector_for(opts))
     }
 
     /// Merge SDK evidence gathered elsewhere (an entry, another split).
@@ -135,17 +135,16 @@ impl<'c> ApkParts<'c> {
     /// with `manifest_only`). Returns the manifest and the detections.
     pub(crate) fn into_report(
         self,
-        config: &Config,
+        opts: &ReadOptions,
         report: &mut ArtifactReport,
     ) -> (AndroidManifest, Vec<crate::model::Detection>) {
-        let mut manifest = self.manifest;
+        let manifest = self.manifest;
         report.binaries.extend(self.binaries);
         report.entry_errors.extend(self.entry_errors);
         report.findings.extend(self.findings);
         let mut detections = Vec::new();
-        if !config.manifest_only {
+        if !opts.manifest_only {
             detections = self.detector.map(Detector::finish).unwrap_or_default();
-            crate::detect::attribute_permissions(&mut manifest, &detections, config.catalog);
         }
         (manifest, detections)
     }
@@ -170,10 +169,10 @@ pub(crate) struct Work<'e> {
 pub(crate) fn scan_apk_parts<'c>(
     data: &[u8],
     prefix: &str,
-    config: &'c Config,
+    opts: &'c ReadOptions,
     budget: &Budget,
 ) -> Result<ApkParts<'c>, ArtifactError> {
-    let limits = &config.limits;
+    let limits = &opts.limits;
     let archive = ZipArchive::parse(data, limits)
         .map_err(|e| err("zip", format!("{prefix}not a readable zip archive: {e}")))?;
     let manifest_entry = format!("{prefix}{MANIFEST_ENTRY}");
@@ -196,7 +195,7 @@ pub(crate) fn scan_apk_parts<'c>(
     })?;
     let doc =
         axml::parse(&bytes, limits).map_err(|e| err("axml", format!("{manifest_entry}: {e}")))?;
-    let mut parts = ApkParts::new(config);
+    let mut parts = ApkParts::new(opts);
     let mut findings = axml_findings(&doc, &manifest_entry);
 
     // resources.arsc only when the manifest holds references to resolve.
@@ -234,7 +233,7 @@ pub(crate) fn scan_apk_parts<'c>(
         table.as_ref().map(|t| t as &dyn ResourceResolver),
     );
 
-    if !config.manifest_only {
+    if !opts.manifest_only {
         let work: Vec<Work<'_>> = archive
             .entries()
             .iter()
@@ -248,8 +247,8 @@ pub(crate) fn scan_apk_parts<'c>(
             .collect();
         // Inflate and scan first: the detector (and so the catalog) is
         // needed only once bytes are ready.
-        scan_heavy(&archive, &work, config, budget, &mut parts);
-        let detector = parts.detector.get_or_insert_with(|| detector_for(config));
+        scan_heavy(&archive, &work, opts, budget, &mut parts);
+        let detector = parts.detector.get_or_insert_with(|| detector_for(opts));
         detector.manifest(&parts.manifest);
         for e in archive.entries() {
             let display = format!("{prefix}{}", e.name);
@@ -277,7 +276,7 @@ pub(crate) fn scan_apk_parts<'c>(
 pub(crate) fn scan_heavy<'c>(
     archive: &ZipArchive<'_>,
     work: &[Work<'_>],
-    config: &'c Config,
+    opts: &'c ReadOptions,
     budget: &Budget,
     parts: &mut ApkParts<'c>,
 ) {
@@ -289,10 +288,10 @@ pub(crate) fn scan_heavy<'c>(
         .map(|w| {
             let e = w.entry;
             // Stored entries are borrowed, over-cap ones are never inflated.
-            let inflates = e.method == 8 && e.uncompressed_size <= config.limits.max_entry_size;
+            let inflates = e.method == 8 && e.uncompressed_size <= opts.limits.max_entry_size;
             let held = if inflates { e.uncompressed_size } else { 0 };
             let _permit = gate.acquire(held);
-            scan_entry(archive, w, config, budget)
+            scan_entry(archive, w, opts, budget)
         })
         .collect();
     for (s, detector) in scans {
@@ -306,11 +305,11 @@ pub(crate) fn scan_heavy<'c>(
 /// The detector for `config`. A `--manifest-only` scan matches no SDKs, so
 /// it gets an empty catalog and never pays for building the real one (the
 /// embedded catalog is built lazily, see `scan::CatalogSource`).
-pub(crate) fn detector_for(config: &Config) -> Detector<'_> {
+pub(crate) fn detector_for(opts: &ReadOptions) -> Detector<'_> {
     static EMPTY: std::sync::OnceLock<Option<Catalog>> = std::sync::OnceLock::new();
     match EMPTY.get_or_init(|| Catalog::from_texts(&[]).ok()) {
-        Some(empty) if config.manifest_only => empty.detector(),
-        _ => config.catalog.detector(),
+        Some(empty) if opts.manifest_only => empty.detector(),
+        _ => opts.catalog.detector(),
     }
 }
 
@@ -362,7 +361,7 @@ impl Drop for InflightPermit<'_> {
 fn scan_entry<'c>(
     archive: &ZipArchive<'_>,
     w: &Work<'_>,
-    config: &'c Config,
+    opts: &'c ReadOptions,
     budget: &Budget,
 ) -> (EntryScan, Option<Detector<'c>>) {
     let e = w.entry;
@@ -371,7 +370,7 @@ fn scan_entry<'c>(
     if w.role == EntryRole::Marker && e.uncompressed_size > 64 * 1024 {
         return (out, None);
     }
-    let bytes = match archive.read(e, &config.limits, budget) {
+    let bytes = match archive.read(e, &opts.limits, budget) {
         Ok(b) => b,
         Err(err) => {
             out.errors.push(EntryError {
@@ -382,9 +381,9 @@ fn scan_entry<'c>(
         }
     };
     // Waits here (not before the read) for the catalog being built.
-    let mut detector = config.catalog.detector();
+    let mut detector = opts.catalog.detector();
     match w.role {
-        EntryRole::Dex => scan_dex_bytes(&bytes, &w.display, config, &mut detector, &mut out),
+        EntryRole::Dex => scan_dex_bytes(&bytes, &w.display, opts, &mut detector, &mut out),
         EntryRole::NativeLib => {
             let file_name = e.name.rsplit('/').next().unwrap_or(&e.name);
             detector.native_lib(file_name, &loc);
@@ -411,11 +410,11 @@ fn not_loadable(entry: &str, message: String) -> Finding {
 fn scan_dex_bytes(
     bytes: &[u8],
     entry: &str,
-    config: &Config,
+    opts: &ReadOptions,
     detector: &mut Detector<'_>,
     out: &mut EntryScan,
 ) {
-    match dex::parse(bytes, &config.limits) {
+    match dex::parse(bytes, &opts.limits) {
         Ok(file) => {
             let loc = Location::entry(entry.to_string());
             for d in file.class_descriptors() {
@@ -480,35 +479,18 @@ fn scan_elf_bytes(bytes: &[u8], entry: &str, detector: &mut Detector<'_>, out: &
     }
 }
 
-/// The policy diff and the report's `android`/`sdks`, shared by every
-/// Android input kind. `modules` are the per-module/per-split views of an
-/// AAB or split set (empty for a single APK).
-pub(crate) fn finish_android(
-    manifest: AndroidManifest,
-    detections: Vec<crate::model::Detection>,
-    modules: Vec<crate::model::AndroidModule>,
-    config: &Config,
-    report: &mut ArtifactReport,
-) {
-    if let Some(policy) = &config.policy {
-        let mut findings =
-            crate::diff::diff_android(&manifest, policy, PermissionCatalog::embedded());
-        if !config.manifest_only {
-            findings.extend(crate::diff::sdk::diff_sdks(
-                &detections,
-                policy,
-                config.catalog,
-            ));
-        }
-        report.findings.extend(findings);
-        report.policy = Some(policy.source.clone());
-    }
-    if let Some(policy) = &config.policy {
-        let all = std::mem::take(&mut report.findings);
-        report.findings = crate::diff::apply_allows(all, &policy.allow, &config.today);
-    }
-    report.sdks = detections;
-    report.android = Some(AndroidFacts { manifest, modules });
+/// What an Android reader observed, before the pipeline's permission
+/// attribution and policy diff: the (merged) manifest, the SDK detections
+/// (empty with `manifest_only`) and, for an AAB or a split set, the
+/// per-module / per-split views (empty for a single APK or manifest).
+#[derive(Debug)]
+pub struct AndroidObserved {
+    /// The app's manifest (for an AAB or split set, merged over modules).
+    pub manifest: AndroidManifest,
+    /// SDKs detected in the app's code, manifest and files.
+    pub detections: Vec<crate::model::Detection>,
+    /// One entry per AAB module or split APK.
+    pub modules: Vec<crate::model::AndroidModule>,
 }
 
 /// `true` when an attribute near the top of the manifest is a resource
@@ -589,9 +571,9 @@ pub fn axml_findings(doc: &XmlDocument, entry: &str) -> Vec<Finding> {
 /// Scan a loose AndroidManifest.xml, binary or text.
 pub fn scan_manifest_file(
     data: &[u8],
-    config: &Config,
+    opts: &ReadOptions,
     report: &mut ArtifactReport,
-) -> Result<(), ArtifactError> {
+) -> Result<AndroidObserved, ArtifactError> {
     let entry = std::path::Path::new(&report.path)
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -602,32 +584,34 @@ pub fn scan_manifest_file(
         .map(|b| *b == b'<' || *b == 0xEF)
         .unwrap_or(false);
     let doc = if is_text {
-        text_manifest::parse(data, &config.limits).map_err(|e| err("xml", e.to_string()))?
+        text_manifest::parse(data, &opts.limits).map_err(|e| err("xml", e.to_string()))?
     } else {
-        axml::parse(data, &config.limits).map_err(|e| err("axml", e.to_string()))?
+        axml::parse(data, &opts.limits).map_err(|e| err("axml", e.to_string()))?
     };
     report.findings.extend(axml_findings(&doc, &entry));
-    let mut manifest = manifest::from_document(&doc, &entry, None);
+    let manifest = manifest::from_document(&doc, &entry, None);
     let mut detections = Vec::new();
-    if !config.manifest_only {
-        let mut detector = config.catalog.detector();
+    if !opts.manifest_only {
+        let mut detector = opts.catalog.detector();
         detector.manifest(&manifest);
         detections = detector.finish();
-        crate::detect::attribute_permissions(&mut manifest, &detections, config.catalog);
     }
-    finish_android(manifest, detections, Vec::new(), config, report);
-    Ok(())
+    Ok(AndroidObserved {
+        manifest,
+        detections,
+        modules: Vec::new(),
+    })
 }
 
 /// Scan a loose `.dex` file.
 pub fn scan_dex_file(
     data: &[u8],
-    config: &Config,
+    opts: &ReadOptions,
     report: &mut ArtifactReport,
 ) -> Result<(), ArtifactError> {
     let mut out = EntryScan::default();
-    let mut detector = config.catalog.detector();
-    scan_dex_bytes(data, "", config, &mut detector, &mut out);
+    let mut detector = opts.catalog.detector();
+    scan_dex_bytes(data, "", opts, &mut detector, &mut out);
     if out.binary.is_none() {
         let msg = out
             .errors
@@ -646,11 +630,11 @@ pub fn scan_dex_file(
 /// Scan a loose ELF shared object.
 pub fn scan_elf_file(
     data: &[u8],
-    config: &Config,
+    opts: &ReadOptions,
     report: &mut ArtifactReport,
 ) -> Result<(), ArtifactError> {
     let mut out = EntryScan::default();
-    let mut detector = config.catalog.detector();
+    let mut detector = opts.catalog.detector();
     let name = std::path::Path::new(&report.path)
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

@@ -18,14 +18,14 @@
 //! APKPure; Android's split manifest `split` attribute (`PackageParser`,
 //! "split APKs" in AOSP `core/java/android/content/pm/`).
 
-use crate::android::apk::{self, ApkParts, scan_apk_parts};
+use crate::android::apk::{self, AndroidObserved, ApkParts, scan_apk_parts};
 use crate::android::{axml, manifest};
 use crate::input::zip::{ZipArchive, ZipEntry};
 use crate::limits::{Budget, LimitError};
 use crate::model::{
     AndroidManifest, AndroidModule, ArtifactError, ArtifactKind, ArtifactReport, EntryError,
 };
-use crate::scan::Config;
+use crate::reader::ReadOptions;
 use std::path::{Path, PathBuf};
 
 /// Largest `manifest.json` read from an XAPK (bytes).
@@ -147,14 +147,14 @@ fn module_name(m: &AndroidManifest, display: &str, is_base: bool) -> String {
 pub fn scan_split_set(
     data: &[u8],
     kind: ArtifactKind,
-    config: &Config,
+    opts: &ReadOptions,
     budget: &Budget,
     report: &mut ArtifactReport,
-) -> Result<(), ArtifactError> {
+) -> Result<AndroidObserved, ArtifactError> {
     let mut scanned = Vec::new();
     let mut extra = SetExtra::default();
-    scan_set_archive(data, kind, "", 0, config, budget, &mut scanned, &mut extra)?;
-    finish_set(scanned, extra, config, report)
+    scan_set_archive(data, kind, "", 0, opts, budget, &mut scanned, &mut extra)?;
+    finish_set(scanned, extra, opts, report)
 }
 
 /// Which inner entries of a set archive are APKs (and nested sets).
@@ -162,7 +162,7 @@ fn select_apks<'z>(
     archive: &'z ZipArchive<'_>,
     kind: ArtifactKind,
     prefix: &str,
-    config: &Config,
+    opts: &ReadOptions,
     budget: &Budget,
 ) -> Result<Vec<&'z ZipEntry>, ArtifactError> {
     let is_apk = |e: &&ZipEntry| e.name.to_ascii_lowercase().ends_with(".apk") && !e.is_dir();
@@ -170,7 +170,7 @@ fn select_apks<'z>(
     if kind == ArtifactKind::Xapk
         && let Some(mj) = archive.by_name("manifest.json")
     {
-        let mut limits = config.limits;
+        let mut limits = opts.limits;
         limits.max_entry_size = limits.max_entry_size.min(MAX_XAPK_MANIFEST);
         let bytes = archive
             .read(mj, &limits, budget)
@@ -231,11 +231,11 @@ fn nested_set_kind(name: &str) -> Option<ArtifactKind> {
     }
 }
 
-fn check_depth(depth: u32, config: &Config) -> Result<(), ArtifactError> {
-    if depth > config.limits.max_nesting {
+fn check_depth(depth: u32, opts: &ReadOptions) -> Result<(), ArtifactError> {
+    if depth > opts.limits.max_nesting {
         return Err(limit_err(LimitError::TooDeep {
             depth,
-            cap: config.limits.max_nesting,
+            cap: opts.limits.max_nesting,
         }));
     }
     Ok(())
@@ -250,27 +250,27 @@ fn scan_set_archive<'c>(
     kind: ArtifactKind,
     prefix: &str,
     depth: u32,
-    config: &'c Config,
+    opts: &'c ReadOptions,
     budget: &Budget,
     scanned: &mut Vec<ScannedApk<'c>>,
     extra: &mut SetExtra,
 ) -> Result<(), ArtifactError> {
-    check_depth(depth, config)?;
-    let archive = ZipArchive::parse(data, &config.limits)
+    check_depth(depth, opts)?;
+    let archive = ZipArchive::parse(data, &opts.limits)
         .map_err(|e| err("zip", format!("{prefix}not a readable zip archive: {e}")))?;
     let inner_depth = depth.saturating_add(1);
-    let apks = select_apks(&archive, kind, prefix, config, budget)?;
+    let apks = select_apks(&archive, kind, prefix, opts, budget)?;
     let nested: Vec<(&ZipEntry, ArtifactKind)> = archive
         .entries()
         .iter()
         .filter_map(|e| nested_set_kind(&e.name).map(|k| (e, k)))
         .collect();
     if !apks.is_empty() || !nested.is_empty() {
-        check_depth(inner_depth, config)?;
+        check_depth(inner_depth, opts)?;
     }
     for e in apks {
         let display = format!("{prefix}{}", e.name);
-        let bytes = match archive.read(e, &config.limits, budget) {
+        let bytes = match archive.read(e, &opts.limits, budget) {
             Ok(b) => b,
             Err(crate::input::zip::ZipError::Limit(l)) => {
                 return Err(err("limit", format!("{display}: {l}")));
@@ -283,7 +283,7 @@ fn scan_set_archive<'c>(
                 continue;
             }
         };
-        match scan_apk_parts(&bytes, &format!("{display}!"), config, budget) {
+        match scan_apk_parts(&bytes, &format!("{display}!"), opts, budget) {
             Ok(parts) => scanned.push(ScannedApk { display, parts }),
             // A cap hit inside a nested APK stops the whole set, like any cap.
             Err(x) if x.code == "limit" => return Err(x),
@@ -296,14 +296,14 @@ fn scan_set_archive<'c>(
     for (e, k) in nested {
         let display = format!("{prefix}{}", e.name);
         let bytes = archive
-            .read(e, &config.limits, budget)
+            .read(e, &opts.limits, budget)
             .map_err(|x| err("zip", format!("{display}: {x}")))?;
         scan_set_archive(
             &bytes,
             k,
             &format!("{display}!"),
             inner_depth,
-            config,
+            opts,
             budget,
             scanned,
             extra,
@@ -327,9 +327,9 @@ fn scan_set_archive<'c>(
 fn finish_set(
     scanned: Vec<ScannedApk<'_>>,
     extra: SetExtra,
-    config: &Config,
+    opts: &ReadOptions,
     report: &mut ArtifactReport,
-) -> Result<(), ArtifactError> {
+) -> Result<AndroidObserved, ArtifactError> {
     let Some(base_idx) = scanned
         .iter()
         .position(|s| s.parts.manifest.split.is_none())
@@ -383,14 +383,12 @@ fn finish_set(
     let mut findings = extra.findings;
     findings.append(&mut all.findings);
     all.findings = findings;
-    let (merged, detections) = all.into_report(config, report);
-    if !config.manifest_only {
-        for m in &mut modules {
-            crate::detect::attribute_permissions(&mut m.manifest, &detections, config.catalog);
-        }
-    }
-    apk::finish_android(merged, detections, modules, config, report);
-    Ok(())
+    let (manifest, detections) = all.into_report(opts, report);
+    Ok(AndroidObserved {
+        manifest,
+        detections,
+        modules,
+    })
 }
 
 /// The `.apk` files directly in `dir`, sorted by name, `base.apk` first;
@@ -465,16 +463,16 @@ pub fn is_split_dir(dir: &Path) -> bool {
 /// entries are named by file name (`split_config.arm64_v8a.apk!...`).
 pub fn scan_split_dir(
     dir: &Path,
-    config: &Config,
+    opts: &ReadOptions,
     report: &mut ArtifactReport,
-) -> Result<(), ArtifactError> {
+) -> Result<AndroidObserved, ArtifactError> {
     let apks = dir_apks(dir).ok_or_else(|| {
         err(
             "io",
             format!("{}: not a directory of split APKs", dir.display()),
         )
     })?;
-    let budget = Budget::new(&config.limits);
+    let budget = Budget::new(&opts.limits);
     let mut scanned = Vec::new();
     let mut extra = SetExtra::default();
     for p in apks {
@@ -492,7 +490,7 @@ pub fn scan_split_dir(
                 continue;
             }
         };
-        match scan_apk_parts(&data, &format!("{display}!"), config, &budget) {
+        match scan_apk_parts(&data, &format!("{display}!"), opts, &budget) {
             Ok(parts) => scanned.push(ScannedApk { display, parts }),
             Err(x) => extra.errors.push(EntryError {
                 entry: display,
@@ -500,7 +498,7 @@ pub fn scan_split_dir(
             }),
         }
     }
-    finish_set(scanned, extra, config, report)
+    finish_set(scanned, extra, opts, report)
 }
 
 #[cfg(test)]

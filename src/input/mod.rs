@@ -195,14 +195,15 @@ fn sniff_zip_entries(data: &[u8]) -> Option<ArtifactKind> {
 /// artifact; other directories are walked (symlinks not followed) for
 /// files whose kind `sniff` recognises by name (`.apk`, `.aab`, `.apks`,
 /// `.xapk`, `.apkm`, `.ipa`). Sorted, so shards are deterministic.
-pub fn discover(paths: &[PathBuf]) -> Vec<PathBuf> {
+///
+/// Whether a directory is one artifact by its format's layout (a split
+/// set, a source tree) is the formats' knowledge, not this layer's: the
+/// caller passes it as `is_artifact_dir` (the pipeline's
+/// `scan::is_artifact_dir`); `.app` bundles are recognised here by name.
+pub fn discover(paths: &[PathBuf], is_artifact_dir: &dyn Fn(&Path) -> bool) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for p in paths {
-        if p.is_dir()
-            && !is_single_artifact_dir(p)
-            && !crate::source::is_source_tree(p)
-            && !crate::android::splits::is_split_dir(p)
-        {
+        if p.is_dir() && !is_single_artifact_dir(p) && !is_artifact_dir(p) {
             for entry in walkdir::WalkDir::new(p)
                 .follow_links(false)
                 .sort_by_file_name()

@@ -12,7 +12,7 @@ use crate::input::zip::ZipArchive;
 use crate::ios::bundle::{BundleSource, DirSource, IosScan, scan_bundle};
 use crate::limits::{Budget, Limits};
 use crate::model::{ArtifactError, ArtifactReport, Location};
-use crate::scan::Config;
+use crate::reader::ReadOptions;
 use std::borrow::Cow;
 use std::path::Path;
 
@@ -62,72 +62,61 @@ fn err(code: &str, message: impl Into<String>) -> ArtifactError {
     }
 }
 
-/// Scan an IPA held in `data`, filling `report`.
+/// Read an IPA held in `data` (facts for the pipeline; see [`IosObserved`]).
 pub fn scan_ipa(
     data: &[u8],
-    config: &Config,
+    opts: &ReadOptions,
     budget: &Budget,
-    report: &mut ArtifactReport,
-) -> Result<(), ArtifactError> {
-    let archive = ZipArchive::parse(data, &config.limits)
+) -> Result<IosObserved, ArtifactError> {
+    let archive = ZipArchive::parse(data, &opts.limits)
         .map_err(|e| err("zip", format!("not a readable zip archive: {e}")))?;
-    let source = ZipSource::new(&archive, &config.limits, budget);
-    scan_source(&source, config, report)
+    let source = ZipSource::new(&archive, &opts.limits, budget);
+    scan_source(&source, opts)
 }
 
-/// Scan an unzipped `.app` bundle directory, filling `report`.
-pub fn scan_app_dir(
-    dir: &Path,
-    config: &Config,
-    report: &mut ArtifactReport,
-) -> Result<(), ArtifactError> {
-    let source = DirSource::new(dir, &config.limits);
-    scan_source(&source, config, report)
+/// Read an unzipped `.app` bundle directory (see [`IosObserved`]).
+pub fn scan_app_dir(dir: &Path, opts: &ReadOptions) -> Result<IosObserved, ArtifactError> {
+    let source = DirSource::new(dir, &opts.limits);
+    scan_source(&source, opts)
+}
+
+/// What an iOS reader observed, before the pipeline's precheck and policy
+/// diff: the bundle scan (facts, binaries, entry errors, frameworks) and
+/// the SDK detections (empty with `manifest_only`).
+#[derive(Debug)]
+pub struct IosObserved {
+    /// Everything read from the bundle.
+    pub scan: IosScan,
+    /// SDKs detected in the bundle's files, binaries and Info.plist keys.
+    pub detections: Vec<crate::model::Detection>,
+}
+
+/// What a loose property list gave: its facts, the SDKs its keys name
+/// (`None` with `manifest_only` or for a privacy manifest), and whether it
+/// is an `Info.plist` (diffed against the policy) rather than a
+/// `PrivacyInfo.xcprivacy` (facts only).
+#[derive(Debug)]
+pub struct PlistObserved {
+    /// The facts read from the file.
+    pub facts: crate::model::IosFacts,
+    /// SDKs named by the plist's keys.
+    pub detections: Option<Vec<crate::model::Detection>>,
+    /// `true` for an `Info.plist`.
+    pub info_plist: bool,
 }
 
 /// The shared iOS flow over any bundle source.
 pub fn scan_source(
     src: &dyn BundleSource,
-    config: &Config,
-    report: &mut ArtifactReport,
-) -> Result<(), ArtifactError> {
-    let scan = scan_bundle(src, &config.limits).map_err(|e| err("ios", e.to_string()))?;
-    let mut detector = config.catalog.detector();
-    if !config.manifest_only {
-        feed_detector(src, &scan, config, &mut detector);
+    opts: &ReadOptions,
+) -> Result<IosObserved, ArtifactError> {
+    let scan = scan_bundle(src, &opts.limits).map_err(|e| err("ios", e.to_string()))?;
+    let mut detector = opts.catalog.detector();
+    if !opts.manifest_only {
+        feed_detector(src, &scan, opts, &mut detector);
     }
     let detections = detector.finish();
-    let mut findings = crate::diff::ios::precheck(&scan);
-    if let Some(policy) = &config.policy {
-        findings.extend(crate::diff::ios::diff_ios(&scan.facts, policy));
-        if !config.manifest_only {
-            findings.extend(crate::diff::sdk::diff_sdks(
-                &detections,
-                policy,
-                config.catalog,
-            ));
-        }
-        report.policy = Some(policy.source.clone());
-    }
-    let frameworks: Vec<(String, bool)> = scan
-        .frameworks
-        .iter()
-        .map(|f| (f.name.clone(), f.has_privacy_manifest))
-        .collect();
-    findings.extend(crate::diff::sdk::privacy_manifest_missing(
-        &detections,
-        config.catalog,
-        &frameworks,
-    ));
-    if let Some(policy) = &config.policy {
-        findings = crate::diff::apply_allows(findings, &policy.allow, &config.today);
-    }
-    report.findings.extend(findings);
-    report.sdks = detections;
-    report.entry_errors.extend(scan.entry_errors);
-    report.binaries.extend(scan.binaries);
-    report.ios = Some(scan.facts);
-    Ok(())
+    Ok(IosObserved { scan, detections })
 }
 
 /// Feed every iOS fact the catalog can match: file paths, framework names,
@@ -135,7 +124,7 @@ pub fn scan_source(
 fn feed_detector(
     src: &dyn BundleSource,
     scan: &IosScan,
-    config: &Config,
+    opts: &ReadOptions,
     detector: &mut Detector<'_>,
 ) {
     for path in src.paths() {
@@ -166,7 +155,7 @@ fn feed_detector(
             continue;
         }
         if let Ok(bytes) = src.read(&b.info_entry)
-            && let Ok((dict, _, _)) = crate::ios::plist::parse_dict(&bytes, &config.limits)
+            && let Ok((dict, _, _)) = crate::ios::plist::parse_dict(&bytes, &opts.limits)
         {
             let loc = Location::entry(b.info_entry.clone());
             for key in dict.keys() {
@@ -180,17 +169,19 @@ fn feed_detector(
 /// descriptions; PS102 with a policy) or a `PrivacyInfo.xcprivacy`.
 pub fn scan_plist_file(
     data: &[u8],
-    config: &Config,
+    opts: &ReadOptions,
     report: &mut ArtifactReport,
-) -> Result<(), ArtifactError> {
+) -> Result<PlistObserved, ArtifactError> {
     let entry = file_name(&report.path);
     let mut facts = crate::model::IosFacts::default();
+    let info_plist = !entry.ends_with(".xcprivacy");
+    let mut detections = None;
     if entry.ends_with(".xcprivacy") {
-        let pm = crate::ios::privacy_manifest::parse(data, &entry, &config.limits)
+        let pm = crate::ios::privacy_manifest::parse(data, &entry, &opts.limits)
             .map_err(|e| err("plist", e.to_string()))?;
         facts.privacy_manifests.push(pm);
     } else {
-        let info = crate::ios::plist::parse_info_plist(data, &config.limits)
+        let info = crate::ios::plist::parse_info_plist(data, &opts.limits)
             .map_err(|e| err("plist", e.to_string()))?;
         facts.bundle_id = info.bundle_id;
         facts.short_version = info.short_version;
@@ -208,36 +199,34 @@ pub fn scan_plist_file(
                 text,
             })
             .collect();
-        if !config.manifest_only
-            && let Ok((dict, _, _)) = crate::ios::plist::parse_dict(data, &config.limits)
+        if !opts.manifest_only
+            && let Ok((dict, _, _)) = crate::ios::plist::parse_dict(data, &opts.limits)
         {
-            let mut detector = config.catalog.detector();
+            let mut detector = opts.catalog.detector();
             let loc = Location::entry(entry.clone());
             for key in dict.keys() {
                 detector.plist_key(key, &loc);
             }
-            report.sdks = detector.finish();
-        }
-        if let Some(policy) = &config.policy {
-            let findings = crate::diff::ios::diff_ios(&facts, policy);
-            report.findings = crate::diff::apply_allows(findings, &policy.allow, &config.today);
-            report.policy = Some(policy.source.clone());
+            detections = Some(detector.finish());
         }
     }
-    report.ios = Some(facts);
-    Ok(())
+    Ok(PlistObserved {
+        facts,
+        detections,
+        info_plist,
+    })
 }
 
 /// Scan a loose Mach-O (thin or fat): architectures, linked dylibs,
 /// symbols, ObjC classes and SDK fingerprints.
 pub fn scan_macho_file(
     data: &[u8],
-    config: &Config,
+    opts: &ReadOptions,
     report: &mut ArtifactReport,
 ) -> Result<(), ArtifactError> {
-    let facts = crate::native::macho::parse(data, "", &config.limits)
+    let facts = crate::native::macho::parse(data, "", &opts.limits)
         .map_err(|e| err("macho", e.to_string()))?;
-    let mut detector = config.catalog.detector();
+    let mut detector = opts.catalog.detector();
     let loc = Location::entry("");
     let name = file_name(&report.path);
     detector.framework(name.trim_end_matches(".dylib"), &loc);

@@ -41,8 +41,8 @@ use crate::model::{
     EntryError, Finding, IosFacts, Location, UsageDescription, UsesPermission, UsesPermissionTag,
 };
 use crate::policy::Policy;
+use crate::reader::ReadOptions;
 use crate::rules::permissions::PermissionCatalog;
-use crate::scan::Config;
 use discover::{SourceFiles, SourceSetKind};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -121,9 +121,10 @@ struct Deps<'c> {
 /// Scan a source checkout, filling `report`.
 pub fn scan_source_tree(
     dir: &Path,
-    config: &Config,
+    opts: &ReadOptions,
+    policy_given: bool,
     report: &mut ArtifactReport,
-) -> Result<(), ArtifactError> {
+) -> Result<SourceObserved, ArtifactError> {
     if !dir.is_dir() {
         return Err(ArtifactError {
             code: "io".into(),
@@ -146,13 +147,13 @@ pub fn scan_source_tree(
     }
 
     let mut deps = Deps {
-        release: config.catalog.detector(),
-        debug: config.catalog.detector(),
+        release: opts.catalog.detector(),
+        debug: opts.catalog.detector(),
     };
-    let android = android_facts(&files, config, report);
-    let mut ios = ios_facts(&files, config, report, &mut deps.release);
-    if !config.manifest_only {
-        gradle_deps(&files, config.catalog, report, &mut deps);
+    let android = android_facts(&files, opts, report);
+    let ios = ios_facts(&files, opts, report, &mut deps.release);
+    if !opts.manifest_only {
+        gradle_deps(&files, opts.catalog, report, &mut deps);
         ios_deps(&files, report, &mut deps);
         pub_deps(&files, report, &mut deps);
         npm_deps(&files, report, &mut deps);
@@ -183,81 +184,96 @@ pub fn scan_source_tree(
                     .map(|e| (d.id.clone(), e.location.clone()))
             })
             .collect();
-        merge::add_sdk_permissions(m, &release, config.catalog, &removed, &first);
+        merge::add_sdk_permissions(m, &release, opts.catalog, &removed, &first);
     }
 
-    // The policy: given, or drafted from the repository's own prose.
-    let drafted;
-    let policy: Option<&Policy> = match &config.policy {
-        Some(p) => Some(p),
-        None => {
-            drafted = repo_policy(&files, report);
-            drafted.as_ref()
-        }
+    // The policy: given (the pipeline holds it), or drafted from the
+    // repository's own prose; with a given one, the repository's policy
+    // files are compared with each other.
+    let (drafted, divergence) = if policy_given {
+        (None, policy_divergence(&files, report))
+    } else {
+        (repo_policy(&files, report), Vec::new())
     };
-    if config.policy.is_some() {
-        let divergence = policy_divergence(&files, report);
-        report.findings.extend(divergence);
-    }
-    if let Some(policy) = policy {
-        let mut findings = Vec::new();
-        if let Some(m) = &manifest {
-            findings.extend(crate::diff::diff_android(
-                m,
-                policy,
-                PermissionCatalog::embedded(),
-            ));
-        }
-        if let Some(i) = &ios {
-            findings.extend(crate::diff::ios::diff_ios(i, policy));
-        }
-        if !config.manifest_only {
-            findings.extend(crate::diff::sdk::diff_sdks(
-                &release,
-                policy,
-                config.catalog,
-            ));
-        }
-        report.findings.extend(findings);
-        report.policy = Some(policy.source.clone());
-        let all = std::mem::take(&mut report.findings);
-        report.findings = crate::diff::apply_allows(all, &policy.allow, &config.today);
-    }
-    crate::diff::sort_findings(&mut report.findings);
+    Ok(SourceObserved {
+        manifest,
+        modules,
+        ios,
+        release,
+        debug_only,
+        drafted,
+        divergence,
+    })
+}
 
-    let mut sdks = release;
-    for mut d in debug_only {
-        for ev in &mut d.evidence {
-            let note = "debug builds only".to_string();
-            ev.location.detail = Some(match ev.location.detail.take() {
-                Some(x) => format!("{x}; {note}"),
-                None => note,
+/// What a source tree gave, before the pipeline's policy diff.
+#[derive(Debug)]
+pub struct SourceObserved {
+    /// The merged Android manifest of the release source sets, if any.
+    pub manifest: Option<AndroidManifest>,
+    /// One view per Android module / source set.
+    pub modules: Vec<AndroidModule>,
+    /// The iOS facts (Info.plist, Xcode project), if any.
+    pub ios: Option<IosFacts>,
+    /// SDKs of release dependencies (diffed against the policy).
+    pub release: Vec<Detection>,
+    /// SDKs of debug/test dependencies only (reported, not diffed).
+    pub debug_only: Vec<Detection>,
+    /// The policy drafted from the repository's own prose (when no policy
+    /// was given).
+    pub drafted: Option<Policy>,
+    /// PS9xx findings where the repository's policy files disagree (when a
+    /// policy was given).
+    pub divergence: Vec<Finding>,
+}
+
+impl SourceObserved {
+    /// Move the facts into `report` (debug-only SDKs marked as such, usage
+    /// descriptions in key order). Fails with `no-app` when the tree held
+    /// no app at all.
+    pub fn into_report(self, report: &mut ArtifactReport) -> Result<(), ArtifactError> {
+        let SourceObserved {
+            manifest,
+            modules,
+            mut ios,
+            release,
+            debug_only,
+            ..
+        } = self;
+        let mut sdks = release;
+        for mut d in debug_only {
+            for ev in &mut d.evidence {
+                let note = "debug builds only".to_string();
+                ev.location.detail = Some(match ev.location.detail.take() {
+                    Some(x) => format!("{x}; {note}"),
+                    None => note,
+                });
+            }
+            sdks.push(d);
+        }
+        report.sdks = sdks;
+        if let Some(m) = manifest {
+            report.android = Some(AndroidFacts {
+                manifest: m,
+                modules,
             });
         }
-        sdks.push(d);
+        if let Some(i) = ios.as_mut() {
+            i.usage_descriptions.sort_by(|a, b| {
+                a.key
+                    .cmp(&b.key)
+                    .then(a.location.entry.cmp(&b.location.entry))
+            });
+        }
+        report.ios = ios;
+        if report.android.is_none() && report.ios.is_none() && report.sdks.is_empty() {
+            return Err(ArtifactError {
+                code: "no-app".into(),
+                message: "no AndroidManifest.xml, Info.plist, Xcode project, app.json or dependency lock file found in the source tree".into(),
+            });
+        }
+        Ok(())
     }
-    report.sdks = sdks;
-    if let Some(m) = manifest {
-        report.android = Some(AndroidFacts {
-            manifest: m,
-            modules,
-        });
-    }
-    if let Some(i) = ios.as_mut() {
-        i.usage_descriptions.sort_by(|a, b| {
-            a.key
-                .cmp(&b.key)
-                .then(a.location.entry.cmp(&b.location.entry))
-        });
-    }
-    report.ios = ios;
-    if report.android.is_none() && report.ios.is_none() && report.sdks.is_empty() {
-        return Err(ArtifactError {
-            code: "no-app".into(),
-            message: "no AndroidManifest.xml, Info.plist, Xcode project, app.json or dependency lock file found in the source tree".into(),
-        });
-    }
-    Ok(())
 }
 
 type AndroidView = (AndroidManifest, Vec<AndroidModule>, BTreeSet<String>);
@@ -275,7 +291,7 @@ fn set_rank(k: &SourceSetKind) -> u8 {
 
 fn android_facts(
     files: &SourceFiles,
-    config: &Config,
+    opts: &ReadOptions,
     report: &mut ArtifactReport,
 ) -> Option<AndroidView> {
     let test_modules: BTreeSet<String> = files
@@ -312,7 +328,7 @@ fn android_facts(
         let Some(bytes) = read_bytes(files, &mf.rel, report) else {
             continue;
         };
-        let doc = match crate::android::text_manifest::parse(&bytes, &config.limits) {
+        let doc = match crate::android::text_manifest::parse(&bytes, &opts.limits) {
             Ok(d) => d,
             Err(e) => {
                 entry_error(report, &mf.rel, e.to_string());
@@ -419,7 +435,7 @@ fn push_usage(ios: &mut IosFacts, key: &str, text: &str, l: Location) {
 
 fn ios_facts(
     files: &SourceFiles,
-    config: &Config,
+    opts: &ReadOptions,
     report: &mut ArtifactReport,
     detector: &mut Detector<'_>,
 ) -> Option<IosFacts> {
@@ -429,7 +445,7 @@ fn ios_facts(
         let Some(bytes) = read_bytes(files, rel, report) else {
             continue;
         };
-        let info = match crate::ios::plist::parse_info_plist(&bytes, &config.limits) {
+        let info = match crate::ios::plist::parse_info_plist(&bytes, &opts.limits) {
             Ok(i) => i,
             Err(e) => {
                 entry_error(report, rel, e.to_string());
@@ -489,7 +505,7 @@ fn ios_facts(
         let Some(bytes) = read_bytes(files, rel, report) else {
             continue;
         };
-        match crate::ios::plist::parse_strings(&bytes, &config.limits) {
+        match crate::ios::plist::parse_strings(&bytes, &opts.limits) {
             Ok(pairs) => {
                 let text = String::from_utf8_lossy(&bytes);
                 for (k, v) in pairs {
@@ -524,7 +540,7 @@ fn ios_facts(
         let Some(bytes) = read_bytes(files, rel, report) else {
             continue;
         };
-        match crate::ios::plist::parse_dict(&bytes, &config.limits) {
+        match crate::ios::plist::parse_dict(&bytes, &opts.limits) {
             Ok((dict, _, _)) => {
                 any = true;
                 for (k, v) in crate::ios::codesign::plist_dict_to_json(&dict) {
@@ -538,7 +554,7 @@ fn ios_facts(
         let Some(bytes) = read_bytes(files, rel, report) else {
             continue;
         };
-        match crate::ios::privacy_manifest::parse(&bytes, rel, &config.limits) {
+        match crate::ios::privacy_manifest::parse(&bytes, rel, &opts.limits) {
             Ok(pm) => {
                 any = true;
                 ios.privacy_manifests.push(pm);

@@ -232,13 +232,3 @@ pub fn sample_apk() -> Vec<u8> {
     ];
     build(&entries, &ArchiveSpec::default())
 }
-
-/// `(file name, bytes)` of every generated fixture.
-pub fn all() -> Vec<(&'static str, Vec<u8>)> {
-    vec![
-        ("sample.apk", sample_apk()),
-        ("sample.ipa", crate::testkit::ipa::sample_ipa()),
-        ("sample.aab", crate::testkit::aab::sample_aab()),
-        ("sample.apks", crate::testkit::aab::sample_apks()),
-    ]
-}

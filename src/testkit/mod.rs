@@ -13,3 +13,15 @@ pub mod fixtures;
 pub mod ipa;
 pub mod macho;
 pub mod zip;
+
+/// `(file name, bytes)` of every generated fixture (`fixtures/`; written by
+/// `cargo run --example make_fixtures`). Here, above the per-format
+/// builders, so `fixtures` and `aab` need not import each other.
+pub fn all_fixtures() -> Vec<(&'static str, Vec<u8>)> {
+    vec![
+        ("sample.apk", fixtures::sample_apk()),
+        ("sample.ipa", ipa::sample_ipa()),
+        ("sample.aab", aab::sample_aab()),
+        ("sample.apks", aab::sample_apks()),
+    ]
+}
