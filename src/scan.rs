@@ -143,6 +143,8 @@ pub fn scan(inputs: &[PathBuf], config: &Config) -> ScanReport {
     ScanReport {
         schema_version: SCHEMA_VERSION,
         tool: tool_info(config),
+        run: None,
+        totals: None,
         artifacts,
     }
 }
@@ -239,7 +241,12 @@ pub fn scan_path(path: &Path, config: &Config) -> ArtifactReport {
     report.sha256 = Some(sha256);
     let capped = cap_findings(&report);
     report.findings.extend(match &config.policy {
-        Some(policy) => crate::diff::apply_allows(capped, &policy.allow, &config.today),
+        Some(policy) => crate::diff::apply_allows_recording(
+            capped,
+            &policy.allow,
+            &config.today,
+            &mut report.allows_used,
+        ),
         None => capped,
     });
     report

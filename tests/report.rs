@@ -23,6 +23,7 @@ fn finding(
         clause: clause.map(|(id, title)| ClauseRef {
             id: id.into(),
             title: title.into(),
+            line: None,
         }),
         evidence: vec![evidence],
     }
@@ -118,6 +119,8 @@ fn report(artifacts: Vec<ArtifactReport>) -> ScanReport {
             version: "0.1.0".into(),
             catalog_version: "test".into(),
         },
+        run: None,
+        totals: None,
         artifacts,
     }
 }

@@ -505,7 +505,12 @@ pub(crate) fn finish_android(
     }
     if let Some(policy) = &config.policy {
         let all = std::mem::take(&mut report.findings);
-        report.findings = crate::diff::apply_allows(all, &policy.allow, &config.today);
+        report.findings = crate::diff::apply_allows_recording(
+            all,
+            &policy.allow,
+            &config.today,
+            &mut report.allows_used,
+        );
     }
     report.sdks = detections;
     report.android = Some(AndroidFacts { manifest, modules });

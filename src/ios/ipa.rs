@@ -120,7 +120,12 @@ pub fn scan_source(
         &frameworks,
     ));
     if let Some(policy) = &config.policy {
-        findings = crate::diff::apply_allows(findings, &policy.allow, &config.today);
+        findings = crate::diff::apply_allows_recording(
+            findings,
+            &policy.allow,
+            &config.today,
+            &mut report.allows_used,
+        );
     }
     report.findings.extend(findings);
     report.sdks = detections;
@@ -220,7 +225,12 @@ pub fn scan_plist_file(
         }
         if let Some(policy) = &config.policy {
             let findings = crate::diff::ios::diff_ios(&facts, policy);
-            report.findings = crate::diff::apply_allows(findings, &policy.allow, &config.today);
+            report.findings = crate::diff::apply_allows_recording(
+                findings,
+                &policy.allow,
+                &config.today,
+                &mut report.allows_used,
+            );
             report.policy = Some(policy.source.clone());
         }
     }

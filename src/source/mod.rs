@@ -221,7 +221,12 @@ pub fn scan_source_tree(
         report.findings.extend(findings);
         report.policy = Some(policy.source.clone());
         let all = std::mem::take(&mut report.findings);
-        report.findings = crate::diff::apply_allows(all, &policy.allow, &config.today);
+        report.findings = crate::diff::apply_allows_recording(
+            all,
+            &policy.allow,
+            &config.today,
+            &mut report.allows_used,
+        );
     }
     crate::diff::sort_findings(&mut report.findings);
 
