@@ -10,8 +10,8 @@
 //! - reports made with different policies (SHA-256 of the policy file),
 //!   catalogs (`tool.catalog_version`) or finding-changing flags
 //!   (`--manifest-only`, the caps, `--rules`) are refused unless `force`;
-//!   JSONL files carry no header, so only their artifacts' `policy` paths
-//!   are compared;
+//!   JSONL files carry no header, so only the `policy` paths of their
+//!   scanned artifacts are compared;
 //! - an artifact path present in several reports is kept once, from the
 //!   last report naming it (a re-run shard replaces the failed one);
 //! - artifacts are ordered as a single unsharded run lists them: by the
@@ -161,6 +161,7 @@ fn jsonl_policies(p: &Part) -> String {
     let mut v: Vec<&str> = p
         .artifacts
         .iter()
+        .filter(|a| a.error.is_none())
         .map(|a| a.policy.as_deref().unwrap_or("no policy"))
         .collect();
     v.sort_unstable();
