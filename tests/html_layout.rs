@@ -55,41 +55,67 @@ fn batch_html(dir: &Path) -> String {
     let builds = dir.join("builds");
     std::fs::create_dir_all(&builds).unwrap();
     for i in 0..14 {
-        let name = format!("com.example.enterprise.fleet.release.build-{i:02}-arm64_v8a-universal-signed-aligned.apk");
+        let name = format!(
+            "com.example.enterprise.fleet.release.build-{i:02}-arm64_v8a-universal-signed-aligned.apk"
+        );
         std::fs::write(builds.join(name), &apk).unwrap();
     }
     std::fs::write(builds.join("truncated-download.apk"), &apk[..300]).unwrap();
-    let mut policy =
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sample-policy.toml")).unwrap();
+    let mut policy = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sample-policy.toml"),
+    )
+    .unwrap();
     policy.push_str("\n[[clause]]\nid = \"IX\"\ntitle = \"Stale\"\nandroid_permissions = [\"android.permission.BODY_SENSORS\", \"android.permission.READ_CALENDAR\", \"android.permission.SEND_SMS\"]\n");
     std::fs::write(dir.join("policy.toml"), policy).unwrap();
     let html = dir.join("report.html");
     let out = Command::cargo_bin("privscan")
         .unwrap()
         .current_dir(dir)
-        .args(["scan", "builds", "--policy", "policy.toml", "--format", "html", "--fail-on", "never", "-o"])
+        .args([
+            "scan",
+            "builds",
+            "--policy",
+            "policy.toml",
+            "--format",
+            "html",
+            "--fail-on",
+            "never",
+            "-o",
+        ])
         .arg(&html)
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(2), "the truncated APK is not scanned");
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "the truncated APK is not scanned"
+    );
     std::fs::read_to_string(&html).unwrap()
 }
 
 #[test]
 fn many_app_html_fits_1400_and_800_pixels() {
     if !Path::new(CHROMIUM).exists() {
-        eprintln!("SKIP: {CHROMIUM} not installed (apt-get install chromium); HTML layout not checked");
+        eprintln!(
+            "SKIP: {CHROMIUM} not installed (apt-get install chromium); HTML layout not checked"
+        );
         return;
     }
     let dir = tempfile::tempdir().unwrap();
     let html = batch_html(dir.path());
     // Signal first: the verdict and the gate precede the summary; info is folded.
     let at = |s: &str| html.find(s).unwrap_or_else(|| panic!("{s} missing"));
-    assert!(at("class=\"verdict fail\"") < at("id=\"gate\"") && at("id=\"gate\"") < at("id=\"summary\""));
+    assert!(
+        at("class=\"verdict fail\"") < at("id=\"gate\"")
+            && at("id=\"gate\"") < at("id=\"summary\"")
+    );
     assert!(html.contains("<details><summary><span class=\"sev info\">INFO</span> 42 finding(s): PS104 ×42</summary>"), "info folded per code");
 
     let measured = html
-        .replace("<meta http-equiv=\"Content-Security-Policy\"", "<meta name=\"csp-removed-for-measuring\"")
+        .replace(
+            "<meta http-equiv=\"Content-Security-Policy\"",
+            "<meta name=\"csp-removed-for-measuring\"",
+        )
         .replace("</body>", &format!("{MEASURE}</body>"));
     let page = dir.path().join("measure.html");
     std::fs::write(&page, measured).unwrap();
@@ -101,14 +127,31 @@ fn many_app_html_fits_1400_and_800_pixels() {
             &format!("file://{}", page.display()),
         );
         let dom = String::from_utf8_lossy(&out.stdout);
-        let start = dom.find("LAYOUT ").unwrap_or_else(|| panic!("no measurement at {width}px: {}", String::from_utf8_lossy(&out.stderr)));
+        let start = dom.find("LAYOUT ").unwrap_or_else(|| {
+            panic!(
+                "no measurement at {width}px: {}",
+                String::from_utf8_lossy(&out.stderr)
+            )
+        });
         let end = dom[start..].find(" END").unwrap() + start;
         let v: serde_json::Value = serde_json::from_str(&dom[start + 7..end]).unwrap();
         eprintln!("{width}px: {v}");
         assert!(v["clientWidth"].as_u64().unwrap() <= u64::from(width));
-        assert!(v["clientWidth"].as_u64().unwrap() >= u64::from(width) - 40, "{v}");
-        assert_eq!(v["scrollWidth"], v["clientWidth"], "horizontal overflow at {width}px: {v}");
-        assert_eq!(v["nwide"], 0, "elements past the right edge at {width}px: {v}");
-        assert_eq!(v["ncut"], 0, "table cells wider than their content box at {width}px: {v}");
+        assert!(
+            v["clientWidth"].as_u64().unwrap() >= u64::from(width) - 40,
+            "{v}"
+        );
+        assert_eq!(
+            v["scrollWidth"], v["clientWidth"],
+            "horizontal overflow at {width}px: {v}"
+        );
+        assert_eq!(
+            v["nwide"], 0,
+            "elements past the right edge at {width}px: {v}"
+        );
+        assert_eq!(
+            v["ncut"], 0,
+            "table cells wider than their content box at {width}px: {v}"
+        );
     }
 }

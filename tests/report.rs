@@ -132,7 +132,10 @@ fn text_groups_findings_by_severity_with_clause_and_evidence() {
     // What fails the gate comes first, then the artifact.
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines[0], "FAILS THE GATE (--fail-on high): 1 finding");
-    assert_eq!(lines[1], "  HIGH PS101 android.permission.CAMERA  sample.apk");
+    assert_eq!(
+        lines[1],
+        "  HIGH PS101 android.permission.CAMERA  sample.apk"
+    );
     assert_eq!(lines[3], "build/sample.apk (apk)");
     assert!(
         out.contains("package com.example.live  version 1.4.2 (42)  minSdk 24  targetSdk 34"),
@@ -190,8 +193,17 @@ fn text_groups_findings_by_severity_with_clause_and_evidence() {
         "      at AndroidManifest.xml (manifest/uses-permission[1])"
     );
     let tail: Vec<&str> = out.trim_end().lines().rev().take(2).collect();
-    assert_eq!(tail[1], "3 findings: 1 high, 1 medium, 0 low, 1 info; 1 artifact scanned, 0 could not be scanned", "{out}");
-    assert!(tail[0].starts_with("verdict: FAIL (exit 1) · failed: 1 finding at or above --fail-on high (PS101 ×1)"), "{out}");
+    assert_eq!(
+        tail[1],
+        "3 findings: 1 high, 1 medium, 0 low, 1 info; 1 artifact scanned, 0 could not be scanned",
+        "{out}"
+    );
+    assert!(
+        tail[0].starts_with(
+            "verdict: FAIL (exit 1) · failed: 1 finding at or above --fail-on high (PS101 ×1)"
+        ),
+        "{out}"
+    );
 }
 
 #[test]
@@ -255,8 +267,15 @@ fn text_reports_unscannable_artifacts_and_ios_facts() {
         "{out}"
     );
     let tail: Vec<&str> = out.trim_end().lines().rev().take(2).collect();
-    assert_eq!(tail[1], "0 findings: 0 high, 0 medium, 0 low, 0 info; 2 artifacts scanned, 1 could not be scanned", "{out}");
-    assert!(tail[0].starts_with("verdict: ERROR (exit 2) · failed: 1 input not scanned: bad.ipa (zip)"), "{out}");
+    assert_eq!(
+        tail[1],
+        "0 findings: 0 high, 0 medium, 0 low, 0 info; 2 artifacts scanned, 1 could not be scanned",
+        "{out}"
+    );
+    assert!(
+        tail[0].starts_with("verdict: ERROR (exit 2) · failed: 1 input not scanned: bad.ipa (zip)"),
+        "{out}"
+    );
     assert!(tail[0].contains("skipped: policy check"), "{out}");
 }
 

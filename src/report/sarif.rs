@@ -535,7 +535,7 @@ pub fn render_with(report: &ScanReport, map: &UriMap) -> String {
         .collect();
     let total = findings.len();
     if total > MAX_RESULTS {
-        findings.sort_by(|x, y| y.1.severity.cmp(&x.1.severity));
+        findings.sort_by_key(|x| std::cmp::Reverse(x.1.severity));
         findings.truncate(MAX_RESULTS);
     }
     let results = findings

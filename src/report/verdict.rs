@@ -31,10 +31,7 @@ pub fn policy_skipped(report: &ScanReport) -> bool {
 }
 
 /// Findings at or above the gate, in artifact order.
-pub fn gating<'a>(
-    report: &'a ScanReport,
-    fail_on: FailOn,
-) -> Vec<(&'a ArtifactReport, &'a Finding)> {
+pub fn gating(report: &ScanReport, fail_on: FailOn) -> Vec<(&ArtifactReport, &Finding)> {
     let Some(t) = fail_on.threshold() else {
         return Vec::new();
     };
