@@ -5,7 +5,9 @@
 //! A fingerprint identifies "the same problem" across runs and machines:
 //! SHA-256 over the finding code, its subject, the artifact's *file name*
 //! (not its absolute path, so a CI checkout in another folder matches) and
-//! the first evidence entry (the archive member or source file). It leaves
+//! the first evidence entry (the archive member or source file; for
+//! findings about the policy, PS104/PS203/PS401/PS402, the policy's file
+//! name). It leaves
 //! out byte offsets, element indices (`uses-permission[3]`), line numbers,
 //! messages and timestamps, which move when unrelated parts of a build
 //! change. The same value is SARIF's `partialFingerprints["privscan/v1"]`.
@@ -32,6 +34,9 @@ pub fn artifact_name(path: &str) -> &str {
         .unwrap_or(path)
 }
 
+/// Codes whose evidence entry is the policy file, not an archive member.
+const POLICY_EVIDENCE_CODES: [&str; 4] = ["PS104", "PS203", "PS401", "PS402"];
+
 /// Stable fingerprint of `finding` in the artifact at `artifact_path`: 32
 /// lower-case hex digits (the first 128 bits of a SHA-256).
 pub fn fingerprint(artifact_path: &str, finding: &Finding) -> String {
@@ -41,6 +46,13 @@ pub fn fingerprint(artifact_path: &str, finding: &Finding) -> String {
         .first()
         .map(|l| l.entry.as_str())
         .unwrap_or("");
+    // Evidence in the policy names the policy file by the path it was given
+    // as (`../privacy/policy.toml`): keep only its file name, as for the artifact.
+    let entry = if POLICY_EVIDENCE_CODES.contains(&finding.code.as_str()) {
+        artifact_name(entry)
+    } else {
+        entry
+    };
     let mut h = sha2::Sha256::new();
     for part in [
         finding.code.as_str(),

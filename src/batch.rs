@@ -13,7 +13,7 @@
 
 use crate::baseline::Baseline;
 use crate::input::shard::Shard;
-use crate::model::{ArtifactReport, SCHEMA_VERSION, ScanReport};
+use crate::model::{ArtifactReport, RunInfo, SCHEMA_VERSION, ScanReport};
 use crate::scan::{Config, scan_path, tool_info};
 use std::path::PathBuf;
 
@@ -28,6 +28,9 @@ pub struct BatchOptions {
     pub progress: bool,
     /// Drop findings recorded in this baseline.
     pub baseline: Option<Baseline>,
+    /// How the run was made, copied into the report (`ScanReport::run`);
+    /// its `unused_allows` is filled in from the artifacts.
+    pub run: Option<RunInfo>,
 }
 
 /// A batch that could not start.
@@ -78,7 +81,7 @@ pub fn run(
         crate::scan::scan_paths(&paths, config, &|p| {
             let mut a = scan_path(p, config);
             if let Some(b) = &opts.baseline {
-                b.filter_artifact(&mut a);
+                a.baseline_suppressed = b.filter_artifact(&mut a) as u64;
             }
             on_artifact(&a);
             bar.inc(1);
@@ -100,11 +103,31 @@ pub fn run(
         None => work(),
     };
     bar.finish_and_clear();
+    let run = opts.run.clone().map(|mut run| {
+        if let Some(policy) = &config.policy {
+            run.unused_allows = unused_allows(policy, &artifacts);
+        }
+        run
+    });
     Ok(ScanReport {
         schema_version: SCHEMA_VERSION,
         tool: tool_info(config),
+        run,
+        totals: None,
         artifacts,
-    })
+    }
+    .with_totals())
+}
+
+/// The policy's `[[allow]]` entries, as `code subject`, that no artifact
+/// lists in `allows_used`, in policy order.
+pub fn unused_allows(policy: &crate::policy::Policy, artifacts: &[ArtifactReport]) -> Vec<String> {
+    policy
+        .allow
+        .iter()
+        .map(crate::diff::allow_label)
+        .filter(|l| !artifacts.iter().any(|a| a.allows_used.contains(l)))
+        .collect()
 }
 
 #[cfg(test)]

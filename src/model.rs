@@ -379,6 +379,9 @@ pub struct ClauseRef {
     pub id: String,
     /// Heading text of the clause, e.g. `Permissions we request`.
     pub title: String,
+    /// 1-based line of the clause in the policy file; `None` when unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
 }
 
 /// One problem found: an undeclared permission, an undeclared SDK, a missing
@@ -620,6 +623,17 @@ pub struct ArtifactReport {
     /// The policy file this artifact was compared against, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy: Option<String>,
+    /// Findings a `--baseline` file dropped from `findings`; 0 (and absent in JSON) without one.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub baseline_suppressed: u64,
+    /// Policy `[[allow]]` entries (as `code subject`) that suppressed at
+    /// least one finding of this artifact.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allows_used: Vec<String>,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl ArtifactReport {
@@ -638,6 +652,8 @@ impl ArtifactReport {
             findings: Vec::new(),
             entry_errors: Vec::new(),
             policy: None,
+            baseline_suppressed: 0,
+            allows_used: Vec::new(),
         }
     }
 }
@@ -660,6 +676,114 @@ pub struct ScanReport {
     pub schema_version: u32,
     /// Which tool and catalog produced the report.
     pub tool: ToolInfo,
+    /// How the run was made (policy, flags, inputs); `None` for reports
+    /// built by library callers without a command line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run: Option<RunInfo>,
+    /// Counts over `artifacts`, filled by [`ScanReport::with_totals`]; `None` when not computed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub totals: Option<Totals>,
     /// One report per scanned input, in input order.
     pub artifacts: Vec<ArtifactReport>,
+}
+
+/// The policy a run was compared against.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyRef {
+    /// The file as given (`--policy` or `--policy-text`).
+    pub path: String,
+    /// SHA-256 of the file's bytes, lower-case hex: what `privscan merge` compares.
+    pub sha256: String,
+    /// `true` when the policy was drafted from prose (`--policy-text`).
+    #[serde(default)]
+    pub drafted: bool,
+}
+
+/// Command-line settings that change what a scan finds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct RunFlags {
+    /// `--manifest-only`.
+    pub manifest_only: bool,
+    /// Per-entry inflate cap in bytes (`--max-entry-size`).
+    pub max_entry_size: u64,
+    /// Per-artifact inflate cap in bytes (`--max-total-inflated`).
+    pub max_total_inflated: u64,
+    /// `--rules` directories, as given.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<String>,
+    /// `--baseline` file, as given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<String>,
+    /// `--shard K/N` (or the shard `--shard-total` resolved to); `None` for a whole batch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<String>,
+}
+
+/// How a report was made: what `privscan merge` checks before joining reports.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct RunInfo {
+    /// The policy; `None` when the policy check was skipped (no `--policy`/`--policy-text`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<PolicyRef>,
+    /// Settings that change findings.
+    pub flags: RunFlags,
+    /// Input paths as given on the command line, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inputs: Vec<String>,
+    /// Policy `[[allow]]` entries (`code subject`) that suppressed no finding in any artifact.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unused_allows: Vec<String>,
+}
+
+/// Counts over a report's artifacts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Totals {
+    /// Artifacts in the report.
+    pub artifacts: u64,
+    /// Artifacts with an `error` (not scanned).
+    pub not_scanned: u64,
+    /// Artifacts a resource cap read only in part (a PS905 finding).
+    pub incomplete: u64,
+    /// Findings at high severity.
+    pub high: u64,
+    /// Findings at medium severity.
+    pub medium: u64,
+    /// Findings at low severity.
+    pub low: u64,
+    /// Findings at info severity.
+    pub info: u64,
+    /// Findings dropped by the baseline, summed over artifacts.
+    pub baseline_suppressed: u64,
+}
+
+impl Totals {
+    /// Count `artifacts`.
+    pub fn of(artifacts: &[ArtifactReport]) -> Totals {
+        let mut t = Totals {
+            artifacts: artifacts.len() as u64,
+            ..Totals::default()
+        };
+        for a in artifacts {
+            t.not_scanned += u64::from(a.error.is_some());
+            t.incomplete += u64::from(a.findings.iter().any(|f| f.code == "PS905"));
+            t.baseline_suppressed += a.baseline_suppressed;
+            for f in &a.findings {
+                match f.severity {
+                    Severity::High => t.high += 1,
+                    Severity::Medium => t.medium += 1,
+                    Severity::Low => t.low += 1,
+                    Severity::Info => t.info += 1,
+                }
+            }
+        }
+        t
+    }
+}
+
+impl ScanReport {
+    /// This report with `totals` computed from its artifacts.
+    pub fn with_totals(mut self) -> ScanReport {
+        self.totals = Some(Totals::of(&self.artifacts));
+        self
+    }
 }

@@ -107,6 +107,8 @@ pub fn scan(inputs: &[PathBuf], config: &Config) -> ScanReport {
     ScanReport {
         schema_version: SCHEMA_VERSION,
         tool: tool_info(config),
+        run: None,
+        totals: None,
         artifacts,
     }
 }
@@ -207,7 +209,12 @@ pub fn scan_path(path: &Path, config: &Config) -> ArtifactReport {
     report.sha256 = Some(sha256);
     let capped = cap_findings(&report);
     report.findings.extend(match &config.policy {
-        Some(policy) => crate::diff::apply_allows(capped, &policy.allow, &config.today),
+        Some(policy) => crate::diff::apply_allows_recording(
+            capped,
+            &policy.allow,
+            &config.today,
+            &mut report.allows_used,
+        ),
         None => capped,
     });
     report
@@ -340,7 +347,7 @@ pub fn finish(
     config: &Config,
     report: &mut ArtifactReport,
 ) -> Result<(), ArtifactError> {
-    use crate::diff::{apply_allows, diff_android, ios, sdk, sort_findings};
+    use crate::diff::{apply_allows_recording, diff_android, ios, sdk, sort_findings};
     use crate::rules::permissions::PermissionCatalog;
     let policy = config.policy.as_ref();
     let catalog: &Catalog = config.catalog;
@@ -365,7 +372,12 @@ pub fn finish(
                 report.findings.extend(findings);
                 report.policy = Some(policy.source.clone());
                 let all = std::mem::take(&mut report.findings);
-                report.findings = apply_allows(all, &policy.allow, &config.today);
+                report.findings = apply_allows_recording(
+                    all,
+                    &policy.allow,
+                    &config.today,
+                    &mut report.allows_used,
+                );
             }
             report.sdks = detections;
             report.android = Some(AndroidFacts { manifest, modules });
@@ -391,7 +403,12 @@ pub fn finish(
                 &frameworks,
             ));
             if let Some(policy) = policy {
-                findings = apply_allows(findings, &policy.allow, &config.today);
+                findings = apply_allows_recording(
+                    findings,
+                    &policy.allow,
+                    &config.today,
+                    &mut report.allows_used,
+                );
             }
             report.findings.extend(findings);
             report.sdks = detections;
@@ -409,7 +426,12 @@ pub fn finish(
             }
             if info_plist && let Some(policy) = policy {
                 let findings = ios::diff_ios(&facts, policy);
-                report.findings = apply_allows(findings, &policy.allow, &config.today);
+                report.findings = apply_allows_recording(
+                    findings,
+                    &policy.allow,
+                    &config.today,
+                    &mut report.allows_used,
+                );
                 report.policy = Some(policy.source.clone());
             }
             report.ios = Some(facts);
@@ -431,7 +453,12 @@ pub fn finish(
                 report.findings.extend(findings);
                 report.policy = Some(policy.source.clone());
                 let all = std::mem::take(&mut report.findings);
-                report.findings = apply_allows(all, &policy.allow, &config.today);
+                report.findings = apply_allows_recording(
+                    all,
+                    &policy.allow,
+                    &config.today,
+                    &mut report.allows_used,
+                );
             }
             sort_findings(&mut report.findings);
             o.into_report(report)?;

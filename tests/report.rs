@@ -23,6 +23,7 @@ fn finding(
         clause: clause.map(|(id, title)| ClauseRef {
             id: id.into(),
             title: title.into(),
+            line: None,
         }),
         evidence: vec![evidence],
     }
@@ -118,6 +119,8 @@ fn report(artifacts: Vec<ArtifactReport>) -> ScanReport {
             version: "0.1.0".into(),
             catalog_version: "test".into(),
         },
+        run: None,
+        totals: None,
         artifacts,
     }
 }
@@ -126,8 +129,14 @@ fn report(artifacts: Vec<ArtifactReport>) -> ScanReport {
 fn text_groups_findings_by_severity_with_clause_and_evidence() {
     let out = text::render(&report(vec![apk()]), false);
     assert!(!out.contains('\x1b'), "{out}");
-    let header = out.lines().next().unwrap();
-    assert_eq!(header, "build/sample.apk (apk)");
+    // What fails the gate comes first, then the artifact.
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "FAILS THE GATE (--fail-on high): 1 finding");
+    assert_eq!(
+        lines[1],
+        "  HIGH PS101 android.permission.CAMERA  sample.apk"
+    );
+    assert_eq!(lines[3], "build/sample.apk (apk)");
     assert!(
         out.contains("package com.example.live  version 1.4.2 (42)  minSdk 24  targetSdk 34"),
         "{out}"
@@ -150,9 +159,12 @@ fn text_groups_findings_by_severity_with_clause_and_evidence() {
         "{out}"
     );
 
+    let start = out.find("build/sample.apk (apk)").unwrap();
     let pos = |s: &str| {
-        out.find(s)
-            .unwrap_or_else(|| panic!("{s} missing in\n{out}"))
+        start
+            + out[start..]
+                .find(s)
+                .unwrap_or_else(|| panic!("{s} missing in\n{out}"))
     };
     assert!(
         pos("HIGH (1)") < pos("MEDIUM (1)") && pos("MEDIUM (1)") < pos("INFO (1)"),
@@ -180,7 +192,18 @@ fn text_groups_findings_by_severity_with_clause_and_evidence() {
         internet[2],
         "      at AndroidManifest.xml (manifest/uses-permission[1])"
     );
-    assert!(out.trim_end().ends_with("3 findings: 1 high, 1 medium, 0 low, 1 info; 1 artifact scanned, 0 could not be scanned"), "{out}");
+    let tail: Vec<&str> = out.trim_end().lines().rev().take(2).collect();
+    assert_eq!(
+        tail[1],
+        "3 findings: 1 high, 1 medium, 0 low, 1 info; 1 artifact scanned, 0 could not be scanned",
+        "{out}"
+    );
+    assert!(
+        tail[0].starts_with(
+            "verdict: FAIL (exit 1) · failed: 1 finding at or above --fail-on high (PS101 ×1)"
+        ),
+        "{out}"
+    );
 }
 
 #[test]
@@ -243,7 +266,17 @@ fn text_reports_unscannable_artifacts_and_ios_facts() {
         ),
         "{out}"
     );
-    assert!(out.trim_end().ends_with("0 findings: 0 high, 0 medium, 0 low, 0 info; 2 artifacts scanned, 1 could not be scanned"), "{out}");
+    let tail: Vec<&str> = out.trim_end().lines().rev().take(2).collect();
+    assert_eq!(
+        tail[1],
+        "0 findings: 0 high, 0 medium, 0 low, 0 info; 2 artifacts scanned, 1 could not be scanned",
+        "{out}"
+    );
+    assert!(
+        tail[0].starts_with("verdict: ERROR (exit 2) · failed: 1 input not scanned: bad.ipa (zip)"),
+        "{out}"
+    );
+    assert!(tail[0].contains("skipped: policy check"), "{out}");
 }
 
 #[test]

@@ -191,6 +191,8 @@ fn source_tree_findings_get_file_and_line_regions() {
             version: "0.1.0".into(),
             catalog_version: "test".into(),
         },
+        run: None,
+        totals: None,
         artifacts: vec![a],
     };
     let log: serde_json::Value =

@@ -3,10 +3,11 @@
 
 mod baseline;
 mod explain;
+mod merge;
 mod policy;
 mod scan;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 /// Static privacy scanner for mobile release builds: finds the permissions
 /// and SDKs an app really uses and diffs them against its privacy policy.
@@ -29,6 +30,15 @@ pub enum Command {
     Baseline(baseline::BaselineCommand),
     /// Explain a finding code (e.g. `privscan explain PS101`).
     Explain(explain::ExplainArgs),
+    /// Join JSON/JSONL reports of shards or earlier runs into one report (any format).
+    Merge(merge::MergeArgs),
+    /// Print a shell completion script (e.g. `privscan completions bash > /etc/bash_completion.d/privscan`).
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff), e.g. `privscan man > privscan.1`.
+    Man,
 }
 
 /// Parse the command line and run it.
@@ -39,6 +49,27 @@ pub fn run() -> anyhow::Result<u8> {
         Command::Policy(cmd) => policy::run(cmd),
         Command::Explain(args) => explain::run(args),
         Command::Baseline(cmd) => baseline::run(cmd),
+        Command::Merge(args) => merge::run(args),
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "privscan", &mut out);
+            emit(&String::from_utf8_lossy(&out), None)?;
+            Ok(0)
+        }
+        Command::Man => {
+            let mut out = Vec::new();
+            clap_mangen::Man::new(Cli::command()).render(&mut out)?;
+            // One page per subcommand, appended, so `man privscan` shows every flag.
+            for sub in Cli::command().get_subcommands() {
+                out.extend_from_slice(
+                    format!(".SH \"PRIVSCAN {}\"\n", sub.get_name().to_ascii_uppercase())
+                        .as_bytes(),
+                );
+                clap_mangen::Man::new(sub.clone()).render_options_section(&mut out)?;
+            }
+            emit(&String::from_utf8_lossy(&out), None)?;
+            Ok(0)
+        }
     }
 }
 

@@ -10,22 +10,61 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
-/// Output format.
+pub use privscan::report::Format;
+
+/// `--jobs`: a thread count of at least 1.
+fn parse_jobs(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(0) => Err("must be at least 1 (omit --jobs for one thread per core)".into()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// What `--show` lists in full.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    /// Human-readable, grouped by severity (colour only on a terminal).
-    Text,
-    /// The JSON contract (schema_version 1).
-    Json,
-    /// One JSON object per artifact per line, written as each artifact
-    /// finishes: with --jobs > 1 the line order may differ from input order.
-    Jsonl,
-    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
-    Sarif,
-    /// GitHub-flavoured Markdown, for PR comments and CI step summaries.
-    Markdown,
-    /// One self-contained HTML page (inline CSS and SVG, no network fetches).
-    Html,
+pub enum Show {
+    /// Findings of low severity and above; info findings as counts per code.
+    Signal,
+    /// Every finding, info findings included.
+    Info,
+}
+
+/// How the report is rendered: shared by `scan` and `merge`.
+#[derive(Debug, clap::Args)]
+pub struct RenderArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: Format,
+    /// Write the report to this file instead of stdout.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    /// Exit 1 when a finding at or above this severity is reported.
+    #[arg(long, value_enum, default_value = "high")]
+    pub fail_on: FailOn,
+    /// `info` lists every info finding in text, Markdown and HTML (default: a count per code).
+    #[arg(long, value_enum, default_value = "signal")]
+    pub show: Show,
+    /// SARIF URIs are relative to this directory (`%SRCROOT%`, the repository checkout). Default: the current directory.
+    #[arg(long, value_name = "DIR")]
+    pub sarif_root: Option<PathBuf>,
+    /// Never colour the text report (NO_COLOR is honoured too).
+    #[arg(long)]
+    pub no_color: bool,
+}
+
+impl RenderArgs {
+    /// The emitters' options these flags ask for.
+    pub fn options(&self) -> anyhow::Result<privscan::report::RenderOptions> {
+        let cwd = std::env::current_dir().context("reading the current directory")?;
+        let root = self.sarif_root.clone().unwrap_or_else(|| cwd.clone());
+        Ok(privscan::report::RenderOptions {
+            fail_on: self.fail_on,
+            show_info: self.show == Show::Info,
+            color: super::use_color(self.no_color, self.output.is_some()),
+            uris: privscan::report::sarif::UriMap::new(&root, &cwd),
+        })
+    }
 }
 
 /// What to scan and how: shared by `scan` and `baseline write`.
@@ -57,8 +96,8 @@ pub struct ScanInputs {
     /// included (e.g. 4GiB); entries past it are reported as PS905. Default 1GiB.
     #[arg(long, value_name = "SIZE", value_parser = privscan::limits::parse_size)]
     pub max_total_inflated: Option<u64>,
-    /// Worker threads (default: one per core).
-    #[arg(long, short)]
+    /// Worker threads, at least 1 (default: one per core).
+    #[arg(long, short, value_parser = parse_jobs)]
     pub jobs: Option<usize>,
     /// Scan only shard K of N (1-based) of the discovered inputs; each
     /// artifact goes to the shard given by a hash of its file name.
@@ -81,13 +120,32 @@ impl ScanInputs {
         if let Some(n) = self.max_total_inflated {
             config.limits.max_total_inflated = n;
         }
+        let mut policy_ref = None;
         if let Some(path) = &self.policy {
-            let policy = privscan::policy::load::load(path).map_err(|e| anyhow::anyhow!("{e}"))?;
+            let policy = privscan::policy::load::load(path).map_err(|e| {
+                let hint = if looks_like_prose(path) {
+                    format!(
+                        "\nhint: {} looks like privacy-policy prose, not a policy file (TOML); pass it with --policy-text",
+                        path.display()
+                    )
+                } else {
+                    String::new()
+                };
+                anyhow::anyhow!("{e}{hint}")
+            })?;
             config.policy = Some(policy);
+            policy_ref = Some(policy_ref_of(path, false)?);
         }
         if let Some(path) = &self.policy_text {
+            if is_policy_file(path) {
+                anyhow::bail!(
+                    "{} is a policy file (TOML), not privacy-policy prose\nhint: pass it with --policy",
+                    path.display()
+                );
+            }
             let (draft, _) = super::policy::draft_file(path)?;
             config.policy = Some(draft.policy);
+            policy_ref = Some(policy_ref_of(path, true)?);
         }
         if !self.rules.is_empty() {
             let catalog = privscan::rules::sdk::Catalog::load(&self.rules)
@@ -103,13 +161,61 @@ impl ScanInputs {
             }
             (None, None) => None,
         };
+        let run = privscan::RunInfo {
+            policy: policy_ref,
+            flags: privscan::RunFlags {
+                manifest_only: self.manifest_only,
+                max_entry_size: config.limits.max_entry_size,
+                max_total_inflated: config.limits.max_total_inflated,
+                rules: self.rules.iter().map(|p| p.display().to_string()).collect(),
+                baseline: None,
+                shard: shard.map(|s| s.to_string()),
+            },
+            inputs: self.paths.iter().map(|p| p.display().to_string()).collect(),
+            unused_allows: Vec::new(),
+        };
         let opts = BatchOptions {
             jobs: self.jobs,
             shard,
+            run: Some(run),
             ..BatchOptions::default()
         };
         Ok((config, opts))
     }
+}
+
+/// The policy's path and SHA-256, as the report records them.
+fn policy_ref_of(path: &std::path::Path, drafted: bool) -> anyhow::Result<privscan::PolicyRef> {
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    Ok(privscan::PolicyRef {
+        path: path.display().to_string(),
+        sha256: privscan::scan::sha256_hex(&bytes),
+        drafted,
+    })
+}
+
+/// A `.toml` file, or one whose first meaningful line is a TOML table
+/// header of a policy file (`[policy]`, `[[clause]]`, `[[allow]]`).
+fn is_policy_file(path: &std::path::Path) -> bool {
+    if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
+    {
+        return true;
+    }
+    let Ok(bytes) = std::fs::read(path) else {
+        return false;
+    };
+    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(64 * 1024)]).into_owned();
+    text.lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with('#'))
+        .is_some_and(|l| matches!(l, "[policy]" | "[[clause]]" | "[[allow]]"))
+}
+
+/// Not a policy file: prose (text, Markdown, HTML) given to `--policy`.
+fn looks_like_prose(path: &std::path::Path) -> bool {
+    path.exists() && !is_policy_file(path)
 }
 
 #[derive(Debug, clap::Args)]
@@ -120,15 +226,8 @@ impl ScanInputs {
 pub struct ScanArgs {
     #[command(flatten)]
     pub inputs: ScanInputs,
-    /// Output format.
-    #[arg(long, value_enum, default_value = "text")]
-    pub format: Format,
-    /// Write the report to this file instead of stdout.
-    #[arg(long, short)]
-    pub output: Option<PathBuf>,
-    /// Exit 1 when a finding at or above this severity is reported.
-    #[arg(long, value_enum, default_value = "high")]
-    pub fail_on: FailOn,
+    #[command(flatten)]
+    pub render: RenderArgs,
     /// Report only findings not recorded in this baseline (see `privscan baseline write`).
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
@@ -136,9 +235,6 @@ pub struct ScanArgs {
     /// inputs) go to stderr. The exit status is unchanged and --output is still written.
     #[arg(long, short)]
     pub quiet: bool,
-    /// Never colour the text report (NO_COLOR is honoured too).
-    #[arg(long)]
-    pub no_color: bool,
 }
 
 /// Where the streamed JSONL lines go.
@@ -151,13 +247,19 @@ enum Sink {
 pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
     use std::io::IsTerminal;
     let (config, mut opts) = args.inputs.prepare()?;
+    let render = args.render.options()?;
     if let Some(path) = &args.baseline {
-        opts.baseline = Some(privscan::baseline::Baseline::load(path)?);
+        // The error's text already quotes the OS error: not again as its cause.
+        let b = privscan::baseline::Baseline::load(path).map_err(|e| anyhow::anyhow!("{e}"))?;
+        opts.baseline = Some(b);
+        if let Some(run) = &mut opts.run {
+            run.flags.baseline = Some(path.display().to_string());
+        }
     }
     opts.progress = !args.quiet && std::io::stderr().is_terminal();
 
-    let streaming = args.format == Format::Jsonl;
-    let sink = match (&args.output, streaming) {
+    let streaming = args.render.format == Format::Jsonl;
+    let sink = match (&args.render.output, streaming) {
         (_, false) => Sink::None,
         (Some(path), true) => Sink::File(std::io::BufWriter::new(
             std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
@@ -196,19 +298,9 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
     }
 
     if !streaming {
-        let text = match args.format {
-            Format::Text => privscan::report::text::render(
-                &report,
-                super::use_color(args.no_color, args.output.is_some()),
-            ),
-            Format::Json => privscan::report::json::render(&report),
-            Format::Sarif => privscan::report::sarif::render(&report),
-            Format::Markdown => privscan::report::markdown::render(&report),
-            Format::Html => privscan::report::html::render(&report),
-            Format::Jsonl => String::new(),
-        };
-        if args.output.is_some() || !args.quiet {
-            super::emit(&text, args.output.as_deref())?;
+        let text = privscan::report::render(&report, args.render.format, &render);
+        if args.render.output.is_some() || !args.quiet {
+            super::emit(&text, args.render.output.as_deref())?;
         }
     }
     for a in &report.artifacts {
@@ -216,5 +308,22 @@ pub fn run(args: ScanArgs) -> anyhow::Result<u8> {
             eprintln!("privscan: {}", e.message);
         }
     }
-    Ok(privscan::report::exit_code(&report, args.fail_on))
+    if !args.quiet {
+        notes(&report);
+    }
+    Ok(privscan::report::exit_code(&report, args.render.fail_on))
+}
+
+/// Unused `[[allow]]` entries and the baseline's count, on stderr (the
+/// report carries them too: `run.unused_allows`, `totals.baseline_suppressed`).
+pub fn notes(report: &privscan::ScanReport) {
+    if let Some(run) = &report.run {
+        for l in &run.unused_allows {
+            eprintln!("privscan: [[allow]] {l} matched no finding (unused exception)");
+        }
+        if run.flags.baseline.is_some() {
+            let n: u64 = report.artifacts.iter().map(|a| a.baseline_suppressed).sum();
+            eprintln!("privscan: the baseline suppressed {n} finding(s)");
+        }
+    }
 }

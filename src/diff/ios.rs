@@ -38,6 +38,7 @@ pub fn diff_ios(facts: &IosFacts, policy: &Policy) -> Vec<Finding> {
     let clause = policy.permission_clause().map(|c| ClauseRef {
         id: c.id.clone(),
         title: c.title.clone(),
+        line: c.line,
     });
     let mut by_key: BTreeMap<&str, Vec<&crate::model::UsageDescription>> = BTreeMap::new();
     let mut order: Vec<&str> = Vec::new();

@@ -44,6 +44,7 @@ fn clause_ref(c: &Clause) -> ClauseRef {
     ClauseRef {
         id: c.id.clone(),
         title: c.title.clone(),
+        line: c.line,
     }
 }
 
@@ -264,6 +265,23 @@ pub fn sort_findings(findings: &mut [Finding]) {
 /// every matching allow has expired the finding is kept and a PS904 finding
 /// names each expired allow (once per allow).
 pub fn apply_allows(findings: Vec<Finding>, allows: &[Allow], today: &str) -> Vec<Finding> {
+    apply_allows_recording(findings, allows, today, &mut Vec::new())
+}
+
+/// `code subject` of an `[[allow]]` entry, as `ArtifactReport::allows_used`
+/// and `RunInfo::unused_allows` name it.
+pub fn allow_label(a: &Allow) -> String {
+    format!("{} {}", a.code, a.subject)
+}
+
+/// [`apply_allows`], also adding to `used` (once each) the [`allow_label`]
+/// of every in-force allow that dropped a finding.
+pub fn apply_allows_recording(
+    findings: Vec<Finding>,
+    allows: &[Allow],
+    today: &str,
+    used: &mut Vec<String>,
+) -> Vec<Finding> {
     let in_force = |a: &Allow| a.expires.as_deref().is_none_or(|e| today <= e);
     let mut out = Vec::with_capacity(findings.len());
     let mut expired_reported: Vec<usize> = Vec::new();
@@ -273,7 +291,11 @@ pub fn apply_allows(findings: Vec<Finding>, allows: &[Allow], today: &str) -> Ve
             .enumerate()
             .filter(|(_, a)| a.code == f.code && a.subject == f.subject)
             .collect();
-        if matching.iter().any(|(_, a)| in_force(a)) {
+        if let Some((_, a)) = matching.iter().find(|(_, a)| in_force(a)) {
+            let label = allow_label(a);
+            if !used.contains(&label) {
+                used.push(label);
+            }
             continue;
         }
         for (i, a) in matching {

@@ -126,6 +126,7 @@ fn clause_ref(c: &Clause) -> ClauseRef {
     ClauseRef {
         id: c.id.clone(),
         title: c.title.clone(),
+        line: c.line,
     }
 }
 

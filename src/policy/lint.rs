@@ -45,6 +45,7 @@ fn clause_ref(c: &Clause) -> ClauseRef {
     ClauseRef {
         id: c.id.clone(),
         title: c.title.clone(),
+        line: c.line,
     }
 }
 
@@ -162,6 +163,7 @@ pub fn lint_with(
         let clause = draft.clause_at(m.start()).map(|c| ClauseRef {
             id: c.id.clone(),
             title: c.title.clone(),
+            line: Some(c.line),
         });
         let where_ = clause
             .as_ref()

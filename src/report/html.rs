@@ -11,8 +11,10 @@
 //! Distrusted input: every string from an artifact is HTML-escaped
 //! (`&`, `<`, `>`, `"`, `'`) before it is written, in text and attributes.
 
-use crate::model::{ArtifactReport, Finding, ScanReport};
+use crate::model::{ArtifactReport, Finding, ScanReport, Severity};
+use crate::report::RenderOptions;
 use crate::report::markdown::{ORDER, app_and_version, severity_counts};
+use crate::report::verdict::{gating, info_by_code, verdict};
 use crate::rules::permissions::PermissionCatalog;
 use std::fmt::Write as _;
 
@@ -40,11 +42,19 @@ pub fn escape(s: &str) -> String {
 
 const CSS: &str = "body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2em;color:#1b1f24}\
 h1{font-size:1.6em}h2{margin-top:1.8em;border-bottom:1px solid #d0d7de}\
-table{border-collapse:collapse;margin:.6em 0;width:100%}th,td{border:1px solid #d0d7de;padding:.3em .5em;text-align:left;vertical-align:top}\
+table{border-collapse:collapse;margin:.6em 0;width:100%}th,td{border:1px solid #d0d7de;padding:.3em .5em;text-align:left;vertical-align:top;overflow-wrap:anywhere}\
+table.f{table-layout:fixed}table.f col.c{width:5.5em}table.f col.s{width:16%}table.f col.a{width:14%}table.f col.l{width:12%}table.f col.e{width:24%}\
+.verdict{font-weight:600;padding:.5em .8em;border-left:4px solid #6e7781;background:#f6f8fa}.verdict.fail{border-color:#cf222e}\
+details{margin:.6em 0}summary{cursor:pointer;font-weight:600}\
 th{background:#f6f8fa}td.n{text-align:right}code{font-family:ui-monospace,monospace;word-break:break-all}\
 .sev{font-weight:600;padding:.05em .4em;border-radius:.3em;color:#fff}\
 .high{background:#cf222e}.medium{background:#bf8700}.low{background:#0969da}.info{background:#6e7781}\
-.err{color:#cf222e}.muted{color:#6e7781}";
+.err{color:#cf222e}.muted{color:#6e7781}svg{max-width:100%;height:auto}";
+
+/// Header and column widths of a findings table (fixed layout, so long
+/// messages and evidence wrap instead of widening the page).
+const FINDINGS_TABLE: &str = "<table class=\"f\"><colgroup><col class=\"c\"><col class=\"s\"><col class=\"a\"><col class=\"l\"><col><col class=\"e\"></colgroup>\
+<tr><th>Code</th><th>Subject</th><th>Artifact</th><th>Clause</th><th>Message</th><th>Evidence</th></tr>\n";
 
 fn color(i: usize) -> &'static str {
     ["#cf222e", "#bf8700", "#0969da", "#6e7781"]
@@ -55,7 +65,10 @@ fn color(i: usize) -> &'static str {
 
 /// Inline SVG bar chart of `counts` (high, medium, low, info).
 fn chart(counts: &[usize; 4]) -> String {
-    let max = counts.iter().copied().max().unwrap_or(0).max(1);
+    // Info findings (stale declarations) can outnumber the rest a
+    // hundredfold; scale to the other severities and clip the info bar.
+    let signal = counts.iter().take(3).copied().max().unwrap_or(0);
+    let max = if signal > 0 { signal } else { counts[3] }.max(1);
     let (bar_w, gap, h) = (60usize, 30usize, 160usize);
     let width = 4 * bar_w + 5 * gap;
     let mut svg = String::new();
@@ -66,7 +79,7 @@ fn chart(counts: &[usize; 4]) -> String {
     );
     for (i, sev) in ORDER.iter().enumerate() {
         let n = counts.get(i).copied().unwrap_or(0);
-        let bh = n * h / max;
+        let bh = n.min(max) * h / max;
         let x = gap + i * (bar_w + gap);
         let y = 20 + h - bh;
         let _ = write!(
@@ -179,8 +192,16 @@ fn usage_table(out: &mut String, a: &ArtifactReport) {
     out.push_str("</table>\n");
 }
 
-/// Render `report` as one self-contained HTML document.
+/// Render `report` as one self-contained HTML document with the default
+/// options (gate `high`, info findings summarised).
 pub fn render(report: &ScanReport) -> String {
+    render_with(report, &RenderOptions::default())
+}
+
+/// Render `report` as HTML: the verdict and what fails the gate first,
+/// info findings folded in a `<details>` with counts per code (every one
+/// listed with `opts.show_info`), the verdict again at the end.
+pub fn render_with(report: &ScanReport, opts: &RenderOptions) -> String {
     let counts = severity_counts(&report.artifacts);
     let mut out = String::new();
     out.push_str("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n");
@@ -203,6 +224,29 @@ pub fn render(report: &ScanReport) -> String {
         escape(&report.tool.catalog_version)
     );
 
+    let v = verdict(report, opts.fail_on, opts.show_info);
+    let verdict_html = format!(
+        "<p class=\"verdict{}\">{}</p>\n",
+        if v.exit == 0 { "" } else { " fail" },
+        escape(&v.line())
+    );
+    out.push_str(&verdict_html);
+    let gate = gating(report, opts.fail_on);
+    if !gate.is_empty() {
+        let _ = writeln!(
+            out,
+            "<h2 id=\"gate\">Fails the gate ({} finding(s))</h2>",
+            gate.len()
+        );
+        out.push_str(FINDINGS_TABLE);
+        for (a, f) in gate.iter().take(MAX_ROWS) {
+            finding_row(&mut out, a, f);
+        }
+        out.push_str("</table>\n");
+        if gate.len() > MAX_ROWS {
+            let _ = writeln!(out, "<p>… and {} more.</p>", gate.len() - MAX_ROWS);
+        }
+    }
     out.push_str("<h2 id=\"summary\">Summary</h2>\n");
     let _ = writeln!(
         out,
@@ -247,14 +291,27 @@ pub fn render(report: &ScanReport) -> String {
         if counts[i] == 0 {
             continue;
         }
-        let _ = writeln!(
-            out,
-            "<h3><span class=\"sev {}\">{}</span> {} finding(s)</h3>",
+        let heading = format!(
+            "<span class=\"sev {}\">{}</span> {} finding(s)",
             sev.as_str(),
             sev.as_str().to_ascii_uppercase(),
             counts[i]
         );
-        out.push_str("<table><tr><th>Code</th><th>Subject</th><th>Artifact</th><th>Clause</th><th>Message</th><th>Evidence</th></tr>\n");
+        let folded = *sev == Severity::Info && !opts.show_info;
+        if folded {
+            let list: Vec<String> = info_by_code(&report.artifacts)
+                .iter()
+                .map(|(c, n)| format!("{} ×{n}", escape(c)))
+                .collect();
+            let _ = writeln!(
+                out,
+                "<details><summary>{heading}: {}</summary>",
+                list.join(", ")
+            );
+        } else {
+            let _ = writeln!(out, "<h3>{heading}</h3>");
+        }
+        out.push_str(FINDINGS_TABLE);
         let mut shown = 0usize;
         for a in &report.artifacts {
             for f in a.findings.iter().filter(|f| f.severity == *sev) {
@@ -267,6 +324,9 @@ pub fn render(report: &ScanReport) -> String {
         out.push_str("</table>\n");
         if shown > MAX_ROWS {
             let _ = writeln!(out, "<p>… and {} more.</p>", shown - MAX_ROWS);
+        }
+        if folded {
+            out.push_str("</details>\n");
         }
     }
 
@@ -311,6 +371,7 @@ pub fn render(report: &ScanReport) -> String {
         permission_table(&mut out, a);
         usage_table(&mut out, a);
     }
+    out.push_str(&verdict_html);
     out.push_str("</body></html>\n");
     out
 }

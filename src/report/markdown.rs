@@ -11,6 +11,8 @@
 //! so a huge batch stays under GitHub's 65 536-character comment limit.
 
 use crate::model::{ArtifactReport, Finding, ScanReport, Severity};
+use crate::report::RenderOptions;
+use crate::report::verdict::{gating, info_by_code, verdict};
 use std::fmt::Write as _;
 
 /// Rows per findings table before "... and N more".
@@ -86,8 +88,15 @@ fn finding_row(out: &mut String, a: &ArtifactReport, f: &Finding) {
     );
 }
 
-/// Render `report` as Markdown.
+/// Render `report` as Markdown with the default options (gate `high`,
+/// info findings summarised).
 pub fn render(report: &ScanReport) -> String {
+    render_with(report, &RenderOptions::default())
+}
+
+/// Render `report` as Markdown: what fails the gate first, info findings
+/// as counts per code unless `opts.show_info`, the verdict line last.
+pub fn render_with(report: &ScanReport, opts: &RenderOptions) -> String {
     let mut out = String::new();
     let counts = severity_counts(&report.artifacts);
     let errors = report
@@ -109,6 +118,21 @@ pub fn render(report: &ScanReport) -> String {
         escape(&report.tool.catalog_version)
     );
 
+    let v = verdict(report, opts.fail_on, opts.show_info);
+    let _ = writeln!(out, "**{}**\n", escape(&v.line()));
+    let gate = gating(report, opts.fail_on);
+    if !gate.is_empty() {
+        let _ = writeln!(out, "### Fails the gate ({})\n", gate.len());
+        out.push_str("| Code | Subject | Artifact | Clause | Message | Evidence |\n");
+        out.push_str("|---|---|---|---|---|---|\n");
+        for (a, f) in gate.iter().take(MAX_ROWS) {
+            finding_row(&mut out, a, f);
+        }
+        if gate.len() > MAX_ROWS {
+            let _ = writeln!(out, "\n… and {} more.", gate.len() - MAX_ROWS);
+        }
+        out.push('\n');
+    }
     out.push_str(
         "| Artifact | Kind | App | Version | High | Medium | Low | Info | SDKs | Status |\n",
     );
@@ -151,6 +175,14 @@ pub fn render(report: &ScanReport) -> String {
             sev.as_str().to_ascii_uppercase(),
             counts[i]
         );
+        if *sev == Severity::Info && !opts.show_info {
+            let list: Vec<String> = info_by_code(&report.artifacts)
+                .iter()
+                .map(|(c, n)| format!("{} ×{n}", escape(c)))
+                .collect();
+            let _ = writeln!(out, "{} (`--show info` lists them)\n", list.join(", "));
+            continue;
+        }
         out.push_str("| Code | Subject | Artifact | Clause | Message | Evidence |\n");
         out.push_str("|---|---|---|---|---|---|\n");
         let mut shown = 0usize;
@@ -212,6 +244,7 @@ pub fn render(report: &ScanReport) -> String {
             }
         }
     }
+    let _ = writeln!(out, "\n{}", escape(&v.line()));
     out
 }
 

@@ -11,11 +11,22 @@
 //!   `error`, medium → `warning`, low/info → `note`), `message`, the
 //!   locations, `partialFingerprints["privscan/v1"]` (see
 //!   `crate::baseline::fingerprint`: stable across runs and checkouts);
-//! - locations: `physicalLocation.artifactLocation.uri` is the scanned
-//!   artifact (for a source tree: the file inside it, with
-//!   `region.startLine`); an archive member is a `logicalLocation` named
-//!   `<artifact>!/<entry>` and `properties.entry`; the evidence detail
-//!   (element path, offset, symbol) is the location's `message`;
+//! - locations (GitHub code scanning maps only repository-relative URIs):
+//!   every `artifactLocation.uri` is relative to `--sarif-root` (default:
+//!   the current directory) with `uriBaseId` `%SRCROOT%`, and the run's
+//!   `originalUriBaseIds` gives that root as an absolute `file:` URI. A
+//!   path outside the root keeps an absolute `file:` URI (GitHub cannot map
+//!   it; the scan should run with `--sarif-root` at the checkout). For a
+//!   source tree the location is the file inside it with
+//!   `region.startLine`; evidence inside a binary (an archive member, an
+//!   XML element path, a symbol) is the artifact plus `logicalLocations`
+//!   (the entry as kind `resource`, the detail as `element` or `member`);
+//! - findings whose evidence is the policy (PS104, PS203, PS401, PS402, and
+//!   any finding whose evidence entry is the policy file) are located at
+//!   the policy file and the clause's line, not at the binary;
+//! - at most [`MAX_LOCATIONS`] locations per result and [`MAX_RESULTS`]
+//!   results per run (GitHub's upload limits); results past the cap are
+//!   left out highest severity first kept, and a notification says so;
 //! - artifacts that could not be scanned are `toolExecutionNotifications`
 //!   of the invocation, which is then `executionSuccessful: false`.
 //!
@@ -27,10 +38,23 @@ use crate::findings::CODES;
 use crate::model::{ArtifactKind, ArtifactReport, Finding, Location, ScanReport, Severity};
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
 
 /// `$schema` written in every log.
 pub const SCHEMA_URI: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
+
+/// The `uriBaseId` of every repository-relative URI.
+pub const SRCROOT: &str = "%SRCROOT%";
+
+/// Most locations per result (GitHub code scanning keeps only 10).
+pub const MAX_LOCATIONS: usize = 10;
+
+/// Most results per run (GitHub code scanning rejects runs with more than 25,000).
+pub const MAX_RESULTS: usize = 25_000;
+
+/// Codes whose evidence is the policy itself, located at the policy file.
+const POLICY_CODES: [&str; 4] = ["PS104", "PS203", "PS401", "PS402"];
 
 /// SARIF `level` of a severity.
 pub fn level(s: Severity) -> &'static str {
@@ -64,8 +88,14 @@ struct Log<'a> {
 struct Run<'a> {
     tool: Tool<'a>,
     invocations: Vec<Invocation>,
+    original_uri_base_ids: BTreeMap<&'static str, BaseUri>,
     results: Vec<SarifResult>,
     properties: BTreeMap<&'static str, serde_json::Value>,
+}
+
+#[derive(Serialize)]
+struct BaseUri {
+    uri: String,
 }
 
 #[derive(Serialize)]
@@ -93,13 +123,19 @@ fn text(s: impl Into<String>) -> Text {
 }
 
 #[derive(Serialize)]
+struct Help {
+    text: String,
+    markdown: String,
+}
+
+#[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Rule {
     id: &'static str,
     name: &'static str,
     short_description: Text,
     full_description: Text,
-    help: Text,
+    help: Help,
     default_configuration: Configuration,
     properties: BTreeMap<&'static str, serde_json::Value>,
 }
@@ -121,6 +157,7 @@ struct Invocation {
 struct Notification {
     level: &'static str,
     message: Text,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     locations: Vec<SarifLocation>,
     properties: BTreeMap<&'static str, serde_json::Value>,
 }
@@ -159,8 +196,11 @@ struct PhysicalLocation {
 }
 
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct ArtifactLocation {
     uri: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uri_base_id: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -191,61 +231,242 @@ pub fn path_to_uri(path: &str) -> String {
     out
 }
 
+/// `path` made absolute against `cwd` with `.` and `..` removed lexically
+/// (the file need not exist: merged reports name files of other machines).
+fn absolute(path: &Path, cwd: &Path) -> PathBuf {
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        cwd.join(path)
+    };
+    let mut out = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// How paths become URIs: relative to `root` (`%SRCROOT%`).
+#[derive(Debug, Clone)]
+pub struct UriMap {
+    /// Absolute, lexically normalised root.
+    root: PathBuf,
+    /// The root with symlinks resolved, when it exists.
+    canonical_root: Option<PathBuf>,
+    /// Directory relative report paths are resolved against.
+    cwd: PathBuf,
+}
+
+impl UriMap {
+    /// URIs relative to `root`; relative paths in the report are resolved
+    /// against `cwd` (the directory the scan ran in).
+    pub fn new(root: &Path, cwd: &Path) -> UriMap {
+        let root = absolute(root, cwd);
+        UriMap {
+            canonical_root: root.canonicalize().ok(),
+            root,
+            cwd: cwd.to_path_buf(),
+        }
+    }
+
+    /// URIs relative to the current directory.
+    pub fn current_dir() -> UriMap {
+        let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/"));
+        UriMap::new(&cwd, &cwd)
+    }
+
+    /// `file:` URI of the root, ending in `/` (SARIF 3.14.14 `originalUriBaseIds`).
+    fn root_uri(&self) -> String {
+        let mut u = format!("file://{}", path_to_uri(&self.root.to_string_lossy()));
+        if !u.starts_with("file:///") {
+            // A Windows drive path (C:/...) needs the third slash.
+            u = u.replacen("file://", "file:///", 1);
+        }
+        if !u.ends_with('/') {
+            u.push('/');
+        }
+        u
+    }
+
+    /// The artifact location of `path`: relative to the root with
+    /// `uriBaseId` `%SRCROOT%`, or an absolute `file:` URI when outside it.
+    fn locate(&self, path: &str) -> ArtifactLocation {
+        let abs = absolute(Path::new(path), &self.cwd);
+        let rel = abs
+            .strip_prefix(&self.root)
+            .ok()
+            .map(Path::to_path_buf)
+            .or_else(|| {
+                let canon = abs.canonicalize().ok()?;
+                let root = self.canonical_root.as_ref()?;
+                canon.strip_prefix(root).ok().map(Path::to_path_buf)
+            });
+        match rel {
+            Some(rel) if !rel.as_os_str().is_empty() => ArtifactLocation {
+                uri: path_to_uri(&rel.to_string_lossy()),
+                uri_base_id: Some(SRCROOT),
+            },
+            Some(_) => ArtifactLocation {
+                uri: ".".into(),
+                uri_base_id: Some(SRCROOT),
+            },
+            None => {
+                let mut uri = format!("file://{}", path_to_uri(&abs.to_string_lossy()));
+                if !uri.starts_with("file:///") {
+                    uri = uri.replacen("file://", "file:///", 1);
+                }
+                ArtifactLocation {
+                    uri,
+                    uri_base_id: None,
+                }
+            }
+        }
+    }
+}
+
 /// `true` for an artifact that is a directory whose evidence entries are
 /// files inside it.
 fn is_tree(a: &ArtifactReport) -> bool {
     matches!(a.kind, Some(ArtifactKind::Source) | Some(ArtifactKind::App))
 }
 
-fn location(a: &ArtifactReport, ev: Option<&Location>) -> SarifLocation {
+/// Logical-location kind of an evidence detail: an XML element path
+/// (`manifest/uses-permission[3]`) is an `element`, an offset is `value`,
+/// anything else (class, symbol, key) a `member`.
+fn detail_kind(detail: &str) -> &'static str {
+    if detail.starts_with("offset ") {
+        "value"
+    } else if detail.contains('/') && !detail.contains(' ') {
+        "element"
+    } else {
+        "member"
+    }
+}
+
+/// The policy file a finding's evidence is in, when it is about the policy.
+fn policy_of<'a>(a: &'a ArtifactReport, run_policy: Option<&'a str>) -> Option<&'a str> {
+    a.policy.as_deref().or(run_policy)
+}
+
+fn policy_location(
+    map: &UriMap,
+    policy: &str,
+    line: Option<u32>,
+    detail: Option<&str>,
+) -> SarifLocation {
+    SarifLocation {
+        physical_location: PhysicalLocation {
+            artifact_location: map.locate(policy),
+            region: line
+                .filter(|l| *l >= 1)
+                .map(|start_line| Region { start_line }),
+        },
+        logical_locations: Vec::new(),
+        message: detail.map(text),
+        properties: BTreeMap::new(),
+    }
+}
+
+fn location(map: &UriMap, a: &ArtifactReport, ev: Option<&Location>) -> SarifLocation {
     let mut properties = BTreeMap::new();
     let mut logical = Vec::new();
     let mut region = None;
-    let mut uri = path_to_uri(&a.path);
+    let mut artifact_location = map.locate(&a.path);
+    let mut message = None;
     if let Some(ev) = ev {
-        region = ev
-            .line
-            .filter(|l| *l >= 1)
-            .map(|start_line| Region { start_line });
         if !ev.entry.is_empty() {
             properties.insert("entry", serde_json::Value::String(ev.entry.clone()));
-            if is_tree(a) {
-                let root = a.path.trim_end_matches(['/', '\\']);
-                uri = path_to_uri(&format!("{root}/{}", ev.entry));
-            } else {
+        }
+        if is_tree(a) && !ev.entry.is_empty() {
+            let root = a.path.trim_end_matches(['/', '\\']);
+            artifact_location = map.locate(&format!("{root}/{}", ev.entry));
+            region = ev
+                .line
+                .filter(|l| *l >= 1)
+                .map(|start_line| Region { start_line });
+            message = ev.detail.clone().map(text);
+        } else if ev.line.is_some_and(|l| l >= 1) && ev.entry.is_empty() {
+            // A loose text file (a text manifest): the line is in the artifact itself.
+            region = ev.line.map(|start_line| Region { start_line });
+            message = ev.detail.clone().map(text);
+        } else {
+            if !ev.entry.is_empty() {
                 logical.push(LogicalLocation {
                     name: ev.entry.clone(),
-                    fully_qualified_name: format!("{}!/{}", a.path, ev.entry),
-                    kind: "member",
+                    fully_qualified_name: ev.entry.clone(),
+                    kind: "resource",
                 });
             }
+            if let Some(d) = &ev.detail {
+                logical.push(LogicalLocation {
+                    name: d.clone(),
+                    fully_qualified_name: if ev.entry.is_empty() {
+                        d.clone()
+                    } else {
+                        format!("{}!{d}", ev.entry)
+                    },
+                    kind: detail_kind(d),
+                });
+            }
+            message = Some(text(ev.to_string()));
         }
     }
     SarifLocation {
         physical_location: PhysicalLocation {
-            artifact_location: ArtifactLocation { uri },
+            artifact_location,
             region,
         },
         logical_locations: logical,
-        message: ev.and_then(|e| e.detail.clone()).map(text),
+        message,
         properties,
     }
 }
 
-fn result(a: &ArtifactReport, f: &Finding) -> SarifResult {
+fn result(map: &UriMap, a: &ArtifactReport, f: &Finding, run_policy: Option<&str>) -> SarifResult {
+    let policy = policy_of(a, run_policy);
+    let about_policy = POLICY_CODES.contains(&f.code.as_str());
+    let clause_line = f.clause.as_ref().and_then(|c| c.line);
     let mut locations: Vec<SarifLocation> = f
         .evidence
         .iter()
-        .take(10)
-        .map(|e| location(a, Some(e)))
+        .take(MAX_LOCATIONS)
+        .map(|e| match policy {
+            Some(p) if e.entry == p || (about_policy && e.entry.is_empty()) => {
+                policy_location(map, p, e.line.or(clause_line), e.detail.as_deref())
+            }
+            _ => location(map, a, Some(e)),
+        })
         .collect();
     if locations.is_empty() {
-        locations.push(location(a, None));
+        locations.push(match policy {
+            Some(p) if about_policy => policy_location(
+                map,
+                p,
+                clause_line,
+                f.clause
+                    .as_ref()
+                    .map(|c| format!("clause {}", c.id))
+                    .as_deref(),
+            ),
+            _ => location(map, a, None),
+        });
     }
     let mut properties = BTreeMap::new();
     properties.insert("severity", serde_json::json!(f.severity.as_str()));
     properties.insert("subject", serde_json::json!(f.subject));
-    properties.insert("artifact", serde_json::json!(a.path));
+    properties.insert(
+        "artifact",
+        serde_json::json!(crate::baseline::artifact_name(&a.path)),
+    );
+    if f.evidence.len() > MAX_LOCATIONS {
+        properties.insert("evidenceCount", serde_json::json!(f.evidence.len()));
+    }
     if let Some(c) = &f.clause {
         properties.insert("clause", serde_json::json!({"id": c.id, "title": c.title}));
     }
@@ -277,7 +498,13 @@ fn rules() -> Vec<Rule> {
                 name: c.name,
                 short_description: text(c.short),
                 full_description: text(c.why),
-                help: text(format!("{}\n\n{}", c.help, c.why)),
+                help: Help {
+                    text: format!("{}\n\n{}", c.help, c.why),
+                    markdown: format!(
+                        "**{} {}** (default severity: {})\n\n{}\n\n**How to resolve:** {}\n\nMore: `privscan explain {}`",
+                        c.id, c.name, c.severity, c.why, c.help, c.id
+                    ),
+                },
                 default_configuration: Configuration {
                     level: level(c.severity),
                 },
@@ -287,14 +514,35 @@ fn rules() -> Vec<Rule> {
         .collect()
 }
 
-/// Render `report` as a SARIF 2.1.0 log (one run), pretty-printed.
+/// Render `report` as a SARIF 2.1.0 log (one run), pretty-printed, with
+/// URIs relative to the current directory.
 pub fn render(report: &ScanReport) -> String {
-    let results = report
+    render_with(report, &UriMap::current_dir())
+}
+
+/// Render `report` as a SARIF 2.1.0 log with URIs mapped by `map`.
+pub fn render_with(report: &ScanReport, map: &UriMap) -> String {
+    let run_policy = report
+        .run
+        .as_ref()
+        .and_then(|r| r.policy.as_ref())
+        .map(|p| p.path.as_str());
+    // Highest severity first when the run is over GitHub's result cap.
+    let mut findings: Vec<(&ArtifactReport, &Finding)> = report
         .artifacts
         .iter()
-        .flat_map(|a| a.findings.iter().map(move |f| result(a, f)))
+        .flat_map(|a| a.findings.iter().map(move |f| (a, f)))
         .collect();
-    let notifications: Vec<Notification> = report
+    let total = findings.len();
+    if total > MAX_RESULTS {
+        findings.sort_by_key(|x| std::cmp::Reverse(x.1.severity));
+        findings.truncate(MAX_RESULTS);
+    }
+    let results = findings
+        .iter()
+        .map(|(a, f)| result(map, a, f, run_policy))
+        .collect();
+    let mut notifications: Vec<Notification> = report
         .artifacts
         .iter()
         .filter_map(|a| {
@@ -304,12 +552,25 @@ pub fn render(report: &ScanReport) -> String {
                 Notification {
                     level: "error",
                     message: text(e.message.clone()),
-                    locations: vec![location(a, None)],
+                    locations: vec![location(map, a, None)],
                     properties,
                 }
             })
         })
         .collect();
+    let scanned_ok = notifications.is_empty();
+    if total > MAX_RESULTS {
+        let mut properties = BTreeMap::new();
+        properties.insert("code", serde_json::json!("result-cap"));
+        notifications.push(Notification {
+            level: "warning",
+            message: text(format!(
+                "{total} findings; only the {MAX_RESULTS} of highest severity are in this SARIF run (GitHub's per-run limit). The JSON report has all of them."
+            )),
+            locations: Vec::new(),
+            properties,
+        });
+    }
     let mut driver_props = BTreeMap::new();
     driver_props.insert(
         "catalogVersion",
@@ -325,6 +586,16 @@ pub fn render(report: &ScanReport) -> String {
         "artifactsScanned",
         serde_json::json!(report.artifacts.len()),
     );
+    if let Some(p) = report.run.as_ref().and_then(|r| r.policy.as_ref()) {
+        run_props.insert("policySha256", serde_json::json!(p.sha256));
+    }
+    let mut bases = BTreeMap::new();
+    bases.insert(
+        SRCROOT,
+        BaseUri {
+            uri: map.root_uri(),
+        },
+    );
     let log = Log {
         schema: SCHEMA_URI,
         version: "2.1.0",
@@ -339,9 +610,10 @@ pub fn render(report: &ScanReport) -> String {
                 },
             },
             invocations: vec![Invocation {
-                execution_successful: notifications.is_empty(),
+                execution_successful: scanned_ok,
                 tool_execution_notifications: notifications,
             }],
+            original_uri_base_ids: bases,
             results,
             properties: run_props,
         }],
@@ -362,6 +634,20 @@ mod tests {
         assert_eq!(level(Severity::Medium), "warning");
         assert_eq!(level(Severity::Low), "note");
         assert_eq!(level(Severity::Info), "note");
+    }
+
+    #[test]
+    fn uris_are_relative_to_the_root() {
+        let map = UriMap::new(Path::new("/repo"), Path::new("/repo/sub"));
+        let l = map.locate("../build/app.apk");
+        assert_eq!(l.uri, "build/app.apk");
+        assert_eq!(l.uri_base_id, Some(SRCROOT));
+        let l = map.locate("/repo/./x/../policy.toml");
+        assert_eq!(l.uri, "policy.toml");
+        let outside = map.locate("/elsewhere/a b.apk");
+        assert_eq!(outside.uri, "file:///elsewhere/a%20b.apk");
+        assert_eq!(outside.uri_base_id, None);
+        assert_eq!(map.root_uri(), "file:///repo/");
     }
 
     #[test]

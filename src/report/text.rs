@@ -1,9 +1,12 @@
 //! Human-readable text report (`--format text`, the default on a TTY).
 //!
-//! Per artifact: a header (path, kind, package or bundle id, version,
-//! min/target SDK), the artifact error and entry errors, a permission
-//! summary, the SDK inventory, then findings grouped by severity (high
-//! first) with their clause and evidence; a final summary line.
+//! Signal first: the findings that fail the gate (`--fail-on`) come
+//! before anything else. Then per artifact: a header (path, kind, package
+//! or bundle id, version, min/target SDK), the artifact error and entry
+//! errors, a permission summary, the SDK inventory, then findings grouped
+//! by severity (high first) with their clause and evidence; info findings
+//! are one line of counts per code unless `--show info`. At the end a
+//! summary line and the one-line verdict (`report::verdict`).
 //!
 //! Distrusted input: every string that came from a scanned artifact
 //! (package names, permission names, entry paths, messages quoting them)
@@ -13,6 +16,8 @@
 //! `NO_COLOR`).
 
 use crate::model::{ArtifactReport, Confidence, Finding, ScanReport, Severity};
+use crate::report::RenderOptions;
+use crate::report::verdict::{gating, verdict};
 use crate::rules::permissions::PermissionCatalog;
 use std::fmt::Write as _;
 
@@ -70,16 +75,57 @@ fn clean(s: &str) -> String {
     out
 }
 
-/// Render `report` as text. `color` adds ANSI colour codes; with `false`
+/// Render `report` as text with every finding listed and the default
+/// gate (`--fail-on high`). `color` adds ANSI colour codes; with `false`
 /// the output contains no escape sequence at all.
 pub fn render(report: &ScanReport, color: bool) -> String {
-    let st = Style { color };
+    let opts = RenderOptions {
+        color,
+        show_info: true,
+        ..RenderOptions::default()
+    };
+    render_with(report, &opts)
+}
+
+/// Render `report` as text with `opts` (gate, `--show info`, colour).
+pub fn render_with(report: &ScanReport, opts: &RenderOptions) -> String {
+    let st = Style { color: opts.color };
     let mut out = String::new();
+    let gate = gating(report, opts.fail_on);
+    if !gate.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}",
+            st.paint(
+                "\x1b[1;31m",
+                &format!(
+                    "FAILS THE GATE (--fail-on {}): {} finding{}",
+                    opts.fail_on.threshold().map_or("never", |t| t.as_str()),
+                    gate.len(),
+                    plural(gate.len())
+                )
+            )
+        );
+        for (a, f) in gate.iter().take(50) {
+            let _ = writeln!(
+                out,
+                "  {} {} {}  {}",
+                st.severity(f.severity),
+                st.paint(BOLD, &clean(&f.code)),
+                clean(&f.subject),
+                clean(crate::baseline::artifact_name(&a.path))
+            );
+        }
+        if gate.len() > 50 {
+            let _ = writeln!(out, "  ... and {} more (below)", gate.len() - 50);
+        }
+        out.push('\n');
+    }
     for (i, a) in report.artifacts.iter().enumerate() {
         if i > 0 {
             out.push('\n');
         }
-        artifact(&mut out, a, &st);
+        artifact(&mut out, a, &st, opts.show_info);
     }
     let mut counts = [0usize; 4];
     for f in report.artifacts.iter().flat_map(|a| &a.findings) {
@@ -110,6 +156,11 @@ pub fn render(report: &ScanReport, color: bool) -> String {
         parts.join(", "),
         plural(n),
     );
+    let _ = writeln!(
+        out,
+        "{}",
+        verdict(report, opts.fail_on, opts.show_info).line()
+    );
     out
 }
 
@@ -117,7 +168,7 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-fn artifact(out: &mut String, a: &ArtifactReport, st: &Style) {
+fn artifact(out: &mut String, a: &ArtifactReport, st: &Style, show_info: bool) {
     let kind = a.kind.map_or("unknown", |k| k.as_str());
     let _ = writeln!(out, "{} ({kind})", st.paint(BOLD, &clean(&a.path)));
 
@@ -195,7 +246,7 @@ fn artifact(out: &mut String, a: &ArtifactReport, st: &Style) {
     if !a.sdks.is_empty() {
         sdk_table(out, a, st);
     }
-    findings(out, &a.findings, st);
+    findings(out, &a.findings, st, show_info);
 }
 
 fn permissions(out: &mut String, android: &crate::model::AndroidFacts, st: &Style) {
@@ -273,7 +324,7 @@ fn sdk_table(out: &mut String, a: &ArtifactReport, st: &Style) {
     }
 }
 
-fn findings(out: &mut String, findings: &[Finding], st: &Style) {
+fn findings(out: &mut String, findings: &[Finding], st: &Style, show_info: bool) {
     if findings.is_empty() {
         let _ = writeln!(out, "  no findings");
         return;
@@ -281,6 +332,25 @@ fn findings(out: &mut String, findings: &[Finding], st: &Style) {
     for sev in ORDER {
         let group: Vec<&Finding> = findings.iter().filter(|f| f.severity == sev).collect();
         if group.is_empty() {
+            continue;
+        }
+        if sev == Severity::Info && !show_info {
+            let mut by_code: std::collections::BTreeMap<&str, usize> = Default::default();
+            for f in &group {
+                *by_code.entry(f.code.as_str()).or_insert(0) += 1;
+            }
+            let counts: Vec<String> = by_code
+                .iter()
+                .map(|(c, n)| format!("{} ×{n}", clean(c)))
+                .collect();
+            let _ = writeln!(
+                out,
+                "  {} ({}): {} {}",
+                st.severity(sev),
+                group.len(),
+                counts.join(", "),
+                st.paint(DIM, "(--show info lists them)")
+            );
             continue;
         }
         let _ = writeln!(out, "  {} ({})", st.severity(sev), group.len());
