@@ -186,12 +186,23 @@ impl<'c> Detector<'c> {
     /// Match the descriptor in `self.buf` against the `dex_class`
     /// (`component == false`) or `manifest_component` prefixes.
     fn prefix_match(&mut self, component: bool, loc: &Location) {
+        let kind = if component {
+            "manifest_component"
+        } else {
+            "dex_class"
+        };
+        self.prefix_match_as(component, kind, loc);
+    }
+
+    /// [`Self::prefix_match`], recording the evidence under `kind`
+    /// (`jni_class` for a class named by a JNI export).
+    fn prefix_match_as(&mut self, component: bool, kind: &'static str, loc: &Location) {
         let catalog = self.catalog;
         let idx = catalog.android();
-        let (ac, owners, kind) = if component {
-            (idx.comp_ac.as_ref(), &idx.comp_owners, "manifest_component")
+        let (ac, owners) = if component {
+            (idx.comp_ac.as_ref(), &idx.comp_owners)
         } else {
-            (idx.dex_ac.as_ref(), &idx.dex_owners, "dex_class")
+            (idx.dex_ac.as_ref(), &idx.dex_owners)
         };
         let Some(ac) = ac else { return };
         let Some(pid) = longest_anchored(ac, &self.buf) else {
@@ -248,8 +259,22 @@ impl<'c> Detector<'c> {
         }
     }
 
-    /// A dynamic symbol of an ELF library.
+    /// A dynamic symbol of an ELF library. A JNI export
+    /// (`Java_im_zego_zegoexpress_…`, see [`crate::native::jni`]) also names
+    /// the Java class that calls into the library: that class is matched
+    /// against the `dex_class` prefixes and recorded as `jni_class`
+    /// evidence, so a library is attributed even when its file name and
+    /// symbols carry no pattern of their own.
     pub fn elf_symbol(&mut self, sym: &str, loc: &Location) {
+        if sym.starts_with("Java_")
+            && let Some(m) = crate::native::jni::demangle(sym)
+        {
+            self.buf.clear();
+            self.buf.push(b'L');
+            self.buf.extend_from_slice(m.class.as_bytes());
+            self.buf.push(b';');
+            self.prefix_match_as(false, "jni_class", loc);
+        }
         let idx = self.catalog.android();
         let Some(set) = idx.elf_set.as_ref() else {
             return;
@@ -268,8 +293,18 @@ impl<'c> Detector<'c> {
     }
 
     /// An Objective-C class name from a Mach-O (`__objc_classname`, `_OBJC_CLASS_$_X`).
+    /// A pattern matches the class of that exact name (`FIRAnalytics` does
+    /// not match `FIRAnalyticsConfiguration`, which FirebaseCore ships); a
+    /// pattern ending in `*` (`FIRCLS*`) matches every class it prefixes.
+    /// An exact match wins over a prefix.
     pub fn objc_class(&mut self, name: &str, loc: &Location) {
         let catalog = self.catalog;
+        if let Some(owners) = catalog.apple().objc_exact.get(name) {
+            for (sdk, pattern) in owners {
+                self.record(*sdk, "objc_class", pattern, name, loc);
+            }
+            return;
+        }
         let Some(ac) = catalog.apple().objc_ac.as_ref() else {
             return;
         };
@@ -728,7 +763,7 @@ mod tests {
             needed: vec!["libzegoavkit.so".into()],
             soname: Some("libZegoExpressEngine.so".into()),
             exports: vec![
-                "Java_im_zego_zegoexpress_internal_Native_create".into(),
+                "Java_im_zego_zegoexpress_ZegoExpressEngine_create".into(),
                 "not_zego".into(),
             ],
             imports: vec!["malloc".into()],
@@ -749,6 +784,31 @@ mod tests {
         let counts = &found[0].matcher_counts;
         assert_eq!(counts.get("native_lib"), Some(&2)); // exact + libzego*.so glob on DT_NEEDED
         assert_eq!(counts.get("elf_symbol"), Some(&1));
+        // The JNI export names its Java class, matched as a DEX class would be.
+        assert_eq!(counts.get("jni_class"), Some(&1));
+        let jni = &found[0].evidence;
+        assert!(
+            jni.iter().any(|e| e.matcher == "jni_class"
+                && e.matched == "im.zego.zegoexpress.ZegoExpressEngine"),
+            "{jni:?}"
+        );
+        // A library named by nothing but a JNI export of a catalog package.
+        let mut det = c.detector();
+        det.elf_symbol(
+            "Java_im_zego_zegoexpress_internal_Native_1Bridge_create__I",
+            &loc,
+        );
+        let found = det.finish();
+        assert_eq!(ids(&found), vec!["zego-express", "zego-express-internal"]);
+        assert_eq!(found[1].matcher_counts.get("jni_class"), Some(&1));
+        assert_eq!(
+            found[1].evidence[0].matched,
+            "im.zego.zegoexpress.internal.Native_Bridge"
+        );
+        let mut det = c.detector();
+        det.elf_symbol("Java_im_zegox_Foo_bar", &loc);
+        det.elf_symbol("Java_com_example_im_zego_zegoexpress_A_b", &loc);
+        assert!(det.finish().is_empty());
         let mut det = c.detector();
         det.native_lib("libzeg.so", &loc);
         det.elf_symbol("Java_im_zego_other", &loc);
@@ -812,6 +872,7 @@ mod tests {
         let mut det = c.detector();
         det.framework("Payload/A.app/Frameworks/ZegoExpressEngine.framework", &loc);
         det.objc_class("ZegoExpressEngineImpl", &loc);
+        det.objc_class("ZegoCanvasView", &loc); // exact pattern: no prefix match
         det.macho_symbol("_OBJC_CLASS_$_ZegoExpressEngine", &loc);
         det.plist_key("ZegoAppID", &loc);
         let found = det.finish();

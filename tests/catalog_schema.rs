@@ -207,7 +207,10 @@ fn match_strength(sdk: &Sdk, kind: &str, value: &str) -> Option<usize> {
             "dex_class" | "manifest_component" => boundary_prefix(p, value),
             "native_lib" | "file" => glob(p, value),
             "elf_symbol" | "macho_symbol" => regex::Regex::new(p).unwrap().is_match(value),
-            "objc_class" => value.starts_with(p.as_str()),
+            "objc_class" => match p.strip_suffix('*') {
+                Some(prefix) => value.starts_with(prefix),
+                None => value == p,
+            },
             "gradle" => {
                 if p.contains(':') {
                     value == p
@@ -244,7 +247,18 @@ fn detect<'a>(all: &'a [Loaded], kind: &str, value: &str) -> Vec<&'a str> {
         let max = hits.iter().map(|h| h.1).max().unwrap_or(0);
         hits.retain(|h| h.1 == max);
     }
-    hits.into_iter().map(|h| h.0).collect()
+    let mut out: Vec<&str> = hits.into_iter().map(|h| h.0).collect();
+    // A JNI export also names its Java class: matched as that class would be.
+    if kind == "elf_symbol"
+        && let Some(m) = privscan::native::jni::demangle(value)
+    {
+        for id in detect(all, "dex_class", &m.dotted()) {
+            if !out.contains(&id) {
+                out.push(id);
+            }
+        }
+    }
+    out
 }
 
 #[test]

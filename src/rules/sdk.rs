@@ -353,6 +353,10 @@ pub(crate) struct AndroidIndex {
 /// Matchers for what iOS binaries and plists show.
 #[derive(Debug)]
 pub(crate) struct AppleIndex {
+    /// `objc_class` patterns without `*`: exact class names.
+    pub objc_exact: HashMap<String, Vec<Owned>>,
+    /// `objc_class` patterns ending in `*` (the `*` removed): class-name
+    /// prefixes, anchored, leftmost-longest; pattern id indexes `objc_owners`.
     pub objc_ac: Option<AhoCorasick>,
     pub objc_owners: Vec<Vec<Owned>>,
     pub macho_set: Option<RegexSet>,
@@ -1031,6 +1035,7 @@ impl AppleIndex {
         let mut objc_pats: Vec<Vec<u8>> = Vec::new();
         let mut objc_owners: Vec<Vec<Owned>> = Vec::new();
         let mut objc_pos: HashMap<&str, usize> = HashMap::new();
+        let mut objc_exact = HashMap::new();
         let mut macho_pats = Vec::new();
         let mut macho_owners = Vec::new();
         let mut frameworks = HashMap::new();
@@ -1038,8 +1043,12 @@ impl AppleIndex {
         for (i, s) in sdks.iter().enumerate() {
             let m = &s.matchers;
             for p in &m.objc_class {
-                let pos = *objc_pos.entry(p.as_str()).or_insert_with(|| {
-                    objc_pats.push(p.as_bytes().to_vec());
+                let Some(prefix) = p.strip_suffix('*') else {
+                    push_map(&mut objc_exact, p.clone(), i, p);
+                    continue;
+                };
+                let pos = *objc_pos.entry(prefix).or_insert_with(|| {
+                    objc_pats.push(prefix.as_bytes().to_vec());
                     objc_owners.push(Vec::new());
                     objc_owners.len() - 1
                 });
@@ -1059,6 +1068,7 @@ impl AppleIndex {
             }
         }
         AppleIndex {
+            objc_exact,
             objc_ac: anchored(&objc_pats),
             objc_owners,
             macho_set: regex_set(&macho_pats),
@@ -1170,7 +1180,7 @@ apple_privacy_manifest_required = true
 dex_class = ["im.zego.zegoexpress"]
 native_lib = ["libZegoExpressEngine.so", "libzego*.so"]
 elf_symbol = ["^Java_im_zego_zegoexpress_"]
-objc_class = ["ZegoExpress"]
+objc_class = ["ZegoExpress*", "ZegoCanvas"]
 macho_symbol = ["^_OBJC_CLASS_\\$_ZegoExpressEngine"]
 framework = ["ZegoExpressEngine"]
 manifest_component = ["im.zego.zegoexpress"]
