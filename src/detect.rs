@@ -338,6 +338,43 @@ impl<'c> Detector<'c> {
     /// An iOS framework, xcframework or dylib: `Foo`, `Foo.framework`,
     /// `Frameworks/Foo.framework`, `libFoo.dylib` (case-insensitive).
     pub fn framework(&mut self, name: &str, loc: &Location) {
+        self.framework_hits(name, loc);
+    }
+
+    /// [`Self::framework`] for an embedded framework whose Info.plist states
+    /// `CFBundleShortVersionString` (`version`): the version is kept for
+    /// every SDK the framework matched, with `info_plist` (the plist's entry)
+    /// as its evidence. A `*.version` file or a versioned dependency of the
+    /// same SDK with a smaller entry name wins (see [`Self::file`]).
+    pub fn framework_with_version(
+        &mut self,
+        name: &str,
+        version: Option<&str>,
+        info_plist: &str,
+        loc: &Location,
+    ) {
+        let hits = self.framework_hits(name, loc);
+        if let Some(v) = version.and_then(|v| parse_version(v.as_bytes())) {
+            for sdk in hits {
+                self.note_version(sdk, info_plist, &v);
+            }
+        }
+    }
+
+    /// Keep `version` for `sdk` when `source` (the entry stating it) sorts
+    /// before the source of the version already kept: order-independent.
+    fn note_version(&mut self, sdk: usize, source: &str, version: &str) {
+        let acc = self.acc.entry(sdk).or_default();
+        if acc
+            .version
+            .as_ref()
+            .is_none_or(|(e, _)| source < e.as_str())
+        {
+            acc.version = Some((source.to_string(), version.to_string()));
+        }
+    }
+
+    fn framework_hits(&mut self, name: &str, loc: &Location) -> Vec<usize> {
         let base = basename(name.trim_end_matches('/'));
         let stem = [".framework", ".xcframework", ".dylib", ".a"]
             .iter()
@@ -351,9 +388,12 @@ impl<'c> Detector<'c> {
         {
             hits = idx.frameworks.get(no_lib).cloned().unwrap_or_default();
         }
+        let mut sdks = Vec::with_capacity(hits.len());
         for (sdk, pattern) in hits {
             self.record(sdk, "framework", &pattern, base, loc);
+            sdks.push(sdk);
         }
+        sdks
     }
 
     /// An archive entry path (`META-INF/foo.version`, `assets/x.dat`). An
@@ -476,8 +516,29 @@ impl<'c> Detector<'c> {
         else {
             return;
         };
+        // A pinned version in the coordinate (`group:artifact:1.2.3`,
+        // `name@1.2.3`) is the SDK's version; ranges and placeholders are not.
+        let pinned = match eco {
+            "gradle" => coordinate.trim().split(':').nth(2),
+            "npm" => coordinate
+                .trim()
+                .get(1..)
+                .and_then(|b| b.split_once('@'))
+                .map(|(_, v)| v),
+            _ => None,
+        }
+        .filter(|v| v.starts_with(|c: char| c.is_ascii_digit()))
+        .filter(|v| {
+            v.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+        })
+        .and_then(|v| parse_version(v.as_bytes()));
+        let source = loc.entry.clone();
         for (sdk, pattern) in hits {
             self.record(sdk, kind_name(eco), &pattern, coordinate, loc);
+            if let Some(v) = &pinned {
+                self.note_version(sdk, &source, v);
+            }
         }
     }
 
@@ -885,6 +946,44 @@ mod tests {
         det.objc_class("Zego", &loc);
         det.plist_key("zegoappid", &loc);
         assert!(det.finish().is_empty());
+    }
+
+    #[test]
+    fn framework_plists_and_pinned_dependencies_give_versions() {
+        let c = catalog();
+        let loc = Location::entry(
+            "Payload/A.app/Frameworks/ZegoExpressEngine.framework/ZegoExpressEngine",
+        );
+        let mut det = c.detector();
+        det.framework_with_version(
+            "ZegoExpressEngine.framework",
+            Some("3.14.5"),
+            "Payload/A.app/Frameworks/ZegoExpressEngine.framework/Info.plist",
+            &loc,
+        );
+        assert_eq!(det.finish()[0].version.as_deref(), Some("3.14.5"));
+        let mut det = c.detector();
+        det.framework_with_version("Other.framework", Some("1.0"), "Other/Info.plist", &loc);
+        det.framework_with_version("ZegoExpressEngine", Some("bad version"), "x", &loc);
+        let found = det.finish();
+        assert_eq!(ids(&found), vec!["zego-express"]);
+        assert_eq!(found[0].version, None);
+        let gloc = Location::entry("app/build.gradle");
+        for (coord, want) in [
+            ("im.zego:express-video:3.20.0", Some("3.20.0")),
+            ("im.zego:express-video:3.+", None),
+            ("im.zego:express-video:$zegoVersion", None),
+            ("im.zego:express-video", None),
+        ] {
+            let mut det = c.detector();
+            det.dependency("gradle", coord, &gloc);
+            let found = det.finish();
+            assert_eq!(ids(&found), vec!["zego-express"], "{coord}");
+            assert_eq!(found[0].version.as_deref(), want, "{coord}");
+        }
+        let mut det = c.detector();
+        det.dependency("npm", "zego-express-engine-reactnative@3.2.1", &gloc);
+        assert_eq!(det.finish()[0].version.as_deref(), Some("3.2.1"));
     }
 
     #[test]
