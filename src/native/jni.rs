@@ -148,7 +148,7 @@ mod tests {
         let m = demangle("Java_com_my_1app_Native_1Bridge_do_1it").unwrap();
         assert_eq!(m.class, "com/my_app/Native_Bridge");
         assert_eq!(m.method, "do_it");
-        let u = demangle("Java_com_example_K_00e4se_get").unwrap();
+        let u = demangle("Java_com_example_K_000e4se_get").unwrap();
         assert_eq!(u.class, "com/example/Käse");
         // U+1F600 as a surrogate pair.
         let s = demangle("Java_com_x_A_0d83d_0de00_m").unwrap();
