@@ -1,0 +1,287 @@
+//! Central directory walk: one [`ZipEntry`] per CD record, entry-name
+//! checks (`IsValidEntryName`), ZIP64 extra fields (APPNOTE 4.5.3).
+
+use super::*;
+
+/// `IsValidEntryName` from zip_archive.cc: no NUL, and a UTF-8-shaped byte
+/// sequence (lead byte announces 1–5 continuation bytes `10xxxxxx`;
+/// `0xFE`/`0xFF` and stray continuation bytes are invalid). As lenient as
+/// AOSP: overlong forms and surrogates pass.
+pub(super) fn entry_name_problem(name: &[u8]) -> Option<&'static str> {
+    let mut i = 0;
+    while let Some(&byte) = name.get(i) {
+        if byte == 0 {
+            return Some("contains a NUL byte");
+        }
+        if byte & 0x80 != 0 {
+            if byte & 0xc0 == 0x80 || byte & 0xfe == 0xfe {
+                return Some("is not valid UTF-8");
+            }
+            let mut first = (byte & 0x7f) << 1;
+            while first & 0x80 != 0 {
+                i += 1;
+                match name.get(i) {
+                    Some(&c) if c & 0xc0 == 0x80 => {}
+                    _ => return Some("is not valid UTF-8"),
+                }
+                first = (first & 0x7f) << 1;
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Name issues that Android accepts but that hurt extractors/analysts.
+pub(super) fn name_issues(name: &[u8]) -> impl Iterator<Item = NameIssue> + '_ {
+    let absolute = match name {
+        [b'/' | b'\\', ..] => true,
+        [drive, b':', b'/' | b'\\', ..] => drive.is_ascii_alphabetic(),
+        _ => false,
+    };
+    // Fast path: 65 non-empty components or a 256-byte one need > 128 bytes.
+    let short_plain = name.len() <= 128 && memchr::memmem::find(name, b"..").is_none();
+    let parent = !short_plain && name.split(|&b| b == b'/' || b == b'\\').any(|c| c == b"..");
+    let long_component =
+        !short_plain && name.split(|&b| b == b'/').any(|c| c.len() > LONG_COMPONENT);
+    let depth = if short_plain {
+        0
+    } else {
+        name.split(|&b| b == b'/').filter(|c| !c.is_empty()).count()
+    };
+    [
+        parent.then_some(NameIssue::ParentDir),
+        absolute.then_some(NameIssue::Absolute),
+        (name.len() > LONG_NAME || long_component)
+            .then_some(NameIssue::VeryLong { len: name.len() }),
+        (depth > DEEP_NAME).then_some(NameIssue::VeryDeep { depth }),
+    ]
+    .into_iter()
+    .flatten()
+}
+
+/// Parse the ZIP64 extended information extra field (APPNOTE 4.5.3): each
+/// of `usize`, `csize`, `offset` is present only when its 32-bit field is
+/// 0xFFFFFFFF, in that order.
+pub(super) fn apply_zip64_extra(
+    extra: &[u8],
+    usize_: &mut u64,
+    csize: &mut u64,
+    offset: Option<&mut u64>,
+) {
+    let mut p = 0usize;
+    while let (Some(id), Some(len)) = (u16_at(extra, p), u16_at(extra, p + 2)) {
+        let body_start = p + 4;
+        let Some(body) = extra.get(body_start..body_start + usize::from(len)) else {
+            return;
+        };
+        if id == ZIP64_EXTRA_ID {
+            let mut q = 0;
+            let mut take = |v: &mut u64| {
+                if *v == 0xFFFF_FFFF
+                    && let Some(x) = u64_at(body, q)
+                {
+                    *v = x;
+                    q += 8;
+                }
+            };
+            take(usize_);
+            take(csize);
+            if let Some(o) = offset {
+                take(o);
+            }
+            return;
+        }
+        p = body_start + usize::from(len);
+    }
+}
+
+impl<'a> ZipArchive<'a> {
+    /// Parse the end records and walk the central directory once, checking
+    /// every local header. Fails only when no central directory can be found
+    /// or `limits.max_entries` is exceeded; everything else is an anomaly.
+    pub fn parse(data: &'a [u8], limits: &Limits) -> Result<Self, ZipError> {
+        let mut anomalies = Vec::new();
+        let loc = locate_central_directory(data, &mut anomalies)?;
+        let eocd = loc.eocd;
+        if eocd.zip64 {
+            anomalies.push(ZipAnomaly::Zip64);
+        }
+        let comment = data.get(eocd.pos + EOCD_LEN..).unwrap_or(&[]);
+        let comment = comment.get(..eocd.comment_len).unwrap_or(comment);
+        let cd: &'a [u8] = data.get(loc.start..loc.end).unwrap_or(&[]);
+
+        // ParseZipArchive: walk the records. Bound the allocation by the
+        // records the CD can hold and by the cap before allocating.
+        let fit = (cd.len() / CDH_LEN) as u64;
+        let capacity = eocd.entries.min(fit).min(limits.max_entries);
+        let mut entries: Vec<ZipEntry> = Vec::with_capacity(to_usize(capacity).unwrap_or(0));
+        let mut names: Vec<&'a [u8]> = Vec::with_capacity(entries.capacity());
+        let mut p = 0usize;
+        while u32_at(cd, p) == Some(CDH_SIGNATURE) {
+            let index = entries.len();
+            if index as u64 >= limits.max_entries {
+                let count = eocd.entries.max(limits.max_entries.saturating_add(1));
+                return Err(LimitError::TooManyEntries {
+                    count,
+                    cap: limits.max_entries,
+                }
+                .into());
+            }
+            let truncated = || ZipAnomaly::CentralDirectoryTruncated {
+                index,
+                offset: (loc.start + p) as u64,
+            };
+            let (Some(name_len), Some(extra_len), Some(comment_len)) =
+                (u16_at(cd, p + 28), u16_at(cd, p + 30), u16_at(cd, p + 32))
+            else {
+                anomalies.push(truncated());
+                break;
+            };
+            let name_start = p + CDH_LEN;
+            let extra_start = name_start + usize::from(name_len);
+            let next = extra_start + usize::from(extra_len) + usize::from(comment_len);
+            let (Some(name), Some(extra)) = (
+                cd.get(name_start..extra_start),
+                cd.get(extra_start..extra_start + usize::from(extra_len)),
+            ) else {
+                anomalies.push(truncated());
+                break;
+            };
+            let (mut usize_, mut csize, mut lho) = (
+                u64::from(u32_at(cd, p + 24).unwrap_or(0)),
+                u64::from(u32_at(cd, p + 20).unwrap_or(0)),
+                u64::from(u32_at(cd, p + 42).unwrap_or(0)),
+            );
+            apply_zip64_extra(extra, &mut usize_, &mut csize, Some(&mut lho));
+            entries.push(ZipEntry {
+                index,
+                name: lossy(name),
+                name_bytes: name.to_vec(),
+                method: u16_at(cd, p + 10).unwrap_or(0),
+                flags: u16_at(cd, p + 8).unwrap_or(0),
+                compressed_size: csize,
+                uncompressed_size: usize_,
+                crc32: u32_at(cd, p + 16).unwrap_or(0),
+                local_header_offset: lho,
+                data_offset: None,
+            });
+            names.push(name);
+            if next > cd.len() {
+                anomalies.push(truncated());
+                break;
+            }
+            p = next;
+        }
+        let found = entries.len() as u64;
+        if found != eocd.entries {
+            anomalies.push(ZipAnomaly::EntryCountMismatch {
+                eocd: eocd.entries,
+                found,
+            });
+        }
+        if entries.is_empty() {
+            anomalies.push(ZipAnomaly::EmptyArchive);
+        }
+
+        // CdEntryMap::AddToMap: exact name bytes. A name-sorted index
+        // (stable, so equal names stay in CD order and the first record
+        // wins lookups) finds duplicates as neighbours and serves by_name.
+        let mut sorted: Vec<usize> = (0..names.len()).collect();
+        sorted.sort_by(|&x, &y| names.get(x).cmp(&names.get(y)));
+        let mut dups: Vec<(usize, usize)> = Vec::new(); // (first index, count)
+        for run in sorted.chunk_by(|&x, &y| names.get(x) == names.get(y)) {
+            if let [first, _, ..] = run {
+                dups.push((*first, run.len()));
+            }
+        }
+        dups.sort_unstable();
+        let lookup = |n: &[u8]| {
+            let at = sorted.partition_point(|&i| names.get(i).is_some_and(|m| *m < n));
+            sorted
+                .get(at)
+                .copied()
+                .filter(|&i| names.get(i) == Some(&n))
+        };
+
+        // A salvaged CD moved by `shift`: Python's zipfile moves every local
+        // offset by the same amount (data prepended). If instead only the
+        // EOCD offset is wrong, the stated local offsets already hit local
+        // headers; sample the first entries to tell the two apart.
+        if loc.shift != 0 {
+            let shifted = |lho: u64| u64::try_from(i128::from(lho) + loc.shift).unwrap_or(u64::MAX);
+            let hits = |f: &dyn Fn(u64) -> u64| {
+                entries
+                    .iter()
+                    .take(16)
+                    .filter(|e| {
+                        to_usize(f(e.local_header_offset)).and_then(|o| u32_at(data, o))
+                            == Some(LFH_SIGNATURE)
+                    })
+                    .count()
+            };
+            if hits(&shifted) >= hits(&|lho| lho) {
+                for e in entries.iter_mut() {
+                    e.local_header_offset = shifted(e.local_header_offset);
+                }
+            }
+        }
+        let cd_offset = loc.start as u64;
+        for e in entries.iter_mut() {
+            let name = names.get(e.index).copied().unwrap_or(&[]);
+            if let Some(why) = entry_name_problem(name) {
+                anomalies.push(ZipAnomaly::InvalidEntryName {
+                    entry: e.name.clone(),
+                    why,
+                });
+            }
+            for why in name_issues(name) {
+                anomalies.push(ZipAnomaly::SuspiciousEntryName {
+                    entry: e.name.clone(),
+                    why,
+                });
+            }
+            if name
+                .strip_suffix(b"/")
+                .is_some_and(|file| lookup(file).is_some())
+            {
+                anomalies.push(ZipAnomaly::SuspiciousEntryName {
+                    entry: e.name.clone(),
+                    why: NameIssue::DirectoryShadowsFile,
+                });
+            }
+            check_entry(data, e, name, cd_offset, &mut anomalies);
+        }
+        for (first, count) in dups {
+            if let Some(e) = entries.get(first) {
+                anomalies.push(ZipAnomaly::DuplicateEntry {
+                    name: e.name.clone(),
+                    count,
+                });
+            }
+        }
+
+        // Janus fix: offset 0 must hold a local header.
+        if u32_at(data, 0) != Some(LFH_SIGNATURE) && !entries.is_empty() {
+            let first = entries
+                .iter()
+                .map(|e| e.local_header_offset)
+                .min()
+                .unwrap_or(0);
+            if first > 0 {
+                anomalies.push(ZipAnomaly::DataBeforeFirstEntry { bytes: first });
+            }
+        }
+        find_overlaps(&entries, &mut anomalies);
+
+        Ok(ZipArchive {
+            data,
+            entries,
+            sorted,
+            anomalies,
+            read_anomalies: Mutex::new(Vec::new()),
+            cd_offset,
+            comment,
+        })
+    }
+}
