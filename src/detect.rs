@@ -607,6 +607,7 @@ impl<'c> Detector<'c> {
                 confidence,
                 evidence,
                 matcher_counts,
+                companies: sdk.vendor.entities.clone(),
             });
         }
         out.sort_by(|a, b| a.id.cmp(&b.id));
@@ -946,6 +947,39 @@ mod tests {
         det.objc_class("Zego", &loc);
         det.plist_key("zegoappid", &loc);
         assert!(det.finish().is_empty());
+    }
+
+    #[test]
+    fn detections_carry_the_vendors_legal_entities() {
+        let c = Catalog::embedded();
+        let mut det = c.detector();
+        det.dex_class(
+            b"Lim/zego/zegoexpress/ZegoExpressEngine;",
+            &Location::entry("classes.dex"),
+        );
+        det.dex_class(
+            b"Lorg/osmdroid/views/MapView;",
+            &Location::entry("classes.dex"),
+        );
+        let found = det.finish();
+        let zego = found.iter().find(|d| d.id == "zego-express").unwrap();
+        assert_eq!(
+            zego.companies[0].name,
+            "Shenzhen Jigou Technology Co., Ltd."
+        );
+        assert_eq!(
+            zego.companies[0].local_name.as_deref(),
+            Some("深圳市即构科技有限公司")
+        );
+        assert_eq!(zego.companies[0].jurisdiction.as_deref(), Some("CN"));
+        assert_eq!(
+            zego.company_label(),
+            "ZEGO (Shenzhen Jigou Technology Co., Ltd. / 深圳市即构科技有限公司)"
+        );
+        // An open-source project names no company: the label is the vendor.
+        let osm = found.iter().find(|d| d.id.starts_with("osmdroid")).unwrap();
+        assert!(osm.companies.is_empty());
+        assert_eq!(osm.company_label(), osm.vendor);
     }
 
     #[test]

@@ -29,6 +29,17 @@ struct Vendor {
     name: String,
     #[serde(default)]
     aliases: Vec<String>,
+    #[serde(default)]
+    entity: Vec<Entity>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Entity {
+    name: String,
+    local_name: Option<String>,
+    jurisdiction: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -284,6 +295,18 @@ fn every_rule_file_follows_the_schema() {
         }
         if l.vendor.aliases.iter().any(|a| a.trim().is_empty()) {
             errors.push(format!("{f}: empty vendor alias"));
+        }
+        for e in &l.vendor.entity {
+            if e.name.trim().is_empty()
+                || e.local_name.as_deref().is_some_and(|n| n.trim().is_empty())
+            {
+                errors.push(format!("{f}: empty vendor.entity name"));
+            }
+            if let Some(j) = &e.jurisdiction
+                && !(j.len() == 2 && j.bytes().all(|b| b.is_ascii_uppercase()))
+            {
+                errors.push(format!("{f}: jurisdiction {j:?} is not ISO 3166-1 alpha-2"));
+            }
         }
         vendor_ids.insert(l.vendor.id.clone());
         if l.sdks.is_empty() {

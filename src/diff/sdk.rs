@@ -93,6 +93,11 @@ fn detection_names(d: &Detection, sdk: Option<&Sdk>) -> (Vec<String>, Vec<String
         vendor.push(&s.vendor.name);
         vendor.extend(s.vendor.aliases.iter().map(String::as_str));
     }
+    // A policy's company column uses the legal entity, in either script.
+    for e in &d.companies {
+        vendor.push(&e.name);
+        vendor.extend(e.local_name.as_deref());
+    }
     (norm(product), norm(vendor))
 }
 
@@ -246,6 +251,7 @@ pub fn diff_sdks(detections: &[Detection], policy: &Policy, catalog: &Catalog) -
                     confidence: crate::model::Confidence::Configured,
                     evidence: Vec::new(),
                     matcher_counts: Default::default(),
+                    companies: Vec::new(),
                 };
                 declares(decl, &s.id, &detection_names(&det, Some(s)))
             })
@@ -391,6 +397,7 @@ negative = ["dex_class:im.zego.infrax.A"]
                 location: Location::entry("classes.dex"),
             }],
             matcher_counts: [("dex_class".to_string(), 1u64)].into_iter().collect(),
+            companies: Vec::new(),
         }
     }
 

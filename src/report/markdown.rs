@@ -201,7 +201,7 @@ pub fn render(report: &ScanReport) -> String {
                     "| {} | {} | {} | {} | {} | {} |",
                     escape(crate::baseline::artifact_name(&a.path)),
                     escape(&d.name),
-                    escape(&d.vendor),
+                    escape(&d.company_label()),
                     escape(&d.category),
                     escape(d.version.as_deref().unwrap_or("—")),
                     match d.confidence {
