@@ -186,12 +186,23 @@ impl<'c> Detector<'c> {
     /// Match the descriptor in `self.buf` against the `dex_class`
     /// (`component == false`) or `manifest_component` prefixes.
     fn prefix_match(&mut self, component: bool, loc: &Location) {
+        let kind = if component {
+            "manifest_component"
+        } else {
+            "dex_class"
+        };
+        self.prefix_match_as(component, kind, loc);
+    }
+
+    /// [`Self::prefix_match`], recording the evidence under `kind`
+    /// (`jni_class` for a class named by a JNI export).
+    fn prefix_match_as(&mut self, component: bool, kind: &'static str, loc: &Location) {
         let catalog = self.catalog;
         let idx = catalog.android();
-        let (ac, owners, kind) = if component {
-            (idx.comp_ac.as_ref(), &idx.comp_owners, "manifest_component")
+        let (ac, owners) = if component {
+            (idx.comp_ac.as_ref(), &idx.comp_owners)
         } else {
-            (idx.dex_ac.as_ref(), &idx.dex_owners, "dex_class")
+            (idx.dex_ac.as_ref(), &idx.dex_owners)
         };
         let Some(ac) = ac else { return };
         let Some(pid) = longest_anchored(ac, &self.buf) else {
@@ -248,8 +259,22 @@ impl<'c> Detector<'c> {
         }
     }
 
-    /// A dynamic symbol of an ELF library.
+    /// A dynamic symbol of an ELF library. A JNI export
+    /// (`Java_im_zego_zegoexpress_…`, see [`crate::native::jni`]) also names
+    /// the Java class that calls into the library: that class is matched
+    /// against the `dex_class` prefixes and recorded as `jni_class`
+    /// evidence, so a library is attributed even when its file name and
+    /// symbols carry no pattern of their own.
     pub fn elf_symbol(&mut self, sym: &str, loc: &Location) {
+        if sym.starts_with("Java_")
+            && let Some(m) = crate::native::jni::demangle(sym)
+        {
+            self.buf.clear();
+            self.buf.push(b'L');
+            self.buf.extend_from_slice(m.class.as_bytes());
+            self.buf.push(b';');
+            self.prefix_match_as(false, "jni_class", loc);
+        }
         let idx = self.catalog.android();
         let Some(set) = idx.elf_set.as_ref() else {
             return;
@@ -268,8 +293,18 @@ impl<'c> Detector<'c> {
     }
 
     /// An Objective-C class name from a Mach-O (`__objc_classname`, `_OBJC_CLASS_$_X`).
+    /// A pattern matches the class of that exact name (`FIRAnalytics` does
+    /// not match `FIRAnalyticsConfiguration`, which FirebaseCore ships); a
+    /// pattern ending in `*` (`FIRCLS*`) matches every class it prefixes.
+    /// An exact match wins over a prefix.
     pub fn objc_class(&mut self, name: &str, loc: &Location) {
         let catalog = self.catalog;
+        if let Some(owners) = catalog.apple().objc_exact.get(name) {
+            for (sdk, pattern) in owners {
+                self.record(*sdk, "objc_class", pattern, name, loc);
+            }
+            return;
+        }
         let Some(ac) = catalog.apple().objc_ac.as_ref() else {
             return;
         };
@@ -303,6 +338,43 @@ impl<'c> Detector<'c> {
     /// An iOS framework, xcframework or dylib: `Foo`, `Foo.framework`,
     /// `Frameworks/Foo.framework`, `libFoo.dylib` (case-insensitive).
     pub fn framework(&mut self, name: &str, loc: &Location) {
+        self.framework_hits(name, loc);
+    }
+
+    /// [`Self::framework`] for an embedded framework whose Info.plist states
+    /// `CFBundleShortVersionString` (`version`): the version is kept for
+    /// every SDK the framework matched, with `info_plist` (the plist's entry)
+    /// as its evidence. A `*.version` file or a versioned dependency of the
+    /// same SDK with a smaller entry name wins (see [`Self::file`]).
+    pub fn framework_with_version(
+        &mut self,
+        name: &str,
+        version: Option<&str>,
+        info_plist: &str,
+        loc: &Location,
+    ) {
+        let hits = self.framework_hits(name, loc);
+        if let Some(v) = version.and_then(|v| parse_version(v.as_bytes())) {
+            for sdk in hits {
+                self.note_version(sdk, info_plist, &v);
+            }
+        }
+    }
+
+    /// Keep `version` for `sdk` when `source` (the entry stating it) sorts
+    /// before the source of the version already kept: order-independent.
+    fn note_version(&mut self, sdk: usize, source: &str, version: &str) {
+        let acc = self.acc.entry(sdk).or_default();
+        if acc
+            .version
+            .as_ref()
+            .is_none_or(|(e, _)| source < e.as_str())
+        {
+            acc.version = Some((source.to_string(), version.to_string()));
+        }
+    }
+
+    fn framework_hits(&mut self, name: &str, loc: &Location) -> Vec<usize> {
         let base = basename(name.trim_end_matches('/'));
         let stem = [".framework", ".xcframework", ".dylib", ".a"]
             .iter()
@@ -316,9 +388,12 @@ impl<'c> Detector<'c> {
         {
             hits = idx.frameworks.get(no_lib).cloned().unwrap_or_default();
         }
+        let mut sdks = Vec::with_capacity(hits.len());
         for (sdk, pattern) in hits {
             self.record(sdk, "framework", &pattern, base, loc);
+            sdks.push(sdk);
         }
+        sdks
     }
 
     /// An archive entry path (`META-INF/foo.version`, `assets/x.dat`). An
@@ -441,8 +516,29 @@ impl<'c> Detector<'c> {
         else {
             return;
         };
+        // A pinned version in the coordinate (`group:artifact:1.2.3`,
+        // `name@1.2.3`) is the SDK's version; ranges and placeholders are not.
+        let pinned = match eco {
+            "gradle" => coordinate.trim().split(':').nth(2),
+            "npm" => coordinate
+                .trim()
+                .get(1..)
+                .and_then(|b| b.split_once('@'))
+                .map(|(_, v)| v),
+            _ => None,
+        }
+        .filter(|v| v.starts_with(|c: char| c.is_ascii_digit()))
+        .filter(|v| {
+            v.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+        })
+        .and_then(|v| parse_version(v.as_bytes()));
+        let source = loc.entry.clone();
         for (sdk, pattern) in hits {
             self.record(sdk, kind_name(eco), &pattern, coordinate, loc);
+            if let Some(v) = &pinned {
+                self.note_version(sdk, &source, v);
+            }
         }
     }
 
@@ -511,6 +607,7 @@ impl<'c> Detector<'c> {
                 confidence,
                 evidence,
                 matcher_counts,
+                companies: sdk.vendor.entities.clone(),
             });
         }
         out.sort_by(|a, b| a.id.cmp(&b.id));
@@ -728,7 +825,7 @@ mod tests {
             needed: vec!["libzegoavkit.so".into()],
             soname: Some("libZegoExpressEngine.so".into()),
             exports: vec![
-                "Java_im_zego_zegoexpress_internal_Native_create".into(),
+                "Java_im_zego_zegoexpress_ZegoExpressEngine_create".into(),
                 "not_zego".into(),
             ],
             imports: vec!["malloc".into()],
@@ -749,6 +846,31 @@ mod tests {
         let counts = &found[0].matcher_counts;
         assert_eq!(counts.get("native_lib"), Some(&2)); // exact + libzego*.so glob on DT_NEEDED
         assert_eq!(counts.get("elf_symbol"), Some(&1));
+        // The JNI export names its Java class, matched as a DEX class would be.
+        assert_eq!(counts.get("jni_class"), Some(&1));
+        let jni = &found[0].evidence;
+        assert!(
+            jni.iter().any(|e| e.matcher == "jni_class"
+                && e.matched == "im.zego.zegoexpress.ZegoExpressEngine"),
+            "{jni:?}"
+        );
+        // A library named by nothing but a JNI export of a catalog package.
+        let mut det = c.detector();
+        det.elf_symbol(
+            "Java_im_zego_zegoexpress_internal_Native_1Bridge_create__I",
+            &loc,
+        );
+        let found = det.finish();
+        assert_eq!(ids(&found), vec!["zego-express", "zego-express-internal"]);
+        assert_eq!(found[1].matcher_counts.get("jni_class"), Some(&1));
+        assert_eq!(
+            found[1].evidence[0].matched,
+            "im.zego.zegoexpress.internal.Native_Bridge"
+        );
+        let mut det = c.detector();
+        det.elf_symbol("Java_im_zegox_Foo_bar", &loc);
+        det.elf_symbol("Java_com_example_im_zego_zegoexpress_A_b", &loc);
+        assert!(det.finish().is_empty());
         let mut det = c.detector();
         det.native_lib("libzeg.so", &loc);
         det.elf_symbol("Java_im_zego_other", &loc);
@@ -812,6 +934,7 @@ mod tests {
         let mut det = c.detector();
         det.framework("Payload/A.app/Frameworks/ZegoExpressEngine.framework", &loc);
         det.objc_class("ZegoExpressEngineImpl", &loc);
+        det.objc_class("ZegoCanvasView", &loc); // exact pattern: no prefix match
         det.macho_symbol("_OBJC_CLASS_$_ZegoExpressEngine", &loc);
         det.plist_key("ZegoAppID", &loc);
         let found = det.finish();
@@ -824,6 +947,77 @@ mod tests {
         det.objc_class("Zego", &loc);
         det.plist_key("zegoappid", &loc);
         assert!(det.finish().is_empty());
+    }
+
+    #[test]
+    fn detections_carry_the_vendors_legal_entities() {
+        let c = Catalog::embedded();
+        let mut det = c.detector();
+        det.dex_class(
+            b"Lim/zego/zegoexpress/ZegoExpressEngine;",
+            &Location::entry("classes.dex"),
+        );
+        det.dex_class(
+            b"Lorg/osmdroid/views/MapView;",
+            &Location::entry("classes.dex"),
+        );
+        let found = det.finish();
+        let zego = found.iter().find(|d| d.id == "zego-express").unwrap();
+        assert_eq!(
+            zego.companies[0].name,
+            "Shenzhen Jigou Technology Co., Ltd."
+        );
+        assert_eq!(
+            zego.companies[0].local_name.as_deref(),
+            Some("深圳市即构科技有限公司")
+        );
+        assert_eq!(zego.companies[0].jurisdiction.as_deref(), Some("CN"));
+        assert_eq!(
+            zego.company_label(),
+            "ZEGO (Shenzhen Jigou Technology Co., Ltd. / 深圳市即构科技有限公司)"
+        );
+        // An open-source project names no company: the label is the vendor.
+        let osm = found.iter().find(|d| d.id.starts_with("osmdroid")).unwrap();
+        assert!(osm.companies.is_empty());
+        assert_eq!(osm.company_label(), osm.vendor);
+    }
+
+    #[test]
+    fn framework_plists_and_pinned_dependencies_give_versions() {
+        let c = catalog();
+        let loc = Location::entry(
+            "Payload/A.app/Frameworks/ZegoExpressEngine.framework/ZegoExpressEngine",
+        );
+        let mut det = c.detector();
+        det.framework_with_version(
+            "ZegoExpressEngine.framework",
+            Some("3.14.5"),
+            "Payload/A.app/Frameworks/ZegoExpressEngine.framework/Info.plist",
+            &loc,
+        );
+        assert_eq!(det.finish()[0].version.as_deref(), Some("3.14.5"));
+        let mut det = c.detector();
+        det.framework_with_version("Other.framework", Some("1.0"), "Other/Info.plist", &loc);
+        det.framework_with_version("ZegoExpressEngine", Some("bad version"), "x", &loc);
+        let found = det.finish();
+        assert_eq!(ids(&found), vec!["zego-express"]);
+        assert_eq!(found[0].version, None);
+        let gloc = Location::entry("app/build.gradle");
+        for (coord, want) in [
+            ("im.zego:express-video:3.20.0", Some("3.20.0")),
+            ("im.zego:express-video:3.+", None),
+            ("im.zego:express-video:$zegoVersion", None),
+            ("im.zego:express-video", None),
+        ] {
+            let mut det = c.detector();
+            det.dependency("gradle", coord, &gloc);
+            let found = det.finish();
+            assert_eq!(ids(&found), vec!["zego-express"], "{coord}");
+            assert_eq!(found[0].version.as_deref(), want, "{coord}");
+        }
+        let mut det = c.detector();
+        det.dependency("npm", "zego-express-engine-reactnative@3.2.1", &gloc);
+        assert_eq!(det.finish()[0].version.as_deref(), Some("3.2.1"));
     }
 
     #[test]

@@ -21,6 +21,8 @@ pub enum Code {
     PS202,
     /// Declared SDK not found.
     PS203,
+    /// SDK seen only through configuration (meta-data, keys, components), no code.
+    PS205,
     /// Required-reason API used, not declared in PrivacyInfo.xcprivacy.
     PS301,
     /// SDK that Apple requires a privacy manifest for ships without one.
@@ -126,6 +128,15 @@ pub const CODES: &[CodeInfo] = &[
         short: "Declared SDK not found in the build",
         why: "The policy names an SDK the build does not appear to embed: the policy may be stale, or the SDK is loaded in a way static analysis cannot see.",
         help: "Remove the SDK from the policy if it is no longer used.",
+    },
+    CodeInfo {
+        code: Code::PS205,
+        id: "PS205",
+        name: "SdkConfiguredOnly",
+        severity: Severity::Low,
+        short: "Undeclared SDK seen only through configuration, without its code",
+        why: "The build carries an SDK's configuration (a manifest meta-data API key, an opt-out flag, a leftover component or provider, an Info.plist key, a host name) but none of its code, native libraries or build dependencies: the SDK is probably not embedded (a leftover key, or a flag that turns it off). It is not reported as an embedded SDK (PS201); it is shown so that a reviewer can remove the leftover or check for code loaded at run time.",
+        help: "Remove the leftover configuration, or declare the SDK if its code is loaded in a way static analysis cannot see.",
     },
     CodeInfo {
         code: Code::PS301,

@@ -570,6 +570,22 @@ pub struct SdkEvidence {
     pub location: Location,
 }
 
+/// A legal entity of an SDK vendor: `[[vendor.entity]]` in `rules/sdks/*.toml`,
+/// copied into every [`Detection`] of that vendor.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct LegalEntity {
+    /// Registered name in English or Latin script: `Shenzhen Jigou Technology Co., Ltd.`.
+    pub name: String,
+    /// Registered name in the entity's own language and script when it is
+    /// not Latin: `深圳市即构科技有限公司`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub local_name: Option<String>,
+    /// ISO 3166-1 alpha-2 code of the jurisdiction of incorporation (`CN`, `US`), where known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jurisdiction: Option<String>,
+}
+
 /// An SDK found in the build.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Detection {
@@ -581,7 +597,8 @@ pub struct Detection {
     pub vendor: String,
     /// Catalog category, e.g. `analytics`, `ads`, `rtc`.
     pub category: String,
-    /// Version read from the SDK's `*.version` file in the archive; `None` when none was found.
+    /// Version the artifact states for the SDK (a `*.version` file, a framework's
+    /// Info.plist, a pinned dependency); `None` when nothing states one.
     pub version: Option<String>,
     /// Highest tier among the evidence: `present` beats `configured`.
     pub confidence: Confidence,
@@ -592,6 +609,31 @@ pub struct Detection {
     /// survived obfuscation/shrinking.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub matcher_counts: std::collections::BTreeMap<String, u64>,
+    /// The vendor's legal entities from the catalog (`[[vendor.entity]]`),
+    /// the company names a privacy policy is expected to use; empty when the
+    /// catalog names none (open-source projects).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub companies: Vec<LegalEntity>,
+}
+
+impl Detection {
+    /// The vendor with its legal entities, for inventories:
+    /// `ZEGO (Shenzhen Jigou Technology Co., Ltd. / 深圳市即构科技有限公司)`.
+    pub fn company_label(&self) -> String {
+        let names: Vec<String> = self
+            .companies
+            .iter()
+            .map(|e| match &e.local_name {
+                Some(l) => format!("{} / {l}", e.name),
+                None => e.name.clone(),
+            })
+            .collect();
+        if names.is_empty() {
+            self.vendor.clone()
+        } else {
+            format!("{} ({})", self.vendor, names.join("; "))
+        }
+    }
 }
 
 /// The report of one scanned artifact (one element of `artifacts` in JSON).

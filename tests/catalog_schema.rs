@@ -29,6 +29,17 @@ struct Vendor {
     name: String,
     #[serde(default)]
     aliases: Vec<String>,
+    #[serde(default)]
+    entity: Vec<Entity>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Entity {
+    name: String,
+    local_name: Option<String>,
+    jurisdiction: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -207,7 +218,10 @@ fn match_strength(sdk: &Sdk, kind: &str, value: &str) -> Option<usize> {
             "dex_class" | "manifest_component" => boundary_prefix(p, value),
             "native_lib" | "file" => glob(p, value),
             "elf_symbol" | "macho_symbol" => regex::Regex::new(p).unwrap().is_match(value),
-            "objc_class" => value.starts_with(p.as_str()),
+            "objc_class" => match p.strip_suffix('*') {
+                Some(prefix) => value.starts_with(prefix),
+                None => value == p,
+            },
             "gradle" => {
                 if p.contains(':') {
                     value == p
@@ -244,7 +258,18 @@ fn detect<'a>(all: &'a [Loaded], kind: &str, value: &str) -> Vec<&'a str> {
         let max = hits.iter().map(|h| h.1).max().unwrap_or(0);
         hits.retain(|h| h.1 == max);
     }
-    hits.into_iter().map(|h| h.0).collect()
+    let mut out: Vec<&str> = hits.into_iter().map(|h| h.0).collect();
+    // A JNI export also names its Java class: matched as that class would be.
+    if kind == "elf_symbol"
+        && let Some(m) = privscan::native::jni::demangle(value)
+    {
+        for id in detect(all, "dex_class", &m.dotted()) {
+            if !out.contains(&id) {
+                out.push(id);
+            }
+        }
+    }
+    out
 }
 
 #[test]
@@ -270,6 +295,18 @@ fn every_rule_file_follows_the_schema() {
         }
         if l.vendor.aliases.iter().any(|a| a.trim().is_empty()) {
             errors.push(format!("{f}: empty vendor alias"));
+        }
+        for e in &l.vendor.entity {
+            if e.name.trim().is_empty()
+                || e.local_name.as_deref().is_some_and(|n| n.trim().is_empty())
+            {
+                errors.push(format!("{f}: empty vendor.entity name"));
+            }
+            if let Some(j) = &e.jurisdiction
+                && !(j.len() == 2 && j.bytes().all(|b| b.is_ascii_uppercase()))
+            {
+                errors.push(format!("{f}: jurisdiction {j:?} is not ISO 3166-1 alpha-2"));
+            }
         }
         vendor_ids.insert(l.vendor.id.clone());
         if l.sdks.is_empty() {

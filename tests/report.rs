@@ -76,6 +76,7 @@ fn apk() -> ArtifactReport {
             location: Location::entry("lib/arm64-v8a/libZegoExpressEngine.so"),
         }],
         matcher_counts: Default::default(),
+        companies: Vec::new(),
     }];
     a.entry_errors = vec![EntryError {
         entry: "lib/x86/libbroken.so".into(),

@@ -93,6 +93,11 @@ fn detection_names(d: &Detection, sdk: Option<&Sdk>) -> (Vec<String>, Vec<String
         vendor.push(&s.vendor.name);
         vendor.extend(s.vendor.aliases.iter().map(String::as_str));
     }
+    // A policy's company column uses the legal entity, in either script.
+    for e in &d.companies {
+        vendor.push(&e.name);
+        vendor.extend(e.local_name.as_deref());
+    }
     (norm(product), norm(vendor))
 }
 
@@ -184,6 +189,26 @@ pub fn diff_sdks(detections: &[Detection], policy: &Policy, catalog: &Catalog) -
         {
             continue;
         }
+        let kinds: Vec<&str> = d.matcher_counts.keys().map(String::as_str).collect();
+        if d.confidence == crate::model::Confidence::Configured {
+            // Configuration without code, library or dependency: not an
+            // embedded SDK (a leftover API key, an opt-out flag).
+            out.push(Finding {
+                code: Code::PS205.id().to_string(),
+                severity: Code::PS205.info().severity,
+                subject: d.id.clone(),
+                message: format!(
+                    "only the configuration of {} by {} ({}) is in the build (matched by {}); no code, native library or dependency of it was found, so it is not reported as embedded",
+                    d.name,
+                    d.vendor,
+                    d.category,
+                    kinds.join(", ")
+                ),
+                clause: sdk_clause.clone(),
+                evidence: evidence_locations(d),
+            });
+            continue;
+        }
         let severity = if HIGH_RISK_CATEGORIES.contains(&d.category.as_str()) {
             Severity::High
         } else {
@@ -194,7 +219,6 @@ pub fn diff_sdks(detections: &[Detection], policy: &Policy, catalog: &Catalog) -
             .as_deref()
             .map(|v| format!(" {v}"))
             .unwrap_or_default();
-        let kinds: Vec<&str> = d.matcher_counts.keys().map(String::as_str).collect();
         out.push(Finding {
             code: Code::PS201.id().to_string(),
             severity,
@@ -228,6 +252,7 @@ pub fn diff_sdks(detections: &[Detection], policy: &Policy, catalog: &Catalog) -
                     confidence: crate::model::Confidence::Configured,
                     evidence: Vec::new(),
                     matcher_counts: Default::default(),
+                    companies: Vec::new(),
                 };
                 declares(decl, &s.id, &detection_names(&det, Some(s)))
             })
@@ -373,6 +398,7 @@ negative = ["dex_class:im.zego.infrax.A"]
                 location: Location::entry("classes.dex"),
             }],
             matcher_counts: [("dex_class".to_string(), 1u64)].into_iter().collect(),
+            companies: Vec::new(),
         }
     }
 
@@ -436,6 +462,32 @@ negative = ["dex_class:im.zego.infrax.A"]
         // Infrastructure libraries (category `other`) are inventory only.
         let infra = diff_sdks(&[detection(&c, "zego-infra")], &policy(vec![]), &c);
         assert!(infra.is_empty(), "{infra:?}");
+    }
+
+    #[test]
+    fn configuration_only_is_ps205_not_ps201() {
+        let c = catalog();
+        let mut d = detection(&c, "zego-express");
+        d.confidence = Confidence::Configured;
+        d.evidence[0].matcher = "manifest_meta_data".into();
+        d.evidence[0].tier = Confidence::Configured;
+        d.evidence[0].location = Location::entry("AndroidManifest.xml");
+        d.matcher_counts = [("manifest_meta_data".to_string(), 1u64)]
+            .into_iter()
+            .collect();
+        let f = diff_sdks(&[d.clone()], &policy(vec![]), &c);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].code, "PS205");
+        assert_eq!(f[0].severity, Severity::Low);
+        assert!(
+            f[0].message.contains("manifest_meta_data"),
+            "{}",
+            f[0].message
+        );
+        assert_eq!(f[0].evidence[0].entry, "AndroidManifest.xml");
+        // Declared: nothing to report.
+        let f = diff_sdks(&[d], &policy(vec![decl("ZEGO Express", None)]), &c);
+        assert!(f.is_empty(), "{f:?}");
     }
 
     #[test]

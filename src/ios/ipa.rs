@@ -132,7 +132,8 @@ fn feed_detector(
     }
     for f in &scan.frameworks {
         let loc = Location::entry(f.binary.clone().unwrap_or_else(|| f.path.clone()));
-        detector.framework(&f.name, &loc);
+        let plist = format!("{}Info.plist", f.path);
+        detector.framework_with_version(&f.name, f.version.as_deref(), &plist, &loc);
     }
     for (m, b) in scan.machos.iter().zip(&scan.binaries) {
         let loc = Location::entry(b.entry.clone());

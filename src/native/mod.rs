@@ -2,4 +2,5 @@
 //! executables, frameworks, dylibs), read with goblin into `BinaryFacts`.
 
 pub mod elf;
+pub mod jni;
 pub mod macho;

@@ -233,7 +233,7 @@ pub fn render_with(report: &ScanReport, opts: &RenderOptions) -> String {
                     "| {} | {} | {} | {} | {} | {} |",
                     escape(crate::baseline::artifact_name(&a.path)),
                     escape(&d.name),
-                    escape(&d.vendor),
+                    escape(&d.company_label()),
                     escape(&d.category),
                     escape(d.version.as_deref().unwrap_or("—")),
                     match d.confidence {

@@ -291,7 +291,7 @@ fn sdk_table(out: &mut String, a: &ArtifactReport, st: &Style) {
         .map(|d| {
             [
                 clean(&d.name),
-                clean(&d.vendor),
+                clean(&d.company_label()),
                 clean(&d.category),
                 d.version.as_deref().map_or_else(|| "-".to_owned(), clean),
                 match d.confidence {

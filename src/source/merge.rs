@@ -152,6 +152,7 @@ mod tests {
             confidence: crate::model::Confidence::Present,
             evidence: vec![],
             matcher_counts: [("gradle".to_string(), 1u64)].into_iter().collect(),
+            companies: Vec::new(),
         };
         let mut locs = BTreeMap::new();
         let mut l = Location::entry("app/build.gradle");

@@ -38,6 +38,10 @@ pub(crate) struct AndroidIndex {
 /// Matchers for what iOS binaries and plists show.
 #[derive(Debug)]
 pub(crate) struct AppleIndex {
+    /// `objc_class` patterns without `*`: exact class names.
+    pub objc_exact: HashMap<String, Vec<Owned>>,
+    /// `objc_class` patterns ending in `*` (the `*` removed): class-name
+    /// prefixes, anchored, leftmost-longest; pattern id indexes `objc_owners`.
     pub objc_ac: Option<AhoCorasick>,
     pub objc_owners: Vec<Vec<Owned>>,
     pub macho_set: Option<RegexSet>,
@@ -162,6 +166,7 @@ impl AppleIndex {
         let mut objc_pats: Vec<Vec<u8>> = Vec::new();
         let mut objc_owners: Vec<Vec<Owned>> = Vec::new();
         let mut objc_pos: HashMap<&str, usize> = HashMap::new();
+        let mut objc_exact = HashMap::new();
         let mut macho_pats = Vec::new();
         let mut macho_owners = Vec::new();
         let mut frameworks = HashMap::new();
@@ -169,8 +174,12 @@ impl AppleIndex {
         for (i, s) in sdks.iter().enumerate() {
             let m = &s.matchers;
             for p in &m.objc_class {
-                let pos = *objc_pos.entry(p.as_str()).or_insert_with(|| {
-                    objc_pats.push(p.as_bytes().to_vec());
+                let Some(prefix) = p.strip_suffix('*') else {
+                    push_map(&mut objc_exact, p.clone(), i, p);
+                    continue;
+                };
+                let pos = *objc_pos.entry(prefix).or_insert_with(|| {
+                    objc_pats.push(prefix.as_bytes().to_vec());
                     objc_owners.push(Vec::new());
                     objc_owners.len() - 1
                 });
@@ -190,6 +199,7 @@ impl AppleIndex {
             }
         }
         AppleIndex {
+            objc_exact,
             objc_ac: anchored(&objc_pats),
             objc_owners,
             macho_set: regex_set(&macho_pats),

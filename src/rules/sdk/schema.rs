@@ -92,6 +92,10 @@ pub struct Vendor {
     /// Legal names, other languages, former names.
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// `[[vendor.entity]]`: the legal entities behind the vendor's SDKs, the
+    /// names a privacy policy's company column uses.
+    #[serde(default, rename = "entity")]
+    pub entities: Vec<crate::model::LegalEntity>,
 }
 
 /// `[sdk.match]`: every matcher list (all optional, ≥1 non-empty).

@@ -43,7 +43,7 @@ apple_privacy_manifest_required = true
 dex_class = ["im.zego.zegoexpress"]
 native_lib = ["libZegoExpressEngine.so", "libzego*.so"]
 elf_symbol = ["^Java_im_zego_zegoexpress_"]
-objc_class = ["ZegoExpress"]
+objc_class = ["ZegoExpress*", "ZegoCanvas"]
 macho_symbol = ["^_OBJC_CLASS_\\$_ZegoExpressEngine"]
 framework = ["ZegoExpressEngine"]
 manifest_component = ["im.zego.zegoexpress"]
@@ -76,7 +76,11 @@ negative = ["dex_class:im.zego.zegoexpress.X"]
 fn loads_inline_catalog_and_names() {
     let c = Catalog::from_texts(&[("zego.toml", ZEGO)]).unwrap();
     assert_eq!(c.sdks().len(), 2);
-    assert_eq!(c.version(), "2026.11.29");
+    let want = include_str!("../../../rules/catalog.toml")
+        .lines()
+        .find_map(|l| l.strip_prefix("version = \""))
+        .map(|v| v.trim_end_matches('"'));
+    assert_eq!(Some(c.version()), want);
     let names = c.sdk_names();
     assert_eq!(names[0].0, "zego-express");
     assert_eq!(
