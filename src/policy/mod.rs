@@ -1,9 +1,12 @@
 //! The declared policy: model, policy-file loading, drafting from prose, lint.
 
 pub mod extract;
+pub mod lexicon;
 pub mod lint;
 pub mod load;
 pub mod model;
+pub(crate) mod norm;
+pub mod sdk_names;
 pub mod text;
 
 pub use model::{Allow, Clause, DeclaredSdk, Policy};
