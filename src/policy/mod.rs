@@ -6,6 +6,7 @@ pub mod lint;
 pub mod load;
 pub mod model;
 pub(crate) mod norm;
+pub mod permission_words;
 pub mod sdk_names;
 pub mod text;
 
