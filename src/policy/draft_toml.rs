@@ -82,6 +82,7 @@ pub fn draft_to_toml(draft: &Draft) -> String {
             &c.android_permissions,
         );
         list("ios_usage", DeclKind::IosUsage, &c.ios_usage);
+        list("denies", DeclKind::Denial, &c.denies);
         list(
             "data_categories",
             DeclKind::DataCategory,

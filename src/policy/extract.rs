@@ -19,7 +19,8 @@ use super::entries::{Role, entry_roles, entry_sdk};
 use super::model::{Clause, DeclaredSdk, Policy};
 use super::numbering::make_title;
 use super::perm_match::{
-    android_permissions_in, has_permission_word, ios_keys_in, permission_from_heading, sentence_at,
+    PlainKind, PlainWordScan, android_permissions_in, has_permission_word, ios_keys_in,
+    permission_from_heading, sentence_at,
 };
 use super::text::{Block, BlockKind, InputKind, to_blocks};
 use crate::rules::permissions::PermissionCatalog;
@@ -58,6 +59,8 @@ pub enum DeclKind {
     Sdk,
     /// A data category from the lexicon.
     DataCategory,
+    /// A permission or iOS key the policy says the app does not access.
+    Denial,
 }
 
 impl DeclKind {
@@ -68,6 +71,7 @@ impl DeclKind {
             DeclKind::IosUsage => "ios key",
             DeclKind::Sdk => "sdk",
             DeclKind::DataCategory => "category",
+            DeclKind::Denial => "denial",
         }
     }
 }
@@ -172,6 +176,7 @@ struct Decls {
     ios: Vec<String>,
     sdks: Vec<DeclaredSdk>,
     categories: Vec<String>,
+    denies: Vec<String>,
 }
 
 struct Ctx<'a> {
@@ -206,6 +211,7 @@ impl Ctx<'_> {
             DeclKind::AndroidPermission => &mut d.android,
             DeclKind::IosUsage => &mut d.ios,
             DeclKind::DataCategory => &mut d.categories,
+            DeclKind::Denial => &mut d.denies,
             DeclKind::Sdk => return,
         };
         if list.iter().any(|v| v == value) {
@@ -300,6 +306,7 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
         }
         None
     };
+    let mut plain = PlainWordScan::new();
     let mut bi = 0usize;
     while bi < blocks.len() {
         let (Some(b), Some(Some(node))) = (blocks.get(bi), owner.get(bi).copied()) else {
@@ -367,6 +374,16 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
             ctx.add(node, DeclKind::IosUsage, &key, &quote, b, true, None);
             declared_here = true;
         }
+        // Permissions in plain words (filed after the walk, below).
+        let heads_clause = nodes.get(node).is_some_and(|n| n.start == b.span.0);
+        plain.block(
+            bi,
+            node,
+            b,
+            clause_has_perm_title,
+            heads_clause,
+            declared_here,
+        );
         // Prose SDK mentions.
         let norm = normalize(text);
         for (id, s, e) in resolver.mentions_in(&norm) {
@@ -393,6 +410,25 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
         bi += 1;
     }
 
+    // Plain-word permissions are the declarations of a document that names
+    // no constant; where it does name them (it has a permission list), its
+    // prose words are only data categories, so a permission missing from
+    // the list is PS103, not silently declared. Denials are always kept.
+    let explicit_android = ctx.decls.values().any(|d| !d.android.is_empty());
+    let explicit_ios = ctx.decls.values().any(|d| !d.ios.is_empty());
+    for p in &plain.found {
+        let Some(b) = blocks.get(p.block) else {
+            continue;
+        };
+        let kind = match p.kind {
+            PlainKind::Android if !explicit_android => DeclKind::AndroidPermission,
+            PlainKind::Ios if !explicit_ios => DeclKind::IosUsage,
+            PlainKind::Denial => DeclKind::Denial,
+            _ => continue,
+        };
+        ctx.add(p.node, kind, &p.value, &p.quote, b, true, None);
+    }
+
     // 3. Assemble.
     let Ctx {
         mut decls,
@@ -413,6 +449,7 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
                 ios_usage: d.ios,
                 sdks: d.sdks,
                 data_categories: d.categories,
+                denies: d.denies,
                 span: Some((n.start, full_end.get(i).copied().unwrap_or(n.end))),
                 line: Some(n.line),
             });

@@ -21,6 +21,7 @@
 //! ios_usage = ["NSCameraUsageDescription"]
 //! sdks = [{ name = "Firebase", vendor = "Google", data = ["device-id"], purpose = "analytics", id = "firebase-analytics" }]
 //! data_categories = ["camera"]
+//! denies = ["READ_CONTACTS", "NSContactsUsageDescription"]   # "we do not access your contacts" (PS105)
 //!
 //! [[allow]]
 //! code = "PS101"
@@ -250,6 +251,8 @@ struct RawClause {
     sdks: Vec<RawSdk>,
     #[serde(default)]
     data_categories: Vec<String>,
+    #[serde(default)]
+    denies: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -404,9 +407,34 @@ pub fn parse(text: &str, source: &str) -> Result<Policy, PolicyError> {
                 android_permissions.push(name);
             }
         }
+        // `denies`: iOS usage keys as written, Android permissions
+        // normalised like `android_permissions`.
+        let mut denies: Vec<String> = Vec::with_capacity(rc.denies.len());
+        for d in rc.denies {
+            let raw = d.get_ref().trim();
+            let name = if raw.ends_with("UsageDescription") {
+                raw.to_owned()
+            } else {
+                let span = d.span();
+                normalize_permission(raw).map_err(|why| {
+                    let (file, line, column) = ctx.at(&span);
+                    PolicyError::BadPermission {
+                        file,
+                        line,
+                        column,
+                        value: d.get_ref().clone(),
+                        why,
+                    }
+                })?
+            };
+            if !denies.contains(&name) {
+                denies.push(name);
+            }
+        }
         clauses.push(Clause {
             id,
             title: rc.title,
+            denies,
             android_permissions,
             ios_usage: rc
                 .ios_usage
@@ -594,6 +622,7 @@ pub fn to_toml(policy: &Policy) -> String {
         kv(&mut out, "title", &c.title);
         list(&mut out, "android_permissions", &c.android_permissions);
         list(&mut out, "ios_usage", &c.ios_usage);
+        list(&mut out, "denies", &c.denies);
         if !c.sdks.is_empty() {
             out.push_str("sdks = [\n");
             for s in &c.sdks {

@@ -3,7 +3,7 @@
 //! Drafting is a pipeline of modules with one job each: `text` (markup →
 //! blocks), `entries` (label lines → SDK entries), `numbering` and
 //! `clauses` (numbering → clause tree), `perm_match` (permissions and iOS
-//! keys in text), `sdk_names` (SDK names), `lexicon` (data categories),
+//! keys in text; plain words via `permission_words`), `sdk_names` (SDK names), `lexicon` (data categories),
 //! `extract` (assembly), `draft_toml` (the draft as a policy file).
 
 pub(crate) mod clauses;
@@ -20,6 +20,7 @@ pub(crate) mod norm;
 pub(crate) mod numbering;
 pub(crate) mod patterns;
 pub(crate) mod perm_match;
+pub mod permission_words;
 pub mod sdk_names;
 pub mod text;
 

@@ -13,6 +13,8 @@ use super::norm::normalize_phrase;
 use super::patterns::{
     re_full_permission, re_ios_key, re_ios_label, re_short_permission, re_slash_continuation,
 };
+use super::permission_words::{PermissionWords, has_cue, opens_entry};
+use super::text::{Block, BlockKind};
 use crate::rules::permissions::PermissionCatalog;
 
 pub(crate) const PERMISSION_WORDS: &[&str] = &[
@@ -84,6 +86,11 @@ pub(crate) fn android_permissions_in(
         full_ranges.push((m.start(), m.end()));
         found_perms.push((name, m.as_str().to_string(), m.end()));
     }
+    // A bare constant as a list item ("d) CAMERA", "- `INTERNET`") names
+    // the permission without any other context.
+    if !perm_ctx && let Some((name, quote, end)) = bare_constant(text, permissions) {
+        found_perms.push((name, quote, end));
+    }
     // Short forms: only real permissions, only in permission context.
     if perm_ctx {
         for m in re_short_permission().find_iter(text) {
@@ -126,6 +133,39 @@ pub(crate) fn android_permissions_in(
     found_perms
 }
 
+/// `d) CAMERA` / `3. RECORD_AUDIO` / `- INTERNET: …`: an item marker (at
+/// most three characters and `)`, `.`, `、` or a bullet) then one constant
+/// the catalog knows, then nothing or a colon.
+fn bare_constant(text: &str, permissions: &PermissionCatalog) -> Option<FoundPermission> {
+    let t = text.trim_start();
+    let marker_end = t
+        .char_indices()
+        .take(5)
+        .find(|&(_, c)| matches!(c, ')' | '）' | '.' | '、' | '-' | '*' | '•'))
+        .map(|(i, c)| i + c.len_utf8())?;
+    let marker = t.get(..marker_end)?;
+    if !marker.chars().all(|c| {
+        c.is_ascii_alphanumeric()
+            || matches!(c, ')' | '）' | '.' | '、' | '-' | '*' | '•' | '(' | '（')
+    }) {
+        return None;
+    }
+    let rest = t.get(marker_end..)?.trim_start().trim_start_matches('`');
+    let len = rest
+        .bytes()
+        .take_while(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_')
+        .count();
+    let token = rest.get(..len)?;
+    let after = rest.get(len..)?.trim_start_matches('`').trim_start();
+    if len < 3 || !(after.is_empty() || after.starts_with([':', '：'])) {
+        return None;
+    }
+    let full = format!("android.permission.{token}");
+    permissions.get(&full)?;
+    let end = text.len() - after.len();
+    Some((full, token.to_string(), end))
+}
+
 /// A title-case heading naming one permission ("Internet Access",
 /// "Camera permission", "Record Audio" → `INTERNET`, `CAMERA`,
 /// `RECORD_AUDIO`), when the catalog knows the name.
@@ -152,8 +192,12 @@ pub(crate) fn permission_from_heading(
 /// iOS usage keys named in `text`: `(key, quote)`, keys first, then Xcode
 /// labels ("Privacy - Camera Usage Description" → `NSCameraUsageDescription`).
 pub(crate) fn ios_keys_in(text: &str) -> Vec<(String, String)> {
+    // Only keys Apple defines (rules/ios-usage-keys.toml): a made-up
+    // `NSFooUsageDescription` is not an iOS key.
+    let apple = &crate::ios::rules::usage_catalog().keys;
     let mut out: Vec<(String, String)> = re_ios_key()
         .find_iter(text)
+        .filter(|m| apple.iter().any(|k| k.key == m.as_str()))
         .map(|m| (m.as_str().to_string(), m.as_str().to_string()))
         .collect();
     let may_label = text.contains("sage") || text.contains("SAGE");
@@ -171,4 +215,135 @@ pub(crate) fn ios_keys_in(text: &str) -> Vec<(String, String)> {
         }
     }
     out
+}
+
+/// The platform a run of blocks speaks of (an "iOS" / "Android" section or
+/// table label).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Platform {
+    Android,
+    Ios,
+}
+
+/// What a plain-word hit is recorded as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PlainKind {
+    /// An Android permission the words declare.
+    Android,
+    /// An iOS usage key the words declare.
+    Ios,
+    /// A permission or key the words deny ("不会调用你的通讯录").
+    Denial,
+}
+
+/// One plain-word declaration or denial: clause node, block index, what,
+/// value (permission or key), the words.
+pub(crate) struct PlainDecl {
+    pub(crate) node: usize,
+    pub(crate) block: usize,
+    pub(crate) kind: PlainKind,
+    pub(crate) value: String,
+    pub(crate) quote: String,
+}
+
+/// Plain-word permissions over the blocks of one document, in order
+/// (`rules/permission-words.toml` via [`PermissionWords`]).
+///
+/// A hit declares when it is not negated and any of: it is a label; its
+/// sentence speaks of permissions; its clause (or an ancestor) is titled so
+/// (`clause_ctx`); it is an item of a list introduced by a permission
+/// sentence ending in a colon; it opens a list item or heading ("7. 通讯录").
+/// Blocks that name permission constants are skipped: their words describe
+/// the constants. iOS keys are drafted inside an iOS section, or for entries
+/// without Android permissions; Android permissions everywhere else.
+pub(crate) struct PlainWordScan {
+    words: &'static PermissionWords,
+    platform: Option<Platform>,
+    list_intro: bool,
+    pub(crate) found: Vec<PlainDecl>,
+}
+
+impl PlainWordScan {
+    pub(crate) fn new() -> PlainWordScan {
+        PlainWordScan {
+            words: PermissionWords::embedded(),
+            platform: None,
+            list_intro: false,
+            found: Vec::new(),
+        }
+    }
+
+    /// Read one block. `clause_ctx`: the owning clause is titled with a
+    /// permission word; `heads_clause`: the block is its clause's heading;
+    /// `names_constants`: the block names permission constants or iOS keys.
+    pub(crate) fn block(
+        &mut self,
+        index: usize,
+        node: usize,
+        block: &Block,
+        clause_ctx: bool,
+        heads_clause: bool,
+        names_constants: bool,
+    ) {
+        let text = block.text.as_str();
+        let is_item = block.kind == BlockKind::ListItem;
+        // Platform sections: a short label block ("iOS", "Android 权限").
+        let short = text.chars().count() <= 30;
+        let ios = text.contains("iOS") || text.contains("iPhone") || text.contains("iPadOS");
+        let android = text.contains("Android") || text.contains("安卓");
+        if short && ios != android {
+            self.platform = Some(if ios {
+                Platform::Ios
+            } else {
+                Platform::Android
+            });
+        } else if matches!(block.kind, BlockKind::Heading(_)) {
+            self.platform = None;
+        }
+        let in_list = is_item && self.list_intro;
+        if !is_item {
+            let t = text.trim_end();
+            self.list_intro = t.ends_with([':', '：']) && has_cue(t);
+        }
+        if names_constants {
+            return;
+        }
+        let opens = is_item || heads_clause || matches!(block.kind, BlockKind::Heading(_));
+        for h in self.words.find(text) {
+            let kind_of = |ios_key: bool| {
+                if h.negated {
+                    PlainKind::Denial
+                } else if ios_key {
+                    PlainKind::Ios
+                } else {
+                    PlainKind::Android
+                }
+            };
+            let declares = h.declares()
+                || (!h.negated && (clause_ctx || in_list || (opens && opens_entry(text, &h))));
+            if !(declares || h.negated) {
+                continue;
+            }
+            let mut push = |kind: PlainKind, value: &str| {
+                self.found.push(PlainDecl {
+                    node,
+                    block: index,
+                    kind,
+                    value: value.to_string(),
+                    quote: h.phrase.clone(),
+                });
+            };
+            let ios_section = self.platform == Some(Platform::Ios);
+            if h.negated || !ios_section {
+                for p in h.permissions {
+                    push(kind_of(false), p);
+                }
+            }
+            if h.negated || ios_section || h.permissions.is_empty() {
+                for k in h.ios_keys {
+                    push(kind_of(true), k);
+                }
+            }
+        }
+    }
 }
