@@ -7,6 +7,7 @@
 //! `extract` (assembly), `draft_toml` (the draft as a policy file).
 
 pub(crate) mod clauses;
+pub(crate) mod draft_json;
 pub(crate) mod draft_toml;
 pub(crate) mod entries;
 pub mod extract;
