@@ -199,6 +199,17 @@ pub(crate) fn is_label_line(text: &str) -> bool {
         && label.split_whitespace().count() <= 4
 }
 
+/// An entry's first line can be a name: short, not a sentence, not a
+/// label line, not a permission.
+fn looks_like_name(text: &str) -> bool {
+    let t = super::numbering::numbering(text).map_or(text, |n| n.2);
+    t.chars().count() <= 60
+        && !t.contains(['。', '，', '；', '？', '！'])
+        && !t.trim_end().ends_with([':', '：'])
+        && !is_label_line(t)
+        && !t.contains("权限")
+}
+
 /// A block that is only a URL (the value of a link label on its own line).
 fn is_url_line(text: &str) -> bool {
     let t = text.trim();
@@ -308,6 +319,7 @@ pub(crate) fn entry_roles(blocks: &[Block]) -> Vec<Role> {
         };
         let mut j = i + 1;
         let mut describes = false;
+        let mut has_vendor = false;
         let mut known = 0usize;
         while let Some(nb) = blocks.get(j) {
             if roles.get(j) != Some(&Role::None) {
@@ -317,6 +329,7 @@ pub(crate) fn entry_roles(blocks: &[Block]) -> Vec<Role> {
                 Some((Field::Name, _)) => break,
                 Some((f, _)) => {
                     describes |= f != Field::Vendor;
+                    has_vendor |= f == Field::Vendor;
                     known += 1;
                     j += 1;
                 }
@@ -330,8 +343,13 @@ pub(crate) fn entry_roles(blocks: &[Block]) -> Vec<Role> {
         }
         // "Contact / Developer: X / Email: ..." is not an SDK entry: an entry
         // names its data or purpose (or is introduced by "SDK Name:").
-        let name_ok = b.text.chars().any(char::is_alphabetic);
-        if !(by_field || describes && name_ok) {
+        let name_ok = b.text.chars().any(char::is_alphabetic) && looks_like_name(&b.text);
+        // A line that is not a label names an SDK only when its company
+        // follows or it says it is one ("①微信开放平台SDK", "2. Firebase"
+        // with "Company Name:"): a list of permissions or purposes with
+        // labels ("（3）定位权限：…") is not an SDK list.
+        let says_sdk = b.text.to_lowercase().contains("sdk");
+        if !(by_field || describes && name_ok && (has_vendor || says_sdk)) {
             i += 1;
             continue;
         }
