@@ -339,7 +339,10 @@ impl PlainWordScan {
                     push(kind_of(false), p);
                 }
             }
-            if h.negated || ios_section || h.permissions.is_empty() {
+            // An iOS-only capability outside an iOS section needs words that
+            // declare on their own ("Siri权限"), not a bare list item.
+            let ios_only = h.permissions.is_empty() && (h.negated || h.declares());
+            if h.negated || ios_section || ios_only {
                 for k in h.ios_keys {
                     push(kind_of(true), k);
                 }
