@@ -15,17 +15,20 @@
 //! (`rules/ios-usage-labels.toml`).
 
 use super::clauses::{Node, build_tree, full_ends, line_of, public_tree};
-use super::entries::{Role, entry_roles, entry_sdk};
+use super::entries::{
+    Role, entry_roles, entry_sdk, is_permissions_field, table_columns, table_sdk,
+};
 use super::model::{Clause, DeclaredSdk, Policy};
 use super::numbering::make_title;
 use super::perm_match::{
     PlainKind, PlainWordScan, android_permissions_in, has_permission_word, ios_keys_in,
     permission_from_heading, sentence_at,
 };
-use super::text::{Block, BlockKind, InputKind, to_blocks};
+use super::text::{Block, BlockKind, Coverage, InputKind, to_blocks_with_coverage};
 use crate::rules::permissions::PermissionCatalog;
 use std::collections::HashMap;
 
+pub use super::draft_json::draft_to_json;
 pub use super::draft_toml::draft_to_toml;
 pub use super::lexicon::{
     IOS_LABELS_EMBEDDED, IosUsageLabel, LEXICON_EMBEDDED, Lexicon, LexiconError,
@@ -128,9 +131,33 @@ pub struct Draft {
     pub tree: Vec<ClauseNode>,
     /// The markup kind the input was read as.
     pub kind: InputKind,
+    /// How much of the document's text the blocks kept.
+    pub coverage: Coverage,
 }
 
 impl Draft {
+    /// Number of declarations (permissions, iOS keys, SDKs, data
+    /// categories, denials) over all clauses.
+    pub fn declarations(&self) -> usize {
+        self.policy
+            .clauses
+            .iter()
+            .map(|c| {
+                c.android_permissions.len()
+                    + c.ios_usage.len()
+                    + c.sdks.len()
+                    + c.data_categories.len()
+                    + c.denies.len()
+            })
+            .sum()
+    }
+
+    /// `true` when the document yielded nothing usable: no declaration at
+    /// all. A scan must not diff a build against such a draft.
+    pub fn is_empty(&self) -> bool {
+        self.declarations() == 0
+    }
+
     /// Every node of the tree, depth first.
     pub fn nodes(&self) -> Vec<&ClauseNode> {
         fn walk<'a>(n: &'a [ClauseNode], out: &mut Vec<&'a ClauseNode>) {
@@ -275,7 +302,7 @@ impl Ctx<'_> {
 /// policy's `source`, and its extension to pick the markup kind).
 pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
     let kind = InputKind::detect(Some(source), input);
-    let blocks = to_blocks(input, kind);
+    let (blocks, coverage) = to_blocks_with_coverage(input, kind);
     let roles = entry_roles(&blocks);
     let mut line_starts = vec![0usize];
     line_starts.extend(memchr::memchr_iter(b'\n', input.as_bytes()).map(|i| i + 1));
@@ -285,6 +312,7 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
 
     // 2. Declarations.
     let resolver = SdkResolver::new(opts.sdk_names);
+    let columns = table_columns(&blocks);
     let mut ctx = Ctx {
         input,
         line_starts,
@@ -314,16 +342,36 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
             continue;
         };
         let role = roles.get(bi).copied().unwrap_or(Role::None);
-        if let Role::EntryStart(by_field) = role {
-            // An SDK list entry: this block and its field blocks.
-            let (sdk, next) = entry_sdk(&blocks, &roles, bi, by_field, opts.lexicon, &resolver);
-            if let Some(sdk) = sdk {
-                let quote = sdk.name.clone();
-                ctx.add_sdk(node, sdk, &quote, b);
+        match role {
+            Role::EntryStart(by_field) => {
+                // An SDK list entry: this block and its field blocks.
+                let (sdk, _) = entry_sdk(&blocks, &roles, bi, by_field, opts.lexicon, &resolver);
+                if let Some(sdk) = sdk {
+                    let quote = sdk.name.clone();
+                    ctx.add_sdk(node, sdk, &quote, b);
+                }
+                bi += 1;
+                continue;
             }
-            bi = next;
-            continue;
+            // An entry's permissions line ("调用权限：存储权限") declares them
+            // for the document; its other lines describe the SDK only.
+            Role::EntryField if !is_permissions_field(b) => {
+                bi += 1;
+                continue;
+            }
+            Role::TableHeader => {
+                bi += 1;
+                continue;
+            }
+            Role::TableRow => {
+                if let Some(sdk) = table_sdk(b, &columns, opts.lexicon, &resolver) {
+                    let quote = sdk.name.clone();
+                    ctx.add_sdk(node, sdk, &quote, b);
+                }
+            }
+            _ => {}
         }
+        let in_sdk_entry = role != Role::None;
         let text = b.text.as_str();
         let clause_has_perm_title = titles_with_permission(Some(node)).is_some();
         let block_perm_ctx =
@@ -384,9 +432,14 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
             heads_clause,
             declared_here,
         );
-        // Prose SDK mentions.
+        // Prose SDK mentions (not inside an entry: the entry is the SDK).
         let norm = normalize(text);
-        for (id, s, e) in resolver.mentions_in(&norm) {
+        let mentions = if in_sdk_entry {
+            Vec::new()
+        } else {
+            resolver.mentions_in(&norm)
+        };
+        for (id, s, e) in mentions {
             let quote = text.get(s..e).unwrap_or("").to_string();
             let sdk = DeclaredSdk {
                 name: quote.clone(),
@@ -471,6 +524,7 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
         provenance,
         tree,
         kind,
+        coverage,
     }
 }
 

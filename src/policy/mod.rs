@@ -7,12 +7,15 @@
 //! `extract` (assembly), `draft_toml` (the draft as a policy file).
 
 pub(crate) mod clauses;
+pub(crate) mod draft_json;
 pub(crate) mod draft_toml;
 pub(crate) mod entries;
 pub mod extract;
+pub(crate) mod html;
 pub mod lexicon;
 pub mod lint;
 pub mod load;
+pub(crate) mod markdown;
 pub mod model;
 pub(crate) mod norm;
 pub(crate) mod numbering;
