@@ -22,7 +22,7 @@ use super::model::{Clause, DeclaredSdk, Policy};
 use super::numbering::make_title;
 use super::perm_match::{
     PlainKind, PlainWordScan, android_permissions_in, has_permission_word, ios_keys_in,
-    permission_from_heading, sentence_at,
+    permission_from_heading, row_lists_constants, sentence_at,
 };
 use super::text::{Block, BlockKind, Coverage, InputKind, to_blocks_with_coverage};
 use crate::rules::permissions::PermissionCatalog;
@@ -360,6 +360,7 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
                 continue;
             }
             Role::TableHeader => {
+                plain.header(b);
                 bi += 1;
                 continue;
             }
@@ -374,8 +375,10 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
         let in_sdk_entry = role != Role::None;
         let text = b.text.as_str();
         let clause_has_perm_title = titles_with_permission(Some(node)).is_some();
-        let block_perm_ctx =
-            has_permission_word(text) || clause_has_perm_title || text.contains('`');
+        let block_perm_ctx = has_permission_word(text)
+            || clause_has_perm_title
+            || text.contains('`')
+            || row_lists_constants(b, opts.permissions);
         let mut declared_here = false;
         // Android permission constants.
         let mut found_perms = android_permissions_in(text, block_perm_ctx, opts.permissions);
@@ -473,9 +476,10 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
         let Some(b) = blocks.get(p.block) else {
             continue;
         };
+        // A list entry or table cell in words is part of the enumeration.
         let kind = match p.kind {
-            PlainKind::Android if !explicit_android => DeclKind::AndroidPermission,
-            PlainKind::Ios if !explicit_ios => DeclKind::IosUsage,
+            PlainKind::Android if p.entry || !explicit_android => DeclKind::AndroidPermission,
+            PlainKind::Ios if p.entry || !explicit_ios => DeclKind::IosUsage,
             PlainKind::Denial => DeclKind::Denial,
             _ => continue,
         };
