@@ -493,3 +493,100 @@ impl PlainWordScan {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::extract::{ExtractOptions, Lexicon, draft};
+    use super::*;
+
+    fn drafted(text: &str) -> super::super::model::Policy {
+        let opts = ExtractOptions {
+            permissions: PermissionCatalog::embedded(),
+            sdk_names: &[],
+            lexicon: Lexicon::embedded(),
+        };
+        draft(text, "p.md", &opts).policy
+    }
+
+    fn perms(p: &super::super::model::Policy) -> Vec<(String, String)> {
+        p.android_permissions()
+            .map(|(n, c)| (n.replace("android.permission.", ""), c.id.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn plain_words_declare_groups_denials_and_senses() {
+        let p = drafted(
+            "一、权限说明\n（一）定位权限（访问精准/粗略定位）：用于附近功能\n（二）为了定位安全事件，我们会记录日志。\n（三）该功能为你自主选择使用，不会调用你的通讯录。\n",
+        );
+        assert_eq!(
+            perms(&p),
+            [
+                ("ACCESS_FINE_LOCATION".to_string(), "一.(一)".to_string()),
+                ("ACCESS_COARSE_LOCATION".to_string(), "一.(一)".to_string())
+            ]
+        );
+        let denied: Vec<(&str, &str)> = p.denials().map(|(d, c)| (d, c.id.as_str())).collect();
+        assert_eq!(
+            denied,
+            [
+                ("android.permission.READ_CONTACTS", "一.(三)"),
+                ("NSContactsUsageDescription", "一.(三)")
+            ]
+        );
+    }
+
+    #[test]
+    fn prose_words_beside_a_constant_list_stay_prose() {
+        // The document lists constants: the prose sentence is a data
+        // category only (PS103 material), the list stays the declaration.
+        let p = drafted(
+            "1. Features\nWe will request your authorization for the camera and microphone.\n2. Permissions\nandroid.permission.CAMERA: scan codes\n",
+        );
+        assert_eq!(perms(&p), [("CAMERA".to_string(), "2".to_string())]);
+        // Without constants the same sentence declares both.
+        let p = drafted(
+            "1. Features\nWe will request your authorization for the camera and microphone.\n",
+        );
+        assert_eq!(
+            perms(&p),
+            [
+                ("CAMERA".to_string(), "1".to_string()),
+                ("RECORD_AUDIO".to_string(), "1".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn bare_constants_lists_and_made_up_keys() {
+        let cat = PermissionCatalog::embedded();
+        assert_eq!(
+            android_permissions_in("d) CAMERA", false, cat)
+                .into_iter()
+                .map(|p| p.0)
+                .collect::<Vec<_>>(),
+            ["android.permission.CAMERA"]
+        );
+        assert!(android_permissions_in("d) CAMERA flash mode", false, cat).is_empty());
+        assert_eq!(
+            android_permissions_in("android.permission.READ_EXTERNAL_STORAG", false, cat)
+                .into_iter()
+                .map(|p| p.0)
+                .collect::<Vec<_>>(),
+            ["android.permission.READ_EXTERNAL_STORAGE"]
+        );
+        assert!(ios_keys_in("NSFooBarUsageDescription").is_empty());
+        assert_eq!(ios_keys_in("NSCameraUsageDescription").len(), 1);
+        let p = drafted(
+            "# Privacy policy\n\nEnhanced Screenshot Notification will use following permissions:\n\n- **Internet:** link previews\n- **Storage:** read the latest screenshot\n",
+        );
+        assert_eq!(
+            perms(&p).into_iter().map(|x| x.0).collect::<Vec<_>>(),
+            [
+                "INTERNET",
+                "READ_EXTERNAL_STORAGE",
+                "WRITE_EXTERNAL_STORAGE"
+            ]
+        );
+    }
+}
