@@ -387,6 +387,10 @@ impl PlainWordScan {
         heads_clause: bool,
         names_constants: bool,
     ) {
+        if block.row.as_ref().is_some_and(|r| r.header) {
+            self.header(block);
+            return;
+        }
         let text = block.text.as_str();
         let is_item = block.kind == BlockKind::ListItem;
         // Platform sections: a short label block ("iOS", "Android 权限").
@@ -407,7 +411,9 @@ impl PlainWordScan {
             let t = text.trim_end();
             self.list_intro = t.ends_with([':', '：']) && has_cue(t);
         }
-        if names_constants {
+        // Inside an iOS section a short name ("NFC") read as an Android
+        // constant does not make the row a description of that constant.
+        if names_constants && self.platform != Some(Platform::Ios) {
             return;
         }
         let opens = is_item || heads_clause || matches!(block.kind, BlockKind::Heading(_));
