@@ -187,6 +187,16 @@ pub(crate) fn build_tree(
                         .map_or(0, |p| p.len() + 1);
                     stack.truncate(pos + 1);
                     seg = number.get(plen..).map(str::to_string);
+                } else if style == Style::Dotted
+                    && let Some(pos) = stack.iter().position(|&i| {
+                        nodes
+                            .get(i)
+                            .is_some_and(|n| n.number.is_some() && !prefix_of(n))
+                    })
+                {
+                    // "1.2.1" after "1.1.8": leave every numbered clause
+                    // that is not a prefix of it.
+                    stack.truncate(pos);
                 } else if let Some(pos) = stack
                     .iter()
                     .rposition(|&i| nodes.get(i).is_some_and(|n| n.style == style))

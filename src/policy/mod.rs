@@ -24,5 +24,6 @@ pub(crate) mod perm_match;
 pub mod permission_words;
 pub mod sdk_names;
 pub mod text;
+pub mod typos;
 
 pub use model::{Allow, Clause, DeclaredSdk, Policy};
