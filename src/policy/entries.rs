@@ -176,7 +176,15 @@ pub(crate) fn field(text: &str) -> Option<(Field, &str)> {
         }
         l if l.starts_with("purpose") => Field::Purpose,
         // Chinese labels: "SDK名称", "主体名称", "功能/服务", "调用权限"…
-        l if !l.is_ascii() && l.chars().count() <= 16 => label_role(l)?,
+        // (not a sentence ending in a colon: "我们接入的SDK如下：").
+        l if !l.is_ascii()
+            && l.chars().count() <= 12
+            && !["如下", "以下", "我们", "您", "包括", "例如"]
+                .iter()
+                .any(|w| l.contains(w)) =>
+        {
+            label_role(l)?
+        }
         _ => return None,
     };
     Some((f, value))
