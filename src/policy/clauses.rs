@@ -72,7 +72,10 @@ pub(crate) fn build_tree(
                 })
             })
         });
-        let num = if role == Role::None || top_level_entry {
+        // A markup heading is structure even when it names an SDK entry.
+        let heading_entry =
+            matches!(role, Role::EntryStart(_)) && matches!(b.kind, BlockKind::Heading(_));
+        let num = if role == Role::None || top_level_entry || heading_entry {
             numbering(&b.text)
         } else {
             None

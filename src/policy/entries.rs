@@ -268,12 +268,36 @@ pub(crate) fn is_permissions_field(b: &Block) -> bool {
 /// The field of a block: a label line, or a two-cell row whose first cell
 /// is a label (key-value tables).
 fn block_field(b: &Block) -> Option<(Field, &str)> {
-    if let Some(row) = &b.row
-        && let [k, v] = row.cells.as_slice()
-    {
-        return label_role(k).map(|f| (f, v.as_str()));
+    if let Some(row) = &b.row {
+        // Only rows of a key-value table (see `kv_row`) read as labels.
+        return match row.cells.as_slice() {
+            [k, v] if row.kv => label_role(k).map(|f| (f, v.as_str())),
+            _ => None,
+        };
     }
     field(&b.text)
+}
+
+/// Mark the rows of key-value tables: two columns whose first row is a
+/// label and a value (`SDK名称 | 友盟`), not a header of two labels
+/// (`收集的个人信息 | 收集目的`).
+pub(crate) fn mark_kv_tables(blocks: &mut [Block]) {
+    let mut kv: Vec<u32> = Vec::new();
+    for b in blocks.iter() {
+        if let Some(row) = &b.row
+            && row.index == 0
+            && let [k, v] = row.cells.as_slice()
+            && label_role(k).is_some()
+            && label_role(v).is_none()
+        {
+            kv.push(row.table);
+        }
+    }
+    for b in blocks.iter_mut() {
+        if let Some(row) = &mut b.row {
+            row.kv = kv.contains(&row.table);
+        }
+    }
 }
 
 pub(crate) fn entry_roles(blocks: &[Block]) -> Vec<Role> {

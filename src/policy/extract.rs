@@ -16,7 +16,7 @@
 
 use super::clauses::{Node, build_tree, full_ends, line_of, public_tree};
 use super::entries::{
-    Role, entry_roles, entry_sdk, is_permissions_field, table_columns, table_sdk,
+    Role, entry_roles, entry_sdk, is_permissions_field, mark_kv_tables, table_columns, table_sdk,
 };
 use super::model::{Clause, DeclaredSdk, Policy};
 use super::numbering::make_title;
@@ -302,7 +302,8 @@ impl Ctx<'_> {
 /// policy's `source`, and its extension to pick the markup kind).
 pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
     let kind = InputKind::detect(Some(source), input);
-    let (blocks, coverage) = to_blocks_with_coverage(input, kind);
+    let (mut blocks, coverage) = to_blocks_with_coverage(input, kind);
+    mark_kv_tables(&mut blocks);
     let roles = entry_roles(&blocks);
     let mut line_starts = vec![0usize];
     line_starts.extend(memchr::memchr_iter(b'\n', input.as_bytes()).map(|i| i + 1));
@@ -492,6 +493,31 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
         provenance,
         ..
     } = ctx;
+    // An SDK named without its company where a later entry of the same
+    // document names the company ("高德地图SDK" in 3.1.3, "服务提供商：高德软件
+    // 有限公司" in 5.5.1): the document has told the reader who provides it.
+    let mut vendors: Vec<(Option<String>, String, String)> = Vec::new();
+    let mut order: Vec<usize> = decls.keys().copied().collect();
+    order.sort_unstable();
+    for d in order.iter().filter_map(|k| decls.get(k)) {
+        for sdk in &d.sdks {
+            if let Some(v) = &sdk.vendor {
+                vendors.push((sdk.id.clone(), name_key(&sdk.name), v.clone()));
+            }
+        }
+    }
+    for d in decls.values_mut() {
+        for sdk in d.sdks.iter_mut().filter(|s| s.vendor.is_none()) {
+            let key = name_key(&sdk.name);
+            sdk.vendor = vendors
+                .iter()
+                .find(|(id, k, _)| match (id, &sdk.id) {
+                    (Some(a), Some(b)) => a == b,
+                    _ => *k == key,
+                })
+                .map(|v| v.2.clone());
+        }
+    }
     let full_end = full_ends(&nodes);
     let mut clauses = Vec::new();
     for (i, n) in nodes.iter().enumerate() {

@@ -219,6 +219,7 @@ impl HtmlReader {
                 index,
                 header: index == 0 || r.all_th,
                 cells: r.cells,
+                kv: false,
             }),
         });
     }
