@@ -464,3 +464,45 @@ pub(crate) fn fix_spans(input: &str, blocks: &mut [Block]) {
         b.span = (s, e.max(s));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn script_is_raw_text_and_does_not_swallow_the_page() {
+        let input = "<p>Intro</p><script>var s = \"<p>not text</p>\"; if (a < b) {}</script><style>p{x:1}</style><p>Camera</p>";
+        let texts: Vec<String> = html_blocks(input).into_iter().map(|b| b.text).collect();
+        assert_eq!(texts, ["Intro", "Camera"]);
+    }
+
+    #[test]
+    fn table_rows_carry_rowspan_cells() {
+        let input = "<table><tr><th>SDK名称</th><th>公司名称</th></tr><tr><td>A</td><td rowspan=\"2\">Co</td></tr><tr><td>B</td></tr></table><p>after</p>";
+        let blocks = html_blocks(input);
+        let rows: Vec<(u32, bool, Vec<String>)> = blocks
+            .iter()
+            .filter_map(|b| b.row.as_ref())
+            .map(|r| (r.index, r.header, r.cells.clone()))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                (0, true, vec!["SDK名称".to_string(), "公司名称".to_string()]),
+                (1, false, vec!["A".to_string(), "Co".to_string()]),
+                (2, false, vec!["B".to_string(), "Co".to_string()]),
+            ]
+        );
+        assert_eq!(blocks.last().map(|b| b.text.as_str()), Some("after"));
+        for b in &blocks {
+            assert!(input.get(b.span.0..b.span.1).is_some());
+        }
+    }
+
+    #[test]
+    fn bold_paragraph_is_a_bold_line() {
+        let b = html_blocks("<p><b>共享</b></p><p><b>Bold</b> and plain</p>");
+        let kinds: Vec<BlockKind> = b.iter().map(|b| b.kind).collect();
+        assert_eq!(kinds, [BlockKind::BoldLine, BlockKind::Paragraph]);
+    }
+}

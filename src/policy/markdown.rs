@@ -397,3 +397,44 @@ fn close(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::text::{InputKind, to_blocks_with_coverage};
+    use super::*;
+
+    #[test]
+    fn html_tables_indented_markdown_and_line_breaks_are_read() {
+        let input = "# T\n\n<div>\n<table>\n<tr><th>SDK Name</th><th>Company Name</th></tr>\n\n<tr><td>Sentry</td><td>Functional Software</td></tr>\n</table>\n</div>\n\nIntro:\n\n         | SDK名称 | 开发者 |\n         |---|---|\n         | 微信OpenSDK | 腾讯 |\n\n①极光推送SDK\n主体名称：深圳市和讯华谷信息技术有限公司  \n使用目的：推送\n\n```\nfenced words\n```\n";
+        let (blocks, cov) = to_blocks_with_coverage(input, InputKind::Markdown);
+        let texts: Vec<&str> = blocks.iter().map(|b| b.text.as_str()).collect();
+        assert!(texts.contains(&"Sentry | Functional Software"), "{texts:?}");
+        assert!(texts.contains(&"微信OpenSDK | 腾讯"), "{texts:?}");
+        assert!(texts.contains(&"①极光推送SDK"), "{texts:?}");
+        assert!(
+            texts.contains(&"主体名称：深圳市和讯华谷信息技术有限公司"),
+            "{texts:?}"
+        );
+        assert!(texts.contains(&"使用目的：推送"), "{texts:?}");
+        let sentry = blocks.iter().find(|b| b.text.starts_with("Sentry"));
+        assert_eq!(
+            sentry.and_then(|b| b.row.as_ref()).map(|r| r.index),
+            Some(1),
+            "a blank line inside the HTML table keeps its rows in one table"
+        );
+        let wx = blocks.iter().find(|b| b.text.starts_with("微信"));
+        assert!(wx.is_some_and(|b| input[b.span.0..b.span.1].contains("微信OpenSDK")));
+        assert_eq!(cov.total_chars - cov.kept_chars, "fencedwords".len());
+        assert!(cov.percent() < 100);
+    }
+
+    #[test]
+    fn line_entry_starts() {
+        assert!(starts_new_line_entry("SDK名称：友盟"));
+        assert!(starts_new_line_entry("（3）定位权限"));
+        assert!(starts_new_line_entry("1.1.5 当你使用"));
+        assert!(starts_new_line_entry("② 微博"));
+        assert!(!starts_new_line_entry("https://example.com/x"));
+        assert!(!starts_new_line_entry("and then we continue the sentence"));
+    }
+}
