@@ -386,7 +386,7 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
         );
         // Prose SDK mentions.
         let norm = normalize(text);
-        for (id, s, e) in resolver.mentions_in(&norm) {
+        for (id, s, e) in resolver.mentions_in(text, &norm) {
             let quote = text.get(s..e).unwrap_or("").to_string();
             let sdk = DeclaredSdk {
                 name: quote.clone(),
@@ -597,10 +597,8 @@ category = "photos"
         let cat = catalog();
         let names = [SdkName {
             id: "zego-express".into(),
-            names: vec![
-                "ZEGO Express".into(),
-                "Shenzhen Jigou Technology Co., Ltd.".into(),
-            ],
+            names: vec!["ZEGO Express".into()],
+            vendor_names: vec!["Shenzhen Jigou Technology Co., Ltd.".into()],
         }];
         let opts = ExtractOptions {
             permissions: &cat,
@@ -621,7 +619,8 @@ category = "photos"
         let cat = catalog();
         let names = [SdkName {
             id: "zego-express".into(),
-            names: vec!["ZEGO Express".into(), "即构科技".into()],
+            names: vec!["ZEGO Express".into()],
+            vendor_names: vec!["即构科技".into()],
         }];
         let opts = ExtractOptions {
             permissions: &cat,
