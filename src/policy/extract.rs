@@ -35,7 +35,7 @@ use super::norm::{name_key, normalize};
 pub use super::patterns::is_placeholder;
 pub(crate) use super::patterns::re_placeholder;
 pub use super::sdk_names::SdkName;
-use super::sdk_names::SdkResolver;
+use super::sdk_names::{SdkResolver, company_in};
 
 /// What the extractor needs besides the text.
 #[derive(Debug, Clone, Copy)]
@@ -386,11 +386,19 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
         );
         // Prose SDK mentions.
         let norm = normalize(text);
-        for (id, s, e) in resolver.mentions_in(text, &norm) {
+        let mentions = resolver.mentions_in(text, &norm);
+        // A prose statement naming one SDK and its company ("该SDK由“X”提供").
+        let company = if mentions.len() == 1 {
+            company_in(text)
+        } else {
+            None
+        };
+        for (id, s, e) in mentions {
             let quote = text.get(s..e).unwrap_or("").to_string();
             let sdk = DeclaredSdk {
                 name: quote.clone(),
                 id: Some(id.to_string()),
+                vendor: company.clone(),
                 ..Default::default()
             };
             ctx.add_sdk(node, sdk, &quote, b);

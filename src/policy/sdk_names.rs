@@ -362,3 +362,95 @@ mod tests {
         }
     }
 }
+
+/// The company a prose SDK statement names for its SDK, or `None`:
+/// '该SDK由“深圳市和讯华谷信息技术有限公司”提供', 'SDK提供方：X',
+/// '服务提供商：X', '主体名称：X', '运营方：X', 'provided by X'. The name ends
+/// at the closing quote or the next clause punctuation; at most 60 characters.
+pub(crate) fn company_in(text: &str) -> Option<String> {
+    const LABELS: &[&str] = &[
+        "SDK提供方",
+        "提供方",
+        "服务提供商",
+        "服务提供方",
+        "主体名称",
+        "运营方",
+        "第三方主体",
+    ];
+    let clean = |v: &str| -> Option<String> {
+        let v = v.trim_start_matches([' ', '“', '"', '「', '『']);
+        let end = v
+            .find([
+                '”', '"', '」', '』', '；', ';', '，', ',', '。', '（', '(', '\n',
+            ])
+            .unwrap_or(v.len());
+        let name = v.get(..end)?.trim();
+        let n = name.chars().count();
+        (2..=60).contains(&n).then(|| name.to_string())
+    };
+    if let Some(p) = text.find('由') {
+        let rest = text.get(p + '由'.len_utf8()..)?;
+        if let Some(name) = rest
+            .find("提供")
+            .and_then(|q| rest.get(..q))
+            .and_then(clean)
+        {
+            return Some(name);
+        }
+    }
+    for l in LABELS {
+        if let Some(p) = text.find(l) {
+            let rest = text
+                .get(p + l.len()..)?
+                .trim_start_matches([':', '：', ' ']);
+            if let Some(name) = clean(rest) {
+                return Some(name);
+            }
+        }
+    }
+    let lower = text.to_ascii_lowercase();
+    let p = lower.find("provided by ")?;
+    let rest = text.get(p + "provided by ".len()..)?;
+    let end = rest
+        .find(['.', ';', ',', '(', '\n'])
+        .map_or(rest.len(), |e| {
+            // Keep "Co., Ltd." / "Inc." inside the name.
+            if rest
+                .get(e..)
+                .is_some_and(|t| t.starts_with(", Ltd") || t.starts_with(".,"))
+            {
+                rest.len().min(e + 6)
+            } else {
+                e
+            }
+        });
+    clean(rest.get(..end)?)
+}
+
+#[cfg(test)]
+mod company_tests {
+    use super::company_in;
+
+    #[test]
+    fn prose_company_statements() {
+        assert_eq!(
+            company_in("“极光推送”：该SDK由“深圳市和讯华谷信息技术有限公司”提供，用于推送")
+                .as_deref(),
+            Some("深圳市和讯华谷信息技术有限公司")
+        );
+        assert_eq!(
+            company_in("主体名称：北京百度网讯科技有限公司").as_deref(),
+            Some("北京百度网讯科技有限公司")
+        );
+        assert_eq!(
+            company_in("服务提供商：高德软件有限公司；收集信息：位置").as_deref(),
+            Some("高德软件有限公司")
+        );
+        assert_eq!(
+            company_in("Crashlytics is provided by Google LLC; it collects crash data").as_deref(),
+            Some("Google LLC")
+        );
+        assert_eq!(company_in("我们使用极光推送发送通知"), None);
+        assert_eq!(company_in("由于网络原因"), None);
+    }
+}
