@@ -1206,7 +1206,7 @@ negative = ["dex_class:im.zego.zegoexpress.X"]
     fn loads_inline_catalog_and_names() {
         let c = Catalog::from_texts(&[("zego.toml", ZEGO)]).unwrap();
         assert_eq!(c.sdks().len(), 2);
-        assert_eq!(c.version(), "2026.11.29");
+        assert_eq!(c.version(), "2026.12.07");
         let names = c.sdk_names();
         assert_eq!(names[0].0, "zego-express");
         assert_eq!(names[0].1, vec!["ZEGO Express Engine", "Zego Express"]);
