@@ -38,7 +38,7 @@ use super::norm::{name_key, normalize};
 pub use super::patterns::is_placeholder;
 pub(crate) use super::patterns::re_placeholder;
 pub use super::sdk_names::SdkName;
-use super::sdk_names::SdkResolver;
+use super::sdk_names::{SdkResolver, company_in};
 
 /// What the extractor needs besides the text.
 #[derive(Debug, Clone, Copy)]
@@ -441,13 +441,20 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
         let mentions = if in_sdk_entry {
             Vec::new()
         } else {
-            resolver.mentions_in(&norm)
+            resolver.mentions_in(text, &norm)
+        };
+        // A prose statement naming one SDK and its company ("该SDK由“X”提供").
+        let company = if mentions.len() == 1 {
+            company_in(text)
+        } else {
+            None
         };
         for (id, s, e) in mentions {
             let quote = text.get(s..e).unwrap_or("").to_string();
             let sdk = DeclaredSdk {
                 name: quote.clone(),
                 id: Some(id.to_string()),
+                vendor: company.clone(),
                 ..Default::default()
             };
             ctx.add_sdk(node, sdk, &quote, b);
@@ -681,10 +688,8 @@ category = "photos"
         let cat = catalog();
         let names = [SdkName {
             id: "zego-express".into(),
-            names: vec![
-                "ZEGO Express".into(),
-                "Shenzhen Jigou Technology Co., Ltd.".into(),
-            ],
+            names: vec!["ZEGO Express".into()],
+            vendor_names: vec!["Shenzhen Jigou Technology Co., Ltd.".into()],
         }];
         let opts = ExtractOptions {
             permissions: &cat,
@@ -705,7 +710,8 @@ category = "photos"
         let cat = catalog();
         let names = [SdkName {
             id: "zego-express".into(),
-            names: vec!["ZEGO Express".into(), "即构科技".into()],
+            names: vec!["ZEGO Express".into()],
+            vendor_names: vec!["即构科技".into()],
         }];
         let opts = ExtractOptions {
             permissions: &cat,

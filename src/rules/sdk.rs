@@ -908,24 +908,27 @@ impl Catalog {
         self.by_id.get(id).and_then(|&i| self.sdks.get(i))
     }
 
-    /// For the policy extractor: `(sdk id, names)` where names are the SDK
-    /// name, its aliases, the vendor name and the vendor aliases, in that
-    /// order, without duplicates.
-    pub fn sdk_names(&self) -> Vec<(String, Vec<String>)> {
+    /// For the policy extractor: `(sdk id, own names, vendor names)`: the
+    /// SDK name and its aliases; the vendor name and the vendor aliases; each
+    /// list in that order, without duplicates (a name that is the SDK's own
+    /// is not repeated among the vendor names).
+    pub fn sdk_names(&self) -> Vec<(String, Vec<String>, Vec<String>)> {
         self.sdks
             .iter()
             .map(|s| {
-                let mut names: Vec<String> = Vec::new();
-                for n in std::iter::once(&s.name)
-                    .chain(&s.aliases)
-                    .chain(std::iter::once(&s.vendor.name))
-                    .chain(&s.vendor.aliases)
-                {
-                    if !names.contains(n) {
-                        names.push(n.clone());
+                let mut own: Vec<String> = Vec::new();
+                for n in std::iter::once(&s.name).chain(&s.aliases) {
+                    if !own.contains(n) {
+                        own.push(n.clone());
                     }
                 }
-                (s.id.clone(), names)
+                let mut vendor: Vec<String> = Vec::new();
+                for n in std::iter::once(&s.vendor.name).chain(&s.vendor.aliases) {
+                    if !own.contains(n) && !vendor.contains(n) {
+                        vendor.push(n.clone());
+                    }
+                }
+                (s.id.clone(), own, vendor)
             })
             .collect()
     }
@@ -1203,18 +1206,13 @@ negative = ["dex_class:im.zego.zegoexpress.X"]
     fn loads_inline_catalog_and_names() {
         let c = Catalog::from_texts(&[("zego.toml", ZEGO)]).unwrap();
         assert_eq!(c.sdks().len(), 2);
-        assert_eq!(c.version(), "2026.11.29");
+        assert_eq!(c.version(), "2026.12.07");
         let names = c.sdk_names();
         assert_eq!(names[0].0, "zego-express");
+        assert_eq!(names[0].1, vec!["ZEGO Express Engine", "Zego Express"]);
         assert_eq!(
-            names[0].1,
-            vec![
-                "ZEGO Express Engine",
-                "Zego Express",
-                "ZEGO",
-                "Shenzhen Jigou Technology Co., Ltd.",
-                "即构科技"
-            ]
+            names[0].2,
+            vec!["ZEGO", "Shenzhen Jigou Technology Co., Ltd.", "即构科技"]
         );
         assert_eq!(c.sdk("zego-express").unwrap().vendor.id, "zego");
     }
