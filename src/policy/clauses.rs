@@ -13,6 +13,9 @@ use super::numbering::{Style, make_title, numbering, slug};
 use super::text::{Block, BlockKind};
 use std::collections::HashMap;
 
+/// The level bold pseudo-headings get: below every markup heading.
+const BOLD_LEVEL: u8 = 7;
+
 pub(crate) struct Node {
     pub(crate) id: String,
     pub(crate) title: String,
@@ -30,6 +33,8 @@ pub(crate) struct Node {
     pub(crate) live_children: usize,
     /// Index of this node in its parent's `children`.
     pub(crate) sibling_pos: usize,
+    /// The whole number of a `1.` / `1.1` clause, for nesting dotted numbers.
+    pub(crate) number: Option<String>,
 }
 
 /// 1-based line of byte `offset`.
@@ -54,7 +59,23 @@ pub(crate) fn build_tree(
     let mut dup_next: HashMap<String, usize> = HashMap::new();
     for (bi, b) in blocks.iter().enumerate() {
         let role = roles.get(bi).copied().unwrap_or(Role::None);
-        let num = if role == Role::None {
+        // A numbered SDK entry is a clause of its own when it is the
+        // document's top-level numbering ("1、EventBus SDK" under no
+        // numbered clause); inside a numbered clause it is an item of it.
+        let entry_style = (role == Role::EntryStart(false))
+            .then(|| numbering(&b.text).map(|n| n.0))
+            .flatten();
+        let top_level_entry = entry_style.is_some_and(|es| {
+            !stack.iter().any(|&i| {
+                nodes.get(i).is_some_and(|n| {
+                    !matches!(n.style, Style::Heading(_) | Style::Bold) && n.style != es
+                })
+            })
+        });
+        // A markup heading is structure even when it names an SDK entry.
+        let heading_entry =
+            matches!(role, Role::EntryStart(_)) && matches!(b.kind, BlockKind::Heading(_));
+        let num = if role == Role::None || top_level_entry || heading_entry {
             numbering(&b.text)
         } else {
             None
@@ -62,6 +83,9 @@ pub(crate) fn build_tree(
         let heading = match (num, b.kind) {
             (Some((style, seg, rest)), _) => Some((style, Some(seg), rest)),
             (None, BlockKind::Heading(l)) => Some((Style::Heading(l), None, b.text.as_str())),
+            (None, BlockKind::BoldLine) if role == Role::None => {
+                Some((Style::Bold, None, b.text.as_str()))
+            }
             _ => None,
         };
         let Some((style, seg, rest)) = heading else {
@@ -90,6 +114,7 @@ pub(crate) fn build_tree(
                         dead: false,
                         live_children: 0,
                         sibling_pos: 0,
+                        number: None,
                     });
                     ids.insert("preamble".into(), idx);
                     stack.push(idx);
@@ -101,11 +126,29 @@ pub(crate) fn build_tree(
         // Pop to the parent of the new clause: a numbered clause becomes a
         // sibling of the open clause numbered the same way; an unnumbered
         // markup heading closes everything below a higher-level heading.
-        let level = match b.kind {
-            BlockKind::Heading(l) => Some(l),
+        let level = match (b.kind, style) {
+            (BlockKind::Heading(l), _) => Some(l),
+            (_, Style::Bold) => Some(BOLD_LEVEL),
             _ => None,
         };
+        let full_number = if matches!(style, Style::Num | Style::Dotted) {
+            seg.clone()
+        } else {
+            None
+        };
+        let mut seg = seg;
         match style {
+            Style::Bold => {
+                // A bold line closes other bold lines only.
+                while let Some(&top) = stack.last() {
+                    match nodes.get(top).and_then(|n| n.level) {
+                        Some(tl) if tl >= BOLD_LEVEL => {
+                            stack.pop();
+                        }
+                        _ => break,
+                    }
+                }
+            }
             Style::Heading(l) => {
                 while let Some(&top) = stack.last() {
                     match nodes.get(top).and_then(|n| n.level) {
@@ -117,22 +160,51 @@ pub(crate) fn build_tree(
                 }
             }
             _ => {
-                if let Some(pos) = stack
+                if let Some(l) = level {
+                    // A numbered markup heading closes deeper headings and
+                    // the numbered paragraphs under them.
+                    while let Some(&top) = stack.last() {
+                        match nodes.get(top).and_then(|n| n.level) {
+                            Some(tl) if tl < l => break,
+                            _ => {
+                                stack.pop();
+                            }
+                        }
+                    }
+                }
+                let number = seg.clone().unwrap_or_default();
+                let prefix_of = |n: &Node| {
+                    n.number.as_deref().is_some_and(|p| {
+                        number.len() > p.len() + 1 && number.starts_with(&format!("{p}."))
+                    })
+                };
+                if style == Style::Dotted
+                    && let Some(pos) = stack
+                        .iter()
+                        .rposition(|&i| nodes.get(i).is_some_and(prefix_of))
+                {
+                    // "1.1.5" under "1.1": a child numbered "5".
+                    let plen = nodes
+                        .get(stack.get(pos).copied().unwrap_or(0))
+                        .and_then(|n| n.number.as_ref())
+                        .map_or(0, |p| p.len() + 1);
+                    stack.truncate(pos + 1);
+                    seg = number.get(plen..).map(str::to_string);
+                } else if style == Style::Dotted
+                    && let Some(pos) = stack.iter().position(|&i| {
+                        nodes
+                            .get(i)
+                            .is_some_and(|n| n.number.is_some() && !prefix_of(n))
+                    })
+                {
+                    // "1.2.1" after "1.1.8": leave every numbered clause
+                    // that is not a prefix of it.
+                    stack.truncate(pos);
+                } else if let Some(pos) = stack
                     .iter()
                     .rposition(|&i| nodes.get(i).is_some_and(|n| n.style == style))
                 {
                     stack.truncate(pos);
-                } else if let Some(l) = level {
-                    // A numbered markup heading also closes deeper headings.
-                    while let Some(&top) = stack.last() {
-                        match nodes.get(top).and_then(|n| n.level) {
-                            Some(tl) if tl < l => break,
-                            Some(_) => {
-                                stack.pop();
-                            }
-                            None => break,
-                        }
-                    }
                 }
             }
         }
@@ -217,6 +289,7 @@ pub(crate) fn build_tree(
             dead: false,
             live_children: 0,
             sibling_pos: 0,
+            number: full_number,
         });
         ids.insert(id, idx);
         if let Some(p) = parent.and_then(|p| nodes.get_mut(p)) {

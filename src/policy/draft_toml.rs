@@ -28,6 +28,24 @@ pub fn draft_to_toml(draft: &Draft) -> String {
         "# Drafted by `privscan policy extract` from {}. Review every entry.",
         comment_text(&p.source)
     );
+    // Said only when something is wrong, so a complete draft's file is
+    // unchanged: text not read, or nothing usable found.
+    let c = &draft.coverage;
+    if c.percent() < 100 {
+        let _ = writeln!(
+            out,
+            "# Read {} of {} text characters ({}%); the rest (code blocks) was not read.",
+            c.kept_chars,
+            c.total_chars,
+            c.percent()
+        );
+    }
+    if draft.is_empty() {
+        let _ = writeln!(
+            out,
+            "# Nothing usable was drafted: no permission, iOS key, SDK or data category found."
+        );
+    }
     let _ = writeln!(
         out,
         "[policy]\nname = {}\nsource = {}\n",

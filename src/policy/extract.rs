@@ -15,17 +15,20 @@
 //! (`rules/ios-usage-labels.toml`).
 
 use super::clauses::{Node, build_tree, full_ends, line_of, public_tree};
-use super::entries::{Role, entry_roles, entry_sdk};
+use super::entries::{
+    Role, entry_roles, entry_sdk, is_permissions_field, mark_kv_tables, table_columns, table_sdk,
+};
 use super::model::{Clause, DeclaredSdk, Policy};
 use super::numbering::make_title;
 use super::perm_match::{
     PlainKind, PlainWordScan, android_permissions_in, has_permission_word, ios_keys_in,
-    permission_from_heading, sentence_at,
+    permission_from_heading, row_lists_constants, sentence_at,
 };
-use super::text::{Block, BlockKind, InputKind, to_blocks};
+use super::text::{Block, BlockKind, Coverage, InputKind, to_blocks_with_coverage};
 use crate::rules::permissions::PermissionCatalog;
 use std::collections::HashMap;
 
+pub use super::draft_json::draft_to_json;
 pub use super::draft_toml::draft_to_toml;
 pub use super::lexicon::{
     IOS_LABELS_EMBEDDED, IosUsageLabel, LEXICON_EMBEDDED, Lexicon, LexiconError,
@@ -128,9 +131,33 @@ pub struct Draft {
     pub tree: Vec<ClauseNode>,
     /// The markup kind the input was read as.
     pub kind: InputKind,
+    /// How much of the document's text the blocks kept.
+    pub coverage: Coverage,
 }
 
 impl Draft {
+    /// Number of declarations (permissions, iOS keys, SDKs, data
+    /// categories, denials) over all clauses.
+    pub fn declarations(&self) -> usize {
+        self.policy
+            .clauses
+            .iter()
+            .map(|c| {
+                c.android_permissions.len()
+                    + c.ios_usage.len()
+                    + c.sdks.len()
+                    + c.data_categories.len()
+                    + c.denies.len()
+            })
+            .sum()
+    }
+
+    /// `true` when the document yielded nothing usable: no declaration at
+    /// all. A scan must not diff a build against such a draft.
+    pub fn is_empty(&self) -> bool {
+        self.declarations() == 0
+    }
+
     /// Every node of the tree, depth first.
     pub fn nodes(&self) -> Vec<&ClauseNode> {
         fn walk<'a>(n: &'a [ClauseNode], out: &mut Vec<&'a ClauseNode>) {
@@ -275,7 +302,8 @@ impl Ctx<'_> {
 /// policy's `source`, and its extension to pick the markup kind).
 pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
     let kind = InputKind::detect(Some(source), input);
-    let blocks = to_blocks(input, kind);
+    let (mut blocks, coverage) = to_blocks_with_coverage(input, kind);
+    mark_kv_tables(&mut blocks);
     let roles = entry_roles(&blocks);
     let mut line_starts = vec![0usize];
     line_starts.extend(memchr::memchr_iter(b'\n', input.as_bytes()).map(|i| i + 1));
@@ -285,6 +313,7 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
 
     // 2. Declarations.
     let resolver = SdkResolver::new(opts.sdk_names);
+    let columns = table_columns(&blocks);
     let mut ctx = Ctx {
         input,
         line_starts,
@@ -314,20 +343,43 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
             continue;
         };
         let role = roles.get(bi).copied().unwrap_or(Role::None);
-        if let Role::EntryStart(by_field) = role {
-            // An SDK list entry: this block and its field blocks.
-            let (sdk, next) = entry_sdk(&blocks, &roles, bi, by_field, opts.lexicon, &resolver);
-            if let Some(sdk) = sdk {
-                let quote = sdk.name.clone();
-                ctx.add_sdk(node, sdk, &quote, b);
+        match role {
+            Role::EntryStart(by_field) => {
+                // An SDK list entry: this block and its field blocks.
+                let (sdk, _) = entry_sdk(&blocks, &roles, bi, by_field, opts.lexicon, &resolver);
+                if let Some(sdk) = sdk {
+                    let quote = sdk.name.clone();
+                    ctx.add_sdk(node, sdk, &quote, b);
+                }
+                bi += 1;
+                continue;
             }
-            bi = next;
-            continue;
+            // An entry's permissions line ("调用权限：存储权限") declares them
+            // for the document; its other lines describe the SDK only.
+            Role::EntryField if !is_permissions_field(b) => {
+                bi += 1;
+                continue;
+            }
+            Role::TableHeader => {
+                plain.header(b);
+                bi += 1;
+                continue;
+            }
+            Role::TableRow => {
+                if let Some(sdk) = table_sdk(b, &columns, opts.lexicon, &resolver) {
+                    let quote = sdk.name.clone();
+                    ctx.add_sdk(node, sdk, &quote, b);
+                }
+            }
+            _ => {}
         }
+        let in_sdk_entry = role != Role::None;
         let text = b.text.as_str();
         let clause_has_perm_title = titles_with_permission(Some(node)).is_some();
-        let block_perm_ctx =
-            has_permission_word(text) || clause_has_perm_title || text.contains('`');
+        let block_perm_ctx = has_permission_word(text)
+            || clause_has_perm_title
+            || text.contains('`')
+            || row_lists_constants(b, opts.permissions);
         let mut declared_here = false;
         // Android permission constants.
         let mut found_perms = android_permissions_in(text, block_perm_ctx, opts.permissions);
@@ -384,9 +436,13 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
             heads_clause,
             declared_here,
         );
-        // Prose SDK mentions.
+        // Prose SDK mentions (not inside an entry: the entry is the SDK).
         let norm = normalize(text);
-        let mentions = resolver.mentions_in(text, &norm);
+        let mentions = if in_sdk_entry {
+            Vec::new()
+        } else {
+            resolver.mentions_in(text, &norm)
+        };
         // A prose statement naming one SDK and its company ("该SDK由“X”提供").
         let company = if mentions.len() == 1 {
             company_in(text)
@@ -428,9 +484,10 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
         let Some(b) = blocks.get(p.block) else {
             continue;
         };
+        // A list entry or table cell in words is part of the enumeration.
         let kind = match p.kind {
-            PlainKind::Android if !explicit_android => DeclKind::AndroidPermission,
-            PlainKind::Ios if !explicit_ios => DeclKind::IosUsage,
+            PlainKind::Android if p.entry || !explicit_android => DeclKind::AndroidPermission,
+            PlainKind::Ios if p.entry || !explicit_ios => DeclKind::IosUsage,
             PlainKind::Denial => DeclKind::Denial,
             _ => continue,
         };
@@ -443,6 +500,31 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
         provenance,
         ..
     } = ctx;
+    // An SDK named without its company where a later entry of the same
+    // document names the company ("高德地图SDK" in 3.1.3, "服务提供商：高德软件
+    // 有限公司" in 5.5.1): the document has told the reader who provides it.
+    let mut vendors: Vec<(Option<String>, String, String)> = Vec::new();
+    let mut order: Vec<usize> = decls.keys().copied().collect();
+    order.sort_unstable();
+    for d in order.iter().filter_map(|k| decls.get(k)) {
+        for sdk in &d.sdks {
+            if let Some(v) = &sdk.vendor {
+                vendors.push((sdk.id.clone(), name_key(&sdk.name), v.clone()));
+            }
+        }
+    }
+    for d in decls.values_mut() {
+        for sdk in d.sdks.iter_mut().filter(|s| s.vendor.is_none()) {
+            let key = name_key(&sdk.name);
+            sdk.vendor = vendors
+                .iter()
+                .find(|(id, k, _)| match (id, &sdk.id) {
+                    (Some(a), Some(b)) => a == b,
+                    _ => *k == key,
+                })
+                .map(|v| v.2.clone());
+        }
+    }
     let full_end = full_ends(&nodes);
     let mut clauses = Vec::new();
     for (i, n) in nodes.iter().enumerate() {
@@ -479,6 +561,7 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
         provenance,
         tree,
         kind,
+        coverage,
     }
 }
 

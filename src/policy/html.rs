@@ -134,7 +134,9 @@ impl HtmlReader {
         if let Some(span) = self.span
             && !text.is_empty()
         {
-            let bold = self.all_chars > 0 && self.bold_chars == self.all_chars;
+            let bold = self.all_chars > 0
+                && self.bold_chars == self.all_chars
+                && text.chars().count() <= 60;
             let kind = match self.kind {
                 BlockKind::Paragraph if bold => BlockKind::BoldLine,
                 k => k,
@@ -217,6 +219,7 @@ impl HtmlReader {
                 index,
                 header: index == 0 || r.all_th,
                 cells: r.cells,
+                kv: false,
             }),
         });
     }

@@ -42,6 +42,8 @@
 use crate::findings::CODES;
 use crate::findings::Code;
 use crate::policy::model::{Allow, Clause, DeclaredSdk, Policy};
+use crate::policy::typos::{ios_key_suggestion, permission_suggestion};
+use crate::rules::permissions::PermissionCatalog;
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::ops::Range;
@@ -180,6 +182,25 @@ pub enum PolicyError {
         /// Why it is malformed (empty, empty dot segment, bad character...).
         why: &'static str,
     },
+    /// A permission or iOS usage key that is not a known name but is one or
+    /// two edits from one (`CAMRA`): it would declare nothing.
+    #[error(
+        "{file}:{line}:{column}: `{value}` is not a known {what}; did you mean `{suggestion}`?"
+    )]
+    Misspelled {
+        /// Path of the policy file as given.
+        file: String,
+        /// 1-based line of the name.
+        line: u32,
+        /// 1-based column of the name, in characters.
+        column: u32,
+        /// The name as written.
+        value: String,
+        /// `Android permission` or `iOS usage key`.
+        what: &'static str,
+        /// The known name it is closest to.
+        suggestion: String,
+    },
 }
 
 impl PolicyError {
@@ -195,7 +216,8 @@ impl PolicyError {
             | PolicyError::UnknownCode { line, .. }
             | PolicyError::EmptySubject { line, .. }
             | PolicyError::BadDate { line, .. }
-            | PolicyError::BadPermission { line, .. } => Some(*line),
+            | PolicyError::BadPermission { line, .. }
+            | PolicyError::Misspelled { line, .. } => Some(*line),
         }
     }
 
@@ -211,7 +233,8 @@ impl PolicyError {
             | PolicyError::UnknownCode { column, .. }
             | PolicyError::EmptySubject { column, .. }
             | PolicyError::BadDate { column, .. }
-            | PolicyError::BadPermission { column, .. } => Some(*column),
+            | PolicyError::BadPermission { column, .. }
+            | PolicyError::Misspelled { column, .. } => Some(*column),
         }
     }
 }
@@ -246,7 +269,7 @@ struct RawClause {
     #[serde(default)]
     android_permissions: Vec<Spanned<String>>,
     #[serde(default)]
-    ios_usage: Vec<String>,
+    ios_usage: Vec<Spanned<String>>,
     #[serde(default)]
     sdks: Vec<RawSdk>,
     #[serde(default)]
@@ -403,6 +426,17 @@ pub fn parse(text: &str, source: &str) -> Result<Policy, PolicyError> {
                     why,
                 }
             })?;
+            if let Some(suggestion) = permission_suggestion(&name, PermissionCatalog::embedded()) {
+                let (file, line, column) = ctx.at(&span);
+                return Err(PolicyError::Misspelled {
+                    file,
+                    line,
+                    column,
+                    value: p.get_ref().clone(),
+                    what: "Android permission",
+                    suggestion,
+                });
+            }
             if !android_permissions.contains(&name) {
                 android_permissions.push(name);
             }
@@ -431,16 +465,29 @@ pub fn parse(text: &str, source: &str) -> Result<Policy, PolicyError> {
                 denies.push(name);
             }
         }
+        let mut ios_usage = Vec::with_capacity(rc.ios_usage.len());
+        for k in rc.ios_usage {
+            let span = k.span();
+            let key = k.get_ref().trim().to_owned();
+            if let Some(suggestion) = ios_key_suggestion(&key) {
+                let (file, line, column) = ctx.at(&span);
+                return Err(PolicyError::Misspelled {
+                    file,
+                    line,
+                    column,
+                    value: key,
+                    what: "iOS usage key",
+                    suggestion,
+                });
+            }
+            ios_usage.push(key);
+        }
         clauses.push(Clause {
             id,
             title: rc.title,
             denies,
             android_permissions,
-            ios_usage: rc
-                .ios_usage
-                .into_iter()
-                .map(|k| k.trim().to_owned())
-                .collect(),
+            ios_usage,
             sdks: rc
                 .sdks
                 .into_iter()

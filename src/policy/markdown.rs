@@ -385,6 +385,7 @@ fn close(
                     index,
                     header: header || index == 0,
                     cells: open.cells.clone(),
+                    kv: false,
                 });
                 blocks.push(Block {
                     text,

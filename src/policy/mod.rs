@@ -7,6 +7,7 @@
 //! `extract` (assembly), `draft_toml` (the draft as a policy file).
 
 pub(crate) mod clauses;
+pub(crate) mod draft_json;
 pub(crate) mod draft_toml;
 pub(crate) mod entries;
 pub mod extract;
@@ -23,5 +24,6 @@ pub(crate) mod perm_match;
 pub mod permission_words;
 pub mod sdk_names;
 pub mod text;
+pub mod typos;
 
 pub use model::{Allow, Clause, DeclaredSdk, Policy};

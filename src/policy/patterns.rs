@@ -74,6 +74,24 @@ pub(crate) fn re_placeholder() -> &'static Regex {
     })
 }
 
+/// Template text of Chinese-style policies and editor notes left in:
+/// full-width bracket placeholders (`【9】`, `【SDK名称】`, `【公司名称】`),
+/// fill-in notes (`（请根据具体使用目的填写）`, `(宿主…自行填写…)`), empty links
+/// (`[here]()`), `TODO` / `TBD` / `待补充` / `待填写`.
+pub(crate) fn re_editor_note() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    R.get_or_init(|| {
+        Regex::new(
+            r"(?x)
+            【\s*(?:\d{1,4}|[^】\n]{0,20}?(?:名称|公司|名字|日期|时间|链接|地址|邮箱|电话|填写|用途|目的|XX|xx|\*{2,}|＊)[^】\n]{0,10}?)\s*】
+            | [（(][^（()）\n]{0,30}?(?:请|自行|根据)[^（()）\n]{0,30}?(?:填写|补充|替换|修改)[^（()）\n]{0,20}?[)）]
+            | \[[^\]\n]{1,20}\]\(\s*\)
+            | \bTODO\b | \bTBD\b | 待补充 | 待填写 | 此处填写",
+        )
+        .unwrap_or_else(|_| never())
+    })
+}
+
 /// A regex that never matches, the fallback for a pattern that failed to
 /// compile (a build defect caught by the unit tests, never input-driven).
 pub(crate) fn never() -> Regex {
@@ -83,7 +101,7 @@ pub(crate) fn never() -> Regex {
 
 /// `true` when `s` contains an unfilled-template placeholder.
 pub fn is_placeholder(s: &str) -> bool {
-    re_placeholder().is_match(s)
+    re_placeholder().is_match(s) || re_editor_note().is_match(s)
 }
 
 // ---------------------------------------------------------------------------

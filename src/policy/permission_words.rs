@@ -391,6 +391,33 @@ const QUALIFIERS: &[&str] = &[
     "actively",
     "except",
     "without asking",
+    "如果您",
+    "如您",
+    "若您",
+    "如你",
+    "若你",
+    "您可以",
+    "if you",
+    "you can",
+    "you may",
+];
+
+/// Words that start like a negator but do not negate ("不时" from time to
+/// time, "未来" future, "not only").
+const NOT_NEGATORS: &[&str] = &[
+    "不时",
+    "不限",
+    "不仅",
+    "不断",
+    "不同",
+    "不定期",
+    "不少于",
+    "不超过",
+    "不低于",
+    "未来",
+    "未成年",
+    "not only",
+    "not limited",
 ];
 
 /// The phrase at `at` sits in a negated clause: a negator directly followed
@@ -401,7 +428,10 @@ fn negated(text: &str, at: usize, end: usize) -> bool {
     let scope_start = before
         .char_indices()
         .rev()
-        .find(|&(_, c)| matches!(c, '，' | ',' | '；' | ';' | '。' | '\n' | '但' | ':' | '：'))
+        .find(|&(i, c)| {
+            matches!(c, '，' | ',' | '；' | ';' | '。' | '\n' | '但' | ':' | '：')
+                || (c == '.' && before.get(i + 1..).is_some_and(|r| r.starts_with(' ')))
+        })
         .map(|(i, c)| i + c.len_utf8())
         .unwrap_or(0);
     let scope = text.get(scope_start..end).unwrap_or("").to_lowercase();
@@ -425,6 +455,12 @@ fn negated(text: &str, at: usize, end: usize) -> bool {
                     continue;
                 }
             }
+            if NOT_NEGATORS
+                .iter()
+                .any(|f| scope.get(pos..).is_some_and(|s| s.starts_with(f)))
+            {
+                continue;
+            }
             let rest = scope.get(pos + n.len()..).unwrap_or("");
             // The verb follows the negator closely: "不会调用", "不收集",
             // "do not access", "will never use".
@@ -436,14 +472,40 @@ fn negated(text: &str, at: usize, end: usize) -> bool {
             } else {
                 rest.chars().take(4).collect()
             };
-            if VERBS.iter().any(|v| {
-                if v.is_ascii() {
-                    window.split(' ').any(|w| w.starts_with(v))
+            let verb_at = VERBS
+                .iter()
+                .filter_map(|v| {
+                    if v.is_ascii() {
+                        window
+                            .split(' ')
+                            .any(|w| w.starts_with(v))
+                            .then(|| rest.find(v))
+                            .flatten()
+                            .map(|p| p + v.len())
+                    } else {
+                        window
+                            .contains(v)
+                            .then(|| rest.find(v))
+                            .flatten()
+                            .map(|p| p + v.len())
+                    }
+                })
+                .min();
+            // The phrase is the verb's object: a few words or characters
+            // after it ("do not access your contacts", "不会收集您的通讯录、相册").
+            if let Some(v_end) = verb_at {
+                let hit_at = scope.len().saturating_sub(end - at);
+                let between = rest
+                    .get(v_end..hit_at.saturating_sub(pos + n.len()))
+                    .unwrap_or("");
+                let close = if between.is_ascii() {
+                    between.split_whitespace().count() <= 4
                 } else {
-                    window.contains(v)
+                    between.chars().count() <= 14
+                };
+                if close {
+                    return true;
                 }
-            }) {
-                return true;
             }
         }
     }

@@ -97,6 +97,8 @@ pub struct Row {
     pub header: bool,
     /// Cell texts, whitespace collapsed; empty strings for empty cells.
     pub cells: Vec<String>,
+    /// A row of a key-value table (`SDK名称 | 友盟`): set by the entry reader.
+    pub kv: bool,
 }
 
 /// How much of a document the blocks kept: letters and digits (Unicode
