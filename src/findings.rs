@@ -15,6 +15,8 @@ pub enum Code {
     PS103,
     /// Declared permission not requested (stale policy).
     PS104,
+    /// The policy denies a capability the build requests.
+    PS105,
     /// SDK embedded, not declared.
     PS201,
     /// SDK's documented data types not disclosed for it.
@@ -101,6 +103,15 @@ pub const CODES: &[CodeInfo] = &[
         short: "Declared permission not requested by the app (stale policy)",
         why: "The policy lists a permission the build does not request. Harmless for users, but it shows the policy and the build have drifted apart.",
         help: "Remove the permission from the policy, or check that the right build was scanned.",
+    },
+    CodeInfo {
+        code: Code::PS105,
+        id: "PS105",
+        name: "DeniedCapabilityRequested",
+        severity: Severity::High,
+        short: "The privacy policy denies a capability the build requests",
+        why: "A clause of the policy says the app does not access something (\"we do not access your contacts\", \"我们不会收集您的通讯录\"), yet the build requests the permission or iOS usage key that gives that access. The user was told the opposite of what the app can do; regulators treat a false denial more severely than an omission.",
+        help: "Remove the permission or usage key from the build, or correct the denying clause (the finding cites it) and declare the capability.",
     },
     CodeInfo {
         code: Code::PS201,

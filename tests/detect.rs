@@ -34,12 +34,18 @@ fn embedded_catalog_loads_and_every_rule_test_passes() {
 #[test]
 fn sdk_names_cover_vendor_aliases() {
     let catalog = Catalog::embedded();
-    for (id, names) in catalog.sdk_names() {
+    for (id, own, vendor) in catalog.sdk_names() {
         let sdk = catalog.sdk(&id).unwrap();
-        assert_eq!(names[0], sdk.name);
-        assert!(names.contains(&sdk.vendor.name), "{id}");
-        for a in sdk.aliases.iter().chain(&sdk.vendor.aliases) {
-            assert!(names.contains(a), "{id}: {a}");
+        assert_eq!(own[0], sdk.name);
+        for a in &sdk.aliases {
+            assert!(own.contains(a), "{id}: {a}");
+        }
+        for a in std::iter::once(&sdk.vendor.name).chain(&sdk.vendor.aliases) {
+            assert!(own.contains(a) || vendor.contains(a), "{id}: {a}");
+            assert!(
+                !vendor.contains(&sdk.name),
+                "{id}: own name among vendor names"
+            );
         }
     }
 }

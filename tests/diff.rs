@@ -346,7 +346,9 @@ fn policy_without_a_permission_clause() {
         f[0].message
     );
 
-    // Prose only: PS103 referring to the prose clause itself.
+    // Prose only, no permission list: prose is not a declaration (issue 14:
+    // PS103 applies only where a clause enumerates permissions), so the
+    // camera permission is undeclared, high by protectionLevel.
     let prose = parse(
         "[policy]\nname = \"p\"\n[[clause]]\nid = \"I.(C)\"\ndata_categories = [\"camera\"]\n",
         "p.toml",
@@ -355,19 +357,46 @@ fn policy_without_a_permission_clause() {
     let f = diff_android(&manifest(&["CAMERA"]), &prose, &catalog());
     assert_eq!(
         summary(&f),
+        [("PS101", Severity::High, "android.permission.CAMERA", None)]
+    );
+}
+
+#[test]
+fn denied_permission_requested_is_ps105_citing_the_denying_clause() {
+    let p = parse(
+        "[policy]\nname = \"p\"\n[[clause]]\nid = \"III.(D)\"\ntitle = \"Application Permissions\"\nandroid_permissions = [\"CAMERA\"]\n[[clause]]\nid = \"1.1.8\"\ntitle = \"拨打电话\"\ndenies = [\"READ_CONTACTS\", \"NSContactsUsageDescription\"]\n",
+        "p.toml",
+    )
+    .unwrap();
+    assert_eq!(
+        p.clauses[1].denies,
+        [
+            "android.permission.READ_CONTACTS",
+            "NSContactsUsageDescription"
+        ]
+    );
+    let f = diff_android(&manifest(&["CAMERA", "READ_CONTACTS"]), &p, &catalog());
+    assert_eq!(
+        summary(&f),
         [(
-            "PS103",
-            Severity::Medium,
-            "android.permission.CAMERA",
-            Some("I.(C)")
+            "PS105",
+            Severity::High,
+            "android.permission.READ_CONTACTS",
+            Some("1.1.8")
         )]
     );
     assert!(
         f[0].message
-            .contains("has no clause enumerating app permissions"),
+            .contains("clause 1.1.8 拨打电话 of the policy says the app does not access it"),
         "{}",
         f[0].message
     );
+    // A misspelled denial is an error naming the place, like android_permissions.
+    let bad = parse(
+        "[policy]\nname = \"p\"\n[[clause]]\nid = \"1\"\ndenies = [\"not a permission\"]\n",
+        "p.toml",
+    );
+    assert!(bad.is_err());
 }
 
 #[test]

@@ -51,7 +51,8 @@ fn sdk_names() -> Vec<SdkName> {
     ];
     let sdk = |id: &str, own: &[&str], vendor: &[&str]| SdkName {
         id: id.into(),
-        names: own.iter().chain(vendor).map(|s| s.to_string()).collect(),
+        names: own.iter().map(|s| s.to_string()).collect(),
+        vendor_names: vendor.iter().map(|s| s.to_string()).collect(),
     };
     vec![
         sdk(

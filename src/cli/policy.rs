@@ -16,6 +16,10 @@ pub enum PolicyCommand {
         /// Where to write the draft policy (TOML); stdout when absent.
         #[arg(short, long)]
         output: Option<PathBuf>,
+        /// `toml`: the draft policy file; `json`: the clause tree with what
+        /// each clause declares and how much of the document was read.
+        #[arg(long, value_enum, default_value = "toml")]
+        format: DraftFormat,
     },
     /// Lint a privacy policy (prose, or a policy file ending in .toml) on its own.
     Lint {
@@ -27,11 +31,51 @@ pub enum PolicyCommand {
     },
 }
 
+/// Output format of `policy extract`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DraftFormat {
+    /// The draft policy file.
+    Toml,
+    /// The clause tree, declarations and coverage.
+    Json,
+}
+
+/// One line saying how much of `file` the draft read.
+pub fn coverage_line(draft: &extract::Draft, file: &Path) -> String {
+    let c = &draft.coverage;
+    format!(
+        "{}: read {} of {} text characters ({}%) in {} blocks; {} declaration(s)",
+        file.display(),
+        c.kept_chars,
+        c.total_chars,
+        c.percent(),
+        c.blocks,
+        draft.declarations()
+    )
+}
+
 pub fn run(cmd: PolicyCommand) -> anyhow::Result<u8> {
     match cmd {
-        PolicyCommand::Extract { file, output } => {
+        PolicyCommand::Extract {
+            file,
+            output,
+            format,
+        } => {
             let (draft, _) = draft_file(&file)?;
-            super::emit(&extract::draft_to_toml(&draft), output.as_deref())?;
+            let out = match format {
+                DraftFormat::Toml => extract::draft_to_toml(&draft),
+                DraftFormat::Json => extract::draft_to_json(&draft),
+            };
+            super::emit(&out, output.as_deref())?;
+            if draft.is_empty() {
+                eprintln!(
+                    "privscan: {}: nothing usable drafted: no permission, iOS key, SDK or data category found ({})",
+                    file.display(),
+                    coverage_line(&draft, &file)
+                );
+            } else if draft.coverage.percent() < 90 {
+                eprintln!("privscan: warning: {}", coverage_line(&draft, &file));
+            }
             Ok(0)
         }
         PolicyCommand::Lint { file, fail_on } => {

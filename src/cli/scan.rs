@@ -144,6 +144,13 @@ impl ScanInputs {
                 );
             }
             let (draft, _) = super::policy::draft_file(path)?;
+            if draft.is_empty() {
+                anyhow::bail!(
+                    "--policy-text {}: the policy yielded nothing usable (no permission, iOS key, SDK or data category; {}); refusing to diff against an empty draft, which would report every permission as undeclared",
+                    path.display(),
+                    super::policy::coverage_line(&draft, path)
+                );
+            }
             config.policy = Some(draft.policy);
             policy_ref = Some(policy_ref_of(path, true)?);
         }

@@ -1,5 +1,6 @@
 //! iOS findings: the policy diff (PS102, usage description present but not
-//! declared by the policy) and the App Store pre-checks that need no policy
+//! declared by the policy; PS103 when only the prose covers it and the
+//! policy has a permission list; PS105 when the policy denies it) and the App Store pre-checks that need no policy
 //! (PS301, required-reason API used without a privacy-manifest declaration,
 //! App Store Connect ITMS-91053; PS303, framework linked without its purpose
 //! string, ITMS-90683).
@@ -33,6 +34,12 @@ const MAX_EVIDENCE: usize = 8;
 /// that no policy clause lists in `ios_usage`. One finding per key, evidence
 /// = each Info.plist declaring it; the clause is the policy's permission
 /// clause (`Policy::permission_clause`).
+///
+/// Graded like the Android diff: PS103 (medium) instead of PS102 when the
+/// policy has a clause that enumerates permissions and the key's data
+/// category (`rules/ios-usage-keys.toml`) is declared in prose
+/// (`data_categories`); PS105 (high) when a clause `denies` the key, citing
+/// that clause.
 pub fn diff_ios(facts: &IosFacts, policy: &Policy) -> Vec<Finding> {
     let declared: BTreeSet<&str> = policy.ios_usage().map(|(k, _)| k).collect();
     let clause = policy.permission_clause().map(|c| ClauseRef {
@@ -49,13 +56,42 @@ pub fn diff_ios(facts: &IosFacts, policy: &Policy) -> Vec<Finding> {
         by_key.entry(u.key.as_str()).or_default().push(u);
     }
     let mut out = Vec::new();
+    let enumerating = policy.permission_clause();
     for key in order {
+        let uses = by_key.get(key).cloned().unwrap_or_default();
+        let evidence: Vec<Location> = uses.iter().map(|u| u.location.clone()).collect();
+        if let Some((_, c)) = policy.denials().find(|(d, _)| *d == key) {
+            let what = format!("Info.plist key {key}");
+            out.push(crate::diff::denied_finding(key, &what, c, evidence));
+            continue;
+        }
         if declared.contains(key) {
             continue;
         }
-        let uses = by_key.get(key).cloned().unwrap_or_default();
         let category = usage_catalog().category(key);
         let text = uses.first().map(|u| u.text.as_str()).unwrap_or("");
+        let prose = category
+            .filter(|_| enumerating.is_some())
+            .and_then(|cat| policy.data_categories().find(|(d, _)| *d == cat));
+        if let (Some((cat, c)), Some(list)) = (prose, enumerating) {
+            out.push(Finding {
+                code: Code::PS103.id().to_owned(),
+                severity: Code::PS103.info().severity,
+                subject: key.to_owned(),
+                message: format!(
+                    "Info.plist has {key} ({cat}) with purpose string \"{text}\"; clause {} describes {cat} in prose, but the key is missing from the permission list in clause {}",
+                    crate::diff::clause_label(&c.id, &c.title),
+                    crate::diff::clause_label(&list.id, &list.title)
+                ),
+                clause: Some(ClauseRef {
+                    id: list.id.clone(),
+                    title: list.title.clone(),
+                    line: list.line,
+                }),
+                evidence,
+            });
+            continue;
+        }
         let mut message = format!(
             "Info.plist has {key}{} with purpose string \"{text}\", so the app can ask iOS for this capability, but the privacy policy does not declare it",
             category.map(|c| format!(" ({c})")).unwrap_or_default()
@@ -74,7 +110,7 @@ pub fn diff_ios(facts: &IosFacts, policy: &Policy) -> Vec<Finding> {
             subject: key.to_owned(),
             message,
             clause: clause.clone(),
-            evidence: uses.iter().map(|u| u.location.clone()).collect(),
+            evidence,
         });
     }
     out
@@ -355,6 +391,55 @@ mod tests {
         }
     }
 
+    fn facts(keys: &[&str]) -> IosFacts {
+        IosFacts {
+            usage_descriptions: keys
+                .iter()
+                .map(|k| UsageDescription {
+                    key: k.to_string(),
+                    text: "t".into(),
+                    location: Location::detail("Payload/A.app/Info.plist", *k),
+                })
+                .collect(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn graded_like_android_and_denials_are_ps105() {
+        // No permission list: prose does not grade the key down.
+        let mut p = policy();
+        p.clauses.retain(|c| c.id != "III.(D)");
+        let f = diff_ios(&facts(&["NSLocationWhenInUseUsageDescription"]), &p);
+        assert_eq!(
+            (f[0].code.as_str(), f[0].severity),
+            ("PS102", Severity::High)
+        );
+        // A clause that denies the key: PS105 citing it, even with a list.
+        let mut p = policy();
+        p.clauses.push(Clause {
+            id: "IV.2".into(),
+            title: "Contacts".into(),
+            denies: vec!["NSContactsUsageDescription".into()],
+            ..Default::default()
+        });
+        let f = diff_ios(
+            &facts(&["NSContactsUsageDescription", "NSCameraUsageDescription"]),
+            &p,
+        );
+        assert_eq!(f.len(), 1);
+        assert_eq!(
+            (f[0].code.as_str(), f[0].severity, f[0].subject.as_str()),
+            ("PS105", Severity::High, "NSContactsUsageDescription")
+        );
+        assert_eq!(f[0].clause.as_ref().map(|c| c.id.as_str()), Some("IV.2"));
+        assert!(
+            f[0].message.contains("clause IV.2 Contacts"),
+            "{}",
+            f[0].message
+        );
+    }
+
     #[test]
     fn ps102_only_for_undeclared_keys() {
         let facts = IosFacts {
@@ -374,9 +459,15 @@ mod tests {
         let f = diff_ios(&facts, &policy());
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].subject, "NSLocationWhenInUseUsageDescription");
+        // The policy lists permissions and covers location only in prose: PS103.
+        assert_eq!(
+            (f[0].code.as_str(), f[0].severity),
+            ("PS103", Severity::Medium)
+        );
         assert_eq!(f[0].clause.as_ref().map(|c| c.id.as_str()), Some("III.(D)"));
         assert!(
-            f[0].message.contains("clause I.(C).3 mentions 'location'"),
+            f[0].message
+                .contains("clause I.(C).3 describes location in prose"),
             "{}",
             f[0].message
         );

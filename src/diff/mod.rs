@@ -116,9 +116,13 @@ fn requested(manifest: &AndroidManifest) -> Vec<Requested<'_>> {
 /// * PS101 for each requested permission no clause declares, severity by
 ///   protectionLevel ([`severity_for`]), clause = the policy's enumerating
 ///   clause ([`Policy::permission_clause`]), or `None` when it has none.
-/// * PS103 instead of PS101 when the permission's data category is declared
-///   in some clause's `data_categories` (the prose covers it) but no clause
-///   lists the permission.
+/// * PS103 instead of PS101 when the policy has a clause that enumerates
+///   permissions, the permission is missing from every clause, and its data
+///   category is declared in some clause's `data_categories` (the prose
+///   covers it). A policy with no permission list gets PS101: prose alone
+///   is not a declaration.
+/// * PS105 instead of either when a clause `denies` the permission ("we do
+///   not access your contacts"), citing that clause.
 /// * PS104 for each declared permission the manifest does not request.
 ///
 /// Permissions the manifest defines itself with `<permission>` are the
@@ -150,17 +154,31 @@ pub fn diff_android(
     let mut findings = Vec::new();
 
     for r in &requested {
-        if declared_names.contains(r.name) || self_defined.contains(r.name) {
+        if self_defined.contains(r.name) {
             continue;
         }
         let info = perms.get(r.name);
+        if let Some((_, c)) = policy.denials().find(|(d, _)| qualified(d) == r.name) {
+            findings.push(denied_finding(
+                r.name,
+                &describe(r, info),
+                c,
+                r.evidence.clone(),
+            ));
+            continue;
+        }
+        if declared_names.contains(r.name) {
+            continue;
+        }
         let what = describe(r, info);
-        let prose = info.filter(|i| !i.category.is_empty()).and_then(|i| {
-            policy
-                .data_categories()
-                .find(|(cat, _)| *cat == i.category)
-                .map(|(_, c)| c)
-        });
+        let prose = info
+            .filter(|i| !i.category.is_empty() && enumerating.is_some())
+            .and_then(|i| {
+                policy
+                    .data_categories()
+                    .find(|(cat, _)| *cat == i.category)
+                    .map(|(_, c)| c)
+            });
         if let (Some(prose), Some(info)) = (prose, info) {
             let target = enumerating.unwrap_or(prose);
             let where_listed = match enumerating {
@@ -223,6 +241,27 @@ pub fn diff_android(
     }
     sort_findings(&mut findings);
     findings
+}
+
+/// PS105: `subject` (a permission or iOS key, described as `what`) is
+/// requested by the build although `clause` denies it.
+pub fn denied_finding(
+    subject: &str,
+    what: &str,
+    clause: &Clause,
+    evidence: Vec<Location>,
+) -> Finding {
+    Finding {
+        code: Code::PS105.id().to_owned(),
+        severity: Code::PS105.info().severity,
+        subject: subject.to_owned(),
+        message: format!(
+            "{what} is requested, but clause {} of the policy says the app does not access it",
+            clause_label(&clause.id, &clause.title)
+        ),
+        clause: Some(clause_ref(clause)),
+        evidence,
+    }
 }
 
 /// `android.permission.CAMERA (camera, protectionLevel dangerous; merged in by firebase-messaging)`.

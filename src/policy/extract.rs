@@ -1,11 +1,12 @@
-//! Drafting a declared policy from privacy-policy prose.
+//! Drafting a declared policy from privacy-policy prose: the assembly.
 //!
-//! Owns: the clause tree built from the document's own numbering (Roman
-//! numerals `I.`, `(A)`, `1.`/`1、`, `(1)`, markup headings), and the
-//! declarations found in each clause: Android permission names, iOS
-//! usage-description keys (by key or by Xcode's "Privacy - … Usage
-//! Description" label), SDK entries and prose SDK mentions, and data
-//! categories from the lexicon (`rules/data-categories.toml`).
+//! The stages, each a module with one job: markup → blocks (`text`),
+//! SDK entries from label lines (`entries`), numbering → clause tree
+//! (`numbering`, `clauses`), permissions and iOS keys in a block's text
+//! (`perm_match`), SDK names (`sdk_names`), data categories (`lexicon`);
+//! this module walks the blocks once and files every declaration under the
+//! clause that owns its block, with its provenance. `draft_toml` writes
+//! the result as a policy file.
 //!
 //! Distrusts: the prose. `draft` never fails; junk gives an empty draft.
 //! Sources of format facts: Android permission names from
@@ -13,414 +14,31 @@
 //! labels from Apple's Information Property List reference
 //! (`rules/ios-usage-labels.toml`).
 
+use super::clauses::{Node, build_tree, full_ends, line_of, public_tree};
+use super::entries::{
+    Role, entry_roles, entry_sdk, is_permissions_field, mark_kv_tables, table_columns, table_sdk,
+};
 use super::model::{Clause, DeclaredSdk, Policy};
-use super::text::{Block, BlockKind, InputKind, to_blocks};
+use super::numbering::make_title;
+use super::perm_match::{
+    PlainKind, PlainWordScan, android_permissions_in, has_permission_word, ios_keys_in,
+    permission_from_heading, row_lists_constants, sentence_at,
+};
+use super::text::{Block, BlockKind, Coverage, InputKind, to_blocks_with_coverage};
 use crate::rules::permissions::PermissionCatalog;
-use aho_corasick::{AhoCorasick, MatchKind};
-use regex::Regex;
-use serde::Deserialize;
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::OnceLock;
+use std::collections::HashMap;
 
-/// The embedded lexicon text.
-pub const LEXICON_EMBEDDED: &str = include_str!("../../rules/data-categories.toml");
-/// The embedded iOS usage-key label table.
-pub const IOS_LABELS_EMBEDDED: &str = include_str!("../../rules/ios-usage-labels.toml");
-
-// ---------------------------------------------------------------------------
-// Normalised text and phrase matching
-
-/// Text lowered (ASCII) with every non-alphanumeric run turned into one
-/// space; `starts`/`ends` map each normalised byte to the original byte range
-/// of the character it came from.
-struct Norm {
-    text: String,
-    starts: Vec<usize>,
-    ends: Vec<usize>,
-}
-
-fn normalize(s: &str) -> Norm {
-    let mut n = Norm {
-        text: String::with_capacity(s.len()),
-        starts: Vec::with_capacity(s.len()),
-        ends: Vec::with_capacity(s.len()),
-    };
-    for (i, c) in s.char_indices() {
-        let end = i + c.len_utf8();
-        if c.is_ascii_alphanumeric() {
-            n.text.push(c.to_ascii_lowercase());
-            n.starts.push(i);
-            n.ends.push(end);
-        } else if !c.is_ascii() && c.is_alphanumeric() {
-            n.text.push(c);
-            for _ in 0..c.len_utf8() {
-                n.starts.push(i);
-                n.ends.push(end);
-            }
-        } else if !n.text.is_empty() && !n.text.ends_with(' ') {
-            n.text.push(' ');
-            n.starts.push(i);
-            n.ends.push(end);
-        }
-    }
-    n
-}
-
-/// Phrase normalised the same way (no leading/trailing space).
-fn normalize_phrase(s: &str) -> String {
-    normalize(s).text.trim().to_string()
-}
-
-/// Compact key for name comparison: lowercase alphanumerics only, company
-/// suffixes ("Co., Ltd.", "Inc.", "LLC", "GmbH"...) removed.
-fn name_key(s: &str) -> String {
-    const SUFFIXES: &[&str] = &[
-        "co ltd",
-        "co",
-        "ltd",
-        "inc",
-        "llc",
-        "gmbh",
-        "corp",
-        "corporation",
-        "limited",
-        "company",
-        "plc",
-        "ag",
-        "sa",
-        "pte",
-        "pvt",
-    ];
-    let mut words: Vec<&str> = Vec::new();
-    let norm = normalize_phrase(s);
-    for w in norm.split(' ') {
-        words.push(w);
-    }
-    while words.len() > 1 && words.last().is_some_and(|w| SUFFIXES.contains(w)) {
-        words.pop();
-    }
-    words.concat()
-}
-
-/// One phrase match: pattern index and the `[start, end)` byte range in the
-/// text that was searched.
-struct Hit {
-    pattern: usize,
-    start: usize,
-    end: usize,
-}
-
-/// Whole-word, longest, non-overlapping matches of `ac` (built over
-/// normalised phrases) in the normalised text `n`; offsets are mapped back
-/// to the original text. A trailing plural `s` is accepted.
-fn find_words_in(ac: &AhoCorasick, n: &Norm) -> Vec<Hit> {
-    let bytes = n.text.as_bytes();
-    let mut hits: Vec<(usize, usize, usize)> = Vec::new();
-    for m in ac.find_overlapping_iter(n.text.as_str()) {
-        let (s, mut e) = (m.start(), m.end());
-        if e <= s {
-            continue;
-        }
-        let first_ascii = bytes.get(s).is_some_and(|b| b.is_ascii());
-        let last_ascii = bytes.get(e - 1).is_some_and(|b| b.is_ascii());
-        let start_ok = !first_ascii || s == 0 || bytes.get(s - 1) == Some(&b' ');
-        let mut end_ok = !last_ascii || e == bytes.len() || bytes.get(e) == Some(&b' ');
-        if !end_ok
-            && bytes.get(e) == Some(&b's')
-            && (e + 1 == bytes.len() || bytes.get(e + 1) == Some(&b' '))
-        {
-            end_ok = true;
-            e += 1;
-        }
-        if start_ok && end_ok {
-            hits.push((s, e, m.pattern().as_usize()));
-        }
-    }
-    hits.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
-    let mut out = Vec::new();
-    let mut last_end = 0usize;
-    for (s, e, p) in hits {
-        if s < last_end {
-            continue;
-        }
-        last_end = e;
-        let (Some(&os), Some(&oe)) = (n.starts.get(s), n.ends.get(e - 1)) else {
-            continue;
-        };
-        out.push(Hit {
-            pattern: p,
-            start: os,
-            end: oe,
-        });
-    }
-    out
-}
-
-// ---------------------------------------------------------------------------
-// Lexicon
-
-/// Errors loading a lexicon file.
-#[derive(Debug, thiserror::Error)]
-pub enum LexiconError {
-    /// The lexicon file could not be read.
-    #[error("cannot read lexicon {path}: {source}")]
-    Io {
-        /// Path of the lexicon file.
-        path: String,
-        /// The underlying I/O error.
-        source: std::io::Error,
-    },
-    /// The lexicon is not valid TOML or not a `[categories]` table of phrase arrays.
-    #[error("lexicon {path} is not valid: {message}")]
-    Parse {
-        /// Path of the lexicon file.
-        path: String,
-        /// The TOML parser's message.
-        message: String,
-    },
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct LexiconFile {
-    categories: BTreeMap<String, Vec<String>>,
-}
-
-/// Data-category lexicon: category → phrases that describe it.
-#[derive(Debug, Clone)]
-pub struct Lexicon {
-    categories: BTreeMap<String, Vec<String>>,
-    /// Pattern index → category.
-    pattern_category: Vec<String>,
-    matcher: Option<AhoCorasick>,
-}
-
-impl Lexicon {
-    /// Parse a lexicon file (`[categories]` table of phrase arrays).
-    pub fn parse(text: &str, path: &str) -> Result<Lexicon, LexiconError> {
-        let file: LexiconFile = toml::from_str(text).map_err(|e| LexiconError::Parse {
-            path: path.to_string(),
-            message: e.to_string(),
-        })?;
-        Ok(Lexicon::build(file.categories))
-    }
-
-    fn build(categories: BTreeMap<String, Vec<String>>) -> Lexicon {
-        let mut pattern_category = Vec::new();
-        let mut patterns = Vec::new();
-        let mut seen = HashSet::new();
-        for (cat, phrases) in &categories {
-            for p in phrases {
-                let n = normalize_phrase(p);
-                if !n.is_empty() && seen.insert(n.clone()) {
-                    patterns.push(n);
-                    pattern_category.push(cat.clone());
-                }
-            }
-        }
-        let matcher = AhoCorasick::builder()
-            .match_kind(MatchKind::Standard)
-            .build(&patterns)
-            .ok();
-        Lexicon {
-            categories,
-            pattern_category,
-            matcher,
-        }
-    }
-
-    /// The lexicon shipped in `rules/data-categories.toml` (parsed once).
-    pub fn embedded() -> &'static Lexicon {
-        static LEX: OnceLock<Lexicon> = OnceLock::new();
-        LEX.get_or_init(|| {
-            Lexicon::parse(LEXICON_EMBEDDED, "rules/data-categories.toml")
-                .unwrap_or_else(|_| Lexicon::build(BTreeMap::new()))
-        })
-    }
-
-    /// The embedded lexicon plus the phrases of a user file (same format).
-    pub fn load_extra(path: &std::path::Path) -> Result<Lexicon, LexiconError> {
-        let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| LexiconError::Io {
-            path: shown.clone(),
-            source,
-        })?;
-        Lexicon::embedded().with_extra(&text, &shown)
-    }
-
-    /// This lexicon plus the phrases of `text` (a lexicon file).
-    pub fn with_extra(&self, text: &str, path: &str) -> Result<Lexicon, LexiconError> {
-        let extra: LexiconFile = toml::from_str(text).map_err(|e| LexiconError::Parse {
-            path: path.to_string(),
-            message: e.to_string(),
-        })?;
-        let mut cats = self.categories.clone();
-        for (c, phrases) in extra.categories {
-            cats.entry(c).or_default().extend(phrases);
-        }
-        Ok(Lexicon::build(cats))
-    }
-
-    /// Category names, sorted.
-    pub fn categories(&self) -> impl Iterator<Item = &str> {
-        self.categories.keys().map(String::as_str)
-    }
-
-    /// Every category phrase in `text`: (category, start, end) with byte
-    /// offsets into `text`, in order, longest match at each place.
-    pub fn find<'a>(&'a self, text: &str) -> Vec<(&'a str, usize, usize)> {
-        self.find_in(&normalize(text))
-    }
-
-    fn find_in<'a>(&'a self, n: &Norm) -> Vec<(&'a str, usize, usize)> {
-        let Some(ac) = &self.matcher else {
-            return Vec::new();
-        };
-        find_words_in(ac, n)
-            .into_iter()
-            .filter_map(|h| {
-                self.pattern_category
-                    .get(h.pattern)
-                    .map(|c| (c.as_str(), h.start, h.end))
-            })
-            .collect()
-    }
-}
-
-// ---------------------------------------------------------------------------
-// iOS usage labels
-
-/// One iOS usage-description key with its Xcode label and data category.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct IosUsageLabel {
-    /// Info.plist key, e.g. `NSCameraUsageDescription`.
-    pub key: String,
-    /// The words between "Privacy - " and " Usage Description" in Xcode.
-    pub label: String,
-    /// Data category the key grants access to, named as in `rules/data-categories.toml` (e.g. `camera`).
-    pub category: String,
-}
-
-#[derive(Deserialize)]
-struct IosLabelFile {
-    key: Vec<IosUsageLabel>,
-}
-
-/// The iOS usage-key table (`rules/ios-usage-labels.toml`, parsed once).
-pub fn ios_usage_labels() -> &'static [IosUsageLabel] {
-    static T: OnceLock<Vec<IosUsageLabel>> = OnceLock::new();
-    T.get_or_init(|| {
-        toml::from_str::<IosLabelFile>(IOS_LABELS_EMBEDDED)
-            .map(|f| f.key)
-            .unwrap_or_default()
-    })
-}
-
-/// Data category of an iOS usage key (`NSCameraUsageDescription` → `camera`).
-pub fn ios_usage_category(key: &str) -> Option<&'static str> {
-    ios_usage_labels()
-        .iter()
-        .find(|l| l.key == key)
-        .map(|l| l.category.as_str())
-}
-
-// ---------------------------------------------------------------------------
-// Regexes (compiled once)
-
-fn re_full_permission() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| {
-        Regex::new(r"\b(?:((?:[a-z][a-z0-9_]*\.)+permission\.[A-Z][A-Z0-9_]*)|Manifest\.permission\.([A-Z][A-Z0-9_]*))\b").unwrap_or_else(|_| never())
-    })
-}
-
-fn re_short_permission() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| Regex::new(r"\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*\b").unwrap_or_else(|_| never()))
-}
-
-fn re_slash_continuation() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| {
-        Regex::new(r"^[`'\x22 ]*/[`'\x22 ]*([A-Z][A-Z0-9_]*)").unwrap_or_else(|_| never())
-    })
-}
-
-fn re_ios_key() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| {
-        Regex::new(r"\b(?:NS|NFC)[A-Za-z]*UsageDescription\b").unwrap_or_else(|_| never())
-    })
-}
-
-/// `(?i)(Privacy - )?<label> Usage Description`, labels longest first.
-fn re_ios_label() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| {
-        let mut labels: Vec<&str> = ios_usage_labels()
-            .iter()
-            .map(|l| l.label.as_str())
-            .collect();
-        labels.sort_by_key(|l| std::cmp::Reverse(l.len()));
-        let alts: Vec<String> = labels
-            .iter()
-            .map(|l| regex::escape(l).replace(' ', r"\s+"))
-            .collect();
-        let pat = format!(
-            r"(?i)(?:\bprivacy\s*[-–—:]\s*)?\b({})\s+usage\s+description\b",
-            alts.join("|")
-        );
-        Regex::new(&pat).unwrap_or_else(|_| never())
-    })
-}
-
-/// Placeholders of unfilled templates: `[SDK Name 1]`, `[Company Name]`,
-/// `XXX`, `<Company Name>`, `{{app_name}}`.
-pub(crate) fn re_placeholder() -> &'static Regex {
-    static R: OnceLock<Regex> = OnceLock::new();
-    R.get_or_init(|| {
-        Regex::new(
-            r"(?x)
-            \[\s*(?:[A-Za-z][A-Za-z/&\x20-]{0,40}?\s*(?:name|company|data|types?|purpose|insert|date|e-?mail|address|url|website|app|country|phone|contact|sdk|placeholder|here)[A-Za-z\x20]{0,20}?\s*\d{0,3}|[A-Za-z][A-Za-z\x20]{0,30}\x20\d{1,3})\s*\]
-            | \bX{3,}\b
-            | <\s*(?:Company|App|Developer|Your|Insert|Date|Email|Address|Name|SDK)(?:\x20[A-Za-z]+){0,3}\s*>
-            | \{\{\s*[A-Za-z_][A-Za-z0-9_\x20]{0,30}\}\}",
-        )
-        .unwrap_or_else(|_| never())
-    })
-}
-
-/// A regex that never matches, the fallback for a pattern that failed to
-/// compile (a build defect caught by the unit tests, never input-driven).
-fn never() -> Regex {
-    #[allow(clippy::unwrap_used)]
-    Regex::new(r"[^\s\S]").unwrap()
-}
-
-/// `true` when `s` contains an unfilled-template placeholder.
-pub fn is_placeholder(s: &str) -> bool {
-    re_placeholder().is_match(s)
-}
-
-// ---------------------------------------------------------------------------
-// Public types
-
-/// A name the catalog knows an SDK by.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SdkName {
-    /// Catalog SDK id (`zego-express`).
-    pub id: String,
-    /// SDK name, aliases, vendor name, vendor aliases.
-    pub names: Vec<String>,
-}
-
-impl From<(String, Vec<String>)> for SdkName {
-    /// From the SDK catalog's `sdk_names()` pairs `(id, names)`.
-    fn from((id, names): (String, Vec<String>)) -> Self {
-        SdkName { id, names }
-    }
-}
+pub use super::draft_json::draft_to_json;
+pub use super::draft_toml::draft_to_toml;
+pub use super::lexicon::{
+    IOS_LABELS_EMBEDDED, IosUsageLabel, LEXICON_EMBEDDED, Lexicon, LexiconError,
+    ios_usage_category, ios_usage_labels,
+};
+use super::norm::{name_key, normalize};
+pub use super::patterns::is_placeholder;
+pub(crate) use super::patterns::re_placeholder;
+pub use super::sdk_names::SdkName;
+use super::sdk_names::{SdkResolver, company_in};
 
 /// What the extractor needs besides the text.
 #[derive(Debug, Clone, Copy)]
@@ -444,6 +62,8 @@ pub enum DeclKind {
     Sdk,
     /// A data category from the lexicon.
     DataCategory,
+    /// A permission or iOS key the policy says the app does not access.
+    Denial,
 }
 
 impl DeclKind {
@@ -454,6 +74,7 @@ impl DeclKind {
             DeclKind::IosUsage => "ios key",
             DeclKind::Sdk => "sdk",
             DeclKind::DataCategory => "category",
+            DeclKind::Denial => "denial",
         }
     }
 }
@@ -510,9 +131,33 @@ pub struct Draft {
     pub tree: Vec<ClauseNode>,
     /// The markup kind the input was read as.
     pub kind: InputKind,
+    /// How much of the document's text the blocks kept.
+    pub coverage: Coverage,
 }
 
 impl Draft {
+    /// Number of declarations (permissions, iOS keys, SDKs, data
+    /// categories, denials) over all clauses.
+    pub fn declarations(&self) -> usize {
+        self.policy
+            .clauses
+            .iter()
+            .map(|c| {
+                c.android_permissions.len()
+                    + c.ios_usage.len()
+                    + c.sdks.len()
+                    + c.data_categories.len()
+                    + c.denies.len()
+            })
+            .sum()
+    }
+
+    /// `true` when the document yielded nothing usable: no declaration at
+    /// all. A scan must not diff a build against such a draft.
+    pub fn is_empty(&self) -> bool {
+        self.declarations() == 0
+    }
+
     /// Every node of the tree, depth first.
     pub fn nodes(&self) -> Vec<&ClauseNode> {
         fn walk<'a>(n: &'a [ClauseNode], out: &mut Vec<&'a ClauseNode>) {
@@ -541,337 +186,6 @@ impl Draft {
 }
 
 // ---------------------------------------------------------------------------
-// Numbering
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Style {
-    Roman,
-    AlphaParen,
-    /// `a.` / `B.` (letter and dot, title capitalised).
-    AlphaDot,
-    /// Chinese numerals: `一、` / `三.`.
-    CnNum,
-    /// Chinese numerals in parentheses: `（一）`.
-    CnParen,
-    Num,
-    ParenNum,
-    Heading(u8),
-}
-
-/// Recognise the numbering at the start of `text`: style, id segment, rest.
-fn numbering(text: &str) -> Option<(Style, String, &str)> {
-    let t = text.trim_start();
-    // (A) / （A） and (1) / （1）
-    let open = t.strip_prefix('(').or_else(|| t.strip_prefix('（'));
-    if let Some(after) = open {
-        let close = after.find([')', '）'])?;
-        let inner = after.get(..close)?;
-        let close_len = if after.get(close..)?.starts_with(')') {
-            1
-        } else {
-            '）'.len_utf8()
-        };
-        let rest = after.get(close + close_len..)?.trim_start();
-        if (1..=3).contains(&inner.chars().count()) && inner.chars().all(is_cn_numeral) {
-            return Some((Style::CnParen, format!("({inner})"), rest));
-        }
-        if inner.len() == 1 && inner.bytes().all(|b| b.is_ascii_uppercase()) {
-            return Some((Style::AlphaParen, format!("({inner})"), rest));
-        }
-        if !inner.is_empty() && inner.len() <= 3 && inner.bytes().all(|b| b.is_ascii_digit()) {
-            return Some((Style::ParenNum, format!("({inner})"), rest));
-        }
-        return None;
-    }
-    // 1. / 1、 / 1)
-    let digits = t.bytes().take_while(u8::is_ascii_digit).count();
-    if (1..=3).contains(&digits) {
-        let after = t.get(digits..)?;
-        let sep = [".", "、", "．", ")"]
-            .iter()
-            .find(|s| after.starts_with(**s))?;
-        let rest = after.get(sep.len()..)?;
-        if rest.starts_with(|c: char| c.is_ascii_digit()) {
-            return None; // "1.5 million", "1.1 Scope"
-        }
-        let rest = rest.trim_start();
-        if rest.is_empty() {
-            return None;
-        }
-        return Some((Style::Num, t.get(..digits)?.to_string(), rest));
-    }
-    // 一、 / 十二.
-    let cn: String = t
-        .chars()
-        .take_while(|&c| is_cn_numeral(c))
-        .take(4)
-        .collect();
-    if (1..=3).contains(&cn.chars().count())
-        && let Some(after) = t.get(cn.len()..)
-        && let Some(sep) = ["、", ".", "．"].iter().find(|s| after.starts_with(**s))
-    {
-        let rest = after.get(sep.len()..)?.trim_start();
-        if !rest.is_empty() {
-            return Some((Style::CnNum, cn, rest));
-        }
-    }
-    // a. Access data / B. Purposes
-    let mut chars = t.chars();
-    if let (Some(l), Some('.'), Some(' ')) = (chars.next(), chars.next(), chars.next())
-        && l.is_ascii_alphabetic()
-        && !matches!(l, 'I' | 'V' | 'X')
-    {
-        let rest = t.get(3..)?.trim_start();
-        if rest.starts_with(|c: char| {
-            c.is_uppercase() || (l.is_ascii_lowercase() && c.is_alphabetic())
-        }) {
-            return Some((Style::AlphaDot, l.to_string(), rest));
-        }
-    }
-    // I. / III、
-    let roman = t
-        .bytes()
-        .take_while(|b| matches!(b, b'I' | b'V' | b'X' | b'L'))
-        .count();
-    if (1..=6).contains(&roman) {
-        let r = t.get(..roman)?;
-        let after = t.get(roman..)?;
-        let sep = [".", "、", "．"].iter().find(|s| after.starts_with(**s))?;
-        let rest = after.get(sep.len()..)?;
-        if !rest.starts_with(' ')
-            && !rest.starts_with('\u{3000}')
-            && !rest.starts_with(|c: char| !c.is_ascii())
-        {
-            return None;
-        }
-        let rest = rest.trim_start();
-        if roman_value(r).is_some() && rest.starts_with(|c: char| c.is_uppercase() || !c.is_ascii())
-        {
-            return Some((Style::Roman, r.to_string(), rest));
-        }
-    }
-    None
-}
-
-fn is_cn_numeral(c: char) -> bool {
-    matches!(
-        c,
-        '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十'
-    )
-}
-
-fn roman_value(s: &str) -> Option<u32> {
-    const CANON: &[&str] = &[
-        "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII", "XIII", "XIV",
-        "XV", "XVI", "XVII", "XVIII", "XIX", "XX",
-    ];
-    CANON
-        .iter()
-        .position(|c| *c == s)
-        .and_then(|p| u32::try_from(p + 1).ok())
-}
-
-/// A readable title from a heading's text: the words before a colon, or
-/// the text cut at a word boundary.
-fn make_title(rest: &str) -> String {
-    // Markdown anchors render as a leading "#" ("## <a href=#x>#</a> Title").
-    let rest = rest.trim().trim_start_matches(['#', ' ']);
-    if let Some(p) = rest.find([':', '：'])
-        && p > 0
-        && p < 120
-    {
-        return rest.get(..p).unwrap_or(rest).trim().to_string();
-    }
-    let trimmed = rest.trim_end_matches(['.', ';', '；', '。', ',']);
-    if trimmed.chars().count() <= 100 {
-        return trimmed.to_string();
-    }
-    let mut out = String::new();
-    for w in trimmed.split_whitespace() {
-        if out.chars().count() + w.chars().count() > 80 {
-            break;
-        }
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(w);
-    }
-    if out.is_empty() {
-        out = trimmed.chars().take(80).collect();
-    }
-    out.push('…');
-    out
-}
-
-fn slug(s: &str) -> String {
-    let n = normalize_phrase(s);
-    let s: String = n.split(' ').take(6).collect::<Vec<_>>().join("-");
-    if s.is_empty() {
-        "section".to_string()
-    } else {
-        s
-    }
-}
-
-// ---------------------------------------------------------------------------
-// SDK list fields
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Field {
-    Name,
-    Vendor,
-    Data,
-    Purpose,
-}
-
-/// `"Company Name: Google Inc."` → (Vendor, "Google Inc.").
-fn field(text: &str) -> Option<(Field, &str)> {
-    let t = text.trim_start_matches(['•', '·', '-', '*', ' ', '▪', '●']);
-    let p = t.find([':', '：'])?;
-    if p == 0 || p > 70 {
-        return None;
-    }
-    let label = t.get(..p)?.trim().to_ascii_lowercase();
-    let sep_len = if t.get(p..)?.starts_with(':') {
-        1
-    } else {
-        '：'.len_utf8()
-    };
-    let value = t.get(p + sep_len..)?.trim();
-    let f = match label.as_str() {
-        "sdk name" | "name of sdk" | "name of the sdk" | "sdk" | "third-party sdk"
-        | "third party sdk" | "sdk名称" | "sdk 名称" | "第三方sdk名称" | "名称" => {
-            Field::Name
-        }
-        "company name"
-        | "company"
-        | "vendor"
-        | "provider"
-        | "developer"
-        | "sdk provider"
-        | "company name of the sdk"
-        | "公司名称"
-        | "第三方名称"
-        | "第三方公司名称"
-        | "开发者"
-        | "提供方" => Field::Vendor,
-        l if l.starts_with("types of data")
-            || l.starts_with("type of data")
-            || l.starts_with("data type")
-            || l.starts_with("data collected")
-            || l.starts_with("types of personal information")
-            || l.starts_with("personal information collected")
-            || l.starts_with("information collected")
-            || l.starts_with("collected data")
-            || l.starts_with("collected information")
-            || l.starts_with("收集")
-            || l.starts_with("个人信息类型")
-            || l.starts_with("数据类型")
-            || l.starts_with("使用的个人信息")
-            || l.starts_with("涉及个人信息") =>
-        {
-            Field::Data
-        }
-        l if l.starts_with("purpose")
-            || l.starts_with("使用目的")
-            || l == "目的"
-            || l == "用途" =>
-        {
-            Field::Purpose
-        }
-        _ => return None,
-    };
-    Some((f, value))
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Role {
-    None,
-    /// First block of an SDK entry; `true` when the name is a `SDK Name:` field.
-    EntryStart(bool),
-    EntryField,
-}
-
-fn entry_roles(blocks: &[Block]) -> Vec<Role> {
-    let mut roles = vec![Role::None; blocks.len()];
-    let mut i = 0usize;
-    while i < blocks.len() {
-        let Some(b) = blocks.get(i) else { break };
-        let this = field(&b.text);
-        let next = blocks.get(i + 1).and_then(|n| field(&n.text)).map(|f| f.0);
-        let start = match this {
-            Some((Field::Name, _)) => Some(true),
-            Some(_) => None,
-            None if b.text.chars().count() <= 100
-                && matches!(next, Some(Field::Vendor | Field::Data | Field::Purpose)) =>
-            {
-                Some(false)
-            }
-            None => None,
-        };
-        let Some(by_field) = start else {
-            i += 1;
-            continue;
-        };
-        let mut j = i + 1;
-        let mut describes = false;
-        while let Some(nb) = blocks.get(j) {
-            match field(&nb.text) {
-                Some((f @ (Field::Vendor | Field::Data | Field::Purpose), _)) => {
-                    describes |= f != Field::Vendor;
-                    j += 1;
-                }
-                _ => break,
-            }
-        }
-        // "Contact / Developer: X / Email: ..." is not an SDK entry: an entry
-        // names its data or purpose (or is introduced by "SDK Name:").
-        let name_ok = b.text.chars().any(char::is_alphabetic);
-        if !(by_field || describes && name_ok) {
-            i += 1;
-            continue;
-        }
-        if let Some(r) = roles.get_mut(i) {
-            *r = Role::EntryStart(by_field);
-        }
-        for k in i + 1..j {
-            if let Some(r) = roles.get_mut(k) {
-                *r = Role::EntryField;
-            }
-        }
-        i = j.max(i + 1);
-    }
-    roles
-}
-
-// ---------------------------------------------------------------------------
-// Drafting
-
-struct Node {
-    id: String,
-    title: String,
-    style: Style,
-    /// Markup heading level of the clause's heading block, if it is one.
-    level: Option<u8>,
-    parent: Option<usize>,
-    children: Vec<usize>,
-    start: usize,
-    end: usize,
-    line: u32,
-    has_content: bool,
-    dead: bool,
-    /// Children not dropped as table-of-contents lines.
-    live_children: usize,
-    /// Index of this node in its parent's `children`.
-    sibling_pos: usize,
-}
-
-/// 1-based line of byte `offset`.
-fn line_of(line_starts: &[usize], offset: usize) -> u32 {
-    let idx = line_starts.partition_point(|&s| s <= offset);
-    u32::try_from(idx.max(1)).unwrap_or(u32::MAX)
-}
-
 /// Locate `quote` inside the block's original text; fall back to the block.
 fn locate(input: &str, block: &Block, quote: &str) -> (usize, usize) {
     let (s, e) = block.span;
@@ -883,147 +197,13 @@ fn locate(input: &str, block: &Block, quote: &str) -> (usize, usize) {
     block.span
 }
 
-const PERMISSION_WORDS: &[&str] = &[
-    "permission",
-    "authoriz",
-    "authoris",
-    "access to your",
-    "allow access",
-    "grant access",
-    "权限",
-    "授权",
-];
-
-fn has_permission_word(s: &str) -> bool {
-    let l = s.to_lowercase();
-    PERMISSION_WORDS.iter().any(|w| l.contains(w))
-}
-
-/// The sentence of `text` containing byte `at`.
-fn sentence_at(text: &str, at: usize) -> &str {
-    let is_end = |i: usize| {
-        let rest = text.get(i..).unwrap_or("");
-        rest.starts_with(". ")
-            || rest.starts_with("; ")
-            || rest.starts_with('。')
-            || rest.starts_with('；')
-            || rest.starts_with("! ")
-            || rest.starts_with("? ")
-    };
-    let mut start = 0;
-    let mut end = text.len();
-    for (i, _) in text.char_indices() {
-        if is_end(i) {
-            if i < at {
-                start = i + 1;
-            } else {
-                end = i;
-                break;
-            }
-        }
-    }
-    text.get(start.min(end)..end).unwrap_or(text)
-}
-
-/// At most this many catalog SDKs may share a name for an SDK-list entry
-/// naming it to resolve (to the first); see [`SdkResolver::resolve`].
-const MAX_VENDOR_TIE: usize = 3;
-
-/// Resolves SDK names against the catalog's names.
-struct SdkResolver {
-    by_key: HashMap<String, Vec<String>>,
-    matcher: Option<AhoCorasick>,
-    pattern_id: Vec<String>,
-}
-
-impl SdkResolver {
-    fn new(names: &[SdkName]) -> SdkResolver {
-        let mut by_key: HashMap<String, Vec<String>> = HashMap::new();
-        let mut by_phrase: HashMap<String, Vec<String>> = HashMap::new();
-        for s in names {
-            for n in &s.names {
-                let k = name_key(n);
-                if k.len() >= 2 {
-                    let v = by_key.entry(k).or_default();
-                    if !v.contains(&s.id) {
-                        v.push(s.id.clone());
-                    }
-                }
-                let p = normalize_phrase(n);
-                if p.chars().count() >= 3 {
-                    let v = by_phrase.entry(p).or_default();
-                    if !v.contains(&s.id) {
-                        v.push(s.id.clone());
-                    }
-                }
-            }
-        }
-        let mut patterns = Vec::new();
-        let mut pattern_id = Vec::new();
-        let mut sorted: Vec<_> = by_phrase
-            .into_iter()
-            .filter(|(_, ids)| ids.len() == 1)
-            .collect();
-        sorted.sort();
-        for (p, ids) in sorted {
-            if let Some(id) = ids.into_iter().next() {
-                patterns.push(p);
-                pattern_id.push(id);
-            }
-        }
-        let matcher = if patterns.is_empty() {
-            None
-        } else {
-            AhoCorasick::builder()
-                .match_kind(MatchKind::Standard)
-                .build(&patterns)
-                .ok()
-        };
-        SdkResolver {
-            by_key,
-            matcher,
-            pattern_id,
-        }
-    }
-
-    /// The catalog id for a name (SDK or company) of an SDK-list entry.
-    /// A company name shared by a few SDKs of one vendor ("Shenzhen Jigou
-    /// Technology Co., Ltd." → ZEGO Express, ZIM, ...) resolves to the first
-    /// of them in catalog order — the vendor's main SDK; a name shared by
-    /// more ("Google") resolves to none.
-    fn resolve(&self, name: &str) -> Option<&str> {
-        match self.by_key.get(&name_key(name)) {
-            Some(ids) if ids.len() <= MAX_VENDOR_TIE => ids.first().map(String::as_str),
-            _ => None,
-        }
-    }
-
-    /// Catalog SDKs mentioned in `text`: (id, start, end).
-    fn mentions<'a>(&'a self, text: &str) -> Vec<(&'a str, usize, usize)> {
-        self.mentions_in(&normalize(text))
-    }
-
-    fn mentions_in<'a>(&'a self, n: &Norm) -> Vec<(&'a str, usize, usize)> {
-        let Some(ac) = &self.matcher else {
-            return Vec::new();
-        };
-        find_words_in(ac, n)
-            .into_iter()
-            .filter_map(|h| {
-                self.pattern_id
-                    .get(h.pattern)
-                    .map(|id| (id.as_str(), h.start, h.end))
-            })
-            .collect()
-    }
-}
-
 #[derive(Default)]
 struct Decls {
     android: Vec<String>,
     ios: Vec<String>,
     sdks: Vec<DeclaredSdk>,
     categories: Vec<String>,
+    denies: Vec<String>,
 }
 
 struct Ctx<'a> {
@@ -1058,6 +238,7 @@ impl Ctx<'_> {
             DeclKind::AndroidPermission => &mut d.android,
             DeclKind::IosUsage => &mut d.ios,
             DeclKind::DataCategory => &mut d.categories,
+            DeclKind::Denial => &mut d.denies,
             DeclKind::Sdk => return,
         };
         if list.iter().any(|v| v == value) {
@@ -1117,212 +298,22 @@ impl Ctx<'_> {
 }
 
 /// Draft a policy from prose. `source` is the file name (used for the
+/// Draft a policy from prose. `source` is the file name (used for the
 /// policy's `source`, and its extension to pick the markup kind).
 pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
     let kind = InputKind::detect(Some(source), input);
-    let blocks = to_blocks(input, kind);
+    let (mut blocks, coverage) = to_blocks_with_coverage(input, kind);
+    mark_kv_tables(&mut blocks);
     let roles = entry_roles(&blocks);
     let mut line_starts = vec![0usize];
     line_starts.extend(memchr::memchr_iter(b'\n', input.as_bytes()).map(|i| i + 1));
 
     // 1. Clause tree.
-    let mut nodes: Vec<Node> = Vec::new();
-    let mut owner: Vec<Option<usize>> = Vec::with_capacity(blocks.len());
-    let mut stack: Vec<usize> = Vec::new();
-    let mut ids: HashMap<String, usize> = HashMap::new();
-    let mut dup_next: HashMap<String, usize> = HashMap::new();
-    for (bi, b) in blocks.iter().enumerate() {
-        let role = roles.get(bi).copied().unwrap_or(Role::None);
-        let num = if role == Role::None {
-            numbering(&b.text)
-        } else {
-            None
-        };
-        let heading = match (num, b.kind) {
-            (Some((style, seg, rest)), _) => Some((style, Some(seg), rest)),
-            (None, BlockKind::Heading(l)) => Some((Style::Heading(l), None, b.text.as_str())),
-            _ => None,
-        };
-        let Some((style, seg, rest)) = heading else {
-            match stack.last() {
-                Some(&top) => {
-                    if let Some(n) = nodes.get_mut(top) {
-                        n.has_content = true;
-                        n.end = n.end.max(b.span.1);
-                    }
-                    owner.push(Some(top));
-                }
-                None => {
-                    // Text before any heading: a preamble clause.
-                    let idx = nodes.len();
-                    nodes.push(Node {
-                        id: "preamble".into(),
-                        title: make_title(&b.text),
-                        style: Style::Heading(0),
-                        level: Some(0),
-                        parent: None,
-                        children: Vec::new(),
-                        start: b.span.0,
-                        end: b.span.1,
-                        line: line_of(&line_starts, b.span.0),
-                        has_content: true,
-                        dead: false,
-                        live_children: 0,
-                        sibling_pos: 0,
-                    });
-                    ids.insert("preamble".into(), idx);
-                    stack.push(idx);
-                    owner.push(Some(idx));
-                }
-            }
-            continue;
-        };
-        // Pop to the parent of the new clause: a numbered clause becomes a
-        // sibling of the open clause numbered the same way; an unnumbered
-        // markup heading closes everything below a higher-level heading.
-        let level = match b.kind {
-            BlockKind::Heading(l) => Some(l),
-            _ => None,
-        };
-        match style {
-            Style::Heading(l) => {
-                while let Some(&top) = stack.last() {
-                    match nodes.get(top).and_then(|n| n.level) {
-                        Some(tl) if tl < l => break,
-                        _ => {
-                            stack.pop();
-                        }
-                    }
-                }
-            }
-            _ => {
-                if let Some(pos) = stack
-                    .iter()
-                    .rposition(|&i| nodes.get(i).is_some_and(|n| n.style == style))
-                {
-                    stack.truncate(pos);
-                } else if let Some(l) = level {
-                    // A numbered markup heading also closes deeper headings.
-                    while let Some(&top) = stack.last() {
-                        match nodes.get(top).and_then(|n| n.level) {
-                            Some(tl) if tl < l => break,
-                            Some(_) => {
-                                stack.pop();
-                            }
-                            None => break,
-                        }
-                    }
-                }
-            }
-        }
-        // The preamble never parents numbered clauses.
-        if stack.len() == 1
-            && stack
-                .first()
-                .and_then(|&i| nodes.get(i))
-                .is_some_and(|n| n.id == "preamble")
-        {
-            stack.clear();
-        }
-        let parent = stack.last().copied();
-        let parent_id = parent.and_then(|p| nodes.get(p)).map(|n| n.id.clone());
-        let mut id = match (&seg, &parent_id) {
-            (Some(s), Some(p))
-                if nodes.get(parent.unwrap_or(0)).is_some_and(|n| {
-                    !matches!(n.style, Style::Heading(_)) || n.id != "preamble"
-                }) =>
-            {
-                format!("{p}.{s}")
-            }
-            (Some(s), _) => s.clone(),
-            (None, _) => slug(rest),
-        };
-        if let Some(&old) = ids.get(&id) {
-            let no_children = nodes.get(old).is_some_and(|n| n.live_children == 0);
-            let empty = no_children && nodes.get(old).is_some_and(|n| !n.has_content);
-            // The last line of a table of contents is followed by the
-            // introduction; it is still a contents line if the line before
-            // it was one.
-            let last_toc_line = no_children
-                && nodes
-                    .get(old)
-                    .is_some_and(|n| n.end.saturating_sub(n.start) < 1000)
-                && nodes
-                    .get(old)
-                    .and_then(|n| n.parent)
-                    .and_then(|p| nodes.get(p))
-                    .map(|p| {
-                        let pos = nodes.get(old).map_or(0, |n| n.sibling_pos);
-                        pos > 0
-                            && p.children
-                                .get(pos - 1)
-                                .and_then(|&c| nodes.get(c))
-                                .is_some_and(|c| c.dead)
-                    })
-                    .unwrap_or(false);
-            if empty || last_toc_line {
-                // A table-of-contents line listed this heading before the
-                // real section: drop it (its blocks go to its parent, below).
-                let old_parent = nodes.get(old).and_then(|n| n.parent);
-                if let Some(n) = nodes.get_mut(old) {
-                    n.dead = true;
-                }
-                if let Some(p) = old_parent.and_then(|p| nodes.get_mut(p)) {
-                    p.live_children = p.live_children.saturating_sub(1);
-                }
-            } else {
-                let k = dup_next.entry(id.clone()).or_insert(1);
-                loop {
-                    *k += 1;
-                    if !ids.contains_key(&format!("{id}~{k}")) {
-                        break;
-                    }
-                }
-                id = format!("{id}~{k}");
-            }
-        }
-        let idx = nodes.len();
-        nodes.push(Node {
-            id: id.clone(),
-            title: make_title(rest),
-            style,
-            level,
-            parent,
-            children: Vec::new(),
-            start: b.span.0,
-            end: b.span.1,
-            line: line_of(&line_starts, b.span.0),
-            has_content: false,
-            dead: false,
-            live_children: 0,
-            sibling_pos: 0,
-        });
-        ids.insert(id, idx);
-        if let Some(p) = parent.and_then(|p| nodes.get_mut(p)) {
-            let pos = p.children.len();
-            p.children.push(idx);
-            p.live_children += 1;
-            if let Some(n) = nodes.get_mut(idx) {
-                n.sibling_pos = pos;
-            }
-        }
-        stack.push(idx);
-        owner.push(Some(idx));
-    }
-
-    // Blocks of dropped table-of-contents lines belong to the nearest live
-    // ancestor.
-    for o in owner.iter_mut() {
-        while let Some(i) = *o {
-            match nodes.get(i) {
-                Some(n) if n.dead => *o = n.parent,
-                _ => break,
-            }
-        }
-    }
+    let (nodes, owner) = build_tree(&blocks, &roles, &line_starts);
 
     // 2. Declarations.
     let resolver = SdkResolver::new(opts.sdk_names);
+    let columns = table_columns(&blocks);
     let mut ctx = Ctx {
         input,
         line_starts,
@@ -1344,6 +335,7 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
         }
         None
     };
+    let mut plain = PlainWordScan::new();
     let mut bi = 0usize;
     while bi < blocks.len() {
         let (Some(b), Some(Some(node))) = (blocks.get(bi), owner.get(bi).copied()) else {
@@ -1351,125 +343,46 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
             continue;
         };
         let role = roles.get(bi).copied().unwrap_or(Role::None);
-        if let Role::EntryStart(by_field) = role {
-            // An SDK list entry: this block and its field blocks.
-            let name_text = if by_field {
-                field(&b.text).map(|f| f.1).unwrap_or("")
-            } else {
-                numbering(&b.text).map(|n| n.2).unwrap_or(b.text.as_str())
-            };
-            let mut sdk = DeclaredSdk {
-                name: name_text.trim().to_string(),
-                ..Default::default()
-            };
-            let mut j = bi + 1;
-            while roles.get(j) == Some(&Role::EntryField) {
-                if let Some((f, v)) = blocks.get(j).and_then(|fb| field(&fb.text)) {
-                    match f {
-                        Field::Vendor => sdk.vendor = Some(v.to_string()),
-                        Field::Purpose => sdk.purpose = Some(v.to_string()),
-                        Field::Data => {
-                            for (c, _, _) in opts.lexicon.find(v) {
-                                if !sdk.data.iter().any(|d| d == c) {
-                                    sdk.data.push(c.to_string());
-                                }
-                            }
-                        }
-                        Field::Name => {}
-                    }
+        match role {
+            Role::EntryStart(by_field) => {
+                // An SDK list entry: this block and its field blocks.
+                let (sdk, _) = entry_sdk(&blocks, &roles, bi, by_field, opts.lexicon, &resolver);
+                if let Some(sdk) = sdk {
+                    let quote = sdk.name.clone();
+                    ctx.add_sdk(node, sdk, &quote, b);
                 }
-                j += 1;
+                bi += 1;
+                continue;
             }
-            let placeholder = is_placeholder(&sdk.name) || sdk.name.is_empty();
-            if !placeholder {
-                sdk.id = resolver
-                    .resolve(&sdk.name)
-                    .or_else(|| {
-                        sdk.vendor
-                            .as_deref()
-                            .filter(|v| !is_placeholder(v))
-                            .and_then(|v| resolver.resolve(v))
-                    })
-                    .or_else(|| {
-                        // "即构 ZEGO Express SDK": a catalog name inside the
-                        // entry's name, else inside its company name.
-                        let single = |t: &str| {
-                            let ids: HashSet<&str> =
-                                resolver.mentions(t).into_iter().map(|m| m.0).collect();
-                            if ids.len() == 1 {
-                                ids.into_iter().next()
-                            } else {
-                                None
-                            }
-                        };
-                        single(&sdk.name).or_else(|| sdk.vendor.as_deref().and_then(single))
-                    })
-                    .map(str::to_string);
-                let quote = sdk.name.clone();
-                ctx.add_sdk(node, sdk, &quote, b);
+            // An entry's permissions line ("调用权限：存储权限") declares them
+            // for the document; its other lines describe the SDK only.
+            Role::EntryField if !is_permissions_field(b) => {
+                bi += 1;
+                continue;
             }
-            bi = j;
-            continue;
+            Role::TableHeader => {
+                plain.header(b);
+                bi += 1;
+                continue;
+            }
+            Role::TableRow => {
+                if let Some(sdk) = table_sdk(b, &columns, opts.lexicon, &resolver) {
+                    let quote = sdk.name.clone();
+                    ctx.add_sdk(node, sdk, &quote, b);
+                }
+            }
+            _ => {}
         }
+        let in_sdk_entry = role != Role::None;
         let text = b.text.as_str();
         let clause_has_perm_title = titles_with_permission(Some(node)).is_some();
-        let block_perm_ctx =
-            has_permission_word(text) || clause_has_perm_title || text.contains('`');
+        let block_perm_ctx = has_permission_word(text)
+            || clause_has_perm_title
+            || text.contains('`')
+            || row_lists_constants(b, opts.permissions);
         let mut declared_here = false;
-        // Android permissions, full names.
-        let mut full_ranges: Vec<(usize, usize)> = Vec::new();
-        let mut found_perms: Vec<(String, String, usize)> = Vec::new();
-        let may_name_full = text.contains("permission.");
-        let full_matches = may_name_full.then(|| re_full_permission().captures_iter(text));
-        for c in full_matches.into_iter().flatten() {
-            let Some(m) = c.get(0) else { continue };
-            let name = match (c.get(1), c.get(2)) {
-                (Some(f), _) => f.as_str().to_string(),
-                (None, Some(s)) => format!("android.permission.{}", s.as_str()),
-                _ => continue,
-            };
-            full_ranges.push((m.start(), m.end()));
-            found_perms.push((name, m.as_str().to_string(), m.end()));
-        }
-        // Short forms: only real permissions, only in permission context.
-        if block_perm_ctx {
-            for m in re_short_permission().find_iter(text) {
-                if full_ranges
-                    .iter()
-                    .any(|&(s, e)| m.start() >= s && m.end() <= e)
-                {
-                    continue;
-                }
-                let full = format!("android.permission.{}", m.as_str());
-                if opts.permissions.get(&full).is_none() {
-                    continue;
-                }
-                found_perms.push((full, m.as_str().to_string(), m.end()));
-                // "`READ_MEDIA_IMAGES` / `VIDEO` / `AUDIO`"
-                let prefix = m
-                    .as_str()
-                    .rsplit_once('_')
-                    .map(|(p, _)| format!("{p}_"))
-                    .unwrap_or_default();
-                let mut at = m.end();
-                while !prefix.is_empty() {
-                    let Some(c) = text
-                        .get(at..)
-                        .and_then(|r| re_slash_continuation().captures(r))
-                    else {
-                        break;
-                    };
-                    let (Some(all), Some(tok)) = (c.get(0), c.get(1)) else {
-                        break;
-                    };
-                    let cand = format!("android.permission.{prefix}{}", tok.as_str());
-                    at += all.end();
-                    if opts.permissions.get(&cand).is_some() {
-                        found_perms.push((cand, tok.as_str().to_string(), at));
-                    }
-                }
-            }
-        }
+        // Android permission constants.
+        let mut found_perms = android_permissions_in(text, block_perm_ctx, opts.permissions);
         // Title-case permission headings under a permissions section
         // ("#### Record Audio" → RECORD_AUDIO).
         let mut perm_node = node;
@@ -1481,23 +394,7 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
                 .and_then(|p| titles_with_permission(Some(p)))
         {
             // "Internet Access" / "Camera permission" → INTERNET / CAMERA.
-            let words = normalize_phrase(text).to_ascii_uppercase();
-            let mut words: Vec<&str> = words.split(' ').collect();
-            let mut found = None;
-            loop {
-                let cand = format!("android.permission.{}", words.join("_"));
-                if opts.permissions.get(&cand).is_some() {
-                    found = Some(cand);
-                    break;
-                }
-                match words.last() {
-                    Some(&("ACCESS" | "PERMISSION" | "PERMISSIONS")) if words.len() > 1 => {
-                        words.pop();
-                    }
-                    _ => break,
-                }
-            }
-            if let Some(cand) = found {
+            if let Some(cand) = permission_from_heading(text, opts.permissions) {
                 found_perms.push((cand, text.to_string(), text.len()));
                 perm_node = pn;
             }
@@ -1525,48 +422,39 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
             declared_here = true;
         }
         // iOS keys.
-        for m in re_ios_key().find_iter(text) {
-            ctx.add(
-                node,
-                DeclKind::IosUsage,
-                m.as_str(),
-                m.as_str(),
-                b,
-                true,
-                None,
-            );
+        for (key, quote) in ios_keys_in(text) {
+            ctx.add(node, DeclKind::IosUsage, &key, &quote, b, true, None);
             declared_here = true;
         }
-        let may_label = text.contains("sage") || text.contains("SAGE");
-        let label_matches = may_label.then(|| re_ios_label().captures_iter(text));
-        for c in label_matches.into_iter().flatten() {
-            let (Some(all), Some(label)) = (c.get(0), c.get(1)) else {
-                continue;
-            };
-            let want = normalize_phrase(label.as_str());
-            if let Some(l) = ios_usage_labels()
-                .iter()
-                .find(|l| normalize_phrase(&l.label) == want)
-            {
-                ctx.add(
-                    node,
-                    DeclKind::IosUsage,
-                    &l.key,
-                    all.as_str(),
-                    b,
-                    true,
-                    None,
-                );
-                declared_here = true;
-            }
-        }
-        // Prose SDK mentions.
+        // Permissions in plain words (filed after the walk, below).
+        let heads_clause = nodes.get(node).is_some_and(|n| n.start == b.span.0);
+        plain.block(
+            bi,
+            node,
+            b,
+            clause_has_perm_title,
+            heads_clause,
+            declared_here,
+        );
+        // Prose SDK mentions (not inside an entry: the entry is the SDK).
         let norm = normalize(text);
-        for (id, s, e) in resolver.mentions_in(&norm) {
+        let mentions = if in_sdk_entry {
+            Vec::new()
+        } else {
+            resolver.mentions_in(text, &norm)
+        };
+        // A prose statement naming one SDK and its company ("该SDK由“X”提供").
+        let company = if mentions.len() == 1 {
+            company_in(text)
+        } else {
+            None
+        };
+        for (id, s, e) in mentions {
             let quote = text.get(s..e).unwrap_or("").to_string();
             let sdk = DeclaredSdk {
                 name: quote.clone(),
                 id: Some(id.to_string()),
+                vendor: company.clone(),
                 ..Default::default()
             };
             ctx.add_sdk(node, sdk, &quote, b);
@@ -1586,21 +474,58 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
         bi += 1;
     }
 
+    // Plain-word permissions are the declarations of a document that names
+    // no constant; where it does name them (it has a permission list), its
+    // prose words are only data categories, so a permission missing from
+    // the list is PS103, not silently declared. Denials are always kept.
+    let explicit_android = ctx.decls.values().any(|d| !d.android.is_empty());
+    let explicit_ios = ctx.decls.values().any(|d| !d.ios.is_empty());
+    for p in &plain.found {
+        let Some(b) = blocks.get(p.block) else {
+            continue;
+        };
+        // A list entry or table cell in words is part of the enumeration.
+        let kind = match p.kind {
+            PlainKind::Android if p.entry || !explicit_android => DeclKind::AndroidPermission,
+            PlainKind::Ios if p.entry || !explicit_ios => DeclKind::IosUsage,
+            PlainKind::Denial => DeclKind::Denial,
+            _ => continue,
+        };
+        ctx.add(p.node, kind, &p.value, &p.quote, b, true, None);
+    }
+
     // 3. Assemble.
     let Ctx {
         mut decls,
         provenance,
         ..
     } = ctx;
-    let mut full_end: Vec<usize> = nodes.iter().map(|n| n.end).collect();
-    for i in (0..nodes.len()).rev() {
-        if let Some(p) = nodes.get(i).and_then(|n| n.parent) {
-            let e = full_end.get(i).copied().unwrap_or(0);
-            if let Some(pe) = full_end.get_mut(p) {
-                *pe = (*pe).max(e);
+    // An SDK named without its company where a later entry of the same
+    // document names the company ("高德地图SDK" in 3.1.3, "服务提供商：高德软件
+    // 有限公司" in 5.5.1): the document has told the reader who provides it.
+    let mut vendors: Vec<(Option<String>, String, String)> = Vec::new();
+    let mut order: Vec<usize> = decls.keys().copied().collect();
+    order.sort_unstable();
+    for d in order.iter().filter_map(|k| decls.get(k)) {
+        for sdk in &d.sdks {
+            if let Some(v) = &sdk.vendor {
+                vendors.push((sdk.id.clone(), name_key(&sdk.name), v.clone()));
             }
         }
     }
+    for d in decls.values_mut() {
+        for sdk in d.sdks.iter_mut().filter(|s| s.vendor.is_none()) {
+            let key = name_key(&sdk.name);
+            sdk.vendor = vendors
+                .iter()
+                .find(|(id, k, _)| match (id, &sdk.id) {
+                    (Some(a), Some(b)) => a == b,
+                    _ => *k == key,
+                })
+                .map(|v| v.2.clone());
+        }
+    }
+    let full_end = full_ends(&nodes);
     let mut clauses = Vec::new();
     for (i, n) in nodes.iter().enumerate() {
         if n.dead {
@@ -1614,30 +539,13 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
                 ios_usage: d.ios,
                 sdks: d.sdks,
                 data_categories: d.categories,
+                denies: d.denies,
                 span: Some((n.start, full_end.get(i).copied().unwrap_or(n.end))),
                 line: Some(n.line),
             });
         }
     }
-    fn build(nodes: &[Node], full_end: &[usize], idx: &[usize]) -> Vec<ClauseNode> {
-        idx.iter()
-            .filter_map(|&i| nodes.get(i).filter(|n| !n.dead).map(|n| (i, n)))
-            .map(|(i, n)| ClauseNode {
-                id: n.id.clone(),
-                title: n.title.clone(),
-                span: (n.start, full_end.get(i).copied().unwrap_or(n.end)),
-                line: n.line,
-                children: build(nodes, full_end, &n.children),
-            })
-            .collect()
-    }
-    let roots: Vec<usize> = nodes
-        .iter()
-        .enumerate()
-        .filter(|(_, n)| n.parent.is_none())
-        .map(|(i, _)| i)
-        .collect();
-    let tree = build(&nodes, &full_end, &roots);
+    let tree = public_tree(&nodes, &full_end);
     let name = blocks
         .first()
         .map(|b| make_title(&b.text))
@@ -1653,122 +561,8 @@ pub fn draft(input: &str, source: &str, opts: &ExtractOptions) -> Draft {
         provenance,
         tree,
         kind,
+        coverage,
     }
-}
-
-// ---------------------------------------------------------------------------
-// TOML output
-
-fn toml_str(s: &str) -> String {
-    toml::Value::String(s.to_string()).to_string()
-}
-
-/// One-line comment text (no newlines, bounded length).
-fn comment_text(s: &str) -> String {
-    let one: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
-    if one.chars().count() > 100 {
-        format!("{}…", one.chars().take(100).collect::<String>())
-    } else {
-        one
-    }
-}
-
-/// Write the draft in the policy-file format (DESIGN.md "The declared
-/// policy"), with a `# <clause id>: "<quoted words>"` comment per declaration.
-pub fn draft_to_toml(draft: &Draft) -> String {
-    use std::fmt::Write;
-    let mut out = String::new();
-    let p = &draft.policy;
-    let _ = writeln!(
-        out,
-        "# Drafted by `privscan policy extract` from {}. Review every entry.",
-        comment_text(&p.source)
-    );
-    let _ = writeln!(
-        out,
-        "[policy]\nname = {}\nsource = {}\n",
-        toml_str(&p.name),
-        toml_str(&p.source)
-    );
-    let quote = |clause: &str, kind: DeclKind, value: &str| -> String {
-        draft
-            .provenance
-            .iter()
-            .find(|pr| pr.clause == clause && pr.kind == kind && pr.value == value)
-            .map(|pr| {
-                format!(
-                    "# {}: \"{}\" (line {})",
-                    clause,
-                    comment_text(&pr.quote),
-                    pr.line
-                )
-            })
-            .unwrap_or_else(|| format!("# {clause}"))
-    };
-    for c in &p.clauses {
-        // Where the clause is in the prose (a comment: the policy-file
-        // format's `line` is the line in the policy file itself).
-        if let (Some(l), Some((s, e))) = (c.line, c.span) {
-            let _ = writeln!(
-                out,
-                "# {}: line {l}, bytes {s}..{e} of {}",
-                c.id,
-                comment_text(&p.source)
-            );
-        }
-        let _ = writeln!(
-            out,
-            "[[clause]]\nid = {}\ntitle = {}",
-            toml_str(&c.id),
-            toml_str(&c.title)
-        );
-        let mut list = |key: &str, kind: DeclKind, values: &[String]| {
-            if values.is_empty() {
-                return;
-            }
-            let _ = writeln!(out, "{key} = [");
-            for v in values {
-                let _ = writeln!(out, "  {}\n  {},", quote(&c.id, kind, v), toml_str(v));
-            }
-            let _ = writeln!(out, "]");
-        };
-        list(
-            "android_permissions",
-            DeclKind::AndroidPermission,
-            &c.android_permissions,
-        );
-        list("ios_usage", DeclKind::IosUsage, &c.ios_usage);
-        list(
-            "data_categories",
-            DeclKind::DataCategory,
-            &c.data_categories,
-        );
-        if !c.sdks.is_empty() {
-            let _ = writeln!(out, "sdks = [");
-            for s in &c.sdks {
-                let key = s.id.clone().unwrap_or_else(|| s.name.clone());
-                let _ = writeln!(out, "  {}", quote(&c.id, DeclKind::Sdk, &key));
-                let mut fields = vec![format!("name = {}", toml_str(&s.name))];
-                if let Some(v) = &s.vendor {
-                    fields.push(format!("vendor = {}", toml_str(v)));
-                }
-                if !s.data.is_empty() {
-                    let d: Vec<String> = s.data.iter().map(|x| toml_str(x)).collect();
-                    fields.push(format!("data = [{}]", d.join(", ")));
-                }
-                if let Some(v) = &s.purpose {
-                    fields.push(format!("purpose = {}", toml_str(v)));
-                }
-                if let Some(v) = &s.id {
-                    fields.push(format!("id = {}", toml_str(v)));
-                }
-                let _ = writeln!(out, "  {{ {} }},", fields.join(", "));
-            }
-            let _ = writeln!(out, "]");
-        }
-        out.push('\n');
-    }
-    out
 }
 
 #[cfg(test)]
@@ -1797,23 +591,6 @@ category = "photos"
 "#,
         )
         .unwrap()
-    }
-
-    #[test]
-    fn numbering_styles() {
-        assert_eq!(
-            numbering("III. How We Share").map(|n| (n.0, n.1)),
-            Some((Style::Roman, "III".into()))
-        );
-        assert_eq!(numbering("(A) Sharing").map(|n| n.1), Some("(A)".into()));
-        assert_eq!(numbering("（3）位置").map(|n| n.1), Some("(3)".into()));
-        assert_eq!(
-            numbering("3、位置信息").map(|n| (n.0, n.1)),
-            Some((Style::Num, "3".into()))
-        );
-        assert_eq!(numbering("1.5 million users"), None);
-        assert_eq!(numbering("I. am not a heading"), None);
-        assert_eq!(numbering("IV.x"), None);
     }
 
     #[test]
@@ -1911,10 +688,8 @@ category = "photos"
         let cat = catalog();
         let names = [SdkName {
             id: "zego-express".into(),
-            names: vec![
-                "ZEGO Express".into(),
-                "Shenzhen Jigou Technology Co., Ltd.".into(),
-            ],
+            names: vec!["ZEGO Express".into()],
+            vendor_names: vec!["Shenzhen Jigou Technology Co., Ltd.".into()],
         }];
         let opts = ExtractOptions {
             permissions: &cat,
@@ -1935,7 +710,8 @@ category = "photos"
         let cat = catalog();
         let names = [SdkName {
             id: "zego-express".into(),
-            names: vec!["ZEGO Express".into(), "即构科技".into()],
+            names: vec!["ZEGO Express".into()],
+            vendor_names: vec!["即构科技".into()],
         }];
         let opts = ExtractOptions {
             permissions: &cat,
@@ -1996,7 +772,9 @@ category = "photos"
 
     #[test]
     fn regexes_compile() {
-        assert!(re_ios_label().is_match("Privacy - Camera Usage Description"));
+        assert!(
+            super::super::patterns::re_ios_label().is_match("Privacy - Camera Usage Description")
+        );
         assert!(is_placeholder("[SDK Name 1]"));
         assert!(is_placeholder("Contact XXX"));
         assert!(!is_placeholder("[Matrix]"));

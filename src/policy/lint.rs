@@ -1,8 +1,9 @@
 //! Policy lint: problems a privacy policy has on its own, without any build.
 //!
 //! * PS401 unfilled template text: bracketed placeholders (`[SDK Name 1]`,
-//!   `[Company Name 1]`), `XXX`, `<Company>`, `{{app_name}}` — one finding
-//!   per placeholder, quoting it and naming its clause.
+//!   `[Company Name 1]`), `XXX`, `<Company>`, `{{app_name}}`, full-width
+//!   `【9】` / `【SDK名称】`, editor notes (`（请根据具体使用目的填写）`, `[here]()`,
+//!   `TODO`) — one finding per placeholder, quoting it and naming its clause.
 //! * PS402 the policy contradicts itself: (a) a data category described in a
 //!   permission/authorisation sentence (location for a "Nearby" feature) has
 //!   no permission of that category in the clause that enumerates the app's
@@ -18,6 +19,7 @@ use super::extract::{
     DeclKind, Draft, Lexicon, ios_usage_category, ios_usage_labels, re_placeholder,
 };
 use super::model::{Clause, Policy};
+use super::patterns::re_editor_note;
 use super::text::InputKind;
 use crate::findings::Code;
 use crate::model::{ClauseRef, Finding, Location};
@@ -108,7 +110,12 @@ pub fn described_not_enumerated<'a>(
     let Some(pc) = draft.policy.permission_clause() else {
         return Vec::new();
     };
-    let have = covered(pc, perms);
+    // Every clause's permissions count: a list split into items (17.(1)
+    // … 17.(10)) covers what any of its items names.
+    let mut have = covered(pc, perms);
+    for c in &draft.policy.clauses {
+        have.extend(covered(c, perms));
+    }
     let backed = permission_backed(perms);
     let mut reported = HashSet::new();
     draft
@@ -140,7 +147,10 @@ pub fn lint_with(
     let mut out = Vec::new();
     let source = draft.policy.source.as_str();
     // PS401.
-    for m in re_placeholder().find_iter(input) {
+    let mut marks: Vec<regex::Match> = re_placeholder().find_iter(input).collect();
+    marks.extend(re_editor_note().find_iter(input));
+    marks.sort_by_key(|m| m.start());
+    for m in marks {
         let q = m.as_str();
         if draft.kind == InputKind::Html && q.starts_with('<') {
             continue;
@@ -203,6 +213,35 @@ pub fn lint_with(
             vec![Location { entry: source.to_string(), detail: Some(p.quote.clone()), line: Some(p.line) }],
         ));
     }
+    // PS402 (c): a clause denies what another clause declares.
+    for c in &draft.policy.clauses {
+        for d in &c.denies {
+            let Some(other) = draft.policy.clauses.iter().find(|o| {
+                o.id != c.id
+                    && (o.android_permissions.iter().any(|p| p == d)
+                        || o.ios_usage.iter().any(|k| k == d))
+            }) else {
+                continue;
+            };
+            out.push(finding(
+                Code::PS402,
+                d,
+                format!(
+                    "clause {} ({}) denies {d}, which clause {} ({}) declares",
+                    c.id, c.title, other.id, other.title
+                ),
+                Some(clause_ref(c)),
+                c.line
+                    .map(|l| Location {
+                        entry: source.to_string(),
+                        detail: Some(d.clone()),
+                        line: Some(l),
+                    })
+                    .into_iter()
+                    .collect(),
+            ));
+        }
+    }
     // PS402 (b): a permission described as a different category.
     let lex_cats: HashSet<&str> = lexicon.categories().collect();
     for p in &draft.provenance {
@@ -262,7 +301,10 @@ pub fn lint_policy(policy: &Policy, perms: &PermissionCatalog) -> Vec<Finding> {
             texts.extend(s.data.iter().map(String::as_str));
         }
         for t in texts {
-            for m in re_placeholder().find_iter(t) {
+            for m in re_placeholder()
+                .find_iter(t)
+                .chain(re_editor_note().find_iter(t))
+            {
                 out.push(finding(
                     Code::PS401,
                     m.as_str(),
@@ -280,7 +322,12 @@ pub fn lint_policy(policy: &Policy, perms: &PermissionCatalog) -> Vec<Finding> {
     let Some(pc) = policy.permission_clause() else {
         return out;
     };
-    let have = covered(pc, perms);
+    // Every clause's permissions count: a list split into items (17.(1)
+    // … 17.(10)) covers what any of its items names.
+    let mut have = covered(pc, perms);
+    for c in &policy.clauses {
+        have.extend(covered(c, perms));
+    }
     let backed = permission_backed(perms);
     let mut reported = HashSet::new();
     for (cat, c) in policy.data_categories() {

@@ -21,6 +21,7 @@
 //! ios_usage = ["NSCameraUsageDescription"]
 //! sdks = [{ name = "Firebase", vendor = "Google", data = ["device-id"], purpose = "analytics", id = "firebase-analytics" }]
 //! data_categories = ["camera"]
+//! denies = ["READ_CONTACTS", "NSContactsUsageDescription"]   # "we do not access your contacts" (PS105)
 //!
 //! [[allow]]
 //! code = "PS101"
@@ -41,6 +42,8 @@
 use crate::findings::CODES;
 use crate::findings::Code;
 use crate::policy::model::{Allow, Clause, DeclaredSdk, Policy};
+use crate::policy::typos::{ios_key_suggestion, permission_suggestion};
+use crate::rules::permissions::PermissionCatalog;
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::ops::Range;
@@ -179,6 +182,25 @@ pub enum PolicyError {
         /// Why it is malformed (empty, empty dot segment, bad character...).
         why: &'static str,
     },
+    /// A permission or iOS usage key that is not a known name but is one or
+    /// two edits from one (`CAMRA`): it would declare nothing.
+    #[error(
+        "{file}:{line}:{column}: `{value}` is not a known {what}; did you mean `{suggestion}`?"
+    )]
+    Misspelled {
+        /// Path of the policy file as given.
+        file: String,
+        /// 1-based line of the name.
+        line: u32,
+        /// 1-based column of the name, in characters.
+        column: u32,
+        /// The name as written.
+        value: String,
+        /// `Android permission` or `iOS usage key`.
+        what: &'static str,
+        /// The known name it is closest to.
+        suggestion: String,
+    },
 }
 
 impl PolicyError {
@@ -194,7 +216,8 @@ impl PolicyError {
             | PolicyError::UnknownCode { line, .. }
             | PolicyError::EmptySubject { line, .. }
             | PolicyError::BadDate { line, .. }
-            | PolicyError::BadPermission { line, .. } => Some(*line),
+            | PolicyError::BadPermission { line, .. }
+            | PolicyError::Misspelled { line, .. } => Some(*line),
         }
     }
 
@@ -210,7 +233,8 @@ impl PolicyError {
             | PolicyError::UnknownCode { column, .. }
             | PolicyError::EmptySubject { column, .. }
             | PolicyError::BadDate { column, .. }
-            | PolicyError::BadPermission { column, .. } => Some(*column),
+            | PolicyError::BadPermission { column, .. }
+            | PolicyError::Misspelled { column, .. } => Some(*column),
         }
     }
 }
@@ -245,11 +269,13 @@ struct RawClause {
     #[serde(default)]
     android_permissions: Vec<Spanned<String>>,
     #[serde(default)]
-    ios_usage: Vec<String>,
+    ios_usage: Vec<Spanned<String>>,
     #[serde(default)]
     sdks: Vec<RawSdk>,
     #[serde(default)]
     data_categories: Vec<String>,
+    #[serde(default)]
+    denies: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -400,19 +426,68 @@ pub fn parse(text: &str, source: &str) -> Result<Policy, PolicyError> {
                     why,
                 }
             })?;
+            if let Some(suggestion) = permission_suggestion(&name, PermissionCatalog::embedded()) {
+                let (file, line, column) = ctx.at(&span);
+                return Err(PolicyError::Misspelled {
+                    file,
+                    line,
+                    column,
+                    value: p.get_ref().clone(),
+                    what: "Android permission",
+                    suggestion,
+                });
+            }
             if !android_permissions.contains(&name) {
                 android_permissions.push(name);
             }
         }
+        // `denies`: iOS usage keys as written, Android permissions
+        // normalised like `android_permissions`.
+        let mut denies: Vec<String> = Vec::with_capacity(rc.denies.len());
+        for d in rc.denies {
+            let raw = d.get_ref().trim();
+            let name = if raw.ends_with("UsageDescription") {
+                raw.to_owned()
+            } else {
+                let span = d.span();
+                normalize_permission(raw).map_err(|why| {
+                    let (file, line, column) = ctx.at(&span);
+                    PolicyError::BadPermission {
+                        file,
+                        line,
+                        column,
+                        value: d.get_ref().clone(),
+                        why,
+                    }
+                })?
+            };
+            if !denies.contains(&name) {
+                denies.push(name);
+            }
+        }
+        let mut ios_usage = Vec::with_capacity(rc.ios_usage.len());
+        for k in rc.ios_usage {
+            let span = k.span();
+            let key = k.get_ref().trim().to_owned();
+            if let Some(suggestion) = ios_key_suggestion(&key) {
+                let (file, line, column) = ctx.at(&span);
+                return Err(PolicyError::Misspelled {
+                    file,
+                    line,
+                    column,
+                    value: key,
+                    what: "iOS usage key",
+                    suggestion,
+                });
+            }
+            ios_usage.push(key);
+        }
         clauses.push(Clause {
             id,
             title: rc.title,
+            denies,
             android_permissions,
-            ios_usage: rc
-                .ios_usage
-                .into_iter()
-                .map(|k| k.trim().to_owned())
-                .collect(),
+            ios_usage,
             sdks: rc
                 .sdks
                 .into_iter()
@@ -594,6 +669,7 @@ pub fn to_toml(policy: &Policy) -> String {
         kv(&mut out, "title", &c.title);
         list(&mut out, "android_permissions", &c.android_permissions);
         list(&mut out, "ios_usage", &c.ios_usage);
+        list(&mut out, "denies", &c.denies);
         if !c.sdks.is_empty() {
             out.push_str("sdks = [\n");
             for s in &c.sdks {

@@ -45,6 +45,11 @@ pub struct Clause {
     /// Data categories (`camera`, `location`, ...; see `rules/android-permissions.toml`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub data_categories: Vec<String>,
+    /// What the clause says the app does **not** access: Android permission
+    /// names and iOS usage keys ("我们不会收集您的通讯录" → `READ_CONTACTS`,
+    /// `NSContactsUsageDescription`). A build that requests one is PS105.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub denies: Vec<String>,
     /// Byte span `[start, end)` of the clause text in the source document,
     /// when the policy was drafted from prose.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -101,6 +106,13 @@ impl Policy {
         self.clauses
             .iter()
             .flat_map(|c| c.sdks.iter().map(move |s| (s, c)))
+    }
+
+    /// Every denied permission or iOS key with the clause denying it.
+    pub fn denials(&self) -> impl Iterator<Item = (&str, &Clause)> {
+        self.clauses
+            .iter()
+            .flat_map(|c| c.denies.iter().map(move |d| (d.as_str(), c)))
     }
 
     /// Every declared data category with its clause.

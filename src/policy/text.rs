@@ -12,7 +12,8 @@
 //! (block-level elements per the HTML Living Standard §4 "content models":
 //! `p`, `div`, `li`, `h1`–`h6`, `tr`, `br`... end a block).
 
-use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use super::html::{fix_spans, html_blocks};
+use super::markdown::markdown_blocks;
 
 /// What kind of markup the input is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,6 +80,55 @@ pub enum BlockKind {
     ListItem,
     /// Anything else: a paragraph, a plain-text line, a table row.
     Paragraph,
+    /// A short paragraph made only of bold text (`**Sharing**`,
+    /// `<p><b>共享</b></p>`): a pseudo-heading below every markup heading.
+    BoldLine,
+}
+
+/// A table row: its cells in column order (`rowspan` cells carried down
+/// into the rows they span), and which table it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    /// Table number in document order (0-based).
+    pub table: u32,
+    /// Row number inside its table (0-based).
+    pub index: u32,
+    /// A header row: the table's first row, or a row of `<th>` cells.
+    pub header: bool,
+    /// Cell texts, whitespace collapsed; empty strings for empty cells.
+    pub cells: Vec<String>,
+    /// A row of a key-value table (`SDK名称 | 友盟`): set by the entry reader.
+    pub kv: bool,
+}
+
+/// How much of a document the blocks kept: letters and digits (Unicode
+/// alphanumerics) of the text kept in blocks against those of all document
+/// text, excluding markup, front matter and raw-text elements
+/// (`<script>`, `<style>`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Coverage {
+    /// Alphanumeric characters in the blocks.
+    pub kept_chars: usize,
+    /// Alphanumeric characters of all document text (kept + dropped).
+    pub total_chars: usize,
+    /// Number of blocks.
+    pub blocks: usize,
+}
+
+impl Coverage {
+    /// `kept / total` in percent (100 for an empty document).
+    pub fn percent(&self) -> u32 {
+        if self.total_chars == 0 {
+            return 100;
+        }
+        let p = self.kept_chars.saturating_mul(100) / self.total_chars;
+        u32::try_from(p.min(100)).unwrap_or(100)
+    }
+}
+
+/// Letters and digits in `s`.
+pub(crate) fn alnum_chars(s: &str) -> usize {
+    s.chars().filter(|c| c.is_alphanumeric()).count()
 }
 
 /// One block of text.
@@ -90,19 +140,40 @@ pub struct Block {
     pub span: (usize, usize),
     /// Structural role: heading (with level), list item or paragraph.
     pub kind: BlockKind,
+    /// For a table row, its cells.
+    pub row: Option<Row>,
 }
 
 /// Split `input` into blocks. Never fails; junk gives few or no blocks.
 pub fn to_blocks(input: &str, kind: InputKind) -> Vec<Block> {
-    match kind {
+    to_blocks_with_coverage(input, kind).0
+}
+
+/// Split `input` into blocks and say how much of its text they kept.
+pub fn to_blocks_with_coverage(input: &str, kind: InputKind) -> (Vec<Block>, Coverage) {
+    let mut dropped = 0usize;
+    let blocks = match kind {
         InputKind::Text => text_blocks(input),
-        InputKind::Markdown => markdown_blocks(input),
+        InputKind::Markdown => {
+            let (mut b, d) = markdown_blocks(input, 0);
+            dropped = d;
+            fix_spans(input, &mut b);
+            b.sort_by_key(|b| b.span.0);
+            b
+        }
         InputKind::Html => html_blocks(input),
-    }
+    };
+    let kept: usize = blocks.iter().map(|b| alnum_chars(&b.text)).sum();
+    let coverage = Coverage {
+        kept_chars: kept,
+        total_chars: kept.saturating_add(dropped),
+        blocks: blocks.len(),
+    };
+    (blocks, coverage)
 }
 
 /// Collapse runs of whitespace to one space and trim.
-fn collapse(s: &str) -> String {
+pub(crate) fn collapse(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for w in s.split_whitespace() {
         if !out.is_empty() {
@@ -155,280 +226,8 @@ fn text_blocks(input: &str) -> Vec<Block> {
             } else {
                 BlockKind::Paragraph
             },
+            row: None,
         });
-    }
-    blocks
-}
-
-/// An open Markdown container collecting text.
-struct Open {
-    kind: BlockKind,
-    text: String,
-    span: (usize, usize),
-    /// True for containers whose text is collected but never emitted
-    /// (front matter, code blocks).
-    skip: bool,
-}
-
-fn heading_level(l: HeadingLevel) -> u8 {
-    match l {
-        HeadingLevel::H1 => 1,
-        HeadingLevel::H2 => 2,
-        HeadingLevel::H3 => 3,
-        HeadingLevel::H4 => 4,
-        HeadingLevel::H5 => 5,
-        HeadingLevel::H6 => 6,
-    }
-}
-
-/// The ordered-list number at the start of a Markdown list item (`"12. "`).
-fn ordered_marker(src: &str) -> Option<&str> {
-    let digits = src.bytes().take_while(u8::is_ascii_digit).count();
-    if digits == 0 || digits > 4 {
-        return None;
-    }
-    match src.as_bytes().get(digits) {
-        Some(b'.') | Some(b')') => src.get(..digits),
-        _ => None,
-    }
-}
-
-fn markdown_blocks(input: &str) -> Vec<Block> {
-    let opts = Options::ENABLE_TABLES
-        | Options::ENABLE_YAML_STYLE_METADATA_BLOCKS
-        | Options::ENABLE_STRIKETHROUGH;
-    let mut stack: Vec<Open> = Vec::new();
-    let mut blocks = Vec::new();
-    let mut in_item = 0usize;
-    for (event, range) in Parser::new_ext(input, opts).into_offset_iter() {
-        match event {
-            Event::Start(tag) => {
-                let (kind, skip) = match tag {
-                    Tag::Heading { level, .. } => (BlockKind::Heading(heading_level(level)), false),
-                    Tag::Item => {
-                        in_item += 1;
-                        (BlockKind::ListItem, false)
-                    }
-                    Tag::Paragraph => (
-                        if in_item > 0 {
-                            BlockKind::ListItem
-                        } else {
-                            BlockKind::Paragraph
-                        },
-                        false,
-                    ),
-                    Tag::TableRow | Tag::TableHead => (BlockKind::Paragraph, false),
-                    Tag::MetadataBlock(_) | Tag::CodeBlock(_) | Tag::HtmlBlock => {
-                        (BlockKind::Paragraph, true)
-                    }
-                    _ => continue,
-                };
-                let mut text = String::new();
-                if kind == BlockKind::ListItem
-                    && matches!(tag, Tag::Item)
-                    && let Some(n) = input.get(range.clone()).and_then(ordered_marker)
-                {
-                    text.push_str(n);
-                    text.push_str(". ");
-                }
-                stack.push(Open {
-                    kind,
-                    text,
-                    span: (range.start, range.end),
-                    skip,
-                });
-            }
-            Event::End(end) => {
-                let closes = matches!(
-                    end,
-                    TagEnd::Heading(_)
-                        | TagEnd::Item
-                        | TagEnd::Paragraph
-                        | TagEnd::TableRow
-                        | TagEnd::TableHead
-                        | TagEnd::MetadataBlock(_)
-                        | TagEnd::CodeBlock
-                        | TagEnd::HtmlBlock
-                );
-                if !closes {
-                    if matches!(end, TagEnd::TableCell)
-                        && let Some(top) = stack.last_mut()
-                    {
-                        top.text.push_str(" | ");
-                    }
-                    continue;
-                }
-                if matches!(end, TagEnd::Item) {
-                    in_item = in_item.saturating_sub(1);
-                }
-                if let Some(open) = stack.pop() {
-                    let text = collapse(open.text.trim_end_matches([' ', '|']));
-                    // An item whose only text is its number (content was in
-                    // child paragraphs) is not worth a block.
-                    let only_marker = open.kind == BlockKind::ListItem
-                        && ordered_marker(&text).is_some_and(|n| text.len() <= n.len() + 1);
-                    if !open.skip && !text.is_empty() && !only_marker {
-                        blocks.push(Block {
-                            text,
-                            span: open.span,
-                            kind: open.kind,
-                        });
-                    }
-                }
-            }
-            Event::Text(t) | Event::Code(t) => {
-                if let Some(top) = stack.last_mut() {
-                    top.text.push_str(&t);
-                }
-            }
-            Event::SoftBreak | Event::HardBreak => {
-                if let Some(top) = stack.last_mut() {
-                    top.text.push(' ');
-                }
-            }
-            _ => {}
-        }
-    }
-    blocks.sort_by_key(|b| b.span.0);
-    blocks
-}
-
-/// HTML elements that end the current block.
-const HTML_BLOCK_TAGS: &[&str] = &[
-    "p",
-    "div",
-    "li",
-    "ul",
-    "ol",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "br",
-    "tr",
-    "td",
-    "th",
-    "table",
-    "section",
-    "article",
-    "header",
-    "footer",
-    "nav",
-    "blockquote",
-    "dt",
-    "dd",
-    "dl",
-    "title",
-    "hr",
-    "pre",
-    "main",
-    "aside",
-    "body",
-    "html",
-    "head",
-    "figure",
-    "figcaption",
-    "address",
-    "details",
-    "summary",
-];
-
-/// HTML elements whose content is not document text.
-const HTML_SKIP_TAGS: &[&str] = &["script", "style", "template", "noscript", "svg", "head"];
-
-struct HtmlBuf {
-    text: String,
-    span: Option<(usize, usize)>,
-    kind: BlockKind,
-}
-
-impl HtmlBuf {
-    fn flush(&mut self, out: &mut Vec<Block>) {
-        let text = collapse(&self.text);
-        if let Some(span) = self.span
-            && !text.is_empty()
-        {
-            out.push(Block {
-                text,
-                span,
-                kind: self.kind,
-            });
-        }
-        self.text.clear();
-        self.span = None;
-        self.kind = BlockKind::Paragraph;
-    }
-}
-
-fn html_blocks(input: &str) -> Vec<Block> {
-    use html5gum::{DefaultEmitter, Token, Tokenizer};
-    let emitter: DefaultEmitter<usize> = DefaultEmitter::new_with_span();
-    let mut blocks = Vec::new();
-    let mut buf = HtmlBuf {
-        text: String::new(),
-        span: None,
-        kind: BlockKind::Paragraph,
-    };
-    let mut skip_depth = 0usize;
-    for token in Tokenizer::new_with_emitter(input, emitter).flatten() {
-        match token {
-            Token::StartTag(tag) => {
-                let name = String::from_utf8_lossy(&tag.name).to_ascii_lowercase();
-                if HTML_SKIP_TAGS.contains(&name.as_str()) && !tag.self_closing {
-                    skip_depth = skip_depth.saturating_add(1);
-                    continue;
-                }
-                if HTML_BLOCK_TAGS.contains(&name.as_str()) {
-                    buf.flush(&mut blocks);
-                    buf.kind = match name.as_bytes() {
-                        [b'h', d @ b'1'..=b'6'] => BlockKind::Heading(d - b'0'),
-                        b"li" => BlockKind::ListItem,
-                        _ => BlockKind::Paragraph,
-                    };
-                }
-            }
-            Token::EndTag(tag) => {
-                let name = String::from_utf8_lossy(&tag.name).to_ascii_lowercase();
-                if HTML_SKIP_TAGS.contains(&name.as_str()) {
-                    skip_depth = skip_depth.saturating_sub(1);
-                    continue;
-                }
-                if HTML_BLOCK_TAGS.contains(&name.as_str()) {
-                    buf.flush(&mut blocks);
-                }
-            }
-            Token::String(s) => {
-                if skip_depth > 0 {
-                    continue;
-                }
-                let text = String::from_utf8_lossy(&s.value);
-                if text.trim().is_empty() {
-                    buf.text.push(' ');
-                    continue;
-                }
-                buf.text.push_str(&text);
-                let (start, end) = (s.span.start.min(input.len()), s.span.end.min(input.len()));
-                buf.span = Some(match buf.span {
-                    Some((s0, _)) => (s0, end.max(s0)),
-                    None => (start, end.max(start)),
-                });
-            }
-            _ => {}
-        }
-    }
-    buf.flush(&mut blocks);
-    // Spans must be usable to slice the input: trim them onto char boundaries.
-    for b in &mut blocks {
-        let (mut s, mut e) = b.span;
-        while s > 0 && !input.is_char_boundary(s) {
-            s -= 1;
-        }
-        while e < input.len() && !input.is_char_boundary(e) {
-            e += 1;
-        }
-        b.span = (s, e.max(s));
     }
     blocks
 }

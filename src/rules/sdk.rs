@@ -269,24 +269,27 @@ impl Catalog {
         self.by_id.get(id).and_then(|&i| self.sdks.get(i))
     }
 
-    /// For the policy extractor: `(sdk id, names)` where names are the SDK
-    /// name, its aliases, the vendor name and the vendor aliases, in that
-    /// order, without duplicates.
-    pub fn sdk_names(&self) -> Vec<(String, Vec<String>)> {
+    /// For the policy extractor: `(sdk id, own names, vendor names)`: the
+    /// SDK name and its aliases; the vendor name and the vendor aliases; each
+    /// list in that order, without duplicates (a name that is the SDK's own
+    /// is not repeated among the vendor names).
+    pub fn sdk_names(&self) -> Vec<(String, Vec<String>, Vec<String>)> {
         self.sdks
             .iter()
             .map(|s| {
-                let mut names: Vec<String> = Vec::new();
-                for n in std::iter::once(&s.name)
-                    .chain(&s.aliases)
-                    .chain(std::iter::once(&s.vendor.name))
-                    .chain(&s.vendor.aliases)
-                {
-                    if !names.contains(n) {
-                        names.push(n.clone());
+                let mut own: Vec<String> = Vec::new();
+                for n in std::iter::once(&s.name).chain(&s.aliases) {
+                    if !own.contains(n) {
+                        own.push(n.clone());
                     }
                 }
-                (s.id.clone(), names)
+                let mut vendor: Vec<String> = Vec::new();
+                for n in std::iter::once(&s.vendor.name).chain(&s.vendor.aliases) {
+                    if !own.contains(n) && !vendor.contains(n) {
+                        vendor.push(n.clone());
+                    }
+                }
+                (s.id.clone(), own, vendor)
             })
             .collect()
     }
