@@ -344,6 +344,16 @@ impl<'a> CodeIndex<'a> {
         ))
     }
 
+    /// `class_idx` of `method_ids[idx]` (`None` past the table).
+    pub fn method_class_idx(&self, idx: u32) -> Option<u32> {
+        u16_le(self.method_ids, (idx as usize).checked_mul(8)?).map(u32::from)
+    }
+
+    /// `class_idx` of `field_ids[idx]` (`None` past the table).
+    pub fn field_class_idx(&self, idx: u32) -> Option<u32> {
+        u16_le(self.field_ids, (idx as usize).checked_mul(8)?).map(u32::from)
+    }
+
     /// `(class descriptor, name)` of `method_ids[idx]`, e.g.
     /// `(b"Landroid/telephony/TelephonyManager;", b"getDeviceId")`.
     pub fn method_ref(&self, idx: u32) -> Result<(&'a [u8], &'a [u8]), DexError> {
