@@ -338,6 +338,47 @@ pub fn scan_macho(
     acc
 }
 
+impl Collect {
+    /// The cells of the report's collects table: SDK (`app` for the app's
+    /// code), data, API, call sites (`N: class.method (entry)`, the kept
+    /// sites then `+K more`), declared (`yes`/`no`/`-` without a policy).
+    pub fn cells(&self) -> [String; 5] {
+        let mut sites: Vec<String> = self
+            .call_sites
+            .iter()
+            .map(|s| {
+                if s.class.is_empty() {
+                    s.entry.clone()
+                } else {
+                    format!("{}.{} ({})", s.class, s.method, s.entry)
+                }
+            })
+            .collect();
+        let more = self.count.saturating_sub(self.call_sites.len() as u64);
+        if more > 0 {
+            sites.push(format!("+{more} more"));
+        }
+        let mut api = self.api.clone();
+        if self.permission_requested == Some(false) {
+            api.push_str(" [permission not requested]");
+        }
+        [
+            self.sdk.clone().unwrap_or_else(|| "app".into()),
+            self.data.clone(),
+            api,
+            format!("{}: {}", self.count, sites.join(", ")),
+            match self.declared {
+                Some(true) => "yes".into(),
+                Some(false) => "no".into(),
+                None => "-".into(),
+            },
+        ]
+    }
+}
+
+/// Header of the collects table.
+pub const TABLE_HEADER: [&str; 5] = ["SDK", "DATA", "API", "CALL SITES", "DECLARED"];
+
 #[cfg(test)]
 #[path = "collects_tests.rs"]
 mod tests;

@@ -37,6 +37,7 @@ struct EntryScan {
     binary: Option<crate::model::BinaryFacts>,
     errors: Vec<EntryError>,
     findings: Vec<Finding>,
+    collects: crate::collects::CollectAcc,
 }
 
 /// How an entry is processed.
@@ -100,6 +101,8 @@ pub(crate) struct ApkParts<'c> {
     pub binaries: Vec<crate::model::BinaryFacts>,
     pub entry_errors: Vec<EntryError>,
     pub findings: Vec<Finding>,
+    /// Data-API call sites found in the DEX code.
+    pub collects: crate::collects::CollectAcc,
 }
 
 impl<'c> ApkParts<'c> {
@@ -112,6 +115,7 @@ impl<'c> ApkParts<'c> {
             binaries: Vec::new(),
             entry_errors: Vec::new(),
             findings: Vec::new(),
+            collects: Default::default(),
         }
     }
 
@@ -146,6 +150,10 @@ impl<'c> ApkParts<'c> {
         if !config.manifest_only {
             detections = self.detector.map(Detector::finish).unwrap_or_default();
             crate::detect::attribute_permissions(&mut manifest, &detections, config.catalog);
+            report.collects = self.collects.finish(
+                config.catalog,
+                crate::rules::data_apis::DataApiCatalog::embedded(),
+            );
         }
         (manifest, detections)
     }
@@ -298,6 +306,7 @@ pub(crate) fn scan_heavy<'c>(
     for (s, detector) in scans {
         parts.merge_detector(detector);
         parts.binaries.extend(s.binary);
+        parts.collects.merge(s.collects);
         parts.entry_errors.extend(s.errors);
         parts.findings.extend(s.findings);
     }
@@ -430,6 +439,7 @@ fn scan_dex_bytes(
                     }
                 }
             }
+            scan_dex_code(&file, entry, config, out);
             if !file.loadable_on_art() {
                 out.findings.push(not_loadable(
                     entry,
@@ -449,6 +459,35 @@ fn scan_dex_bytes(
         Err(e) => out.errors.push(EntryError {
             entry: entry.into(),
             message: e.to_string(),
+        }),
+    }
+}
+
+/// The data-API call sites of one DEX (`crate::collects`); a walk that
+/// skipped code is an entry error (the scan read that DEX only in part).
+fn scan_dex_code(file: &dex::DexFile<'_>, entry: &str, config: &Config, out: &mut EntryScan) {
+    let apis = crate::rules::data_apis::DataApiCatalog::embedded();
+    match crate::collects::scan_dex(file, entry, config.catalog, apis) {
+        Ok((acc, stats)) => {
+            out.collects = acc;
+            if !stats.complete() {
+                let mut what = stats.errors.join("; ");
+                if stats.truncated {
+                    what.push_str(&format!(
+                        "{}code walk stopped at the work cap ({}x the file size)",
+                        if what.is_empty() { "" } else { "; " },
+                        crate::android::dex_code::WORK_FACTOR
+                    ));
+                }
+                out.errors.push(EntryError {
+                    entry: entry.into(),
+                    message: format!("code read in part ({} problems): {what}", stats.error_count),
+                });
+            }
+        }
+        Err(e) => out.errors.push(EntryError {
+            entry: entry.into(),
+            message: format!("code not read: {e}"),
         }),
     }
 }
@@ -490,6 +529,15 @@ pub(crate) fn finish_android(
     config: &Config,
     report: &mut ArtifactReport,
 ) {
+    for c in &mut report.collects {
+        if !c.permission.is_empty() {
+            let requested = manifest
+                .uses_permissions
+                .iter()
+                .any(|u| c.permission.contains(&u.name));
+            c.permission_requested = Some(requested);
+        }
+    }
     if let Some(policy) = &config.policy {
         let mut findings =
             crate::diff::diff_android(&manifest, policy, PermissionCatalog::embedded());
@@ -499,6 +547,16 @@ pub(crate) fn finish_android(
                 policy,
                 config.catalog,
             ));
+            let (code, declared) = crate::diff::collects::diff_collects(
+                &report.collects,
+                policy,
+                config.catalog,
+                PermissionCatalog::embedded(),
+            );
+            findings.extend(code);
+            for (c, d) in report.collects.iter_mut().zip(declared) {
+                c.declared = Some(d);
+            }
         }
         report.findings.extend(findings);
         report.policy = Some(policy.source.clone());
@@ -640,6 +698,10 @@ pub fn scan_dex_file(
     report.entry_errors.extend(out.errors);
     report.findings.extend(out.findings);
     report.sdks = detector.finish();
+    report.collects = out.collects.finish(
+        config.catalog,
+        crate::rules::data_apis::DataApiCatalog::embedded(),
+    );
     Ok(())
 }
 
