@@ -89,16 +89,16 @@ fn ps202_for_declared_sdk_reading_unlisted_data_and_ps106_for_app() {
     assert_eq!(
         got,
         vec![
-            ("PS202", "zego-express: installed-apps"),
-            ("PS106", "clipboard")
+            ("PS106", "clipboard"),
+            ("PS202", "zego-express: installed-apps")
         ]
     );
     assert_eq!(f[1].clause.as_ref().unwrap().id, "III.(A).3");
     assert!(
         f[1].message.contains("7 call sites")
-            && f[0].message.contains("lists device-id, device-model"),
+            && f[1].message.contains("lists device-id, device-model"),
         "{}",
-        f[0].message
+        f[1].message
     );
     assert_eq!(
         f[1].evidence[0].detail.as_deref(),
