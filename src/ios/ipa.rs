@@ -97,6 +97,9 @@ pub fn scan_source(
         feed_detector(src, &scan, config, &mut detector);
     }
     let detections = detector.finish();
+    if !config.manifest_only {
+        report.collects = ios_collects(&scan, config);
+    }
     let mut findings = crate::diff::ios::precheck(&scan);
     if let Some(policy) = &config.policy {
         findings.extend(crate::diff::ios::diff_ios(&scan.facts, policy));
@@ -106,6 +109,16 @@ pub fn scan_source(
                 policy,
                 config.catalog,
             ));
+            let (code, declared) = crate::diff::collects::diff_collects(
+                &report.collects,
+                policy,
+                config.catalog,
+                crate::rules::permissions::PermissionCatalog::embedded(),
+            );
+            findings.extend(code);
+            for (c, d) in report.collects.iter_mut().zip(declared) {
+                c.declared = Some(d);
+            }
         }
         report.policy = Some(policy.source.clone());
     }
@@ -128,6 +141,28 @@ pub fn scan_source(
     report.binaries.extend(scan.binaries);
     report.ios = Some(scan.facts);
     Ok(())
+}
+
+/// What each Mach-O references from the data-API catalog; a binary inside
+/// `X.framework/` belongs to the SDK whose `framework` matcher names `X`,
+/// any other to the app (`crate::collects::scan_macho`).
+fn ios_collects(scan: &IosScan, config: &Config) -> Vec<crate::collects::Collect> {
+    let apis = crate::rules::data_apis::DataApiCatalog::embedded();
+    let catalog: &crate::rules::sdk::Catalog = config.catalog;
+    let mut acc = crate::collects::CollectAcc::default();
+    for (m, b) in scan.machos.iter().zip(&scan.binaries) {
+        let owner = b
+            .entry
+            .split('/')
+            .find_map(|seg| seg.strip_suffix(".framework"))
+            .and_then(|fw| catalog.apple().frameworks.get(&fw.to_lowercase()))
+            .and_then(|owners| owners.first())
+            .map(|(sdk, _)| *sdk);
+        acc.merge(crate::collects::scan_macho(
+            &b.entry, &m.slices, owner, apis,
+        ));
+    }
+    acc.finish(catalog, apis)
 }
 
 /// Feed every iOS fact the catalog can match: file paths, framework names,
