@@ -255,8 +255,10 @@ pub fn scan_dex(
         }
     }
     let mut string_memo: HashMap<u32, u32> = HashMap::new();
-    let mut owners: HashMap<u32, (Option<usize>, &[u8])> = HashMap::new();
-    let mut acc = CollectAcc::default();
+    // Per class with a hit: owner and dotted name (computed once per class).
+    let mut owners: HashMap<u32, (Option<usize>, String)> = HashMap::new();
+    // Per (owner, hit): no allocation per call site.
+    let mut per: HashMap<(Option<usize>, u32), Acc> = HashMap::new();
     let stats = idx.walk(&mut |caller, r| {
         let hit = match r.kind {
             RefKind::ConstString => *string_memo.entry(r.index).or_insert_with(|| {
@@ -273,29 +275,36 @@ pub fn scan_dex(
             k if k.is_field() => field_hit.get(r.index as usize).copied().unwrap_or(NONE),
             _ => NONE,
         };
-        let Some((api, reference)) = hits.get(hit as usize) else {
+        if hit == NONE {
             return;
-        };
-        let (owner, class) = *owners.entry(caller.class_def).or_insert_with(|| {
+        }
+        let (owner, class) = owners.entry(caller.class_def).or_insert_with(|| {
             let d = dex.type_descriptor(caller.class_idx).unwrap_or_default();
-            (dex_class_owner(catalog, d), d)
+            (dex_class_owner(catalog, d), descriptor_to_dotted(d))
         });
         let method = idx
             .method_ref(caller.method_idx)
             .map(|m| m.1)
             .unwrap_or_default();
-        let key = (owner, *api, reference.clone());
-        let class_text = descriptor_to_dotted(class);
-        acc.map.entry(key).or_default().add(
+        per.entry((*owner, hit)).or_default().add(
             || CallSite {
                 entry: entry.to_string(),
-                class: class_text.clone(),
+                class: class.clone(),
                 method: mutf8_to_string(method),
                 pc: r.pc,
             },
-            (entry, class_text.as_bytes(), method, r.pc),
+            (entry, class.as_bytes(), method, r.pc),
         );
     });
+    let mut acc = CollectAcc::default();
+    for ((owner, hit), a) in per {
+        if let Some((api, reference)) = hits.get(hit as usize) {
+            acc.map
+                .entry((owner, *api, reference.clone()))
+                .or_default()
+                .merge(a);
+        }
+    }
     Ok((acc, stats))
 }
 
