@@ -19,7 +19,7 @@ SECS="${1:-600}"
 shift || true
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
-ALL=(zip_archive apk axml arsc dex elf text_manifest policy_file sdk_rules plist codesign macho policy_extract)
+ALL=(zip_archive apk axml arsc dex dex_code elf text_manifest policy_file sdk_rules plist codesign macho policy_extract)
 TARGETS=("$@")
 [ ${#TARGETS[@]} -eq 0 ] && TARGETS=("${ALL[@]}")
 
@@ -35,7 +35,7 @@ seed_files() { # target -> seed file paths
   case "$1" in
     zip_archive|apk) [ -n "$c" ] && ls "$c"/apk/* "$c"/aab/* "$c"/ipa/* 2>/dev/null; ls fixtures/*.apk fixtures/*.ipa 2>/dev/null ;;
     axml)            [ -n "$c" ] && ls "$c"/manifest-axml/* ;;
-    dex)             [ -n "$c" ] && ls "$c"/dex/* ;;
+    dex|dex_code)    [ -n "$c" ] && ls "$c"/dex/* ;;
     elf)             [ -n "$c" ] && ls "$c"/elf/* ;;
     macho)           [ -n "$c" ] && ls "$c"/macho/* ;;
     text_manifest)   [ -n "$c" ] && ls "$c"/manifest-text/* ;;
@@ -53,6 +53,8 @@ extract_seeds() { # target dir
 import sys, zipfile, glob, os
 target, out, corpus, maxseed = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 n = 0
+if target == "dex_code":
+    target = "dex"
 if target in ("arsc", "dex", "axml"):
     want = {"arsc": lambda s: s == "resources.arsc",
             "dex": lambda s: s.endswith(".dex"),

@@ -17,9 +17,11 @@ pub enum Code {
     PS104,
     /// The policy denies a capability the build requests.
     PS105,
+    /// The app's own code reads a data type no clause declares.
+    PS106,
     /// SDK embedded, not declared.
     PS201,
-    /// SDK's documented data types not disclosed for it.
+    /// SDK's code reads data its policy entry does not list.
     PS202,
     /// Declared SDK not found.
     PS203,
@@ -114,6 +116,15 @@ pub const CODES: &[CodeInfo] = &[
         help: "Remove the permission or usage key from the build, or correct the denying clause (the finding cites it) and declare the capability.",
     },
     CodeInfo {
+        code: Code::PS106,
+        id: "PS106",
+        name: "AppDataNotDeclared",
+        severity: Severity::Medium,
+        short: "The app's own code reads a data type no clause of the policy declares",
+        why: "Code that belongs to no catalogued SDK (the app, or a library the catalog does not know) calls framework APIs that read a data type (device ids, location, contacts, clipboard...) that no clause of the policy declares, neither as a data category nor through a listed permission. The evidence lists call sites (class.method -> API, DEX entry).",
+        help: "Declare the data type in the policy clause that describes what the app collects, or remove the code that reads it.",
+    },
+    CodeInfo {
         code: Code::PS201,
         id: "PS201",
         name: "SdkNotDeclared",
@@ -127,9 +138,9 @@ pub const CODES: &[CodeInfo] = &[
         id: "PS202",
         name: "SdkDataNotDisclosed",
         severity: Severity::Medium,
-        short: "SDK's documented data types not disclosed for it",
-        why: "The SDK's vendor documents collecting data types that the policy's entry for that SDK does not mention.",
-        help: "List the data types the SDK collects in its policy entry.",
+        short: "SDK's code reads data that its policy entry does not list",
+        why: "The DEX bytecode of an SDK the policy declares calls framework APIs that read a data type (IMEI, Android ID, installed-app list, location, clipboard...) that the policy's entry for that SDK does not list. Regulators (China's MIIT app rectification campaigns) and app stores (Play Data safety, Apple privacy labels) check exactly this: which party's code reads what. The evidence lists call sites (class.method -> API, DEX entry).",
+        help: "Add the data type to the SDK's entry in the policy, or configure the SDK not to collect it (and check with its vendor).",
     },
     CodeInfo {
         code: Code::PS203,

@@ -16,6 +16,7 @@
 pub mod android;
 pub mod baseline;
 pub mod batch;
+pub mod collects;
 pub mod detect;
 pub mod diff;
 pub mod findings;

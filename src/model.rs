@@ -657,6 +657,9 @@ pub struct ArtifactReport {
     pub binaries: Vec<BinaryFacts>,
     /// SDKs detected in the build.
     pub sdks: Vec<Detection>,
+    /// What the code reads: data-API call sites per SDK (or the app), see `crate::collects`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub collects: Vec<crate::collects::Collect>,
     /// Findings, after the policy's `[[allow]]` exceptions are applied.
     pub findings: Vec<Finding>,
     /// Per-entry problems that did not stop the scan.
@@ -691,6 +694,7 @@ impl ArtifactReport {
             ios: None,
             binaries: Vec::new(),
             sdks: Vec::new(),
+            collects: Vec::new(),
             findings: Vec::new(),
             entry_errors: Vec::new(),
             policy: None,

@@ -339,6 +339,25 @@ fn read_loaded(
     }
 }
 
+/// PS202/PS106 for the data the build's code reads, and each row's
+/// `declared` verdict.
+fn diff_collects_into(
+    collects: &mut [crate::collects::Collect],
+    policy: &crate::policy::Policy,
+    catalog: &Catalog,
+) -> Vec<Finding> {
+    let (findings, declared) = crate::diff::collects::diff_collects(
+        collects,
+        policy,
+        catalog,
+        crate::rules::permissions::PermissionCatalog::embedded(),
+    );
+    for (c, d) in collects.iter_mut().zip(declared) {
+        c.declared = Some(d);
+    }
+    findings
+}
+
 /// The stages after reading, for every input kind: permission attribution
 /// (SDK → `uses-permission`), the policy diff, `[[allow]]`, the sort, and
 /// the facts moved into `report`.
@@ -364,10 +383,20 @@ pub fn finish(
                     attribute_permissions(&mut m.manifest, &detections, catalog);
                 }
             }
+            for c in &mut report.collects {
+                if !c.permission.is_empty() {
+                    let requested = manifest
+                        .uses_permissions
+                        .iter()
+                        .any(|u| c.permission.contains(&u.name));
+                    c.permission_requested = Some(requested);
+                }
+            }
             if let Some(policy) = policy {
                 let mut findings = diff_android(&manifest, policy, PermissionCatalog::embedded());
                 if full {
                     findings.extend(sdk::diff_sdks(&detections, policy, catalog));
+                    findings.extend(diff_collects_into(&mut report.collects, policy, catalog));
                 }
                 report.findings.extend(findings);
                 report.policy = Some(policy.source.clone());
@@ -383,12 +412,18 @@ pub fn finish(
             report.android = Some(AndroidFacts { manifest, modules });
         }
         Observed::Ios(o) => {
-            let IosObserved { scan, detections } = *o;
+            let IosObserved {
+                scan,
+                detections,
+                collects,
+            } = *o;
+            report.collects = collects;
             let mut findings = ios::precheck(&scan);
             if let Some(policy) = policy {
                 findings.extend(ios::diff_ios(&scan.facts, policy));
                 if full {
                     findings.extend(sdk::diff_sdks(&detections, policy, catalog));
+                    findings.extend(diff_collects_into(&mut report.collects, policy, catalog));
                 }
                 report.policy = Some(policy.source.clone());
             }

@@ -34,6 +34,7 @@ struct EntryScan {
     binary: Option<crate::model::BinaryFacts>,
     errors: Vec<EntryError>,
     findings: Vec<Finding>,
+    collects: crate::collects::CollectAcc,
 }
 
 /// How an entry is processed.
@@ -100,6 +101,8 @@ pub(crate) struct ApkParts<'c> {
     pub binaries: Vec<crate::model::BinaryFacts>,
     pub entry_errors: Vec<EntryError>,
     pub findings: Vec<Finding>,
+    /// Data-API call sites found in the DEX code.
+    pub collects: crate::collects::CollectAcc,
 }
 
 impl<'c> ApkParts<'c> {
@@ -112,6 +115,7 @@ impl<'c> ApkParts<'c> {
             binaries: Vec::new(),
             entry_errors: Vec::new(),
             findings: Vec::new(),
+            collects: Default::default(),
         }
     }
 
@@ -145,6 +149,10 @@ impl<'c> ApkParts<'c> {
         let mut detections = Vec::new();
         if !opts.manifest_only {
             detections = self.detector.map(Detector::finish).unwrap_or_default();
+            report.collects = self.collects.finish(
+                opts.catalog,
+                crate::rules::data_apis::DataApiCatalog::embedded(),
+            );
         }
         (manifest, detections)
     }
@@ -297,6 +305,7 @@ pub(crate) fn scan_heavy<'c>(
     for (s, detector) in scans {
         parts.merge_detector(detector);
         parts.binaries.extend(s.binary);
+        parts.collects.merge(s.collects);
         parts.entry_errors.extend(s.errors);
         parts.findings.extend(s.findings);
     }
@@ -429,6 +438,7 @@ fn scan_dex_bytes(
                     }
                 }
             }
+            scan_dex_code(&file, entry, opts, out);
             if !file.loadable_on_art() {
                 out.findings.push(not_loadable(
                     entry,
@@ -448,6 +458,35 @@ fn scan_dex_bytes(
         Err(e) => out.errors.push(EntryError {
             entry: entry.into(),
             message: e.to_string(),
+        }),
+    }
+}
+
+/// The data-API call sites of one DEX (`crate::collects`); a walk that
+/// skipped code is an entry error (the scan read that DEX only in part).
+fn scan_dex_code(file: &dex::DexFile<'_>, entry: &str, opts: &ReadOptions, out: &mut EntryScan) {
+    let apis = crate::rules::data_apis::DataApiCatalog::embedded();
+    match crate::collects::scan_dex(file, entry, opts.catalog, apis) {
+        Ok((acc, stats)) => {
+            out.collects = acc;
+            if !stats.complete() {
+                let mut what = stats.errors.join("; ");
+                if stats.truncated {
+                    what.push_str(&format!(
+                        "{}code walk stopped at the work cap ({}x the file size)",
+                        if what.is_empty() { "" } else { "; " },
+                        crate::android::dex_code::WORK_FACTOR
+                    ));
+                }
+                out.errors.push(EntryError {
+                    entry: entry.into(),
+                    message: format!("code read in part ({} problems): {what}", stats.error_count),
+                });
+            }
+        }
+        Err(e) => out.errors.push(EntryError {
+            entry: entry.into(),
+            message: format!("code not read: {e}"),
         }),
     }
 }
@@ -624,6 +663,10 @@ pub fn scan_dex_file(
     report.entry_errors.extend(out.errors);
     report.findings.extend(out.findings);
     report.sdks = detector.finish();
+    report.collects = out.collects.finish(
+        opts.catalog,
+        crate::rules::data_apis::DataApiCatalog::embedded(),
+    );
     Ok(())
 }
 

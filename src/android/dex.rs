@@ -118,14 +118,14 @@ pub struct DexFile<'a> {
     anomalies: Vec<String>,
 }
 
-fn u32_at(data: &[u8], off: usize) -> Option<u32> {
+pub(crate) fn u32_at(data: &[u8], off: usize) -> Option<u32> {
     let end = off.checked_add(4)?;
     let b = data.get(off..end)?;
     Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
 }
 
 /// Slice `count × item_size` bytes at `offset`, or `TableOutOfBounds`.
-fn table<'a>(
+pub(crate) fn table<'a>(
     data: &'a [u8],
     name: &'static str,
     offset: u32,
@@ -190,7 +190,7 @@ pub fn adler32(data: &[u8]) -> u32 {
 }
 
 /// Read a ULEB128 (at most 5 bytes, as in DEX) at `off`; returns value and length.
-fn uleb128(data: &[u8], off: usize) -> Option<(u32, usize)> {
+pub(crate) fn uleb128(data: &[u8], off: usize) -> Option<(u32, usize)> {
     let mut result: u32 = 0;
     for i in 0..5 {
         let byte = *data.get(off.checked_add(i)?)?;
@@ -320,6 +320,22 @@ impl<'a> DexFile<'a> {
     /// `false` for version 036, which ART refuses.
     pub fn loadable_on_art(&self) -> bool {
         &self.version != b"036"
+    }
+
+    /// The whole file, as passed to [`parse`].
+    pub fn data(&self) -> &'a [u8] {
+        self.data
+    }
+
+    /// Number of `class_def_item`s (`class_defs_size`).
+    pub fn class_defs_size(&self) -> u32 {
+        self.class_defs_size
+    }
+
+    /// The 32 raw bytes of `class_def_item` `index` (`None` past the table).
+    pub fn class_def_bytes(&self, index: u32) -> Option<&'a [u8]> {
+        let off = (index as usize).checked_mul(32)?;
+        self.class_defs.get(off..off.checked_add(32)?)
     }
 
     /// Oddities found while parsing that did not stop it (human-readable).

@@ -8,6 +8,7 @@ pub mod arsc;
 pub mod attrs;
 pub mod axml;
 pub mod dex;
+pub mod dex_code;
 pub mod manifest;
 pub mod proto;
 pub mod splits;

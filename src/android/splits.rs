@@ -370,6 +370,7 @@ fn finish_set(
             Some(a) => {
                 a.merge_detector(parts.detector);
                 a.binaries.extend(parts.binaries);
+                a.collects.merge(parts.collects);
                 a.entry_errors.extend(parts.entry_errors);
                 a.findings.extend(parts.findings);
             }

@@ -9,6 +9,7 @@
 //! so severity follows Android's own classification: `dangerous` (runtime)
 //! permissions are high, `normal` medium, anything else low.
 
+pub mod collects;
 pub mod ios;
 pub mod sdk;
 

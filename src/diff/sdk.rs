@@ -127,6 +127,34 @@ fn declares(decl: &DeclaredSdk, id: &str, (product, vendor): &(Vec<String>, Vec<
         .is_some_and(|v| names_match(&v, vendor))
 }
 
+/// The policy's declarations of catalog SDK `id` (by catalog id, name,
+/// alias or vendor, as for PS201), with their clauses.
+pub(crate) fn declarations_of<'p>(
+    id: &str,
+    policy: &'p Policy,
+    catalog: &Catalog,
+) -> Vec<(&'p DeclaredSdk, &'p Clause)> {
+    let Some(sdk) = catalog.sdk(id) else {
+        return Vec::new();
+    };
+    let det = Detection {
+        id: sdk.id.clone(),
+        name: sdk.name.clone(),
+        vendor: sdk.vendor.name.clone(),
+        category: sdk.category.clone(),
+        version: None,
+        confidence: crate::model::Confidence::Present,
+        evidence: Vec::new(),
+        matcher_counts: Default::default(),
+        companies: sdk.vendor.entities.clone(),
+    };
+    let names = detection_names(&det, Some(sdk));
+    policy
+        .sdks()
+        .filter(|(d, _)| declares(d, id, &names))
+        .collect()
+}
+
 fn clause_ref(c: &Clause) -> ClauseRef {
     ClauseRef {
         id: c.id.clone(),

@@ -89,6 +89,8 @@ pub struct IosObserved {
     pub scan: IosScan,
     /// SDKs detected in the bundle's files, binaries and Info.plist keys.
     pub detections: Vec<crate::model::Detection>,
+    /// Data APIs the binaries reference (empty with `manifest_only`).
+    pub collects: Vec<crate::collects::Collect>,
 }
 
 /// What a loose property list gave: its facts, the SDKs its keys name
@@ -116,7 +118,38 @@ pub fn scan_source(
         feed_detector(src, &scan, opts, &mut detector);
     }
     let detections = detector.finish();
-    Ok(IosObserved { scan, detections })
+    let collects = if opts.manifest_only {
+        Vec::new()
+    } else {
+        ios_collects(&scan, opts)
+    };
+    Ok(IosObserved {
+        scan,
+        detections,
+        collects,
+    })
+}
+
+/// What each Mach-O references from the data-API catalog; a binary inside
+/// `X.framework/` belongs to the SDK whose `framework` matcher names `X`,
+/// any other to the app (`crate::collects::scan_macho`).
+fn ios_collects(scan: &IosScan, opts: &ReadOptions) -> Vec<crate::collects::Collect> {
+    let apis = crate::rules::data_apis::DataApiCatalog::embedded();
+    let catalog: &crate::rules::sdk::Catalog = opts.catalog;
+    let mut acc = crate::collects::CollectAcc::default();
+    for (m, b) in scan.machos.iter().zip(&scan.binaries) {
+        let owner = b
+            .entry
+            .split('/')
+            .find_map(|seg| seg.strip_suffix(".framework"))
+            .and_then(|fw| catalog.apple().frameworks.get(&fw.to_lowercase()))
+            .and_then(|owners| owners.first())
+            .map(|(sdk, _)| *sdk);
+        acc.merge(crate::collects::scan_macho(
+            &b.entry, &m.slices, owner, apis,
+        ));
+    }
+    acc.finish(catalog, apis)
 }
 
 /// Feed every iOS fact the catalog can match: file paths, framework names,

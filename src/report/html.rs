@@ -330,6 +330,26 @@ pub fn render_with(report: &ScanReport, opts: &RenderOptions) -> String {
         }
     }
 
+    if report.artifacts.iter().any(|a| !a.collects.is_empty()) {
+        out.push_str("<h2 id=\"collects\">Collects (data read by code)</h2>\n");
+        out.push_str("<table><tr><th>Artifact</th><th>SDK</th><th>Data</th><th>API</th><th>Call sites</th><th>Declared</th></tr>\n");
+        for a in &report.artifacts {
+            for c in &a.collects {
+                let [sdk, data, api, sites, declared] = c.cells();
+                let _ = writeln!(
+                    out,
+                    "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
+                    escape(&a.path),
+                    escape(&sdk),
+                    escape(&data),
+                    escape(&api),
+                    escape(&sites),
+                    escape(&declared)
+                );
+            }
+        }
+        out.push_str("</table>\n");
+    }
     out.push_str("<h2 id=\"sdks\">SDK inventory</h2>\n");
     if report.artifacts.iter().all(|a| a.sdks.is_empty()) {
         out.push_str("<p>No SDKs detected.</p>\n");

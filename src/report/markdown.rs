@@ -244,6 +244,26 @@ pub fn render_with(report: &ScanReport, opts: &RenderOptions) -> String {
             }
         }
     }
+    if report.artifacts.iter().any(|a| !a.collects.is_empty()) {
+        let _ = writeln!(out, "\n### Collects (data read by code)\n");
+        out.push_str("| Artifact | SDK | Data | API | Call sites | Declared |\n");
+        out.push_str("|---|---|---|---|---|---|\n");
+        for a in &report.artifacts {
+            for c in &a.collects {
+                let [sdk, data, api, sites, declared] = c.cells();
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} | {} | {} | {} |",
+                    escape(crate::baseline::artifact_name(&a.path)),
+                    escape(&sdk),
+                    escape(&data),
+                    code(&api),
+                    escape(&sites),
+                    escape(&declared)
+                );
+            }
+        }
+    }
     let _ = writeln!(out, "\n{}", escape(&v.line()));
     out
 }

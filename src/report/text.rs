@@ -246,6 +246,9 @@ fn artifact(out: &mut String, a: &ArtifactReport, st: &Style, show_info: bool) {
     if !a.sdks.is_empty() {
         sdk_table(out, a, st);
     }
+    if !a.collects.is_empty() {
+        collects_table(out, a, st);
+    }
     findings(out, &a.findings, st, show_info);
 }
 
@@ -274,6 +277,35 @@ fn permissions(out: &mut String, android: &crate::model::AndroidFacts, st: &Styl
         );
     }
     let _ = writeln!(out, "{line}");
+}
+
+/// What the code reads: one row per SDK (or app) × API.
+fn collects_table(out: &mut String, a: &ArtifactReport, st: &Style) {
+    let rows: Vec<[String; 5]> = a
+        .collects
+        .iter()
+        .map(|c| c.cells().map(|x| clean(&x)))
+        .collect();
+    let head = crate::collects::TABLE_HEADER.map(str::to_owned);
+    let mut widths = head.clone().map(|h| h.chars().count());
+    for r in &rows {
+        for (w, cell) in widths.iter_mut().zip(r) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let fmt_row = |cells: &[String]| {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(widths)
+            .map(|(c, w)| format!("{c}{}", " ".repeat(w.saturating_sub(c.chars().count()))))
+            .collect();
+        padded.join("  ").trim_end().to_owned()
+    };
+    let _ = writeln!(out, "  Collects (data read by code): {}", rows.len());
+    let _ = writeln!(out, "    {}", st.paint(DIM, &fmt_row(&head)));
+    for r in &rows {
+        let _ = writeln!(out, "    {}", fmt_row(r));
+    }
 }
 
 fn sdk_table(out: &mut String, a: &ArtifactReport, st: &Style) {

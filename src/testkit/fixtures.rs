@@ -8,7 +8,9 @@
 //! files carrying Firebase, ZEGO Express and AppsFlyer classes, a ZEGO
 //! native library, and a Firebase `.version` marker. Together with
 //! `sample-policy.toml` it produces PS101 (undeclared location and
-//! contacts permissions) and PS201 (AppsFlyer is not declared).
+//! contacts permissions), PS201 (AppsFlyer is not declared), PS202 (ZEGO's
+//! code reads the installed-app list its entry does not list) and PS106
+//! (the app's code reads the location no clause declares).
 
 use crate::android::xml::{ANDROID_NS, AttrValue, XmlElement};
 use crate::testkit::axml::{
@@ -189,6 +191,70 @@ pub const SAMPLE_CLASSES2: &[&str] = &[
     "Lcom/privscan/sample/util/Logger;",
 ];
 
+/// The sample's `classes.dex` and `classes2.dex` with code: every class of
+/// [`SAMPLE_CLASSES`] / [`SAMPLE_CLASSES2`], some with methods that read
+/// data. With `sample-policy.toml`: Firebase reads the device id and model
+/// (declared for it); ZEGO reads the installed-app list (not in its entry:
+/// PS202) and records audio (declared); AppsFlyer reads the advertising id
+/// (AppsFlyer is undeclared: PS201); the app reads the last known location
+/// (no clause declares location: PS106) and `android_id` (declared).
+pub fn sample_dex_files() -> (Vec<u8>, Vec<u8>) {
+    use crate::testkit::dex_code::{ClassSpec, Insn, MethodSpec, build};
+    let code = |class: &str| -> Vec<MethodSpec> {
+        match class {
+            "Lcom/privscan/sample/MainActivity;" => vec![MethodSpec::new(
+                "onCreate",
+                vec![Insn::virt(
+                    "Landroid/location/LocationManager;",
+                    "getLastKnownLocation",
+                )],
+            )],
+            "Lcom/google/firebase/analytics/FirebaseAnalytics;" => vec![MethodSpec::new(
+                "logEvent",
+                vec![
+                    Insn::virt("Landroid/telephony/TelephonyManager;", "getDeviceId"),
+                    Insn::sget("Landroid/os/Build;", "MODEL"),
+                ],
+            )],
+            "Lim/zego/zegoexpress/ZegoExpressEngine;" => vec![
+                MethodSpec::new(
+                    "createEngine",
+                    vec![Insn::virt(
+                        "Landroid/content/pm/PackageManager;",
+                        "getInstalledPackages",
+                    )],
+                ),
+                MethodSpec::new(
+                    "startPublishingStream",
+                    vec![Insn::virt("Landroid/media/AudioRecord;", "startRecording")],
+                ),
+            ],
+            "Lcom/appsflyer/AppsFlyerLib;" => vec![MethodSpec::new(
+                "start",
+                vec![Insn::invoke(
+                    0x71,
+                    "Lcom/google/android/gms/ads/identifier/AdvertisingIdClient;",
+                    "getAdvertisingIdInfo",
+                )],
+            )],
+            "Lcom/privscan/sample/util/Logger;" => {
+                vec![MethodSpec::new(
+                    "deviceTag",
+                    vec![Insn::string("android_id")],
+                )]
+            }
+            _ => Vec::new(),
+        }
+    };
+    let specs = |classes: &[&str]| -> Vec<ClassSpec> {
+        classes.iter().map(|c| ClassSpec::new(c, code(c))).collect()
+    };
+    (
+        build(&specs(SAMPLE_CLASSES)),
+        build(&specs(SAMPLE_CLASSES2)),
+    )
+}
+
 /// The sample APK bytes (deterministic: no timestamps).
 pub fn sample_apk() -> Vec<u8> {
     let manifest = encode(
@@ -211,10 +277,11 @@ pub fn sample_apk() -> Vec<u8> {
         ],
         imports: vec!["__android_log_print".into(), "malloc".into()],
     });
+    let (dex1, dex2) = sample_dex_files();
     let entries = vec![
         EntrySpec::deflated("AndroidManifest.xml", &manifest),
-        EntrySpec::deflated("classes.dex", &crate::testkit::dex::build(SAMPLE_CLASSES)),
-        EntrySpec::deflated("classes2.dex", &crate::testkit::dex::build(SAMPLE_CLASSES2)),
+        EntrySpec::deflated("classes.dex", &dex1),
+        EntrySpec::deflated("classes2.dex", &dex2),
         EntrySpec::stored("resources.arsc", &arsc),
         EntrySpec::stored("lib/arm64-v8a/libZegoExpressEngine.so", &so),
         EntrySpec::deflated(

@@ -8,6 +8,7 @@
 pub mod aab;
 pub mod axml;
 pub mod dex;
+pub mod dex_code;
 pub mod elf;
 pub mod fixtures;
 pub mod ipa;
