@@ -6,6 +6,7 @@
 #![doc(hidden)]
 
 pub mod aab;
+pub mod ar;
 pub mod axml;
 pub mod dex;
 pub mod elf;
