@@ -14,15 +14,19 @@ fn fat_of_ar_members_give_objc_classes_per_arch() {
     assert_eq!(
         entries,
         [
-            "arm64/Adjust.o",
+            "arm64/SDImageCache.o",
             "arm64/AgoraRtcEngineKitCore.o",
-            "x86_64/Adjust.o",
+            "x86_64/SDImageCache.o",
             "x86_64/AgoraRtcEngineKitCore.o"
         ]
     );
     let first = &lib.members[0].binary.slices[0];
     assert_eq!(first.arch, "arm64");
-    assert!(first.objc_classes.contains(&"ADJConfig".to_string()));
+    assert!(
+        first
+            .objc_classes
+            .contains(&"SDWebImageManager".to_string())
+    );
     assert!(first.imported_symbols.contains(&"_stat".to_string()));
     assert!(lib.problems.is_empty(), "{:?}", lib.problems);
     assert!(is_static_lib(&sample_static_lib()));

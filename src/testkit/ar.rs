@@ -172,8 +172,9 @@ pub fn object(arch: Arch, classes: &[&str], imports: &[&str]) -> Vec<u8> {
 }
 
 /// The static library of `fixtures/libSampleSDK.a`: a fat file of two BSD
-/// `ar` archives (arm64, x86_64), each with an Adjust-like object (ObjC
-/// classes `Adjust`, `ADJConfig`; imports the required-reason API `_stat`)
+/// `ar` archives (arm64, x86_64), each with an SDWebImage-like object (ObjC
+/// classes `SDImageCache`, `SDWebImageManager`; imports the required-reason
+/// API `_stat`; SDWebImage is on Apple's list of SDKs needing a manifest)
 /// and an Agora-like one (`AgoraRtcEngineKit`; imports
 /// `_mach_absolute_time`), the second with a name longer than 15 bytes.
 pub fn sample_static_lib() -> Vec<u8> {
@@ -182,8 +183,8 @@ pub fn sample_static_lib() -> Vec<u8> {
             Style::Bsd,
             &[
                 (
-                    "Adjust.o",
-                    object(arch, &["Adjust", "ADJConfig"], &["_stat"]),
+                    "SDImageCache.o",
+                    object(arch, &["SDImageCache", "SDWebImageManager"], &["_stat"]),
                 ),
                 (
                     "AgoraRtcEngineKitCore.o",
@@ -191,8 +192,8 @@ pub fn sample_static_lib() -> Vec<u8> {
                 ),
             ],
             &[
-                ("_OBJC_CLASS_$_Adjust", 0),
-                ("_OBJC_CLASS_$_ADJConfig", 0),
+                ("_OBJC_CLASS_$_SDImageCache", 0),
+                ("_OBJC_CLASS_$_SDWebImageManager", 0),
                 ("_OBJC_CLASS_$_AgoraRtcEngineKit", 1),
             ],
         )

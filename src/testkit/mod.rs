@@ -6,6 +6,7 @@
 #![doc(hidden)]
 
 pub mod aab;
+pub mod aar;
 pub mod ar;
 pub mod axml;
 pub mod dex;
