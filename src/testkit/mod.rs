@@ -7,6 +7,7 @@
 
 pub mod aab;
 pub mod aar;
+pub mod apple_sdk;
 pub mod ar;
 pub mod axml;
 pub mod dex;
