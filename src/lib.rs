@@ -24,6 +24,7 @@ pub mod ios;
 pub mod limits;
 pub mod model;
 pub mod native;
+pub mod package;
 pub mod policy;
 pub mod report;
 pub mod rules;

@@ -204,15 +204,35 @@ pub fn scan_paths<T: Send>(
 pub fn scan_path(path: &Path, config: &Config) -> ArtifactReport {
     let mut report = ArtifactReport::new(path.display().to_string());
     if path.is_dir() {
+        let package = crate::input::package_sniff::package_dir_kind(path);
         let result = if crate::input::is_single_artifact_dir(path) {
             report.kind = Some(ArtifactKind::App);
             crate::ios::ipa::scan_app_dir(path, config, &mut report)
+        } else if let Some(kind) = package {
+            report.kind = Some(kind);
+            match kind {
+                ArtifactKind::Framework => {
+                    crate::package::scan_framework_dir(path, config, &mut report)
+                }
+                ArtifactKind::Xcframework => {
+                    crate::package::scan_xcframework_dir(path, config, &mut report)
+                }
+                _ => crate::package::scan_aar_dir(path, config, &mut report),
+            }
         } else if crate::android::splits::is_split_dir(path) {
             report.kind = Some(ArtifactKind::Apks);
             crate::android::splits::scan_split_dir(path, config, &mut report)
-        } else {
+        } else if crate::source::is_source_tree(path) {
             report.kind = Some(ArtifactKind::Source);
             crate::source::scan_source_tree(path, config, &mut report)
+        } else {
+            Err(ArtifactError {
+                code: "nothing-to-scan".into(),
+                message: format!(
+                    "nothing to scan under {}: no app or SDK archive, package folder, manifest, binary or source project found",
+                    path.display()
+                ),
+            })
         };
         if let Err(e) = result {
             set_error(&mut report, e);
@@ -279,7 +299,7 @@ fn scan_loaded(path: &Path, data: &[u8], config: &Config, report: &mut ArtifactR
         report.error = Some(ArtifactError {
             code: "unknown-kind".into(),
             message: format!(
-                "{}: not a recognised artifact (expected an APK/AAB/IPA archive, AndroidManifest.xml, plist, DEX, ELF or Mach-O)",
+                "{}: not a recognised artifact (expected an APK/AAB/IPA/AAR/JAR archive, AndroidManifest.xml, plist, DEX, ELF, Mach-O or ar static library)",
                 path.display()
             ),
         });
@@ -299,6 +319,9 @@ fn scan_loaded(path: &Path, data: &[u8], config: &Config, report: &mut ArtifactR
         ArtifactKind::Elf => crate::android::apk::scan_elf_file(data, config, report),
         ArtifactKind::Plist => crate::ios::ipa::scan_plist_file(data, config, report),
         ArtifactKind::Macho => crate::ios::ipa::scan_macho_file(data, config, report),
+        ArtifactKind::Aar => crate::package::scan_aar(data, config, &budget, report),
+        ArtifactKind::Jar => crate::package::scan_jar(data, config, &budget, report),
+        ArtifactKind::StaticLib => crate::package::scan_static_lib(data, config, report),
         other => Err(ArtifactError {
             code: "unsupported".into(),
             message: format!(

@@ -131,7 +131,7 @@ pub fn read_xcframework(src: &dyn BundleSource, limits: &Limits) -> Result<Packa
             // A static or dynamic library file (`libX.a`, `libX.dylib`), headers beside it.
             let stem = lib_path.rsplit('/').next().unwrap_or(lib_path);
             let stem = stem.split('.').next().unwrap_or(stem);
-            let mut lib = empty_library(id, &format!("{id}/"), stem);
+            let mut lib = empty_library(id, &dir, stem);
             lib.binary_entry = Some(dir.clone());
             lib.binary = read_binary(src, &dir, limits, &mut out.problems);
             lib.privacy_manifests =

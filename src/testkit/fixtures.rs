@@ -240,5 +240,7 @@ pub fn all() -> Vec<(&'static str, Vec<u8>)> {
         ("sample.ipa", crate::testkit::ipa::sample_ipa()),
         ("sample.aab", crate::testkit::aab::sample_aab()),
         ("sample.apks", crate::testkit::aab::sample_apks()),
+        ("sample-sdk.aar", crate::testkit::aar::sample_aar()),
+        ("libSampleSDK.a", crate::testkit::ar::sample_static_lib()),
     ]
 }
