@@ -408,7 +408,7 @@ fn ps301(lib: &Library, bins: &[BinaryFacts], selectors: &[String]) -> Vec<Findi
         let where_ = if lib.privacy_manifests.is_empty() {
             format!("{} ships no PrivacyInfo.xcprivacy", shown(lib))
         } else {
-            format!("its PrivacyInfo.xcprivacy has no NSPrivacyAccessedAPITypes entry for it")
+            "its PrivacyInfo.xcprivacy has no NSPrivacyAccessedAPITypes entry for it".to_string()
         };
         out.push(Finding {
             code: Code::PS301.id().to_owned(),

@@ -111,15 +111,13 @@ pub fn read(src: &dyn BundleSource, limits: &Limits, budget: &Budget) -> Result<
                     message,
                 }),
             }
-        } else if (name.starts_with("META-INF/")
+        } else if ((name.starts_with("META-INF/")
             && (name.ends_with(".version") || name.ends_with(".properties")))
-            || (!name.contains('/') && name.ends_with(".properties"))
+            || (!name.contains('/') && name.ends_with(".properties")))
+            && let Ok(b) = src.read(name)
+            && b.len() as u64 <= jar::MAX_MARKER_LEN
         {
-            if let Ok(b) = src.read(name)
-                && b.len() as u64 <= jar::MAX_MARKER_LEN
-            {
-                out.markers.push((name.clone(), b.into_owned()));
-            }
+            out.markers.push((name.clone(), b.into_owned()));
         }
     }
     out.problems.append(&mut out.jar.problems);

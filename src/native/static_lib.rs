@@ -64,13 +64,16 @@ fn be64(d: &[u8], at: usize) -> Option<u64> {
     Some(u64::from_be_bytes(b))
 }
 
+/// `(arch name, slice bytes)` of each fat slice.
+pub type FatSlices<'a> = Vec<(String, &'a [u8])>;
+
 /// `(arch, slice bytes)` of each slice of a fat file, bounds-checked (a
 /// slice past the end or inside the header is an error, as XNU refuses
 /// it). `None` when `data` has no fat magic.
 pub fn fat_slices<'a>(
     data: &'a [u8],
     entry: &str,
-) -> Option<Result<Vec<(String, &'a [u8])>, StaticLibError>> {
+) -> Option<Result<FatSlices<'a>, StaticLibError>> {
     let is64 = match be32(data, 0)? {
         0xcafe_babe => false,
         0xcafe_babf => true,
