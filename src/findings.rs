@@ -47,6 +47,8 @@ pub enum Code {
     PS904,
     /// A resource cap stopped part of the scan: the results are incomplete.
     PS905,
+    /// Part of an artifact (an archive member, a library, a nested jar) was not read.
+    PS906,
 }
 
 /// Documentation of a code.
@@ -249,6 +251,15 @@ pub const CODES: &[CodeInfo] = &[
         short: "A resource cap stopped part of the scan: permissions or SDKs in the unread part are not reported",
         why: "An entry inflates past the per-entry cap, the artifact past the total cap, or a table past its count cap: a zip bomb, or an unusually large app. privscan stops reading there instead of running out of memory, so what it reports is incomplete.",
         help: "If the artifact is legitimate, raise the cap named in the message (--max-entry-size, --max-total-inflated) and scan again; otherwise treat it as hostile.",
+    },
+    CodeInfo {
+        code: Code::PS906,
+        id: "PS906",
+        name: "PartlyRead",
+        severity: Severity::Medium,
+        short: "Part of the artifact could not be read (malformed member, broken nested jar, missing library binary): what it holds is not reported",
+        why: "A static-library member, a jar inside an AAR, a library an xcframework lists or a native library is malformed or missing. privscan reports what it read; SDKs, symbols or permissions in the unread part are unknown, so the result is incomplete rather than clean.",
+        help: "Check that the package is complete and not corrupted (re-download it from the vendor); the entry named in the finding is the part that was not read.",
     },
 ];
 

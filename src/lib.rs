@@ -25,6 +25,7 @@ pub mod ios;
 pub mod limits;
 pub mod model;
 pub mod native;
+pub mod package;
 pub mod policy;
 pub mod reader;
 pub mod report;

@@ -90,6 +90,17 @@ pub enum ArtifactKind {
     Elf,
     /// A loose Mach-O binary, thin or fat/universal.
     Macho,
+    /// An Android library (`.aar` zip, or the same layout unpacked in a folder).
+    Aar,
+    /// A Java archive (`.jar`): class entries, nested jars.
+    Jar,
+    /// A static library: an `ar` archive (`!<arch>`), or a fat file whose slices are.
+    #[serde(rename = "staticlib")]
+    StaticLib,
+    /// A `.framework` folder (Info.plist, binary, privacy manifest).
+    Framework,
+    /// An `.xcframework` folder (`Info.plist` `AvailableLibraries`).
+    Xcframework,
 }
 
 impl ArtifactKind {
@@ -108,6 +119,11 @@ impl ArtifactKind {
             ArtifactKind::Dex => "dex",
             ArtifactKind::Elf => "elf",
             ArtifactKind::Macho => "macho",
+            ArtifactKind::Aar => "aar",
+            ArtifactKind::Jar => "jar",
+            ArtifactKind::StaticLib => "staticlib",
+            ArtifactKind::Framework => "framework",
+            ArtifactKind::Xcframework => "xcframework",
         }
     }
 }

@@ -232,8 +232,11 @@ pub enum Observed {
     Plist(PlistObserved),
     /// A source checkout.
     Source(Box<SourceObserved>),
-    /// A loose DEX, ELF or Mach-O file: its facts are in the report and
-    /// nothing is diffed.
+    /// An Apple SDK package (static library, `.framework`, `.xcframework`):
+    /// its libraries, binaries and privacy manifests.
+    ApplePackage(Box<crate::ios::sdk_package::PackageFacts>),
+    /// A loose DEX, ELF or Mach-O file, or a JAR: its facts are in the
+    /// report and nothing is diffed.
     Binary,
 }
 
@@ -246,18 +249,26 @@ pub enum DirKind {
     AppBundle,
     /// A folder of split APKs of one app.
     SplitSet,
-    /// A source checkout (also the fallback for a directory scanned as one).
+    /// A source checkout.
     SourceTree,
+    /// An SDK package folder: `.framework`, `.xcframework` or an unpacked AAR.
+    Package(ArtifactKind),
+    /// None of these, and nothing scannable was found under it.
+    Nothing,
 }
 
 /// Classify a directory scanned as one artifact.
 pub fn dir_kind(path: &Path) -> DirKind {
     if crate::input::is_single_artifact_dir(path) {
         DirKind::AppBundle
+    } else if let Some(kind) = crate::input::package_sniff::package_dir_kind(path) {
+        DirKind::Package(kind)
     } else if crate::android::splits::is_split_dir(path) {
         DirKind::SplitSet
-    } else {
+    } else if crate::source::is_source_tree(path) {
         DirKind::SourceTree
+    } else {
+        DirKind::Nothing
     }
 }
 
@@ -276,12 +287,30 @@ fn read_dir(
     report: &mut ArtifactReport,
 ) -> Result<Observed, ArtifactError> {
     let kind = dir_kind(path);
-    report.kind = Some(match kind {
-        DirKind::AppBundle => ArtifactKind::App,
-        DirKind::SplitSet => ArtifactKind::Apks,
-        DirKind::SourceTree => ArtifactKind::Source,
-    });
+    report.kind = match kind {
+        DirKind::AppBundle => Some(ArtifactKind::App),
+        DirKind::SplitSet => Some(ArtifactKind::Apks),
+        DirKind::SourceTree => Some(ArtifactKind::Source),
+        DirKind::Package(k) => Some(k),
+        DirKind::Nothing => None,
+    };
     match kind {
+        DirKind::Package(ArtifactKind::Framework) => crate::package::scan_framework_dir(path, opts)
+            .map(|p| Observed::ApplePackage(Box::new(p))),
+        DirKind::Package(ArtifactKind::Xcframework) => {
+            crate::package::scan_xcframework_dir(path, opts)
+                .map(|p| Observed::ApplePackage(Box::new(p)))
+        }
+        DirKind::Package(_) => {
+            crate::package::scan_aar_dir(path, opts, report).map(Observed::Android)
+        }
+        DirKind::Nothing => Err(ArtifactError {
+            code: "nothing-to-scan".into(),
+            message: format!(
+                "nothing to scan under {}: no app or SDK archive, package folder, manifest, binary or source project found",
+                path.display()
+            ),
+        }),
         DirKind::AppBundle => {
             crate::ios::ipa::scan_app_dir(path, opts).map(|o| Observed::Ios(Box::new(o)))
         }
@@ -305,7 +334,7 @@ fn read_loaded(
         return Err(ArtifactError {
             code: "unknown-kind".into(),
             message: format!(
-                "{}: not a recognised artifact (expected an APK/AAB/IPA archive, AndroidManifest.xml, plist, DEX, ELF or Mach-O)",
+                "{}: not a recognised artifact (expected an APK/AAB/IPA/AAR/JAR archive, AndroidManifest.xml, plist, DEX, ELF, Mach-O or ar static library)",
                 path.display()
             ),
         });
@@ -328,6 +357,14 @@ fn read_loaded(
         ArtifactKind::Elf => apk::scan_elf_file(data, opts, report).map(|()| Observed::Binary),
         ArtifactKind::Plist => ipa::scan_plist_file(data, opts, report).map(Observed::Plist),
         ArtifactKind::Macho => ipa::scan_macho_file(data, opts, report).map(|()| Observed::Binary),
+        ArtifactKind::Aar => {
+            crate::package::scan_aar(data, opts, &budget, report).map(Observed::Android)
+        }
+        ArtifactKind::Jar => {
+            crate::package::scan_jar(data, opts, &budget, report).map(|()| Observed::Binary)
+        }
+        ArtifactKind::StaticLib => crate::package::scan_static_lib(data, opts, report)
+            .map(|p| Observed::ApplePackage(Box::new(p))),
         other => Err(ArtifactError {
             code: "unsupported".into(),
             message: format!(
@@ -498,6 +535,7 @@ pub fn finish(
             sort_findings(&mut report.findings);
             o.into_report(report)?;
         }
+        Observed::ApplePackage(p) => crate::package::finish_apple(*p, config, report),
         Observed::Binary => {}
     }
     Ok(())

@@ -3,12 +3,14 @@
 //! APK pipeline that ties them together.
 
 pub mod aab;
+pub mod aar;
 pub mod apk;
 pub mod arsc;
 pub mod attrs;
 pub mod axml;
 pub mod dex;
 pub mod dex_code;
+pub mod jar;
 pub mod manifest;
 pub mod proto;
 pub mod splits;

@@ -4,6 +4,7 @@
 //! Archives are read in memory (`zip.rs`, an Android-style central-directory
 //! reader); nothing is ever extracted to disk.
 
+pub mod package_sniff;
 pub mod shard;
 pub mod zip;
 
@@ -72,6 +73,11 @@ pub fn sniff(path: &Path, data: &[u8]) -> Option<ArtifactKind> {
     if head.starts_with(b"PK") {
         return archive_kind_by_ext(&ext).or_else(|| sniff_zip_entries(data));
     }
+    // `ar` archives and fat files of them: static libraries, before the
+    // Mach-O check (a fat file of archives is not a fat Mach-O).
+    if package_sniff::is_ar_magic(head) || package_sniff::is_fat_of_ar(data) {
+        return Some(ArtifactKind::StaticLib);
+    }
     // An archive extension on something that is not a zip: let the zip
     // reader say what is wrong with it.
     if let Some(kind) = archive_kind_by_ext(&ext) {
@@ -130,6 +136,8 @@ fn archive_kind_by_ext(ext: &str) -> Option<ArtifactKind> {
         "apks" => Some(ArtifactKind::Apks),
         "xapk" | "apkm" => Some(ArtifactKind::Xapk),
         "ipa" => Some(ArtifactKind::Ipa),
+        "aar" => Some(ArtifactKind::Aar),
+        "jar" => Some(ArtifactKind::Jar),
         _ => None,
     }
 }
@@ -171,6 +179,11 @@ fn is_java_class(head: &[u8]) -> bool {
 
 fn sniff_zip_entries(data: &[u8]) -> Option<ArtifactKind> {
     let archive = zip::ZipArchive::parse(data, &crate::Limits::default()).ok()?;
+    if let Some(k) =
+        package_sniff::package_kind_of_entries(archive.entries().iter().map(|e| e.name.as_str()))
+    {
+        return Some(k);
+    }
     let mut kind = None;
     for e in archive.entries() {
         let n = e.name.as_str();
@@ -191,28 +204,49 @@ fn sniff_zip_entries(data: &[u8]) -> Option<ArtifactKind> {
 }
 
 /// Expand the user's paths into artifact paths: files are taken as given;
-/// a directory that is an `.app` bundle or a source checkout is one
+/// a directory that is one artifact (an `.app` bundle, a `.framework`, an
+/// `.xcframework`, an unpacked AAR, a source checkout, a split set) is one
 /// artifact; other directories are walked (symlinks not followed) for
-/// files whose kind `sniff` recognises by name (`.apk`, `.aab`, `.apks`,
-/// `.xapk`, `.apkm`, `.ipa`). Sorted, so shards are deterministic.
+/// package folders and for files [`package_sniff::is_scannable_file`]
+/// accepts (archives by extension, primary manifests by name, binaries by
+/// magic bytes). A walked directory where nothing is found is returned
+/// itself, so the scan reports "nothing to scan" for it instead of
+/// silently scanning nothing. Sorted, so shards are deterministic.
 ///
 /// Whether a directory is one artifact by its format's layout (a split
 /// set, a source tree) is the formats' knowledge, not this layer's: the
 /// caller passes it as `is_artifact_dir` (the pipeline's
-/// `scan::is_artifact_dir`); `.app` bundles are recognised here by name.
+/// `scan::is_artifact_dir`); `.app` bundles and SDK package folders are
+/// recognised here.
 pub fn discover(paths: &[PathBuf], is_artifact_dir: &dyn Fn(&Path) -> bool) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for p in paths {
-        if p.is_dir() && !is_single_artifact_dir(p) && !is_artifact_dir(p) {
-            for entry in walkdir::WalkDir::new(p)
+        if p.is_dir()
+            && !is_single_artifact_dir(p)
+            && package_sniff::package_dir_kind(p).is_none()
+            && !is_artifact_dir(p)
+        {
+            let before = out.len();
+            let mut walk = walkdir::WalkDir::new(p)
                 .follow_links(false)
                 .sort_by_file_name()
-                .into_iter()
-                .flatten()
-            {
-                if entry.file_type().is_file() && is_app_file_name(entry.path()) {
-                    out.push(entry.path().to_path_buf());
+                .into_iter();
+            while let Some(next) = walk.next() {
+                let Ok(entry) = next else { continue };
+                let path = entry.path();
+                if entry.file_type().is_dir() && entry.depth() > 0 {
+                    if is_single_artifact_dir(path)
+                        || package_sniff::package_dir_kind(path).is_some()
+                    {
+                        out.push(path.to_path_buf());
+                        walk.skip_current_dir();
+                    }
+                } else if entry.file_type().is_file() && package_sniff::is_scannable_file(path) {
+                    out.push(path.to_path_buf());
                 }
+            }
+            if out.len() == before {
+                out.push(p.clone());
             }
         } else {
             out.push(p.clone());
@@ -226,17 +260,6 @@ pub fn is_single_artifact_dir(p: &Path) -> bool {
     p.extension()
         .map(|e| e.eq_ignore_ascii_case("app"))
         .unwrap_or(false)
-}
-
-fn is_app_file_name(p: &Path) -> bool {
-    let ext = p
-        .extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase())
-        .unwrap_or_default();
-    matches!(
-        ext.as_str(),
-        "apk" | "aab" | "apks" | "xapk" | "apkm" | "ipa"
-    )
 }
 
 #[cfg(test)]

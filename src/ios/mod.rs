@@ -33,6 +33,7 @@ pub mod codesign;
 pub mod plist;
 pub mod privacy_manifest;
 pub mod rules;
+pub mod sdk_package;
 
 pub use bundle::{BundleSource, DirSource, FrameworkInfo, IosError, IosScan, scan_bundle};
 pub mod ipa;

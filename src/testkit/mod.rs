@@ -6,6 +6,9 @@
 #![doc(hidden)]
 
 pub mod aab;
+pub mod aar;
+pub mod apple_sdk;
+pub mod ar;
 pub mod axml;
 pub mod dex;
 pub mod dex_code;
@@ -24,5 +27,7 @@ pub fn all_fixtures() -> Vec<(&'static str, Vec<u8>)> {
         ("sample.ipa", ipa::sample_ipa()),
         ("sample.aab", aab::sample_aab()),
         ("sample.apks", aab::sample_apks()),
+        ("sample-sdk.aar", aar::sample_aar()),
+        ("libSampleSDK.a", ar::sample_static_lib()),
     ]
 }
