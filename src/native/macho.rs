@@ -864,8 +864,9 @@ mod tests {
     #[test]
     fn fat_validation() {
         let mut f = vec![0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 2];
-        for (off, size) in [(48u32, 32u32), (64, 32)] {
-            f.extend_from_slice(&0x0100_000cu32.to_be_bytes());
+        // arm64 and x86_64 (distinct, so the overlap is what fails).
+        for (cpu, off, size) in [(0x0100_000cu32, 48u32, 32u32), (0x0100_0007, 64, 32)] {
+            f.extend_from_slice(&cpu.to_be_bytes());
             f.extend_from_slice(&0u32.to_be_bytes());
             f.extend_from_slice(&off.to_be_bytes());
             f.extend_from_slice(&size.to_be_bytes());
