@@ -15,7 +15,7 @@ use crate::baseline::Baseline;
 use crate::input::shard::Shard;
 use crate::model::{ArtifactReport, RunInfo, SCHEMA_VERSION, ScanReport};
 use crate::scan::{Config, scan_path, tool_info};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// How to run a batch.
 #[derive(Debug, Default)]
@@ -56,6 +56,33 @@ pub fn plan(inputs: &[PathBuf], shard: Option<Shard>) -> Vec<PathBuf> {
     }
 }
 
+/// Runs `scan` for the artifact at `path`; a panic (a bug, never expected
+/// from input, which is bounded and checked) becomes that artifact's
+/// `error` with code `internal`, so one artifact never stops or empties a
+/// batch. Memory exhaustion cannot be caught this way: the per-artifact caps
+/// (`Limits`, the plist value budget) prevent it.
+pub fn guarded(path: &Path, scan: impl FnOnce() -> ArtifactReport) -> ArtifactReport {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(scan)) {
+        Ok(r) => r,
+        Err(payload) => {
+            let why = payload
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            let mut r = ArtifactReport::new(path.display().to_string());
+            r.error = Some(crate::model::ArtifactError {
+                code: "internal".into(),
+                message: format!(
+                    "{}: privscan failed on this artifact (not scanned): {why}",
+                    path.display()
+                ),
+            });
+            r
+        }
+    }
+}
+
 /// Scan a batch. `on_artifact` runs on a worker thread as soon as each
 /// artifact is finished (completion order, not input order); the returned
 /// report lists artifacts in input order.
@@ -79,7 +106,7 @@ pub fn run(
     };
     let work = || -> Vec<ArtifactReport> {
         crate::scan::scan_paths(&paths, config, &|p| {
-            let mut a = scan_path(p, config);
+            let mut a = guarded(p, || scan_path(p, config));
             if let Some(b) = &opts.baseline {
                 a.baseline_suppressed = b.filter_artifact(&mut a) as u64;
             }
@@ -134,6 +161,70 @@ pub fn unused_allows(policy: &crate::policy::Policy, artifacts: &[ArtifactReport
 mod tests {
     use super::*;
     use std::sync::Mutex;
+
+    #[test]
+    fn a_panicking_artifact_becomes_an_error_not_an_empty_batch() {
+        let r = guarded(Path::new("x.ipa"), || panic!("boom"));
+        let e = r.error.unwrap();
+        assert_eq!(e.code, "internal");
+        assert!(
+            e.message.contains("x.ipa") && e.message.contains("boom"),
+            "{}",
+            e.message
+        );
+        let ok = guarded(Path::new("y.ipa"), || ArtifactReport::new("y.ipa"));
+        assert!(ok.error.is_none());
+    }
+
+    #[test]
+    fn a_plist_over_the_value_budget_does_not_stop_the_batch() {
+        // 14^6 references to one 1,000-byte string (issue 17 class 5), then a
+        // good plist: both are reported, the good one in full.
+        let mut objs: Vec<Vec<u8>> = (0..6u8)
+            .map(|i| [vec![0xaf, 0x10, 14], vec![i + 1; 14]].concat())
+            .collect();
+        objs.push([vec![0x5f, 0x11, 0x03, 0xe8], vec![b'A'; 1000]].concat());
+        let mut bomb = b"bplist00".to_vec();
+        let mut offs = Vec::new();
+        for o in &objs {
+            offs.push(bomb.len() as u16);
+            bomb.extend_from_slice(o);
+        }
+        let table = bomb.len() as u64;
+        for o in offs {
+            bomb.extend_from_slice(&o.to_be_bytes());
+        }
+        bomb.extend_from_slice(&[0, 0, 0, 0, 0, 0, 2, 1]);
+        for x in [objs.len() as u64, 0, table] {
+            bomb.extend_from_slice(&x.to_be_bytes());
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let bad = dir.path().join("Info.plist");
+        std::fs::write(&bad, &bomb).unwrap();
+        let good = dir.path().join("Good.plist");
+        std::fs::write(
+            &good,
+            b"<plist><dict><key>CFBundleIdentifier</key><string>com.example.ok</string></dict></plist>",
+        )
+        .unwrap();
+        let report = run(
+            &[bad, good],
+            &Config::new(),
+            &BatchOptions::default(),
+            &|_| {},
+        )
+        .unwrap();
+        assert_eq!(report.artifacts.len(), 2);
+        let e = report.artifacts[0].error.as_ref().unwrap();
+        assert!(e.message.ends_with("(max_plist_bytes)"), "{}", e.message);
+        assert!(
+            report.artifacts[1].error.is_none(),
+            "{:?}",
+            report.artifacts[1].error
+        );
+        let ios = report.artifacts[1].ios.as_ref().unwrap();
+        assert_eq!(ios.bundle_id.as_deref(), Some("com.example.ok"));
+    }
 
     #[test]
     fn callback_sees_every_artifact_and_report_keeps_input_order() {

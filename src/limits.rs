@@ -113,6 +113,7 @@ pub fn cap_named_in(message: &str) -> Option<&'static str> {
     let tail = message.trim_end().strip_suffix(')')?;
     CAP_NAMES
         .iter()
+        .chain(crate::ios::plist::CAP_NAMES)
         .copied()
         .find(|name| tail.strip_suffix(name).is_some_and(|t| t.ends_with('(')))
 }

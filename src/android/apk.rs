@@ -41,6 +41,9 @@ struct EntryScan {
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) enum EntryRole {
     Dex,
+    /// A root `classes*.dex` that ART never loads (see [`art_loaded_dex`]):
+    /// read for hidden code, its SDKs reported as PS901, not as embedded.
+    UnloadedDex,
     NativeLib,
     /// A small SDK marker file (`META-INF/*.version`, `*.properties`): read for its version.
     Marker,
@@ -68,6 +71,41 @@ pub fn is_root_dex(name: &str) -> bool {
         .and_then(|r| r.strip_suffix(".dex"))
         .map(|n| n.is_empty() || n.bytes().all(|b| b.is_ascii_digit()))
         .unwrap_or(false)
+}
+
+/// ART's multidex name for index `i` (ART `dex_file_loader.cc`
+/// `DexFileLoader::GetMultiDexClassesDexName`): `classes.dex` for 0,
+/// `classes{i+1}.dex` after.
+pub fn multidex_name(i: usize) -> String {
+    if i == 0 {
+        "classes.dex".into()
+    } else {
+        format!("classes{}.dex", i.saturating_add(1))
+    }
+}
+
+/// The root DEX entries ART loads from an APK whose entry names are `names`:
+/// `classes.dex`, `classes2.dex`, `classes3.dex`, … up to the first name that
+/// is missing (ART `dex_file_loader.cc` `DexFileLoader::Open` →
+/// `OpenAllDexFilesFromZip`: it opens `GetMultiDexClassesDexName(i)` for
+/// i = 0, 1, … and stops at the first one not found). `classes1.dex`,
+/// `classes02.dex`, a file after a gap, and any `classesN.dex` without
+/// `classes.dex` are never loaded. Bounded by the number of names.
+pub fn art_loaded_dex<'n>(
+    names: impl IntoIterator<Item = &'n str>,
+) -> std::collections::HashSet<&'n str> {
+    let present: std::collections::HashSet<&str> =
+        names.into_iter().filter(|n| is_root_dex(n)).collect();
+    let mut loaded = std::collections::HashSet::new();
+    for i in 0..present.len() {
+        match present.get(multidex_name(i).as_str()) {
+            Some(n) => {
+                loaded.insert(*n);
+            }
+            None => break,
+        }
+    }
+    loaded
 }
 
 /// Scan an APK held in `data`, filling `report`.
@@ -242,13 +280,19 @@ pub(crate) fn scan_apk_parts<'c>(
     );
 
     if !opts.manifest_only {
+        let loaded = art_loaded_dex(archive.entries().iter().map(|e| e.name.as_str()));
         let work: Vec<Work<'_>> = archive
             .entries()
             .iter()
             .filter_map(|e| {
                 role_of(&e.name).map(|role| Work {
                     entry: e,
-                    role,
+                    role: match role {
+                        EntryRole::Dex if !loaded.contains(e.name.as_str()) => {
+                            EntryRole::UnloadedDex
+                        }
+                        r => r,
+                    },
                     display: format!("{prefix}{}", e.name),
                 })
             })
@@ -393,6 +437,14 @@ fn scan_entry<'c>(
     let mut detector = opts.catalog.detector();
     match w.role {
         EntryRole::Dex => scan_dex_bytes(&bytes, &w.display, opts, &mut detector, &mut out),
+        EntryRole::UnloadedDex => {
+            // Its own detector, never merged: SDKs here are not embedded
+            // code the app runs, they are hidden code (PS901).
+            scan_dex_bytes(&bytes, &w.display, opts, &mut detector, &mut out);
+            let sdks: Vec<String> = detector.finish().into_iter().map(|d| d.name).collect();
+            out.findings.push(hidden_dex(&w.display, &sdks));
+            return (out, None);
+        }
         EntryRole::NativeLib => {
             let file_name = e.name.rsplit('/').next().unwrap_or(&e.name);
             detector.native_lib(file_name, &loc);
@@ -401,6 +453,28 @@ fn scan_entry<'c>(
         EntryRole::Marker => detector.file(&e.name, Some(&bytes), &loc),
     }
     (out, Some(detector))
+}
+
+/// A PS901 finding for a root DEX that ART never loads (name outside the
+/// unbroken `classes.dex`, `classes2.dex`, … sequence): code shipped where
+/// analysis tools look and the device does not, with the SDKs found in it.
+fn hidden_dex(entry: &str, sdks: &[String]) -> Finding {
+    let info = Code::PS901.info();
+    let found = if sdks.is_empty() {
+        "no catalogued SDK".to_owned()
+    } else {
+        sdks.join(", ")
+    };
+    Finding {
+        code: info.id.into(),
+        severity: info.severity,
+        subject: entry.into(),
+        message: format!(
+            "hidden code: {entry} is never loaded by ART (not in the unbroken classes.dex, classes2.dex, ... sequence); it holds {found}, not reported as embedded"
+        ),
+        clause: None,
+        evidence: vec![Location::entry(entry.to_string())],
+    }
 }
 
 /// A PS902 finding for a binary the platform would refuse to load.

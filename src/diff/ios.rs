@@ -191,6 +191,17 @@ pub fn precheck(scan: &IosScan) -> Vec<Finding> {
         ps301(scan, b, app, entry, &mut out);
     }
     ps303(scan, app, &mut out);
+    let info = crate::findings::Code::PS902.info();
+    for (entry, why) in &scan.not_loadable {
+        out.push(Finding {
+            code: info.id.into(),
+            severity: info.severity,
+            subject: entry.clone(),
+            message: why.clone(),
+            clause: None,
+            evidence: vec![Location::entry(entry.clone())],
+        });
+    }
     out
 }
 

@@ -239,6 +239,9 @@ pub struct IosScan {
     pub machos: Vec<MachOFacts>,
     /// Localized usage strings from every `*.lproj/InfoPlist.strings`.
     pub localized: Vec<LocalizedUsage>,
+    /// Mach-O files iOS would refuse to load (fat header rejected by XNU or
+    /// dyld): `(entry, reason)`, reported as PS902.
+    pub not_loadable: Vec<(String, String)>,
 }
 
 fn is_dir_name(seg: &str, ext: &str) -> bool {
@@ -493,10 +496,15 @@ pub fn scan_bundle(src: &dyn BundleSource, limits: &Limits) -> Result<IosScan, I
                     scan.binaries.push(m.binary.clone());
                     scan.machos.push(m);
                 }
-                Err(e) => scan.entry_errors.push(EntryError {
-                    entry,
-                    message: e.to_string(),
-                }),
+                Err(e) => {
+                    if e.is_not_loadable() {
+                        scan.not_loadable.push((entry.clone(), e.to_string()));
+                    }
+                    scan.entry_errors.push(EntryError {
+                        entry,
+                        message: e.to_string(),
+                    })
+                }
             }
         }
     }

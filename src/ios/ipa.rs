@@ -258,8 +258,23 @@ pub fn scan_macho_file(
     opts: &ReadOptions,
     report: &mut ArtifactReport,
 ) -> Result<(), ArtifactError> {
-    let facts = crate::native::macho::parse(data, "", &opts.limits)
-        .map_err(|e| err("macho", e.to_string()))?;
+    let facts = match crate::native::macho::parse(data, "", &opts.limits) {
+        Ok(f) => f,
+        Err(e) if e.is_not_loadable() => {
+            // Reported, not an error: the file is read, and iOS refuses it.
+            let info = crate::findings::Code::PS902.info();
+            report.findings.push(crate::model::Finding {
+                code: info.id.into(),
+                severity: info.severity,
+                subject: report.path.clone(),
+                message: e.to_string(),
+                clause: None,
+                evidence: vec![Location::entry("")],
+            });
+            return Ok(());
+        }
+        Err(e) => return Err(err("macho", e.to_string())),
+    };
     let mut detector = opts.catalog.detector();
     let loc = Location::entry("");
     let name = file_name(&report.path);

@@ -35,6 +35,20 @@ use crate::limits::Limits;
 /// can reference one collection many times; this bounds the expanded size.
 pub const MAX_EVENTS: u64 = 2_000_000;
 
+/// Most bytes of values built from one plist: each value costs
+/// `size_of::<Value>()` plus its string/data/key bytes. A binary plist may
+/// reference one large string from many places (CoreFoundation shares the
+/// object, `CFBinaryPList.c` `__CFBinaryPlistCreateObjectFiltered` caches it
+/// by offset); `plist::Value` has no sharing, so every reference is a copy and
+/// this budget stops the expansion (a 1.6 KB file otherwise reaches GBs).
+/// Together with one plist per worker at a time, memory per artifact is
+/// bounded by this number.
+pub const MAX_VALUE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Names of the plist caps, as their errors end (`"... (max_plist_values)"`),
+/// so that [`crate::limits::cap_named_in`] turns a hit into PS905.
+pub const CAP_NAMES: &[&str] = &["max_plist_values", "max_plist_bytes"];
+
 /// Largest `.strings` file read (bytes).
 pub const MAX_STRINGS_BYTES: usize = 4 * 1024 * 1024;
 
@@ -82,9 +96,19 @@ pub enum PlistError {
         event: u64,
     },
     /// More than `MAX_EVENTS` values.
-    #[error("plist expands to more than {cap} values (shared references or a huge file)")]
+    #[error(
+        "plist expands to more than {cap} values (shared references or a huge file) (max_plist_values)"
+    )]
     TooManyValues {
         /// `MAX_EVENTS`.
+        cap: u64,
+    },
+    /// The values built would take more than `MAX_VALUE_BYTES`.
+    #[error(
+        "plist expands to more than {cap} bytes of values (shared references to large objects) (max_plist_bytes)"
+    )]
+    TooLarge {
+        /// `MAX_VALUE_BYTES`.
         cap: u64,
     },
     /// The root is not a dictionary where one is required.
@@ -155,6 +179,7 @@ pub fn type_name(v: &Value) -> &'static str {
 /// Shared state of one bounded parse: event count and duplicate root keys.
 struct BuildState {
     events: std::cell::Cell<u64>,
+    bytes: std::cell::Cell<u64>,
     max_depth: u32,
     root_dups: std::cell::RefCell<Vec<String>>,
 }
@@ -168,13 +193,23 @@ struct Seed<'s> {
 
 const TOO_DEEP: &str = "privscan: nesting over max_depth";
 const TOO_MANY: &str = "privscan: too many values";
+const TOO_LARGE: &str = "privscan: values too large";
 
 impl Seed<'_> {
     fn tick(&self) -> Result<(), String> {
+        self.tick_bytes(0)
+    }
+    /// Counts one value with `payload` bytes of string/data/key.
+    fn tick_bytes(&self, payload: usize) -> Result<(), String> {
         let n = self.state.events.get().saturating_add(1);
         self.state.events.set(n);
+        let cost = (std::mem::size_of::<Value>() as u64).saturating_add(payload as u64);
+        let b = self.state.bytes.get().saturating_add(cost);
+        self.state.bytes.set(b);
         if n > MAX_EVENTS {
             Err(TOO_MANY.to_owned())
+        } else if b > MAX_VALUE_BYTES {
+            Err(TOO_LARGE.to_owned())
         } else {
             Ok(())
         }
@@ -220,19 +255,19 @@ impl<'de> serde::de::Visitor<'de> for Seed<'_> {
         Ok(Value::Real(v))
     }
     fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Value, E> {
-        self.tick().map_err(E::custom)?;
+        self.tick_bytes(v.len()).map_err(E::custom)?;
         Ok(Value::String(v.to_owned()))
     }
     fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Value, E> {
-        self.tick().map_err(E::custom)?;
+        self.tick_bytes(v.len()).map_err(E::custom)?;
         Ok(Value::String(v))
     }
     fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Value, E> {
-        self.tick().map_err(E::custom)?;
+        self.tick_bytes(v.len()).map_err(E::custom)?;
         Ok(Value::Data(v.to_vec()))
     }
     fn visit_byte_buf<E: serde::de::Error>(self, v: Vec<u8>) -> Result<Value, E> {
-        self.tick().map_err(E::custom)?;
+        self.tick_bytes(v.len()).map_err(E::custom)?;
         Ok(Value::Data(v))
     }
     fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
@@ -254,6 +289,7 @@ impl<'de> serde::de::Visitor<'de> for Seed<'_> {
         let child = self.child().map_err(A::Error::custom)?;
         let mut out = Dictionary::new();
         while let Some(k) = map.next_key::<String>()? {
+            child.tick_bytes(k.len()).map_err(A::Error::custom)?;
             let v = map.next_value_seed(Seed {
                 state: child.state,
                 depth: child.depth,
@@ -277,9 +313,13 @@ pub fn parse_value(
     data: &[u8],
     limits: &Limits,
 ) -> Result<(Value, PlistFormat, Vec<String>), PlistError> {
+    if let Some(utf8) = utf16_xml_as_utf8(data) {
+        return parse_value(&utf8, limits);
+    }
     let format = detect_format(data);
     let state = BuildState {
         events: std::cell::Cell::new(0),
+        bytes: std::cell::Cell::new(0),
         max_depth: limits.max_depth,
         root_dups: std::cell::RefCell::new(Vec::new()),
     };
@@ -304,6 +344,10 @@ pub fn parse_value(
                 })
             } else if message.contains(TOO_MANY) {
                 Err(PlistError::TooManyValues { cap: MAX_EVENTS })
+            } else if message.contains(TOO_LARGE) {
+                Err(PlistError::TooLarge {
+                    cap: MAX_VALUE_BYTES,
+                })
             } else {
                 Err(PlistError::Syntax {
                     format: format.as_str(),
@@ -312,6 +356,60 @@ pub fn parse_value(
             }
         }
     }
+}
+
+/// A UTF-16 XML plist (BOM `FF FE` or `FE FF`) re-encoded as UTF-8, with its
+/// `encoding="UTF-16"` declaration rewritten; `None` for anything else.
+/// CoreFoundation reads these: `CFPropertyList.c` detects the encoding from
+/// the BOM / XML declaration before parsing (`__CFPropertyListCreateFromXMLData`
+/// converts non-UTF-8 XML to UTF-8 first). The plist crate only reads UTF-8.
+/// An odd trailing byte or an unpaired surrogate is replaced (U+FFFD), so the
+/// XML parser reports the error at its place instead of here.
+fn utf16_xml_as_utf8(data: &[u8]) -> Option<Vec<u8>> {
+    let (body, le) = match data {
+        [0xff, 0xfe, rest @ ..] => (rest, true),
+        [0xfe, 0xff, rest @ ..] => (rest, false),
+        _ => return None,
+    };
+    let units = body.chunks_exact(2).map(|c| match c {
+        [a, b] if le => u16::from_le_bytes([*a, *b]),
+        [a, b] => u16::from_be_bytes([*a, *b]),
+        _ => 0,
+    });
+    let text: String = char::decode_utf16(units)
+        .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+        .collect();
+    if !text.trim_start().starts_with('<') {
+        return None;
+    }
+    // Rewrite the declaration's encoding, only inside `<?xml ... ?>`.
+    let text = match (text.find("<?xml"), text.find("?>")) {
+        (Some(a), Some(b)) if a < b => {
+            let (decl, rest) = text.split_at(b);
+            let lower = decl.to_ascii_lowercase();
+            let decl = match lower.find("utf-16") {
+                Some(at) => {
+                    let end = at + "utf-16".len();
+                    let skip = lower.get(end..).map_or(0, |t| {
+                        if t.starts_with("le") || t.starts_with("be") {
+                            2
+                        } else {
+                            0
+                        }
+                    });
+                    format!(
+                        "{}UTF-8{}",
+                        decl.get(..at).unwrap_or(""),
+                        decl.get(end + skip..).unwrap_or("")
+                    )
+                }
+                None => decl.to_owned(),
+            };
+            format!("{decl}{rest}")
+        }
+        _ => text,
+    };
+    Some(text.into_bytes())
 }
 
 /// Checks a binary plist's trailer and offset table the way CoreFoundation

@@ -143,6 +143,50 @@ pub enum MachOError {
         /// End (exclusive) of the second slice's range.
         b_end: u64,
     },
+    /// More `fat_arch` entries than fit in the first 4096 bytes, which dyld
+    /// and XNU refuse ("fat header too large"); see [`max_fat_arches`].
+    #[error(
+        "{entry}: fat header lists {nfat_arch} architectures, more than the {max} that dyld/XNU accept in the first page: not loadable"
+    )]
+    TooManyArches {
+        /// Archive entry or path of the file.
+        entry: String,
+        /// `nfat_arch` from the fat header.
+        nfat_arch: u32,
+        /// [`max_fat_arches`] for this fat magic.
+        max: u32,
+    },
+    /// Two `fat_arch` entries with the same `cputype` and `cpusubtype`
+    /// (capability bits masked): XNU `fatfile_validate_fatarches` returns
+    /// `LOAD_BADMACHO` ("results in ambiguous references").
+    #[error(
+        "{entry}: fat slices {first} and {second} are both {arch} (duplicate cputype/cpusubtype): not loadable"
+    )]
+    DuplicateArch {
+        /// Archive entry or path of the file.
+        entry: String,
+        /// 0-based index of the first entry.
+        first: u32,
+        /// 0-based index of the duplicate.
+        second: u32,
+        /// Architecture name of both.
+        arch: String,
+    },
+    /// A `fat_arch` whose cputype/cpusubtype disagrees with its slice's
+    /// Mach-O header: XNU `exec_mach_imgact` fails with `EBADARCH`.
+    #[error(
+        "{entry}: fat slice {index} is listed as {fat_arch} but its Mach-O header says {slice_arch}: not loadable"
+    )]
+    ArchMismatch {
+        /// Archive entry or path of the file.
+        entry: String,
+        /// 0-based index of the slice in the `fat_arch` table.
+        index: u32,
+        /// Architecture the fat table gives.
+        fat_arch: String,
+        /// Architecture the slice's header gives.
+        slice_arch: String,
+    },
     /// A fat file whose every slice failed to parse.
     #[error("{entry}: no fat slice could be read: {message}")]
     NoReadableSlice {
@@ -151,6 +195,23 @@ pub enum MachOError {
         /// The per-slice errors, joined.
         message: String,
     },
+}
+
+impl MachOError {
+    /// True when the platform refuses the file for this reason (PS902),
+    /// as opposed to a file privscan could not read: a fat header that XNU
+    /// `fatfile_validate_fatarches` / `exec_mach_imgact` or dyld rejects.
+    pub fn is_not_loadable(&self) -> bool {
+        matches!(
+            self,
+            MachOError::TooManyArches { .. }
+                | MachOError::DuplicateArch { .. }
+                | MachOError::ArchMismatch { .. }
+                | MachOError::SlicesOverlap { .. }
+                | MachOError::SliceOverlapsHeader { .. }
+                | MachOError::SlicePastEof { .. }
+        )
+    }
 }
 
 /// One slice as privscan sees it.
@@ -304,14 +365,35 @@ pub fn parse(data: &[u8], entry: &str, limits: &Limits) -> Result<MachOFacts, Ma
         facts.slices.push(parse_slice(data, 0, limits));
     } else if magic == FAT_MAGIC || magic == FAT_MAGIC_64 {
         facts.is_fat = true;
-        for (offset, size) in fat_slices(data, entry, magic == FAT_MAGIC_64)? {
-            let slice = usize::try_from(offset)
+        let arches = validate_fat(data, entry, magic == FAT_MAGIC_64)?;
+        // XNU `kern_exec.c` `exec_mach_imgact`: when the fat header named a
+        // cputype/cpusubtype, the thin header must carry the same pair, else
+        // EBADARCH. Checked on the header alone, before any slice is parsed.
+        for (i, a) in arches.iter().enumerate() {
+            let header = usize::try_from(a.offset)
                 .ok()
-                .zip(usize::try_from(size).ok())
+                .and_then(|o| data.get(o..))
+                .and_then(header_only);
+            if let Some((cputype, cpusubtype, _)) = header
+                && (cputype != a.cputype
+                    || (cpusubtype & !CPU_SUBTYPE_MASK) != (a.cpusubtype & !CPU_SUBTYPE_MASK))
+            {
+                return Err(MachOError::ArchMismatch {
+                    entry: entry.into(),
+                    index: i as u32,
+                    fat_arch: arch_name(a.cputype, a.cpusubtype),
+                    slice_arch: arch_name(cputype, cpusubtype),
+                });
+            }
+        }
+        for a in arches {
+            let slice = usize::try_from(a.offset)
+                .ok()
+                .zip(usize::try_from(a.size).ok())
                 .and_then(|(o, s)| data.get(o..o.checked_add(s)?))
                 .unwrap_or(&[]);
-            let mut s = parse_slice(slice, offset, limits);
-            s.offset = offset;
+            let mut s = parse_slice(slice, a.offset, limits);
+            s.offset = a.offset;
             facts.slices.push(s);
         }
     } else {
@@ -324,8 +406,42 @@ pub fn parse(data: &[u8], entry: &str, limits: &Limits) -> Result<MachOFacts, Ma
     Ok(facts)
 }
 
-/// Validated `(offset, size)` of each fat slice, in header order.
-fn fat_slices(data: &[u8], entry: &str, is64: bool) -> Result<Vec<(u64, u64)>, MachOError> {
+/// One validated `fat_arch` / `fat_arch_64` entry (`<mach-o/fat.h>`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FatArch {
+    /// `cputype` as the fat table gives it.
+    pub cputype: u32,
+    /// `cpusubtype` as the fat table gives it (capability bits included).
+    pub cpusubtype: u32,
+    /// Slice start, bytes from the start of the file.
+    pub offset: u64,
+    /// Slice size in bytes.
+    pub size: u64,
+}
+
+/// Most `fat_arch` entries dyld accepts: the fat header and its table must
+/// fit in the first 4096 bytes (dyld `MachOFile.cpp` `FatFile::forEachSlice`:
+/// "fat header too large"; XNU `kern_exec.c` `exec_fat_imgact` likewise hands
+/// `fatfile_validate_fatarches` only the first page). 204 for `FAT_MAGIC`,
+/// 127 for `FAT_MAGIC_64`.
+pub fn max_fat_arches(is64: bool) -> u32 {
+    let entry = if is64 { 32 } else { 20 };
+    (4096 - 8) / entry
+}
+
+/// Validates a fat header the way XNU `bsd/kern/mach_fat.c`
+/// `fatfile_validate_fatarches` does and returns its entries in table order.
+///
+/// Rejected (each a [`MachOError`] for which [`MachOError::is_not_loadable`]
+/// holds where XNU/dyld refuse the file): no arches, a table past EOF or over
+/// the first page, a slice past EOF or over the header, two slices
+/// overlapping, and two entries with the same `cputype` and
+/// `cpusubtype & ~CPU_SUBTYPE_MASK` ("duplicate cputype/cpusubtype, results
+/// in ambiguous references"). XNU's check is quadratic over a page-bounded
+/// table; here duplicates use a hash set and overlap a sort by offset, so the
+/// time is O(n log n) in `nfat_arch` even before the page bound applies.
+/// Self-contained on purpose: other readers of fat files (ar-in-fat) call it.
+pub fn validate_fat(data: &[u8], entry: &str, is64: bool) -> Result<Vec<FatArch>, MachOError> {
     let nfat = be32(data, 4).ok_or(MachOError::TooSmall {
         entry: entry.into(),
         len: data.len(),
@@ -346,7 +462,15 @@ fn fat_slices(data: &[u8], entry: &str, is64: bool) -> Result<Vec<(u64, u64)>, M
             len: data.len(),
         });
     }
-    let mut out: Vec<(u64, u64)> = Vec::new();
+    if nfat > max_fat_arches(is64) {
+        return Err(MachOError::TooManyArches {
+            entry: entry.into(),
+            nfat_arch: nfat,
+            max: max_fat_arches(is64),
+        });
+    }
+    let mut out: Vec<FatArch> = Vec::with_capacity(nfat as usize);
+    let mut seen: std::collections::HashMap<(u32, u32), u32> = std::collections::HashMap::new();
     for i in 0..nfat {
         let at = 8usize.saturating_add((i as usize).saturating_mul(arch_size as usize));
         let cputype = be32(data, at).unwrap_or(0);
@@ -383,22 +507,59 @@ fn fat_slices(data: &[u8], entry: &str, is64: bool) -> Result<Vec<(u64, u64)>, M
                 header_end,
             });
         }
-        let b_end = end.unwrap_or(offset);
-        for (j, (o, s)) in out.iter().enumerate() {
-            let a_end = o.saturating_add(*s);
-            if offset < a_end && *o < b_end {
-                return Err(MachOError::SlicesOverlap {
-                    entry: entry.into(),
-                    first: j as u32,
-                    second: i,
-                    a_start: *o,
-                    a_end,
-                    b_start: offset,
-                    b_end,
-                });
-            }
+        if let Some(first) = seen.insert((cputype, cpusubtype & !CPU_SUBTYPE_MASK), i) {
+            return Err(MachOError::DuplicateArch {
+                entry: entry.into(),
+                first,
+                second: i,
+                arch,
+            });
         }
-        out.push((offset, size));
+        out.push(FatArch {
+            cputype,
+            cpusubtype,
+            offset,
+            size,
+        });
+    }
+    // Overlap: sorted by start, each slice must end before the next one
+    // starts. XNU compares every pair with `i_begin <= j_begin < i_end` (both
+    // ways), so an empty slice strictly inside another one also overlaps; ties
+    // on the start sort the larger slice first to catch an empty one there.
+    let mut order: Vec<u32> = (0..nfat).collect();
+    order.sort_by_key(|i| {
+        out.get(*i as usize).map_or((0, std::cmp::Reverse(0)), |a| {
+            (a.offset, std::cmp::Reverse(a.size))
+        })
+    });
+    let mut prev: Option<(u32, u64, u64)> = None;
+    for i in order {
+        let Some(a) = out.get(i as usize) else {
+            continue;
+        };
+        let a_end = a.offset.saturating_add(a.size);
+        if let Some((j, p_start, p_end)) = prev
+            && a.offset < p_end
+        {
+            let (first, second) = (j.min(i), j.max(i));
+            let (fa, fb) = if j < i {
+                ((p_start, p_end), (a.offset, a_end))
+            } else {
+                ((a.offset, a_end), (p_start, p_end))
+            };
+            return Err(MachOError::SlicesOverlap {
+                entry: entry.into(),
+                first,
+                second,
+                a_start: fa.0,
+                a_end: fa.1,
+                b_start: fb.0,
+                b_end: fb.1,
+            });
+        }
+        if prev.is_none_or(|(_, _, e)| a_end > e) {
+            prev = Some((i, a.offset, a_end));
+        }
     }
     Ok(out)
 }
@@ -703,8 +864,9 @@ mod tests {
     #[test]
     fn fat_validation() {
         let mut f = vec![0xca, 0xfe, 0xba, 0xbe, 0, 0, 0, 2];
-        for (off, size) in [(48u32, 32u32), (64, 32)] {
-            f.extend_from_slice(&0x0100_000cu32.to_be_bytes());
+        // arm64 and x86_64 (distinct, so the overlap is what fails).
+        for (cpu, off, size) in [(0x0100_000cu32, 48u32, 32u32), (0x0100_0007, 64, 32)] {
+            f.extend_from_slice(&cpu.to_be_bytes());
             f.extend_from_slice(&0u32.to_be_bytes());
             f.extend_from_slice(&off.to_be_bytes());
             f.extend_from_slice(&size.to_be_bytes());

@@ -118,8 +118,26 @@ impl<'a> ZipArchive<'a> {
         let mut entries: Vec<ZipEntry> = Vec::with_capacity(to_usize(capacity).unwrap_or(0));
         let mut names: Vec<&'a [u8]> = Vec::with_capacity(entries.capacity());
         let mut p = 0usize;
+        // libziparchive `ParseZipArchive` reads exactly `num_entries`
+        // records (the EOCD count): a record past the count does not exist
+        // for Android (no entry, no duplicate verdict). Those records are
+        // only counted, for the EntryCountMismatch anomaly.
+        let mut past_count: u64 = 0;
         while u32_at(cd, p) == Some(CDH_SIGNATURE) {
             let index = entries.len();
+            if index as u64 >= eocd.entries {
+                let mut q = p;
+                while u32_at(cd, q) == Some(CDH_SIGNATURE) && past_count < limits.max_entries {
+                    let (Some(n), Some(x), Some(c)) =
+                        (u16_at(cd, q + 28), u16_at(cd, q + 30), u16_at(cd, q + 32))
+                    else {
+                        break;
+                    };
+                    past_count += 1;
+                    q += CDH_LEN + usize::from(n) + usize::from(x) + usize::from(c);
+                }
+                break;
+            }
             if index as u64 >= limits.max_entries {
                 let count = eocd.entries.max(limits.max_entries.saturating_add(1));
                 return Err(LimitError::TooManyEntries {
@@ -173,7 +191,7 @@ impl<'a> ZipArchive<'a> {
             }
             p = next;
         }
-        let found = entries.len() as u64;
+        let found = entries.len() as u64 + past_count;
         if found != eocd.entries {
             anomalies.push(ZipAnomaly::EntryCountMismatch {
                 eocd: eocd.entries,

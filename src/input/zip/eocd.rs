@@ -30,7 +30,14 @@ pub(super) fn read_eocd(data: &[u8], pos: usize) -> Option<Eocd> {
         limit: pos,
         zip64: false,
     };
-    if let Some(loc) = pos.checked_sub(ZIP64_LOCATOR_LEN)
+    // libziparchive `FindCentralDirectoryInfo`: "One of the field is
+    // 0xFFFFFFFF, look for the zip64 EOCD instead" — only the sentinel in
+    // `cd_size` or `cd_start_offset` switches to ZIP64; a ZIP64 locator
+    // before a plain EOCD is ignored by Android (golang/go #23572,
+    // nickbabcock/rawzip PR #191).
+    let sentinel = e.cd_size == 0xFFFF_FFFF || e.cd_offset == 0xFFFF_FFFF;
+    if sentinel
+        && let Some(loc) = pos.checked_sub(ZIP64_LOCATOR_LEN)
         && u32_at(data, loc) == Some(ZIP64_LOCATOR_SIGNATURE)
     {
         let stated = u64_at(data, loc + 8).and_then(to_usize);
