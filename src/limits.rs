@@ -92,6 +92,10 @@ pub enum LimitError {
     },
 }
 
+/// The caps of the property-list reader (`ios::plist::CAP_NAMES`), named
+/// here so that `cap_named_in` needs no import of the reader.
+pub const PLIST_CAP_NAMES: &[&str] = &["max_plist_values", "max_plist_bytes"];
+
 /// The names of the caps, as [`LimitError`] messages end with them
 /// (`... (max_entry_size)`) and as `--max-entry-size` /
 /// `--max-total-inflated` spell the two that can be raised.
@@ -113,7 +117,7 @@ pub fn cap_named_in(message: &str) -> Option<&'static str> {
     let tail = message.trim_end().strip_suffix(')')?;
     CAP_NAMES
         .iter()
-        .chain(crate::ios::plist::CAP_NAMES)
+        .chain(PLIST_CAP_NAMES)
         .copied()
         .find(|name| tail.strip_suffix(name).is_some_and(|t| t.ends_with('(')))
 }

@@ -586,6 +586,58 @@ pub struct SdkEvidence {
     pub location: Location,
 }
 
+/// One place in code that reads data.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct CallSite {
+    /// Archive entry of the DEX or Mach-O (`classes2.dex`,
+    /// `Frameworks/X.framework/X`; empty for a loose file).
+    pub entry: String,
+    /// Caller class, dotted (`com.foo.Bar$1`); empty for a Mach-O.
+    pub class: String,
+    /// Caller method name (`onCreate`); empty for a Mach-O.
+    pub method: String,
+    /// Instruction offset in the method, in 16-bit code units (0 for a Mach-O).
+    pub pc: u32,
+}
+
+/// "Code of `sdk` (or the app) reads `data` via `api`": one row of the
+/// collects table (JSON `collects`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Collect {
+    /// Catalog SDK id owning the calling code; `None` for the app's own code.
+    pub sdk: Option<String>,
+    /// Data category read (`device-id`, `location`...; see `rules/data-apis.toml`).
+    pub data: String,
+    /// Data-API catalog entry id (`telephony-device-id`).
+    pub api_id: String,
+    /// The reference that matched: `Landroid/telephony/TelephonyManager;->getDeviceId`,
+    /// `const-string "android_id"`, `ASIdentifierManager advertisingIdentifier`.
+    pub api: String,
+    /// Number of call sites (instructions) in the build.
+    pub count: u64,
+    /// The first `collects::MAX_SITES` call sites.
+    pub call_sites: Vec<CallSite>,
+    /// Google Play Data safety type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub play: Option<String>,
+    /// Apple privacy-manifest data type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub apple: Option<String>,
+    /// Permissions guarding the API (any one suffices).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub permission: Vec<String>,
+    /// Whether the manifest requests one of `permission`; `None` when the
+    /// API needs none or there is no manifest. `false` means dead or
+    /// reflective code, or a library feature the app does not use: shown,
+    /// not a finding.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub permission_requested: Option<bool>,
+    /// Whether the policy declares this data for this party (the SDK's
+    /// entry, or any clause for the app); `None` without a policy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub declared: Option<bool>,
+}
+
 /// A legal entity of an SDK vendor: `[[vendor.entity]]` in `rules/sdks/*.toml`,
 /// copied into every [`Detection`] of that vendor.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, Default)]
@@ -675,7 +727,7 @@ pub struct ArtifactReport {
     pub sdks: Vec<Detection>,
     /// What the code reads: data-API call sites per SDK (or the app), see `crate::collects`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub collects: Vec<crate::collects::Collect>,
+    pub collects: Vec<Collect>,
     /// Findings, after the policy's `[[allow]]` exceptions are applied.
     pub findings: Vec<Finding>,
     /// Per-entry problems that did not stop the scan.

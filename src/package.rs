@@ -21,7 +21,6 @@ use crate::model::{
 };
 use crate::native::static_lib::StaticLib;
 use crate::reader::ReadOptions;
-use crate::scan::Config;
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -280,10 +279,17 @@ fn feed_apple(d: &mut Detector<'_>, lib: &Library, bins: &[BinaryFacts]) {
 }
 
 /// Detection, PS301/PS302/PS906 and the policy diff for an Apple package;
-/// called by the pipeline (`scan::finish`) for every Apple SDK package.
-pub fn finish_apple(pkg: PackageFacts, config: &Config, report: &mut ArtifactReport) {
-    let opts = config.read_options();
-    let mut d = (!config.manifest_only).then(|| crate::android::apk::detector_for(&opts));
+/// called by the pipeline (`scan::finish`) for every Apple SDK package,
+/// with the scan's policy and today's date (`YYYY-MM-DD`, for `[[allow]]`
+/// expiry).
+pub fn finish_apple(
+    pkg: PackageFacts,
+    opts: &ReadOptions,
+    policy: Option<&crate::policy::Policy>,
+    today: &str,
+    report: &mut ArtifactReport,
+) {
+    let mut d = (!opts.manifest_only).then(|| crate::android::apk::detector_for(opts));
     let mut findings = Vec::new();
     let mut problems = pkg.problems;
     let mut facts = IosFacts::default();
@@ -305,7 +311,7 @@ pub fn finish_apple(pkg: PackageFacts, config: &Config, report: &mut ArtifactRep
         findings.extend(ps301(lib, &bins, &selectors));
         if let Some(d) = &mut d {
             // A per-library detector too, so PS302 knows which library an SDK is in.
-            let mut ld = crate::android::apk::detector_for(&opts);
+            let mut ld = crate::android::apk::detector_for(opts);
             feed_apple(&mut ld, lib, &bins);
             lib_detections.push((i, ld.finish()));
             feed_apple(d, lib, &bins);
@@ -321,26 +327,26 @@ pub fn finish_apple(pkg: PackageFacts, config: &Config, report: &mut ArtifactRep
     for (i, dets) in &lib_detections {
         let lib = &pkg.libraries[*i];
         if lib.privacy_manifests.is_empty() {
-            findings.extend(ps302(lib, dets, config));
+            findings.extend(ps302(lib, dets, opts.catalog));
         }
     }
-    if let Some(policy) = &config.policy {
+    if let Some(policy) = policy {
         findings.extend(crate::diff::ios::diff_ios(&facts, policy));
-        if !config.manifest_only {
+        if !opts.manifest_only {
             findings.extend(crate::diff::sdk::diff_sdks(
                 &detections,
                 policy,
-                config.catalog,
+                opts.catalog,
             ));
         }
         report.policy = Some(policy.source.clone());
     }
     findings.extend(partly_read(&problems));
-    if let Some(policy) = &config.policy {
+    if let Some(policy) = policy {
         findings = crate::diff::apply_allows_recording(
             findings,
             &policy.allow,
-            &config.today,
+            today,
             &mut report.allows_used,
         );
     }
@@ -433,8 +439,11 @@ fn shown(lib: &Library) -> String {
 /// PS302 for a library without a privacy manifest holding an SDK Apple
 /// lists as needing one (statically linked SDKs included: the package
 /// being vetted is the SDK, and it has nowhere else to carry its manifest).
-fn ps302(lib: &Library, dets: &[crate::model::Detection], config: &Config) -> Vec<Finding> {
-    let catalog: &crate::rules::sdk::Catalog = config.catalog;
+fn ps302(
+    lib: &Library,
+    dets: &[crate::model::Detection],
+    catalog: &crate::rules::sdk::Catalog,
+) -> Vec<Finding> {
     dets.iter()
         .filter(|d| catalog.sdk(&d.id).is_some_and(|s| s.apple_privacy_manifest_required))
         .map(|d| Finding {

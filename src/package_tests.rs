@@ -1,5 +1,6 @@
 use super::*;
 use crate::model::ArtifactKind;
+use crate::scan::Config;
 
 fn scan_bytes(name: &str, data: &[u8]) -> ArtifactReport {
     let dir = std::env::temp_dir().join(format!("privscan-pkg-{}-{name}", std::process::id()));

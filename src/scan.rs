@@ -535,7 +535,9 @@ pub fn finish(
             sort_findings(&mut report.findings);
             o.into_report(report)?;
         }
-        Observed::ApplePackage(p) => crate::package::finish_apple(*p, config, report),
+        Observed::ApplePackage(p) => {
+            crate::package::finish_apple(*p, &config.read_options(), policy, &config.today, report)
+        }
         Observed::Binary => {}
     }
     Ok(())

@@ -47,7 +47,7 @@ pub const MAX_VALUE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Names of the plist caps, as their errors end (`"... (max_plist_values)"`),
 /// so that [`crate::limits::cap_named_in`] turns a hit into PS905.
-pub const CAP_NAMES: &[&str] = &["max_plist_values", "max_plist_bytes"];
+pub const CAP_NAMES: &[&str] = crate::limits::PLIST_CAP_NAMES;
 
 /// Largest `.strings` file read (bytes).
 pub const MAX_STRINGS_BYTES: usize = 4 * 1024 * 1024;
