@@ -425,10 +425,7 @@ impl<'c> Detector<'c> {
         for (sdk, pattern) in hits {
             self.record(sdk, "file", &pattern, entry, loc);
             if let Some(v) = &version {
-                let acc = self.acc.entry(sdk).or_default();
-                if acc.version.as_ref().is_none_or(|(e, _)| entry < e.as_str()) {
-                    acc.version = Some((entry.to_string(), v.clone()));
-                }
+                self.note_version(sdk, entry, v);
             }
         }
     }
