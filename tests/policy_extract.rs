@@ -863,3 +863,19 @@ fn seed_draft_loop() {
         .sum();
     assert!(n > 0);
 }
+
+/// Regression (proptest, CI of stop 22): a short misspelled constant was
+/// drafted as written and the draft's own policy file was then refused as
+/// misspelled. The draft now declares what the loader would suggest.
+#[test]
+fn a_misspelled_short_constant_drafts_to_a_loadable_policy() {
+    let cat = PermissionCatalog::parse(&test_catalog()).unwrap();
+    let d = draft_with("android.permission.NC ", "p.txt", &cat);
+    let toml_text = draft_to_toml(&d);
+    let back = load::parse(&toml_text, "draft.toml").unwrap();
+    assert_eq!(declarations(&back.clauses), declarations(&d.policy.clauses));
+    assert_eq!(
+        back.clauses[0].android_permissions,
+        ["android.permission.NFC"]
+    );
+}

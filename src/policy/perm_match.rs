@@ -83,11 +83,18 @@ pub(crate) fn android_permissions_in(
             (None, Some(s)) => format!("android.permission.{}", s.as_str()),
             _ => continue,
         };
-        // A misspelled platform name is read as the permission it names.
-        if permissions.get(&name).is_none()
-            && let Some(fixed) = corrected(&name, permissions)
-        {
-            name = fixed;
+        // A misspelled platform name is read as the permission it names:
+        // first the draft's own close-match rule, then the rule the policy
+        // loader applies (`typos::permission_suggestion`), so a draft never
+        // declares a name its own policy file would be refused for.
+        if permissions.get(&name).is_none() {
+            if let Some(fixed) = corrected(&name, permissions) {
+                name = fixed;
+            } else if let Some(fixed) =
+                super::typos::permission_suggestion(&name, PermissionCatalog::embedded())
+            {
+                name = fixed;
+            }
         }
         full_ranges.push((m.start(), m.end()));
         found_perms.push((name, m.as_str().to_string(), m.end()));
@@ -581,6 +588,17 @@ mod tests {
                 .collect::<Vec<_>>(),
             ["android.permission.READ_EXTERNAL_STORAGE"]
         );
+        // Short misspellings the loader would refuse are read as the
+        // loader's suggestion (found by proptest: "android.permission.NC").
+        for (typo, meant) in [("NC", "NFC"), ("CAMRA", "CAMERA")] {
+            assert_eq!(
+                android_permissions_in(&format!("android.permission.{typo}"), false, cat)
+                    .into_iter()
+                    .map(|p| p.0)
+                    .collect::<Vec<_>>(),
+                [format!("android.permission.{meant}")]
+            );
+        }
         assert!(ios_keys_in("NSFooBarUsageDescription").is_empty());
         assert_eq!(ios_keys_in("NSCameraUsageDescription").len(), 1);
         let p = drafted(
