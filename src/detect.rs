@@ -18,7 +18,7 @@
 //! character is `/`, `;` or `$` in descriptor form) and the most specific
 //! (longest) prefix wins; `objc_class` is a plain prefix (longest wins).
 
-use crate::android::dex::descriptor_to_dotted;
+use crate::jvm::descriptor_to_dotted;
 use crate::model::{AndroidManifest, Confidence, Detection, Location, SdkEvidence};
 use crate::rules::sdk::{Catalog, ECOSYSTEMS, descriptor_prefix, glob_match};
 use aho_corasick::{AhoCorasick, Anchored, Input};
@@ -260,14 +260,14 @@ impl<'c> Detector<'c> {
     }
 
     /// A dynamic symbol of an ELF library. A JNI export
-    /// (`Java_im_zego_zegoexpress_…`, see [`crate::native::jni`]) also names
+    /// (`Java_im_zego_zegoexpress_…`, see [`crate::jvm::jni`]) also names
     /// the Java class that calls into the library: that class is matched
     /// against the `dex_class` prefixes and recorded as `jni_class`
     /// evidence, so a library is attributed even when its file name and
     /// symbols carry no pattern of their own.
     pub fn elf_symbol(&mut self, sym: &str, loc: &Location) {
         if sym.starts_with("Java_")
-            && let Some(m) = crate::native::jni::demangle(sym)
+            && let Some(m) = crate::jvm::jni::demangle(sym)
         {
             self.buf.clear();
             self.buf.push(b'L');

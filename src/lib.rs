@@ -22,6 +22,7 @@ pub mod diff;
 pub mod findings;
 pub mod input;
 pub mod ios;
+pub mod jvm;
 pub mod limits;
 pub mod model;
 pub mod native;

@@ -377,7 +377,7 @@ fn ps301(lib: &Library, bins: &[BinaryFacts], selectors: &[String]) -> Vec<Findi
         .collect();
     let selectors: BTreeSet<&str> = selectors.iter().map(String::as_str).collect();
     let mut out = Vec::new();
-    for cat in &crate::ios::rules::reason_catalog().categories {
+    for cat in &crate::rules::ios::reason_catalog().categories {
         if declared.contains(cat.id.as_str()) {
             continue;
         }
@@ -387,7 +387,7 @@ fn ps301(lib: &Library, bins: &[BinaryFacts], selectors: &[String]) -> Vec<Findi
             if cat
                 .symbols
                 .iter()
-                .any(|c| c == crate::ios::rules::normalize_symbol(sym))
+                .any(|c| c == crate::rules::ios::normalize_symbol(sym))
             {
                 names.insert((*sym).to_string());
                 if hits.len() < 8 {

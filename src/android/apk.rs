@@ -540,7 +540,7 @@ fn scan_dex_bytes(
 /// skipped code is an entry error (the scan read that DEX only in part).
 fn scan_dex_code(file: &dex::DexFile<'_>, entry: &str, opts: &ReadOptions, out: &mut EntryScan) {
     let apis = crate::rules::data_apis::DataApiCatalog::embedded();
-    match crate::collects::scan_dex(file, entry, opts.catalog, apis) {
+    match crate::android::dex_collects::scan_dex(file, entry, opts.catalog, apis) {
         Ok((acc, stats)) => {
             out.collects = acc;
             if !stats.complete() {

@@ -132,7 +132,7 @@ pub fn scan_source(
 
 /// What each Mach-O references from the data-API catalog; a binary inside
 /// `X.framework/` belongs to the SDK whose `framework` matcher names `X`,
-/// any other to the app (`crate::collects::scan_macho`).
+/// any other to the app (`crate::native::macho_collects::scan_macho`).
 fn ios_collects(scan: &IosScan, opts: &ReadOptions) -> Vec<crate::collects::Collect> {
     let apis = crate::rules::data_apis::DataApiCatalog::embedded();
     let catalog: &crate::rules::sdk::Catalog = opts.catalog;
@@ -145,7 +145,7 @@ fn ios_collects(scan: &IosScan, opts: &ReadOptions) -> Vec<crate::collects::Coll
             .and_then(|fw| catalog.apple().frameworks.get(&fw.to_lowercase()))
             .and_then(|owners| owners.first())
             .map(|(sdk, _)| *sdk);
-        acc.merge(crate::collects::scan_macho(
+        acc.merge(crate::native::macho_collects::scan_macho(
             &b.entry, &m.slices, owner, apis,
         ));
     }
