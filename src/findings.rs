@@ -25,6 +25,8 @@ pub enum Code {
     PS202,
     /// Declared SDK not found.
     PS203,
+    /// SDK declared only by its vendor's name, not by product.
+    PS204,
     /// SDK seen only through configuration (meta-data, keys, components), no code.
     PS205,
     /// Required-reason API used, not declared in PrivacyInfo.xcprivacy.
@@ -152,6 +154,15 @@ pub const CODES: &[CodeInfo] = &[
         short: "Declared SDK not found in the build",
         why: "The policy names an SDK the build does not appear to embed: the policy may be stale, or the SDK is loaded in a way static analysis cannot see.",
         help: "Remove the SDK from the policy if it is no longer used.",
+    },
+    CodeInfo {
+        code: Code::PS204,
+        id: "PS204",
+        name: "SdkDeclaredOnlyByVendor",
+        severity: Severity::Medium,
+        short: "Embedded SDK declared only by its vendor's name, not by product",
+        why: "The policy names the company (\"Google\", \"深圳市和讯华谷信息技术有限公司\") or lists it as the vendor of another product, but not the SDK the build embeds. A reader learns who receives data, not which SDK or what it collects; PIPL Art. 23 and MIIT's SDK-list rules ask for each third party's product, purpose and data. Medium, not the high of an undeclared SDK (PS201): the recipient is disclosed.",
+        help: "Name the SDK (product) in the policy's SDK list, with its purpose and the data it collects; a vendor-level line covers none of its products.",
     },
     CodeInfo {
         code: Code::PS205,

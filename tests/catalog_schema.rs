@@ -31,6 +31,8 @@ struct Vendor {
     aliases: Vec<String>,
     #[serde(default)]
     entity: Vec<Entity>,
+    #[serde(default)]
+    product_family: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -295,6 +297,19 @@ fn every_rule_file_follows_the_schema() {
         }
         if l.vendor.aliases.iter().any(|a| a.trim().is_empty()) {
             errors.push(format!("{f}: empty vendor alias"));
+        }
+        // A product family's name is the brand its SDKs carry.
+        if l.vendor.product_family
+            && !l.sdks.iter().all(|s| {
+                std::iter::once(&s.name)
+                    .chain(&s.aliases)
+                    .any(|n| n.contains(&l.vendor.name))
+            })
+        {
+            errors.push(format!(
+                "{f}: product_family vendor {:?} is not in the name or an alias of every SDK",
+                l.vendor.name
+            ));
         }
         for e in &l.vendor.entity {
             if e.name.trim().is_empty()

@@ -96,6 +96,12 @@ pub struct Vendor {
     /// names a privacy policy's company column uses.
     #[serde(default, rename = "entity")]
     pub entities: Vec<crate::model::LegalEntity>,
+    /// `true` when the vendor's display `name` is also the brand of its
+    /// product line ("Firebase"): a policy naming it declares each of the
+    /// vendor's SDKs at product level. Otherwise a declaration by a vendor
+    /// name or alias alone ("Google", "极光") is vendor-level (PS204).
+    #[serde(default)]
+    pub product_family: bool,
 }
 
 /// `[sdk.match]`: every matcher list (all optional, ≥1 non-empty).
