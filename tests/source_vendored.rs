@@ -113,7 +113,7 @@ fn vendored_binaries_are_read_and_attributed_to_their_declarations() {
         sdweb.evidence
     );
     // The debug-only jar is reported as such, not as a release SDK.
-    let umeng = sdk("umeng").expect("Umeng in the debug-only jar");
+    let umeng = sdk("umeng-analytics").expect("Umeng in the debug-only jar");
     assert!(
         umeng
             .evidence
