@@ -233,8 +233,8 @@ pub enum Observed {
     /// A source checkout.
     Source(Box<SourceObserved>),
     /// An Apple SDK package (static library, `.framework`, `.xcframework`):
-    /// its libraries, binaries and privacy manifests.
-    ApplePackage(Box<crate::ios::sdk_package::PackageFacts>),
+    /// its facts, SDKs and policy-free checks (PS301/PS302/PS906).
+    ApplePackage(Box<crate::package::AppleObserved>),
     /// A loose DEX, ELF or Mach-O file, or a JAR: its facts are in the
     /// report and nothing is diffed.
     Binary,
@@ -295,11 +295,12 @@ fn read_dir(
         DirKind::Nothing => None,
     };
     match kind {
-        DirKind::Package(ArtifactKind::Framework) => crate::package::scan_framework_dir(path, opts)
-            .map(|p| Observed::ApplePackage(Box::new(p))),
+        DirKind::Package(ArtifactKind::Framework) => {
+            crate::package::scan_framework_dir(path, opts).map(|p| apple_observed(p, opts, report))
+        }
         DirKind::Package(ArtifactKind::Xcframework) => {
             crate::package::scan_xcframework_dir(path, opts)
-                .map(|p| Observed::ApplePackage(Box::new(p)))
+                .map(|p| apple_observed(p, opts, report))
         }
         DirKind::Package(_) => {
             crate::package::scan_aar_dir(path, opts, report).map(Observed::Android)
@@ -364,7 +365,7 @@ fn read_loaded(
             crate::package::scan_jar(data, opts, &budget, report).map(|()| Observed::Binary)
         }
         ArtifactKind::StaticLib => crate::package::scan_static_lib(data, opts, report)
-            .map(|p| Observed::ApplePackage(Box::new(p))),
+            .map(|p| apple_observed(p, opts, report)),
         other => Err(ArtifactError {
             code: "unsupported".into(),
             message: format!(
@@ -374,6 +375,15 @@ fn read_loaded(
             ),
         }),
     }
+}
+
+/// Detection and the policy-free checks of an Apple package's facts.
+fn apple_observed(
+    pkg: crate::ios::sdk_package::PackageFacts,
+    opts: &ReadOptions,
+    report: &mut ArtifactReport,
+) -> Observed {
+    Observed::ApplePackage(Box::new(crate::package::observe_apple(pkg, opts, report)))
 }
 
 /// PS202/PS106 for the data the build's code reads, and each row's
@@ -535,8 +545,28 @@ pub fn finish(
             sort_findings(&mut report.findings);
             o.into_report(report)?;
         }
-        Observed::ApplePackage(p) => {
-            crate::package::finish_apple(*p, &config.read_options(), policy, &config.today, report)
+        Observed::ApplePackage(o) => {
+            let crate::package::AppleObserved {
+                facts,
+                detections,
+                mut checks,
+            } = *o;
+            if let Some(policy) = policy {
+                checks.extend(ios::diff_ios(&facts, policy));
+                if full {
+                    checks.extend(sdk::diff_sdks(&detections, policy, catalog));
+                }
+                report.policy = Some(policy.source.clone());
+                checks = apply_allows_recording(
+                    checks,
+                    &policy.allow,
+                    &config.today,
+                    &mut report.allows_used,
+                );
+            }
+            report.findings.extend(checks);
+            report.sdks = detections;
+            report.ios = Some(facts);
         }
         Observed::Binary => {}
     }

@@ -112,7 +112,13 @@ pub fn scan_source(
     src: &dyn BundleSource,
     opts: &ReadOptions,
 ) -> Result<IosObserved, ArtifactError> {
-    let scan = scan_bundle(src, &opts.limits).map_err(|e| err("ios", e.to_string()))?;
+    let scan = scan_bundle(src, &opts.limits).map_err(|e| {
+        let code = match e {
+            crate::ios::bundle::IosError::NoInfoPlist { .. } => "no-info-plist",
+            _ => "ios",
+        };
+        err(code, e.to_string())
+    })?;
     let mut detector = opts.catalog.detector();
     if !opts.manifest_only {
         feed_detector(src, &scan, opts, &mut detector);
