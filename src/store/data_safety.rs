@@ -73,6 +73,47 @@ pub fn read(path: &Path) -> Result<DataSafety, String> {
     parse(&data, &shown.to_string(), DataTypes::embedded())
 }
 
+/// The export a source tree commits: the first of `rels` (paths relative
+/// to `root`, found by `source::discover`) that parses, named by its
+/// relative path. A candidate that does not parse is an entry error of
+/// `report` (never a silent skip); more than one export is noted too.
+pub fn in_source_tree(
+    root: &Path,
+    rels: &[String],
+    report: &mut crate::model::ArtifactReport,
+) -> Option<DataSafety> {
+    let mut found: Option<DataSafety> = None;
+    for rel in rels {
+        let parsed = std::fs::metadata(root.join(rel))
+            .map_err(|e| e.to_string())
+            .and_then(|m| {
+                if m.len() > MAX_BYTES {
+                    return Err(format!(
+                        "Data safety export of {} bytes is over the {MAX_BYTES} byte cap",
+                        m.len()
+                    ));
+                }
+                std::fs::read(root.join(rel)).map_err(|e| e.to_string())
+            })
+            .and_then(|d| parse(&d, rel, DataTypes::embedded()));
+        match parsed {
+            Ok(ds) if found.is_none() => found = Some(ds),
+            Ok(_) => report.entry_errors.push(crate::model::EntryError {
+                entry: rel.clone(),
+                message: format!(
+                    "a second Data safety export; compared: {}",
+                    found.as_ref().map(|f| f.source.as_str()).unwrap_or("")
+                ),
+            }),
+            Err(e) => report.entry_errors.push(crate::model::EntryError {
+                entry: rel.clone(),
+                message: e.strip_prefix(&format!("{rel}: ")).unwrap_or(&e).to_owned(),
+            }),
+        }
+    }
+    found
+}
+
 fn boolean(v: &str) -> Option<bool> {
     if v.eq_ignore_ascii_case("true") {
         Some(true)

@@ -137,3 +137,20 @@ impl DataSafetyCsv {
         w.into_inner().unwrap_or_default()
     }
 }
+
+/// The Data safety export of the sample app (`fixtures/sample-data-safety.csv`):
+/// device IDs (collected and shared for analytics), voice recordings and
+/// contacts; it omits the location and installed apps the build reads
+/// (PS501) and the photos the policy declares (PS504), and declares the
+/// contacts the policy never mentions (PS503).
+pub fn sample_data_safety() -> Vec<u8> {
+    let mut csv = DataSafetyCsv::new(true);
+    csv.declare(
+        "PSL_DEVICE_ID",
+        true,
+        &["PSL_ANALYTICS", "PSL_APP_FUNCTIONALITY"],
+    );
+    csv.declare("PSL_AUDIO", false, &["PSL_APP_FUNCTIONALITY"]);
+    csv.declare("PSL_CONTACTS", false, &["PSL_APP_FUNCTIONALITY"]);
+    csv.bytes()
+}

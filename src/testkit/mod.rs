@@ -30,5 +30,6 @@ pub fn all_fixtures() -> Vec<(&'static str, Vec<u8>)> {
         ("sample.apks", aab::sample_apks()),
         ("sample-sdk.aar", aar::sample_aar()),
         ("libSampleSDK.a", ar::sample_static_lib()),
+        ("sample-data-safety.csv", data_safety::sample_data_safety()),
     ]
 }
