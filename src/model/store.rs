@@ -119,3 +119,82 @@ pub struct StoreReport {
     /// One row per data type any column mentions, in vocabulary order.
     pub rows: Vec<StoreRow>,
 }
+
+/// Column headers of the side-by-side table, in [`StoreRow::cells`] order.
+pub const TABLE_HEADER: [&str; 5] = [
+    "DATA TYPE",
+    "POLICY",
+    "DATA SAFETY",
+    "PRIVACY MANIFEST",
+    "BUILD",
+];
+
+impl StoreCell {
+    /// `no`, or `yes: first note` with `(+N)` for the rest.
+    pub fn text(&self) -> String {
+        match self.notes.split_first() {
+            _ if !self.declared => "no".to_owned(),
+            None => "yes".to_owned(),
+            Some((first, [])) => format!("yes: {first}"),
+            Some((first, rest)) => format!("yes: {first} (+{})", rest.len()),
+        }
+    }
+}
+
+impl StoreRow {
+    /// The row as table cells ([`TABLE_HEADER`]); `-` for a column not
+    /// compared (no policy, no Data safety export, no privacy manifest).
+    pub fn cells(&self) -> [String; 5] {
+        let opt = |c: &Option<StoreCell>| c.as_ref().map_or("-".to_owned(), StoreCell::text);
+        [
+            self.data_type.clone(),
+            opt(&self.policy),
+            opt(&self.data_safety),
+            opt(&self.privacy_manifest),
+            self.build.text(),
+        ]
+    }
+}
+
+impl StoreReport {
+    /// One line on what was compared: the Data safety export (rows, types,
+    /// unknown ids kept) and the privacy manifests merged.
+    pub fn summary(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(d) = &self.data_safety {
+            let mut s = format!(
+                "Data safety {}: {} rows, {} types declared",
+                d.source,
+                d.rows,
+                d.types.len()
+            );
+            if !d.unknown.is_empty() {
+                let ids: Vec<String> = d
+                    .unknown
+                    .iter()
+                    .take(5)
+                    .map(|u| {
+                        format!("row {} {} {}", u.row, u.question, u.response)
+                            .trim_end()
+                            .to_owned()
+                    })
+                    .collect();
+                s.push_str(&format!(
+                    ", {} unknown ids kept ({}{})",
+                    d.unknown.len(),
+                    ids.join("; "),
+                    if d.unknown.len() > 5 { "; ..." } else { "" }
+                ));
+            }
+            parts.push(s);
+        }
+        if !self.privacy_manifests.is_empty() {
+            parts.push(format!(
+                "privacy manifests: {} merged, NSPrivacyTracking {}",
+                self.privacy_manifests.len(),
+                self.tracking.unwrap_or(false)
+            ));
+        }
+        parts.join("; ")
+    }
+}
