@@ -8,6 +8,16 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The five columns of the Play Console Data safety export, in the
+/// Console's order (`crate::store::data_safety`).
+pub const DATA_SAFETY_COLUMNS: [&str; 5] = [
+    "Question ID (machine readable)",
+    "Response ID (machine readable)",
+    "Response value",
+    "Answer requirement",
+    "Human-friendly question label",
+];
+
 /// One data type as the Data safety form declares it (the
 /// `PSL_DATA_TYPES_*` answer and its `PSL_DATA_USAGE_RESPONSES:<id>:*`
 /// answers; Play Console CSV export, see `crate::store::data_safety`).

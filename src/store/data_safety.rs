@@ -31,14 +31,7 @@ use std::path::Path;
 /// Largest export read (bytes); real exports are under 250 KB.
 pub const MAX_BYTES: u64 = 16 * 1024 * 1024;
 
-/// The five columns of the export, in the Console's order.
-pub const COLUMNS: [&str; 5] = [
-    "Question ID (machine readable)",
-    "Response ID (machine readable)",
-    "Response value",
-    "Answer requirement",
-    "Human-friendly question label",
-];
+pub use crate::model::store::DATA_SAFETY_COLUMNS as COLUMNS;
 
 /// Question ids of the form that carry no data type (account creation,
 /// deletion, families, security review, badges): known, not reported.
@@ -281,5 +274,4 @@ fn entry<'a>(
 }
 
 #[cfg(test)]
-#[path = "data_safety_tests.rs"]
 mod tests;

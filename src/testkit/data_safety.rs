@@ -130,7 +130,7 @@ impl DataSafetyCsv {
         let mut w = csv::WriterBuilder::new()
             .terminator(csv::Terminator::CRLF)
             .from_writer(Vec::new());
-        let _ = w.write_record(crate::store::data_safety::COLUMNS);
+        let _ = w.write_record(crate::model::store::DATA_SAFETY_COLUMNS);
         for (q, r, v, req, label) in &self.rows {
             let _ = w.write_record([q, r, v, req, label]);
         }
