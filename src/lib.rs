@@ -33,6 +33,7 @@ pub mod report;
 pub mod rules;
 pub mod scan;
 pub mod source;
+pub mod store;
 pub mod testkit;
 
 pub use limits::Limits;

@@ -8,6 +8,8 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod store;
+
 /// Version of the JSON report layout. Bumped only on a breaking rename.
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -470,6 +472,23 @@ pub struct PrivacyManifest {
     pub accessed_api_types: Vec<AccessedApiType>,
     /// `NSPrivacyCollectedDataType` values, e.g. `NSPrivacyCollectedDataTypeEmailAddress`.
     pub collected_data_types: Vec<String>,
+    /// `NSPrivacyCollectedDataTypes` entries with their flags and purposes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub collected: Vec<CollectedDataType>,
+}
+
+/// One `NSPrivacyCollectedDataTypes` entry (Apple: "Describing data use in
+/// privacy manifests"); flags are `None` when the key is absent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct CollectedDataType {
+    /// `NSPrivacyCollectedDataType`, e.g. `NSPrivacyCollectedDataTypeDeviceID`.
+    pub data_type: String,
+    /// `NSPrivacyCollectedDataTypeLinked`.
+    pub linked: Option<bool>,
+    /// `NSPrivacyCollectedDataTypeTracking`.
+    pub tracking: Option<bool>,
+    /// `NSPrivacyCollectedDataTypePurposes`, e.g. `NSPrivacyCollectedDataTypePurposeAnalytics`.
+    pub purposes: Vec<String>,
 }
 
 /// One bundle inside an IPA: the app, an app extension, a watch app or a framework.
@@ -743,6 +762,10 @@ pub struct ArtifactReport {
     /// least one finding of this artifact.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub allows_used: Vec<String>,
+    /// Store declarations (Data safety, privacy manifests) beside the
+    /// policy and the build, per data type; see `crate::store`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub store: Option<store::StoreReport>,
 }
 
 fn is_zero(n: &u64) -> bool {
@@ -768,6 +791,7 @@ impl ArtifactReport {
             policy: None,
             baseline_suppressed: 0,
             allows_used: Vec::new(),
+            store: None,
         }
     }
 }

@@ -38,6 +38,9 @@ pub struct Config {
     pub catalog: &'static CatalogSource,
     /// Today's date (`YYYY-MM-DD`), for `[[allow]]` expiry.
     pub today: String,
+    /// The Play Data safety export to cross-check (`--data-safety`); a
+    /// source tree's own export is used when this is `None`.
+    pub data_safety: Option<crate::model::store::DataSafety>,
 }
 
 impl Config {
@@ -49,6 +52,7 @@ impl Config {
             manifest_only: false,
             catalog: &EMBEDDED_CATALOG,
             today: today(),
+            data_safety: None,
         }
     }
 }
@@ -418,6 +422,13 @@ pub fn finish(
     let policy = config.policy.as_ref();
     let catalog: &Catalog = config.catalog;
     let full = !config.manifest_only;
+    // What a source tree brings to the store cross-check: its drafted
+    // policy and its own Data safety export.
+    let mut from_source: (Option<Policy>, Option<crate::model::store::DataSafety>) = (None, None);
+    let store = !matches!(
+        observed,
+        Observed::ApplePackage(_) | Observed::Binary | Observed::Plist(_)
+    );
     match observed {
         Observed::Android(AndroidObserved {
             mut manifest,
@@ -543,6 +554,7 @@ pub fn finish(
                 );
             }
             sort_findings(&mut report.findings);
+            from_source = (o.drafted.take(), o.data_safety.take());
             o.into_report(report)?;
         }
         Observed::ApplePackage(o) => {
@@ -570,7 +582,52 @@ pub fn finish(
         }
         Observed::Binary => {}
     }
+    if store {
+        let policy = policy.or(from_source.0.as_ref());
+        let data_safety = config.data_safety.as_ref().or(from_source.1.as_ref());
+        store_into(report, policy, data_safety, catalog, &config.today);
+    }
     Ok(())
+}
+
+/// The store cross-check (`crate::store::check`) over the facts already in
+/// `report`: the per-data-type table into `report.store`, PS5xx findings
+/// (after `[[allow]]`) appended to `report.findings`.
+fn store_into(
+    report: &mut ArtifactReport,
+    policy: Option<&Policy>,
+    data_safety: Option<&crate::model::store::DataSafety>,
+    catalog: &Catalog,
+    today: &str,
+) {
+    let permissions: Vec<(String, Location)> = report
+        .android
+        .iter()
+        .flat_map(|a| &a.manifest.uses_permissions)
+        .map(|u| (u.name.clone(), u.location.clone()))
+        .collect();
+    let inputs = crate::store::StoreInputs {
+        data_safety,
+        policy,
+        ios: report.ios.as_ref(),
+        permissions: &permissions,
+        sdks: &report.sdks,
+        collects: &report.collects,
+        catalog,
+    };
+    let Some((table, mut findings)) = crate::store::check(&inputs) else {
+        return;
+    };
+    if let Some(policy) = policy {
+        findings = crate::diff::apply_allows_recording(
+            findings,
+            &policy.allow,
+            today,
+            &mut report.allows_used,
+        );
+    }
+    report.store = Some(table);
+    report.findings.extend(findings);
 }
 
 /// One PS905 finding per entry error that a resource cap caused (the

@@ -264,6 +264,25 @@ pub fn render_with(report: &ScanReport, opts: &RenderOptions) -> String {
             }
         }
     }
+    if report.artifacts.iter().any(|a| a.store.is_some()) {
+        let _ = writeln!(out, "\n### Store declarations (per data type)\n");
+        for a in &report.artifacts {
+            let Some(store) = &a.store else { continue };
+            let _ = writeln!(
+                out,
+                "{}: {}\n",
+                escape(crate::baseline::artifact_name(&a.path)),
+                escape(&store.summary())
+            );
+            out.push_str("| Data type | Policy | Data safety | Privacy manifest | Build |\n");
+            out.push_str("|---|---|---|---|---|\n");
+            for r in &store.rows {
+                let cells: Vec<String> = r.cells().iter().map(|c| escape(c)).collect();
+                let _ = writeln!(out, "| {} |", cells.join(" | "));
+            }
+            out.push('\n');
+        }
+    }
     let _ = writeln!(out, "\n{}", escape(&v.line()));
     out
 }

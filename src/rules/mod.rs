@@ -2,6 +2,7 @@
 //! APIs, SDK fingerprints. Embedded in the binary with `include_str!`.
 
 pub mod data_apis;
+pub mod data_types;
 pub mod ios;
 pub mod lazy;
 pub mod permissions;

@@ -156,6 +156,10 @@ pub struct SourceFiles {
     pub vendored: Vec<String>,
     /// Privacy-policy candidates, best first (see [`policy_rank`]).
     pub policies: Vec<String>,
+    /// Play Data safety exports (`data-safety.csv`, `data_safety.csv`,
+    /// `datasafety.csv`, any case, any folder: fastlane metadata,
+    /// `play/`, `store-assets/`...).
+    pub data_safety: Vec<String>,
     /// The walk stopped at [`MAX_FILES`].
     pub truncated: bool,
     /// Walk errors (unreadable directories...), as `path: message`.
@@ -318,6 +322,7 @@ pub fn discover(root: &Path) -> SourceFiles {
         &mut out.package_locks,
         &mut out.app_json,
         &mut out.vendored,
+        &mut out.data_safety,
     ] {
         list.sort();
     }
@@ -356,6 +361,12 @@ fn classify(rel: &str, out: &mut SourceFiles, policies: &mut Vec<(u8, String)>) 
         "package-lock.json" => out.package_locks.push(s),
         "app.json" | "app.config.json" => out.app_json.push(s),
         _ if name.ends_with(".entitlements") => out.entitlements.push(s),
+        _ if ["data-safety.csv", "data_safety.csv", "datasafety.csv"]
+            .iter()
+            .any(|n| name.eq_ignore_ascii_case(n)) =>
+        {
+            out.data_safety.push(s)
+        }
         _ if name.ends_with(".versions.toml")
             && (parent == "gradle" || parent.ends_with("/gradle")) =>
         {

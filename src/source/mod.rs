@@ -204,6 +204,8 @@ pub fn scan_source_tree(
     } else {
         (repo_policy(&files, report), Vec::new())
     };
+    let data_safety =
+        crate::store::data_safety::in_source_tree(&files.root, &files.data_safety, report);
     Ok(SourceObserved {
         manifest,
         modules,
@@ -212,6 +214,7 @@ pub fn scan_source_tree(
         debug_only,
         drafted,
         divergence,
+        data_safety,
     })
 }
 
@@ -234,6 +237,8 @@ pub struct SourceObserved {
     /// PS9xx findings where the repository's policy files disagree (when a
     /// policy was given).
     pub divergence: Vec<Finding>,
+    /// The repository's own Play Data safety export, if one was found.
+    pub data_safety: Option<crate::model::store::DataSafety>,
 }
 
 impl SourceObserved {
