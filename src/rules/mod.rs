@@ -2,6 +2,7 @@
 //! APIs, SDK fingerprints. Embedded in the binary with `include_str!`.
 
 pub mod data_apis;
+pub mod implied;
 pub mod lazy;
 pub mod permissions;
 pub mod sdk;
