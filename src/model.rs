@@ -596,6 +596,18 @@ pub struct DexSummary {
     pub types: u32,
     /// Number of `string_ids`.
     pub strings: u32,
+    /// Logical DEX files read: more than 1 for a v041 container (Android 15),
+    /// whose counts above are then summed over its sections.
+    #[serde(default = "one", skip_serializing_if = "is_one")]
+    pub sections: u32,
+}
+
+fn one() -> u32 {
+    1
+}
+
+fn is_one(n: &u32) -> bool {
+    *n == 1
 }
 
 /// One executable entry: a DEX file, a native library, a Mach-O.
