@@ -331,9 +331,10 @@ impl<'a> Table<'a> {
         match *obj {
             Obj::Ascii(b) => Some(b.iter().map(|&c| char::from(c)).collect()),
             Obj::Utf16(b) => {
-                let units = b
-                    .chunks_exact(2)
-                    .map(|u| u16::from(u[0]) << 8 | u16::from(u[1]));
+                let units = b.chunks_exact(2).map(|u| match u {
+                    [hi, lo] => u16::from_be_bytes([*hi, *lo]),
+                    _ => 0xfffd,
+                });
                 Some(
                     char::decode_utf16(units)
                         .map(|c| c.unwrap_or('\u{fffd}'))

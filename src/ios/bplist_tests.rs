@@ -68,7 +68,6 @@ fn a_shared_bomb_under_one_key_does_not_hide_the_others() {
     ];
     objects.extend(bomb_levels(5, 8)); // 5..=12: 14^8 ≈ 1.5e9 copies of 1 KB
     objects.push(ascii("CFBundleIdentifier")); // 14
-    let mut objects = objects;
     // The root's third key is object 14, not 6.
     objects[0] = dict(&[(1, 5), (2, 4), (14, 3)]);
     let data = bplist(&objects);
