@@ -19,6 +19,8 @@ pub enum Code {
     PS105,
     /// The app's own code reads a data type no clause declares.
     PS106,
+    /// Permission the platform grants implicitly (implied or split), not declared.
+    PS107,
     /// SDK embedded, not declared.
     PS201,
     /// SDK's code reads data its policy entry does not list.
@@ -141,6 +143,15 @@ pub const CODES: &[CodeInfo] = &[
         short: "The app's own code reads a data type no clause of the policy declares",
         why: "Code that belongs to no catalogued SDK (the app, or a library the catalog does not know) calls framework APIs that read a data type (device ids, location, contacts, clipboard...) that no clause of the policy declares, neither as a data category nor through a listed permission. The evidence lists call sites (class.method -> API, DEX entry).",
         help: "Declare the data type in the policy clause that describes what the app collects, or remove the code that reads it.",
+    },
+    CodeInfo {
+        code: Code::PS107,
+        id: "PS107",
+        name: "ImpliedPermissionNotDeclared",
+        severity: Severity::Medium,
+        short: "Permission Android grants implicitly (implied by a low targetSdkVersion or split from a requested permission), not declared in the privacy policy",
+        why: "No uses-permission names it, but Android adds it when it parses the manifest: CompatibilityPermissionInfo (READ_PHONE_STATE and WRITE_EXTERNAL_STORAGE below targetSdkVersion 4, POST_NOTIFICATIONS below 33) or a platform.xml <split-permission> (ACCESS_BACKGROUND_LOCATION with FINE/COARSE location below 29, BLUETOOTH_SCAN/CONNECT/ADVERTISE with BLUETOOTH below 31, READ_MEDIA_* with storage below 33...). The app holds it once the source permission is granted, so users get the access the policy does not disclose. Severity: medium for a dangerous permission, low when the policy declares the permission it was split from or its data category, and for non-dangerous ones; lower than PS101 because the build's author did not write the request.",
+        help: "Declare the permission in the policy's permission clause, or raise targetSdkVersion past the rule's level (the finding names it), or cap the source permission with android:maxSdkVersion below the level that added the implied one.",
     },
     CodeInfo {
         code: Code::PS201,

@@ -190,6 +190,50 @@ pub struct UsesPermission {
     pub location: Location,
 }
 
+/// Which platform mechanism added an [`ImpliedPermission`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ImpliedRule {
+    /// `CompatibilityPermissionInfo.COMPAT_PERMS` (formerly
+    /// `PackageParser.NEW_PERMISSIONS`): added for a low `targetSdkVersion`.
+    #[serde(rename = "compat-permission")]
+    Compat,
+    /// A `<split-permission>` of `frameworks/base/data/etc/platform.xml`:
+    /// added because the app requests the permission that was split.
+    #[serde(rename = "split-permission")]
+    Split,
+}
+
+/// A permission Android adds to the requested set at parse time
+/// (`ParsingPackageUtils.convertCompatPermissions` /
+/// `convertSplitPermissions`), so the app is granted it although no
+/// `uses-permission` names it. Filled by `crate::android::implied` from the
+/// rules in `rules/implied-permissions.toml`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImpliedPermission {
+    /// The added permission, e.g. `android.permission.ACCESS_BACKGROUND_LOCATION`.
+    pub name: String,
+    /// The mechanism that adds it.
+    pub rule: ImpliedRule,
+    /// For a split: the requested permission that was split (`ACCESS_FINE_LOCATION`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// The rule applies to apps whose `targetSdkVersion` is below this API
+    /// level; `None` when it applies to every app (a split without `targetSdk`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_sdk_below: Option<u32>,
+    /// Lowest device API level that grants it: the level that added the
+    /// permission, or 23 when the source is only `uses-permission-sdk-23`.
+    pub min_api: u32,
+    /// Highest device API level that grants it (the source's
+    /// `maxSdkVersion`); `None` for every level from `min_api` on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_api: Option<u32>,
+    /// The AOSP rule, e.g. `platform.xml <split-permission ...>`.
+    pub source: String,
+    /// Evidence: the source's `uses-permission` element, or `<uses-sdk>` for a compat rule.
+    pub location: Location,
+}
+
 /// One `<permission>` definition.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PermissionDef {
@@ -335,6 +379,12 @@ pub struct AndroidManifest {
     pub queries_packages: Vec<String>,
     /// Flags of the `<application>` element; all `None` when it is absent.
     pub application: ApplicationFlags,
+    /// Permissions Android grants without a `uses-permission` (implied by a
+    /// low `targetSdkVersion` or split from a requested permission), in the
+    /// order the platform adds them. Empty when none apply or the
+    /// `targetSdkVersion` is unresolved.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub implied_permissions: Vec<ImpliedPermission>,
 }
 
 /// One module of an AAB or one APK of a split set (issue: AAB/split APKs).
@@ -565,6 +615,18 @@ pub struct DexSummary {
     pub types: u32,
     /// Number of `string_ids`.
     pub strings: u32,
+    /// Logical DEX files read: more than 1 for a v041 container (Android 15),
+    /// whose counts above are then summed over its sections.
+    #[serde(default = "one", skip_serializing_if = "is_one")]
+    pub sections: u32,
+}
+
+fn one() -> u32 {
+    1
+}
+
+fn is_one(n: &u32) -> bool {
+    *n == 1
 }
 
 /// One executable entry: a DEX file, a native library, a Mach-O.

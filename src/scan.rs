@@ -435,6 +435,13 @@ pub fn finish(
             detections,
             mut modules,
         }) => {
+            if grants_implied(report.kind, &manifest) {
+                manifest.implied_permissions = crate::android::implied::implied_permissions(
+                    &manifest,
+                    crate::rules::implied::ImpliedRules::embedded(),
+                    PermissionCatalog::embedded(),
+                );
+            }
             if full {
                 attribute_permissions(&mut manifest, &detections, catalog);
                 for m in &mut modules {
@@ -446,7 +453,9 @@ pub fn finish(
                     let requested = manifest
                         .uses_permissions
                         .iter()
-                        .any(|u| c.permission.contains(&u.name));
+                        .map(|u| &u.name)
+                        .chain(manifest.implied_permissions.iter().map(|p| &p.name))
+                        .any(|n| c.permission.contains(n));
                     c.permission_requested = Some(requested);
                 }
             }
@@ -534,6 +543,17 @@ pub fn finish(
             report.findings.append(&mut o.divergence);
             if let Some(policy) = policy.or(o.drafted.as_ref()) {
                 let mut findings = Vec::new();
+                if let Some(m) = &mut o.manifest
+                    && m.target_sdk.is_some()
+                {
+                    // Only with a known targetSdkVersion: in a source tree it
+                    // usually lives in the build file, not the manifest.
+                    m.implied_permissions = crate::android::implied::implied_permissions(
+                        m,
+                        crate::rules::implied::ImpliedRules::embedded(),
+                        PermissionCatalog::embedded(),
+                    );
+                }
                 if let Some(m) = &o.manifest {
                     findings.extend(diff_android(m, policy, PermissionCatalog::embedded()));
                 }
@@ -628,6 +648,20 @@ fn store_into(
     }
     report.store = Some(table);
     report.findings.extend(findings);
+}
+
+/// Whether Android's implied and split permissions apply to `m`: every
+/// installable kind; a loose manifest only when it names an SDK level
+/// (a source manifest without `<uses-sdk>` gets it from the build file);
+/// never a library (AAR, JAR), whose permissions the app's merge decides.
+fn grants_implied(kind: Option<ArtifactKind>, m: &crate::model::AndroidManifest) -> bool {
+    match kind {
+        Some(ArtifactKind::Apk | ArtifactKind::Aab | ArtifactKind::Apks | ArtifactKind::Xapk) => {
+            true
+        }
+        Some(ArtifactKind::Manifest) => m.target_sdk.is_some() || m.min_sdk.is_some(),
+        _ => false,
+    }
 }
 
 /// One PS905 finding per entry error that a resource cap caused (the

@@ -422,6 +422,16 @@ pub fn scan_bundle(src: &dyn BundleSource, limits: &Limits) -> Result<IosScan, I
                                     ),
                                 });
                             }
+                            if !info.collapsed_keys.is_empty() {
+                                scan.entry_errors.push(EntryError {
+                                    entry: info_entry.clone(),
+                                    message: format!(
+                                        "keys {:?} share objects that expand past their share of {} bytes; the rest of the plist is read (max_plist_bytes)",
+                                        info.collapsed_keys,
+                                        crate::ios::plist::MAX_VALUE_BYTES
+                                    ),
+                                });
+                            }
                             b.info = Some(info);
                         }
                         Err(e) => scan.entry_errors.push(EntryError {

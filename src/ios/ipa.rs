@@ -230,6 +230,16 @@ pub fn scan_plist_file(
         facts.background_modes = info.background_modes;
         facts.queries_schemes = info.queries_schemes;
         facts.ats_exceptions = info.ats_exceptions;
+        if !info.collapsed_keys.is_empty() {
+            report.entry_errors.push(crate::model::EntryError {
+                entry: entry.clone(),
+                message: format!(
+                    "keys {:?} share objects that expand past their share of {} bytes; the rest of the plist is read (max_plist_bytes)",
+                    info.collapsed_keys,
+                    crate::ios::plist::MAX_VALUE_BYTES
+                ),
+            });
+        }
         facts.usage_descriptions = info
             .usage_descriptions
             .into_iter()

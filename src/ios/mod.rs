@@ -28,6 +28,7 @@
 //! A bad plist, manifest or Mach-O of one bundle is an `EntryError`; the rest
 //! of the IPA is still scanned.
 
+pub mod bplist;
 pub mod bundle;
 pub mod codesign;
 pub mod plist;

@@ -280,6 +280,17 @@ fn permissions(out: &mut String, android: &crate::model::AndroidFacts, st: &Styl
         );
     }
     let _ = writeln!(out, "{line}");
+    let implied = &android.manifest.implied_permissions;
+    if !implied.is_empty() {
+        let _ = writeln!(
+            out,
+            "  implied permissions: {} granted by Android without a uses-permission:",
+            implied.len()
+        );
+        for p in implied {
+            let _ = writeln!(out, "    {}", clean(&crate::android::implied::describe(p)));
+        }
+    }
 }
 
 /// Store declarations beside the policy and the build, per data type.

@@ -3,6 +3,7 @@
 
 pub mod data_apis;
 pub mod data_types;
+pub mod implied;
 pub mod ios;
 pub mod lazy;
 pub mod permissions;
