@@ -558,7 +558,6 @@ impl<'a> Iterator for Sections<'a, '_> {
 
 pub use crate::jvm::{descriptor_to_dotted, mutf8_to_string};
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
