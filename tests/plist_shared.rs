@@ -5,37 +5,10 @@
 //! named in an entry error ending in `(max_plist_bytes)` (PS905), and the
 //! scan stays within a few seconds and a bounded budget.
 
+use privscan::testkit::bplist::{ascii, bplist};
 use std::time::{Duration, Instant};
 
 use privscan::{Config, scan::scan_path};
-
-fn bplist(objects: &[Vec<u8>]) -> Vec<u8> {
-    let mut out = b"bplist00".to_vec();
-    let mut offs = Vec::new();
-    for o in objects {
-        offs.push(out.len() as u16);
-        out.extend_from_slice(o);
-    }
-    let table_off = out.len() as u64;
-    for o in offs {
-        out.extend_from_slice(&o.to_be_bytes());
-    }
-    out.extend_from_slice(&[0, 0, 0, 0, 0, 0, 2, 1]);
-    for x in [objects.len() as u64, 0, table_off] {
-        out.extend_from_slice(&x.to_be_bytes());
-    }
-    out
-}
-
-fn ascii(s: &str) -> Vec<u8> {
-    let mut o = if s.len() < 15 {
-        vec![0x50 | s.len() as u8]
-    } else {
-        vec![0x5f, 0x10, s.len() as u8]
-    };
-    o.extend_from_slice(s.as_bytes());
-    o
-}
 
 /// `{aaa: <bomb>, NSCameraUsageDescription: "...", CFBundleIdentifier: "..."}`.
 fn hostile_info_plist() -> Vec<u8> {

@@ -1,35 +1,5 @@
 use super::*;
-
-/// A `bplist00` of already-encoded objects: 2-byte offsets, 1-byte refs,
-/// top object 0 (the trailer layout of `CFBinaryPList.c`).
-fn bplist(objects: &[Vec<u8>]) -> Vec<u8> {
-    let mut out = b"bplist00".to_vec();
-    let mut offs = Vec::new();
-    for o in objects {
-        offs.push(out.len() as u16);
-        out.extend_from_slice(o);
-    }
-    let table_off = out.len() as u64;
-    for o in offs {
-        out.extend_from_slice(&o.to_be_bytes());
-    }
-    out.extend_from_slice(&[0; 6]);
-    out.extend_from_slice(&[2, 1]);
-    out.extend_from_slice(&(objects.len() as u64).to_be_bytes());
-    out.extend_from_slice(&0u64.to_be_bytes());
-    out.extend_from_slice(&table_off.to_be_bytes());
-    out
-}
-
-fn ascii(s: &str) -> Vec<u8> {
-    let mut o = if s.len() < 15 {
-        vec![0x50 | s.len() as u8]
-    } else {
-        vec![0x5f, 0x10, s.len() as u8]
-    };
-    o.extend_from_slice(s.as_bytes());
-    o
-}
+use crate::testkit::bplist::{ascii, bplist};
 
 fn dict(pairs: &[(u8, u8)]) -> Vec<u8> {
     let mut o = vec![0xd0 | pairs.len() as u8];

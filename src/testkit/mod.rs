@@ -10,6 +10,7 @@ pub mod aar;
 pub mod apple_sdk;
 pub mod ar;
 pub mod axml;
+pub mod bplist;
 pub mod data_safety;
 pub mod dex;
 pub mod dex_code;
