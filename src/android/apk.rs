@@ -186,7 +186,9 @@ impl<'c> ApkParts<'c> {
         report.findings.extend(self.findings);
         let mut detections = Vec::new();
         if !opts.manifest_only {
-            detections = self.detector.map(Detector::finish).unwrap_or_default();
+            let done = self.detector.map(Detector::finish_all).unwrap_or_default();
+            detections = done.detections;
+            report.contacts = done.contacts;
             report.collects = self.collects.finish(
                 opts.catalog,
                 crate::rules::data_apis::DataApiCatalog::embedded(),
@@ -500,6 +502,7 @@ fn scan_dex_bytes(
     match dex::parse(bytes, &opts.limits) {
         Ok(file) => {
             let loc = Location::entry(entry.to_string());
+            detector.strings(bytes, &loc);
             for d in file.class_descriptors() {
                 match d {
                     Ok(desc) => detector.dex_class(desc, &loc),
@@ -578,6 +581,7 @@ fn scan_elf_bytes(bytes: &[u8], entry: &str, detector: &mut Detector<'_>, out: &
                 out.findings.push(not_loadable(entry, dlopen.join("; ")));
             }
             let loc = Location::entry(entry.to_string());
+            detector.strings(bytes, &loc);
             for slice in &facts.slices {
                 for sym in slice.exported_symbols.iter().chain(&slice.imported_symbols) {
                     detector.elf_symbol(sym, &loc);
@@ -736,7 +740,9 @@ pub fn scan_dex_file(
     report.binaries.extend(out.binary);
     report.entry_errors.extend(out.errors);
     report.findings.extend(out.findings);
-    report.sdks = detector.finish();
+    let done = detector.finish_all();
+    report.sdks = done.detections;
+    report.contacts = done.contacts;
     report.collects = out.collects.finish(
         opts.catalog,
         crate::rules::data_apis::DataApiCatalog::embedded(),
@@ -777,7 +783,9 @@ pub fn scan_elf_file(
     }
     report.binaries.extend(out.binary);
     report.findings.extend(out.findings);
-    report.sdks = detector.finish();
+    let done = detector.finish_all();
+    report.sdks = done.detections;
+    report.contacts = done.contacts;
     Ok(())
 }
 
