@@ -763,6 +763,59 @@ pub struct Detection {
     /// catalog names none (open-source projects).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub companies: Vec<LegalEntity>,
+    /// Where the artifact states `version` (`None` when `version` is).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version_source: Option<VersionSource>,
+    /// Catalog ids of the SDKs whose own packages ship all of this SDK's
+    /// evidence (`[[sdk.bundles]]`): the code is another SDK's internals,
+    /// reported under it ("bundled by X"), not as an SDK the app embeds.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bundled_by: Vec<String>,
+    /// Catalog ids of detected SDKs that pull this one in as a transitive
+    /// part (`parts`: Firebase Remote Config → Firebase A/B Testing), when no
+    /// own dependency of it is declared.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub part_of: Vec<String>,
+    /// Catalog ids of detected SDKs reported inside this one (their
+    /// `bundled_by` or `part_of` names this SDK).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub contains: Vec<String>,
+    /// Host names of this SDK's catalog `domains` found in the build's
+    /// string data (supporting evidence, sorted).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub contacts: Vec<String>,
+}
+
+/// Where an artifact states an SDK's version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VersionSource {
+    /// How: `version_file` (`META-INF/*.version`), `info_plist`
+    /// (`CFBundleShortVersionString`), `dependency` (a pinned coordinate),
+    /// `file_name` (`[sdk.version] file_name`), `string` (`[sdk.version]
+    /// string` marker in string data), `what_string` (`@(#)PROGRAM:`), `manifest`
+    /// (an SDK package's `android:versionName`).
+    pub kind: String,
+    /// Archive entry (or file) that states it.
+    pub entry: String,
+    /// The text that states it (`libjpush219.so`, `ZegoExpressEngine-3.14.5`).
+    pub text: String,
+}
+
+/// A host of a catalog SDK's `domains` named in the build's string data:
+/// which SDK talks to which host. A contact alone never makes an SDK
+/// detected (a URL string is not the SDK's code).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contact {
+    /// Catalog id of the SDK whose `domains` the host is under.
+    pub sdk: String,
+    /// The host as found, lower-cased (`api.zego.im`).
+    pub host: String,
+    /// The `domains` entry it matched (`zego.im`).
+    pub domain: String,
+    /// `true` when the SDK is also detected by its code, library or dependency.
+    pub sdk_detected: bool,
+    /// First binary (by entry name) whose strings name it.
+    pub location: Location,
 }
 
 impl Detection {
@@ -782,6 +835,23 @@ impl Detection {
         } else {
             format!("{} ({})", self.vendor, names.join("; "))
         }
+    }
+
+    /// The name for inventories, with its relation to other SDKs:
+    /// `HUAWEI Ads Kit (bundled by msa-oaid)`, `Firebase A/B Testing (part of
+    /// firebase-remote-config)`, `MSA OAID SDK (bundles hms-ads)`.
+    pub fn inventory_name(&self) -> String {
+        let mut out = self.name.clone();
+        for (what, ids) in [
+            ("bundled by", &self.bundled_by),
+            ("part of", &self.part_of),
+            ("contains", &self.contains),
+        ] {
+            if !ids.is_empty() {
+                out.push_str(&format!(" ({what} {})", ids.join(", ")));
+            }
+        }
+        out
     }
 }
 
@@ -809,6 +879,10 @@ pub struct ArtifactReport {
     /// What the code reads: data-API call sites per SDK (or the app), see `crate::collects`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub collects: Vec<Collect>,
+    /// Hosts of catalog SDKs named in the build's string data, sorted by SDK
+    /// then host (including SDKs not detected: a URL alone is no detection).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub contacts: Vec<Contact>,
     /// Findings, after the policy's `[[allow]]` exceptions are applied.
     pub findings: Vec<Finding>,
     /// Per-entry problems that did not stop the scan.
@@ -848,6 +922,7 @@ impl ArtifactReport {
             binaries: Vec::new(),
             sdks: Vec::new(),
             collects: Vec::new(),
+            contacts: Vec::new(),
             findings: Vec::new(),
             entry_errors: Vec::new(),
             policy: None,

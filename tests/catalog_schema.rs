@@ -62,6 +62,37 @@ struct Sdk {
     #[serde(rename = "match")]
     matchers: Matchers,
     tests: Tests,
+    #[serde(default)]
+    #[allow(dead_code)]
+    bundles: Vec<Bundle>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    parts: Vec<String>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    version: Option<VersionRules>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Bundle {
+    sdk: String,
+    #[serde(default)]
+    dex_class: Vec<String>,
+    #[serde(default)]
+    files: Vec<String>,
+    source: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct VersionRules {
+    #[serde(default)]
+    file_name: Vec<String>,
+    #[serde(default)]
+    string: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -186,7 +186,9 @@ impl<'c> ApkParts<'c> {
         report.findings.extend(self.findings);
         let mut detections = Vec::new();
         if !opts.manifest_only {
-            detections = self.detector.map(Detector::finish).unwrap_or_default();
+            let done = self.detector.map(Detector::finish_all).unwrap_or_default();
+            detections = done.detections;
+            report.contacts = done.contacts;
             report.collects = self.collects.finish(
                 opts.catalog,
                 crate::rules::data_apis::DataApiCatalog::embedded(),
@@ -498,6 +500,9 @@ fn scan_dex_bytes(
     out: &mut EntryScan,
 ) {
     let loc = Location::entry(entry.to_string());
+    // Version markers and contact hosts, once over the whole file (every
+    // container section).
+    detector.strings(bytes, &loc);
     let mut summary: Option<crate::model::DexSummary> = None;
     // Every logical DEX of a v041 container (ART `DexFileLoader::Open`
     // walks them by `file_size`); a pre-041 file is one section.
@@ -619,6 +624,7 @@ fn scan_elf_bytes(bytes: &[u8], entry: &str, detector: &mut Detector<'_>, out: &
                 out.findings.push(not_loadable(entry, dlopen.join("; ")));
             }
             let loc = Location::entry(entry.to_string());
+            detector.strings(bytes, &loc);
             for slice in &facts.slices {
                 for sym in slice.exported_symbols.iter().chain(&slice.imported_symbols) {
                     detector.elf_symbol(sym, &loc);
@@ -777,7 +783,9 @@ pub fn scan_dex_file(
     report.binaries.extend(out.binary);
     report.entry_errors.extend(out.errors);
     report.findings.extend(out.findings);
-    report.sdks = detector.finish();
+    let done = detector.finish_all();
+    report.sdks = done.detections;
+    report.contacts = done.contacts;
     report.collects = out.collects.finish(
         opts.catalog,
         crate::rules::data_apis::DataApiCatalog::embedded(),
@@ -818,7 +826,9 @@ pub fn scan_elf_file(
     }
     report.binaries.extend(out.binary);
     report.findings.extend(out.findings);
-    report.sdks = detector.finish();
+    let done = detector.finish_all();
+    report.sdks = done.detections;
+    report.contacts = done.contacts;
     Ok(())
 }
 

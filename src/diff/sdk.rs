@@ -199,6 +199,11 @@ pub(crate) fn declarations_of<'p>(
         evidence: Vec::new(),
         matcher_counts: Default::default(),
         companies: sdk.vendor.entities.clone(),
+        version_source: None,
+        bundled_by: Vec::new(),
+        part_of: Vec::new(),
+        contains: Vec::new(),
+        contacts: Vec::new(),
     };
     let names = detection_names(&det, Some(sdk));
     policy
@@ -260,6 +265,11 @@ pub fn diff_sdks(detections: &[Detection], policy: &Policy, catalog: &Catalog) -
         // Realm...) catalogued for the inventory and PS302; policies are not
         // expected to list them, so they never raise PS201.
         if d.category == "other" {
+            continue;
+        }
+        // Another SDK's internals (`[[sdk.bundles]]`) or a transitive part of
+        // a detected SDK family (`parts`): declared or flagged with that SDK.
+        if !d.bundled_by.is_empty() || !d.part_of.is_empty() {
             continue;
         }
         let names = detection_names(d, catalog.sdk(&d.id));
@@ -326,11 +336,14 @@ pub fn diff_sdks(detections: &[Detection], policy: &Policy, catalog: &Catalog) -
         } else {
             Severity::Medium
         };
-        let version = d
+        let mut version = d
             .version
             .as_deref()
             .map(|v| format!(" {v}"))
             .unwrap_or_default();
+        if !d.contains.is_empty() {
+            version.push_str(&format!(" (with {} inside it)", d.contains.join(", ")));
+        }
         out.push(Finding {
             code: Code::PS201.id().to_string(),
             severity,
@@ -365,6 +378,11 @@ pub fn diff_sdks(detections: &[Detection], policy: &Policy, catalog: &Catalog) -
                     evidence: Vec::new(),
                     matcher_counts: Default::default(),
                     companies: Vec::new(),
+                    version_source: None,
+                    bundled_by: Vec::new(),
+                    part_of: Vec::new(),
+                    contains: Vec::new(),
+                    contacts: Vec::new(),
                 };
                 declares(decl, &s.id, &detection_names(&det, Some(s)))
             })
@@ -511,6 +529,11 @@ negative = ["dex_class:im.zego.infrax.A"]
             }],
             matcher_counts: [("dex_class".to_string(), 1u64)].into_iter().collect(),
             companies: Vec::new(),
+            version_source: None,
+            bundled_by: Vec::new(),
+            part_of: Vec::new(),
+            contains: Vec::new(),
+            contacts: Vec::new(),
         }
     }
 

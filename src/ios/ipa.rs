@@ -293,6 +293,7 @@ pub fn scan_macho_file(
     };
     let mut detector = opts.catalog.detector();
     let loc = Location::entry("");
+    detector.strings(data, &loc);
     let name = file_name(&report.path);
     detector.framework(name.trim_end_matches(".dylib"), &loc);
     for s in &facts.slices {
@@ -321,7 +322,9 @@ pub fn scan_macho_file(
             message: w,
         });
     }
-    report.sdks = detector.finish();
+    let done = detector.finish_all();
+    report.sdks = done.detections;
+    report.contacts = done.contacts;
     report.binaries.push(facts.binary);
     Ok(())
 }

@@ -394,7 +394,7 @@ pub fn render_with(report: &ScanReport, opts: &RenderOptions) -> String {
                     out,
                     "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{ev}</td></tr>",
                     escape(&a.path),
-                    escape(&d.name),
+                    escape(&d.inventory_name()),
                     escape(&d.company_label()),
                     escape(&d.category),
                     escape(d.version.as_deref().unwrap_or("")),

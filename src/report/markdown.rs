@@ -232,7 +232,7 @@ pub fn render_with(report: &ScanReport, opts: &RenderOptions) -> String {
                     out,
                     "| {} | {} | {} | {} | {} | {} |",
                     escape(crate::baseline::artifact_name(&a.path)),
-                    escape(&d.name),
+                    escape(&d.inventory_name()),
                     escape(&d.company_label()),
                     escape(&d.category),
                     escape(d.version.as_deref().unwrap_or("—")),

@@ -368,7 +368,7 @@ fn sdk_table(out: &mut String, a: &ArtifactReport, st: &Style) {
         .iter()
         .map(|d| {
             [
-                clean(&d.name),
+                clean(&d.inventory_name()),
                 clean(&d.company_label()),
                 clean(&d.category),
                 d.version.as_deref().map_or_else(|| "-".to_owned(), clean),

@@ -49,6 +49,11 @@ fn detection(id: &str, category: &str) -> Detection {
         }],
         matcher_counts: Default::default(),
         companies: Vec::new(),
+        version_source: None,
+        bundled_by: Vec::new(),
+        part_of: Vec::new(),
+        contains: Vec::new(),
+        contacts: Vec::new(),
     }
 }
 
