@@ -28,6 +28,7 @@ pub mod model;
 pub mod native;
 pub mod package;
 pub mod policy;
+pub mod property_list;
 pub mod reader;
 pub mod report;
 pub mod rules;

@@ -92,7 +92,7 @@ pub enum LimitError {
     },
 }
 
-/// The caps of the property-list reader (`ios::plist::CAP_NAMES`), named
+/// The caps of the property-list reader (`property_list::CAP_NAMES`), named
 /// here so that `cap_named_in` needs no import of the reader.
 pub const PLIST_CAP_NAMES: &[&str] = &["max_plist_values", "max_plist_bytes"];
 

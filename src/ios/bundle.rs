@@ -30,13 +30,13 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::ios::plist::{InfoPlist, parse_info_plist, parse_strings};
 use crate::ios::privacy_manifest;
 use crate::limits::Limits;
 use crate::model::{
     BinaryFacts, EntryError, IosBundle, IosFacts, Location, PrivacyManifest, UsageDescription,
 };
 use crate::native::macho::{self, MachOFacts};
+use crate::property_list::{InfoPlist, parse_info_plist, parse_strings};
 
 /// Where the files of an IPA or `.app` come from. Paths use `/` separators
 /// and are relative to the archive root (or to the directory scanned).
@@ -428,7 +428,7 @@ pub fn scan_bundle(src: &dyn BundleSource, limits: &Limits) -> Result<IosScan, I
                                     message: format!(
                                         "keys {:?} share objects that expand past their share of {} bytes; the rest of the plist is read (max_plist_bytes)",
                                         info.collapsed_keys,
-                                        crate::ios::plist::MAX_VALUE_BYTES
+                                        crate::property_list::MAX_VALUE_BYTES
                                     ),
                                 });
                             }
@@ -604,7 +604,7 @@ pub fn scan_bundle(src: &dyn BundleSource, limits: &Limits) -> Result<IosScan, I
                 Ok(pairs) => scan.localized.extend(
                     pairs
                         .into_iter()
-                        .filter(|(k, _)| crate::ios::plist::is_usage_key(k))
+                        .filter(|(k, _)| crate::property_list::is_usage_key(k))
                         .map(|(key, text)| LocalizedUsage {
                             key,
                             text,

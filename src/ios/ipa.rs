@@ -195,7 +195,7 @@ fn feed_detector(
             continue;
         }
         if let Ok(bytes) = src.read(&b.info_entry)
-            && let Ok((dict, _, _)) = crate::ios::plist::parse_dict(&bytes, &opts.limits)
+            && let Ok((dict, _, _)) = crate::property_list::parse_dict(&bytes, &opts.limits)
         {
             let loc = Location::entry(b.info_entry.clone());
             for key in dict.keys() {
@@ -221,7 +221,7 @@ pub fn scan_plist_file(
             .map_err(|e| err("plist", e.to_string()))?;
         facts.privacy_manifests.push(pm);
     } else {
-        let info = crate::ios::plist::parse_info_plist(data, &opts.limits)
+        let info = crate::property_list::parse_info_plist(data, &opts.limits)
             .map_err(|e| err("plist", e.to_string()))?;
         facts.bundle_id = info.bundle_id;
         facts.short_version = info.short_version;
@@ -236,7 +236,7 @@ pub fn scan_plist_file(
                 message: format!(
                     "keys {:?} share objects that expand past their share of {} bytes; the rest of the plist is read (max_plist_bytes)",
                     info.collapsed_keys,
-                    crate::ios::plist::MAX_VALUE_BYTES
+                    crate::property_list::MAX_VALUE_BYTES
                 ),
             });
         }
@@ -250,7 +250,7 @@ pub fn scan_plist_file(
             })
             .collect();
         if !opts.manifest_only
-            && let Ok((dict, _, _)) = crate::ios::plist::parse_dict(data, &opts.limits)
+            && let Ok((dict, _, _)) = crate::property_list::parse_dict(data, &opts.limits)
         {
             let mut detector = opts.catalog.detector();
             let loc = Location::entry(entry.clone());

@@ -28,14 +28,16 @@
 //! A bad plist, manifest or Mach-O of one bundle is an `EntryError`; the rest
 //! of the IPA is still scanned.
 
-pub mod bplist;
 pub mod bundle;
-pub mod codesign;
-pub mod plist;
 pub mod privacy_manifest;
 /// The iOS catalogs live with the other catalogs (`crate::rules::ios`);
 /// this path is kept for callers of `ios::rules`.
 pub use crate::rules::ios as rules;
+// The readers below moved to neutral layers (the plist reader is shared with
+// `native::codesign`); their old paths stay valid.
+pub use crate::native::codesign;
+pub use crate::property_list as plist;
+pub use crate::property_list::bplist;
 pub mod sdk_package;
 
 pub use bundle::{BundleSource, DirSource, FrameworkInfo, IosError, IosScan, scan_bundle};

@@ -9,7 +9,7 @@
 //! `NSPrivacyCollectedDataTypePurposes` (Apple: "Describing data use in
 //! privacy manifests"), and `NSPrivacyAccessedAPITypes[]`
 //! (`NSPrivacyAccessedAPIType` + `NSPrivacyAccessedAPITypeReasons`). Distrusts the plist (parsed with the
-//! caps of `ios::plist`); entries of the wrong type are skipped, not fatal.
+//! caps of `property_list`); entries of the wrong type are skipped, not fatal.
 
 #![cfg_attr(
     not(test),
@@ -23,9 +23,9 @@
 
 use plist::Value;
 
-use crate::ios::plist::{PlistError, parse_dict};
 use crate::limits::Limits;
 use crate::model::{AccessedApiType, CollectedDataType, PrivacyManifest};
+use crate::property_list::{PlistError, parse_dict};
 
 fn strings(v: Option<&Value>) -> Vec<String> {
     match v {

@@ -13,10 +13,10 @@
 //! bundle it ships).
 
 use crate::ios::bundle::BundleSource;
-use crate::ios::plist::{InfoPlist, parse_dict, parse_info_plist};
 use crate::limits::Limits;
 use crate::model::{EntryError, PrivacyManifest};
 use crate::native::{macho, static_lib};
+use crate::property_list::{InfoPlist, parse_dict, parse_info_plist};
 
 /// The binary of one library.
 #[derive(Debug, Clone, PartialEq)]

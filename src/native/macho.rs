@@ -31,9 +31,9 @@ use std::collections::HashSet;
 use goblin::mach::MachO;
 use goblin::mach::load_command::CommandVariant;
 
-use crate::ios::codesign::{self, CodeSignature};
 use crate::limits::Limits;
 use crate::model::{BinaryFacts, BinarySlice};
+use crate::native::codesign::{self, CodeSignature};
 
 /// `FAT_MAGIC`.
 pub const FAT_MAGIC: u32 = 0xcafe_babe;

@@ -2,6 +2,7 @@
 //! executables, frameworks, dylibs), read with goblin into `BinaryFacts`.
 
 pub mod ar;
+pub mod codesign;
 pub mod elf;
 /// JNI symbol names moved to `crate::jvm::jni`; this path is kept.
 pub use crate::jvm::jni;

@@ -42,7 +42,7 @@ pub fn parse(text: &str) -> Result<ExpoConfig, ExpoError> {
         .and_then(Value::as_object)
     {
         for (k, val) in info {
-            if crate::ios::plist::is_usage_key(k) {
+            if crate::property_list::is_usage_key(k) {
                 out.usage_descriptions.push((
                     k.clone(),
                     val.as_str().unwrap_or_default().to_string(),

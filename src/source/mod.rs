@@ -459,7 +459,7 @@ fn ios_facts(
         let Some(bytes) = read_bytes(files, rel, report) else {
             continue;
         };
-        let info = match crate::ios::plist::parse_info_plist(&bytes, &opts.limits) {
+        let info = match crate::property_list::parse_info_plist(&bytes, &opts.limits) {
             Ok(i) => i,
             Err(e) => {
                 entry_error(report, rel, e.to_string());
@@ -519,11 +519,11 @@ fn ios_facts(
         let Some(bytes) = read_bytes(files, rel, report) else {
             continue;
         };
-        match crate::ios::plist::parse_strings(&bytes, &opts.limits) {
+        match crate::property_list::parse_strings(&bytes, &opts.limits) {
             Ok(pairs) => {
                 let text = String::from_utf8_lossy(&bytes);
                 for (k, v) in pairs {
-                    if crate::ios::plist::is_usage_key(&k) {
+                    if crate::property_list::is_usage_key(&k) {
                         let line = line_of(&text, &format!("\"{k}\""))
                             .or_else(|| line_of(&text, &k))
                             .unwrap_or(0);
@@ -554,10 +554,10 @@ fn ios_facts(
         let Some(bytes) = read_bytes(files, rel, report) else {
             continue;
         };
-        match crate::ios::plist::parse_dict(&bytes, &opts.limits) {
+        match crate::property_list::parse_dict(&bytes, &opts.limits) {
             Ok((dict, _, _)) => {
                 any = true;
-                for (k, v) in crate::ios::codesign::plist_dict_to_json(&dict) {
+                for (k, v) in crate::native::codesign::plist_dict_to_json(&dict) {
                     ios.entitlements.entry(k).or_insert(v);
                 }
             }

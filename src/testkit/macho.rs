@@ -515,7 +515,8 @@ mod tests {
             serde_json::Value::Object(sig.entitlements.clone().unwrap()),
             ents
         );
-        let der = crate::ios::codesign::parse_der_entitlements(&der_entitlements(&ents)).unwrap();
+        let der =
+            crate::native::codesign::parse_der_entitlements(&der_entitlements(&ents)).unwrap();
         assert_eq!(serde_json::Value::Object(der), ents);
 
         let x86 = build_thin(&MachOSpec {

@@ -241,11 +241,12 @@ pub fn parse(
         let payload = body.get(8..).unwrap_or(&[]);
         match bmagic {
             CSMAGIC_EMBEDDED_ENTITLEMENTS if out.entitlements.is_none() => {
-                let (root, _, _) = crate::ios::plist::parse_dict(payload, limits).map_err(|e| {
-                    CodesignError::Plist {
-                        message: e.to_string(),
-                    }
-                })?;
+                let (root, _, _) =
+                    crate::property_list::parse_dict(payload, limits).map_err(|e| {
+                        CodesignError::Plist {
+                            message: e.to_string(),
+                        }
+                    })?;
                 out.entitlements = Some(plist_dict_to_json(&root));
                 out.entitlements_format = Some("xml");
             }

@@ -8,7 +8,7 @@
 //! another is a few objects for iOS but 2^30 copies for a reader that
 //! expands every reference. This reader:
 //!
-//! 1. checks the trailer and offset table ([`super::plist::check_binary_layout`],
+//! 1. checks the trailer and offset table ([`super::check_binary_layout`],
 //!    its errors reported as `Syntax` like the `plist` crate's);
 //! 2. decodes objects lazily and zero-copy from the file (`object`), so
 //!    the graph costs nothing beyond the file itself;
@@ -49,7 +49,7 @@
 
 use plist::{Dictionary, Value};
 
-use super::plist::{PlistError, check_binary_layout};
+use super::{PlistError, check_binary_layout};
 use crate::limits::Limits;
 
 /// A binary plist built into a value tree, with what the budget collapsed.

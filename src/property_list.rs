@@ -27,6 +27,8 @@
 
 use std::io::Cursor;
 
+pub mod bplist;
+
 use plist::{Dictionary, Value};
 
 use crate::limits::Limits;
@@ -325,7 +327,7 @@ pub fn parse_value(
 }
 
 /// [`parse_value`], except that a `bplist00` file is read by our own
-/// reader ([`crate::ios::bplist`]), which keeps shared objects shared and
+/// reader ([`bplist`]), which keeps shared objects shared and
 /// splits `MAX_VALUE_BYTES` fairly between the root keys: the fourth
 /// element names the root keys whose shared copies did not fit their share
 /// (their values are complete up to it, the rest empty).
@@ -334,7 +336,7 @@ pub fn parse_value_partial(
     limits: &Limits,
 ) -> Result<(Value, PlistFormat, Vec<String>, Vec<String>), PlistError> {
     if data.starts_with(b"bplist00") {
-        let p = crate::ios::bplist::parse(data, limits, MAX_VALUE_BYTES)?;
+        let p = bplist::parse(data, limits, MAX_VALUE_BYTES)?;
         return Ok((
             p.value,
             PlistFormat::Binary,
