@@ -249,7 +249,7 @@ pub const CODES: &[CodeInfo] = &[
         name: "DataSafetyOmitsCollectedType",
         severity: Severity::High,
         short: "The build collects a data type the Play Data safety form does not declare",
-        why: "Google Play requires the Data safety form to declare every user data type the app or its SDKs collect or share. The build's code reads the data (data-API call sites), embeds an SDK whose documentation says it collects it, or requests a permission that gives access to it (low severity when only a permission is seen), yet the form declares none of the type's PSL_* ids. Play enforces inaccurate forms with update rejections and removal.",
+        why: "Google Play requires the Data safety form to declare every user data type the app or its SDKs collect or share. The build's code reads the data (data-API call sites), embeds an SDK whose documentation says it collects it, or requests a permission that gives access to it, yet the form declares none of the type's PSL_* ids. Play enforces inaccurate forms with update rejections and removal. Severity follows the evidence: high when the build's own code reads the data, medium when only an embedded SDK's documentation says it collects it, low when only a permission gives access to it.",
         help: "Declare the type in Play Console (App content > Data safety) for the app and every SDK that collects it, or remove the code, SDK or permission.",
     },
     CodeInfo {
@@ -258,7 +258,7 @@ pub const CODES: &[CodeInfo] = &[
         name: "PrivacyManifestOmitsCollectedType",
         severity: Severity::High,
         short: "The build collects a data type no privacy manifest declares",
-        why: "Xcode's privacy report merges NSPrivacyCollectedDataTypes of the app's and every framework's PrivacyInfo.xcprivacy; the App Store privacy label is filled from it. The build's code or an embedded SDK collects a data type that no manifest declares.",
+        why: "Xcode's privacy report merges NSPrivacyCollectedDataTypes of the app's and every framework's PrivacyInfo.xcprivacy; the App Store privacy label is filled from it. The build's code or an embedded SDK collects a data type that no manifest declares. High when the build's own code reads the data; medium when only an embedded SDK's documentation says it collects it (a permission alone raises no PS502).",
         help: "Add an NSPrivacyCollectedDataTypes entry (type, linked, tracking, purposes) to the app's PrivacyInfo.xcprivacy, or update the SDK to a version whose manifest declares it.",
     },
     CodeInfo {

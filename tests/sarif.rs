@@ -218,3 +218,100 @@ fn source_tree_findings_get_file_and_line_regions() {
         "checkouts/my%20app"
     );
 }
+
+/// PS501-PS504 in SARIF: each result's rule is in the registry with its
+/// help, its level follows the finding's severity, and evidence in the
+/// Data safety export is a physical location at that repository file
+/// (relative URI, `%SRCROOT%`) with the row's line, never a logical
+/// location inside the APK.
+#[test]
+fn store_findings_point_at_the_data_safety_export_and_its_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("play")).unwrap();
+    std::fs::write(
+        dir.path().join("sample.apk"),
+        privscan::testkit::fixtures::sample_apk(),
+    )
+    .unwrap();
+    let csv = privscan::testkit::data_safety::sample_data_safety();
+    std::fs::write(dir.path().join("play/data-safety.csv"), &csv).unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/sample-policy.toml"),
+        dir.path().join("policy.toml"),
+    )
+    .unwrap();
+    let out = Command::cargo_bin("privscan")
+        .unwrap()
+        .current_dir(dir.path())
+        .args([
+            "scan",
+            "sample.apk",
+            "--policy",
+            "policy.toml",
+            "--data-safety",
+            "play/data-safety.csv",
+            "--format",
+            "sarif",
+            "--fail-on",
+            "never",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let log: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    validate(&log);
+    let run = &log["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    let lines: Vec<&str> = std::str::from_utf8(&csv).unwrap().lines().collect();
+    let mut seen = std::collections::BTreeMap::<String, usize>::new();
+    let mut csv_locations = 0;
+    for r in run["results"].as_array().unwrap() {
+        let id = r["ruleId"].as_str().unwrap();
+        if !id.starts_with("PS50") {
+            continue;
+        }
+        *seen.entry(id.to_owned()).or_default() += 1;
+        let rule = &rules[r["ruleIndex"].as_u64().unwrap() as usize];
+        assert_eq!(rule["id"], id);
+        assert!(!rule["help"]["text"].as_str().unwrap().is_empty());
+        let severity = r["properties"]["severity"].as_str().unwrap();
+        let level = match severity {
+            "high" => "error",
+            "medium" | "low" => "warning",
+            _ => "note",
+        };
+        assert_eq!(r["level"], level, "{id} {severity}");
+        for l in r["locations"].as_array().unwrap() {
+            let art = &l["physicalLocation"]["artifactLocation"];
+            assert_eq!(art["uriBaseId"], "%SRCROOT%");
+            let uri = art["uri"].as_str().unwrap();
+            assert!(!uri.starts_with('/') && !uri.contains(':'), "{uri}");
+            let logical = l["logicalLocations"].to_string();
+            assert!(!logical.contains("data-safety.csv"), "{id}: {l}");
+            if uri != "play/data-safety.csv" {
+                continue;
+            }
+            if let Some(line) = l["physicalLocation"]["region"]["startLine"].as_u64() {
+                // The row the message names is that line of the file.
+                let row = l["message"]["text"].as_str().unwrap();
+                assert_eq!(row, format!("row {line}"), "{id}");
+                assert!(lines[line as usize - 1].starts_with("PSL_"), "{id}: {row}");
+                csv_locations += 1;
+            }
+        }
+    }
+    // The sample's disagreements: PS501 (code and permissions the form
+    // omits), PS503 (contacts: form only), PS504 (photos: policy only).
+    for code in ["PS501", "PS503", "PS504"] {
+        assert!(seen.contains_key(code), "{code} missing: {seen:?}");
+    }
+    assert!(
+        csv_locations >= 1,
+        "no result located at a row of the export"
+    );
+}

@@ -43,6 +43,14 @@ pub struct DataSafetyType {
     pub sharing_purposes: Vec<String>,
     /// 2-based CSV row (the header is row 1) of the type's first true answer.
     pub row: u32,
+    /// 1-based line of that row in the file (differs from `row` when a
+    /// quoted field spans lines); 0 when unknown (reports made before it).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub line: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// An answer whose question or response id privscan does not know: kept

@@ -23,7 +23,9 @@
 //!   (the entry as kind `resource`, the detail as `element` or `member`);
 //! - findings whose evidence is the policy (PS104, PS203, PS401, PS402, and
 //!   any finding whose evidence entry is the policy file) are located at
-//!   the policy file and the clause's line, not at the binary;
+//!   the policy file and the clause's line, not at the binary; evidence in
+//!   the Data safety export (`--data-safety`, PS501/PS503/PS504) is located
+//!   at that file and the row's line;
 //! - at most [`MAX_LOCATIONS`] locations per result and [`MAX_RESULTS`]
 //!   results per run (GitHub's upload limits); results past the cap are
 //!   left out highest severity first kept, and a notification says so;
@@ -354,6 +356,8 @@ fn policy_of<'a>(a: &'a ArtifactReport, run_policy: Option<&'a str>) -> Option<&
     a.policy.as_deref().or(run_policy)
 }
 
+/// A location in a text file of the repository (the policy, the Data
+/// safety export): the file's relative URI and the line.
 fn policy_location(
     map: &UriMap,
     policy: &str,
@@ -432,6 +436,15 @@ fn result(map: &UriMap, a: &ArtifactReport, f: &Finding, run_policy: Option<&str
     let policy = policy_of(a, run_policy);
     let about_policy = POLICY_CODES.contains(&f.code.as_str());
     let clause_line = f.clause.as_ref().and_then(|c| c.line);
+    // The Data safety export given with `--data-safety` is a file of the
+    // repository like the policy: its rows are located in it, not in the
+    // binary. (In a source tree it is an entry of the tree already.)
+    let data_safety = a
+        .store
+        .as_ref()
+        .and_then(|s| s.data_safety.as_ref())
+        .map(|d| d.source.as_str())
+        .filter(|_| !is_tree(a));
     let mut locations: Vec<SarifLocation> = f
         .evidence
         .iter()
@@ -439,6 +452,9 @@ fn result(map: &UriMap, a: &ArtifactReport, f: &Finding, run_policy: Option<&str
         .map(|e| match policy {
             Some(p) if e.entry == p || (about_policy && e.entry.is_empty()) => {
                 policy_location(map, p, e.line.or(clause_line), e.detail.as_deref())
+            }
+            _ if data_safety == Some(e.entry.as_str()) => {
+                policy_location(map, &e.entry, e.line, e.detail.as_deref())
             }
             _ => location(map, a, Some(e)),
         })

@@ -155,6 +155,7 @@ pub fn parse(data: &[u8], source: &str, vocab: &DataTypes) -> Result<DataSafety,
     let mut types: BTreeMap<String, (DataSafetyType, bool)> = BTreeMap::new();
     let mut record = csv::ByteRecord::new();
     let mut row: u32 = 1;
+    let (mut line, mut counted): (u64, usize) = (1, 0);
     loop {
         match rdr.read_byte_record(&mut record) {
             Ok(false) => break,
@@ -168,6 +169,23 @@ pub fn parse(data: &[u8], source: &str, vocab: &DataTypes) -> Result<DataSafety,
             }
         }
         row = row.saturating_add(1);
+        // The record's line, from its byte offset (newlines counted
+        // incrementally, so linear in the file). With CRLF rows the
+        // reader's position is just before the previous row's `\n` (it
+        // ends a record at `\r`), so line terminators are skipped first.
+        if let Some(p) = record.position() {
+            let mut at = usize::try_from(p.byte())
+                .unwrap_or(usize::MAX)
+                .min(data.len());
+            while matches!(data.get(at), Some(b'\r' | b'\n')) {
+                at += 1;
+            }
+            if at > counted {
+                let added = data.get(counted..at).unwrap_or_default();
+                line = line.saturating_add(added.iter().filter(|b| **b == b'\n').count() as u64);
+                counted = at;
+            }
+        }
         let field = |i: usize| {
             String::from_utf8_lossy(record.get(col[i]).unwrap_or_default())
                 .trim()
@@ -195,7 +213,7 @@ pub fn parse(data: &[u8], source: &str, vocab: &DataTypes) -> Result<DataSafety,
                 if vocab.by_play(&r).is_none() {
                     unknown();
                 } else if flag == Some(true) {
-                    let t = entry(&mut types, &r, row);
+                    let t = entry(&mut types, &r, row, line);
                     t.1 = true;
                 }
             }
@@ -230,7 +248,7 @@ pub fn parse(data: &[u8], source: &str, vocab: &DataTypes) -> Result<DataSafety,
                     continue;
                 }
                 let Some(b) = flag else { continue };
-                let (t, _) = entry(&mut types, id, row);
+                let (t, _) = entry(&mut types, id, row, line);
                 match (*sub, r.as_str()) {
                     (_, "PSL_DATA_USAGE_ONLY_COLLECTED") => t.collected |= b,
                     (_, "PSL_DATA_USAGE_ONLY_SHARED") => t.shared |= b,
@@ -260,12 +278,14 @@ fn entry<'a>(
     types: &'a mut BTreeMap<String, (DataSafetyType, bool)>,
     id: &str,
     row: u32,
+    line: u64,
 ) -> &'a mut (DataSafetyType, bool) {
     types.entry(id.to_owned()).or_insert_with(|| {
         (
             DataSafetyType {
                 id: id.to_owned(),
                 row,
+                line,
                 ..DataSafetyType::default()
             },
             false,

@@ -31,6 +31,32 @@ fn finding(
     }
 }
 
+/// How sure the build column is that a type is collected, as the finding's
+/// severity: the registry's (high) when the build's own code reads it;
+/// medium when only an embedded SDK's documentation says it collects it
+/// (the SDK may be configured not to, or be a version that does not);
+/// low when only a permission gives access to it.
+fn build_severity(build: &[Mark]) -> Option<Severity> {
+    if build.iter().any(|m| m.code) {
+        None
+    } else if build.iter().any(|m| m.strong) {
+        Some(Severity::Medium)
+    } else {
+        Some(Severity::Low)
+    }
+}
+
+/// The verb of a PS501/PS502 message, matching [`build_severity`].
+fn build_verb(build: &[Mark]) -> &'static str {
+    if build.iter().any(|m| m.code) {
+        "collects"
+    } else if build.iter().any(|m| m.strong) {
+        "embeds an SDK documented to collect"
+    } else {
+        "can read"
+    }
+}
+
 fn notes(marks: &[Mark]) -> String {
     let mut v: Vec<&str> = marks.iter().map(|m| m.note.as_str()).take(4).collect();
     if marks.len() > 4 {
@@ -73,18 +99,17 @@ pub fn findings(t: &Table, inputs: &StoreInputs, vocab: &DataTypes) -> Vec<Findi
             && !build.is_empty()
             && ds.is_empty()
         {
-            let strong = build.iter().any(|m| m.strong);
             let mut ev: Vec<&Mark> = build.iter().collect();
             ev.truncate(8);
             let mut evidence = locations(&ev);
             evidence.push(Location::entry(d.source.clone()));
             out.push(finding(
                 Code::PS501,
-                (!strong).then_some(Severity::Low),
+                build_severity(build),
                 &ty.id,
                 format!(
                     "the build {} {} ({}) but the Data safety form {} declares none of {}",
-                    if strong { "collects" } else { "can read" },
+                    build_verb(build),
                     ty.label,
                     notes(build),
                     d.source,
@@ -106,10 +131,11 @@ pub fn findings(t: &Table, inputs: &StoreInputs, vocab: &DataTypes) -> Vec<Findi
                 );
                 out.push(finding(
                     Code::PS502,
-                    None,
+                    build_severity(build),
                     &ty.id,
                     format!(
-                        "the build collects {} ({}) but {pm_name} declare none of {}",
+                        "the build {} {} ({}) but {pm_name} declare none of {}",
+                        build_verb(build),
                         ty.label,
                         notes(build),
                         ty.apple.join(", ")

@@ -29,6 +29,9 @@ pub struct Mark {
     pub location: Location,
     /// Build evidence from code or SDK documented data (not a permission only).
     pub strong: bool,
+    /// Build evidence seen in the build's own code (a DEX call site or a
+    /// Mach-O reference), not only an SDK's documentation.
+    pub code: bool,
     /// For privacy-manifest marks: from an SDK's manifest, not the app's.
     pub sdk: Option<String>,
 }
@@ -108,6 +111,7 @@ impl Table {
             note,
             location,
             strong: false,
+            code: false,
             sdk: None,
         };
         if let Some(p) = inputs.policy {
@@ -171,7 +175,7 @@ impl Table {
                 let loc = Location {
                     entry: ds.source.clone(),
                     detail: Some(format!("row {}", ty.row)),
-                    line: None,
+                    line: u32::try_from(ty.line).ok().filter(|l| *l >= 1),
                 };
                 t.push(i, Column::DataSafety, mark(note.trim_end().to_owned(), loc));
             }
@@ -264,6 +268,7 @@ impl Table {
                 Column::Build,
                 Mark {
                     strong: true,
+                    code: true,
                     ..mark(note, location)
                 },
             );

@@ -161,6 +161,15 @@ fn ps501_build_collects_what_data_safety_omits() {
     assert_eq!(dev.evidence.last().unwrap().entry, "play/data-safety.csv");
     let contacts = ps501.iter().find(|x| x.subject == "contacts").unwrap();
     assert_eq!(contacts.severity, Severity::Low);
+    assert!(contacts.message.starts_with("the build can read"));
+    // An SDK whose documentation lists the data, with no call site: medium.
+    let sdks = [detection("google-mobile-ads", "ads")];
+    let (_, f) = check(&inputs(Some(&d), None, None, &[], &sdks, &[])).unwrap();
+    let doc = f
+        .iter()
+        .find(|x| x.code == "PS501" && x.subject == "app-interactions")
+        .unwrap();
+    assert_eq!(doc.severity, Severity::Medium, "{}", doc.message);
     // The declared type is in the table, and is no finding.
     let crash = report
         .rows
@@ -288,6 +297,24 @@ fn privacy_manifests_merge_app_and_frameworks() {
     // declared for the merged report.
     // App interactions: the ads SDK documents app usage.
     assert_eq!(codes(&f, "PS502"), ["contacts", "app-interactions"]);
+    // Severity follows the evidence: the code's own contacts call is high,
+    // the SDK's documented app usage (no call site) is medium, for review.
+    let ps502 = |subject: &str| {
+        f.iter()
+            .find(|x| x.code == "PS502" && x.subject == subject)
+            .unwrap()
+    };
+    assert_eq!(ps502("contacts").severity, Severity::High);
+    assert!(ps502("contacts").message.starts_with("the build collects"));
+    let doc = ps502("app-interactions");
+    assert_eq!(doc.severity, Severity::Medium, "{}", doc.message);
+    assert!(
+        doc.message
+            .starts_with("the build embeds an SDK documented to collect")
+            && doc.message.contains("sdk: google-mobile-ads"),
+        "{}",
+        doc.message
+    );
     // PS507: the SDK's manifest declares coarse location, the app's does not.
     assert_eq!(codes(&f, "PS507"), ["approximate-location"]);
     let m = &f.iter().find(|x| x.code == "PS507").unwrap().message;

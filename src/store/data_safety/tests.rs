@@ -137,3 +137,29 @@ fn read_caps_and_names_the_file() {
     assert_eq!(ds.types.len(), 1);
     assert!(ds.source.ends_with("data-safety.csv"));
 }
+
+#[test]
+fn each_type_keeps_the_line_of_its_row_with_crlf_lf_and_multiline_labels() {
+    let header = "Question ID (machine readable),Response ID (machine readable),Response value,Answer requirement,Human-friendly question label";
+    for eol in ["\r\n", "\n"] {
+        let text = [
+            header,
+            "PSL_DATA_COLLECTION_COLLECTS_PERSONAL_DATA,,true,REQUIRED,\"Does your app\ncollect data?\"",
+            "PSL_DATA_TYPES_IDENTIFIERS,PSL_DEVICE_ID,true,MULTIPLE_CHOICE,Device IDs",
+            "PSL_DATA_TYPES_LOCATION,PSL_APPROX_LOCATION,true,MULTIPLE_CHOICE,Location",
+        ]
+        .join(eol);
+        let d = parse(text.as_bytes(), "ds.csv", vocab()).unwrap();
+        let of = |id: &str| d.types.iter().find(|t| t.id == id).unwrap();
+        // Row 3 starts on line 4: row 2's quoted label spans two lines.
+        assert_eq!((of("PSL_DEVICE_ID").row, of("PSL_DEVICE_ID").line), (3, 4));
+        assert_eq!(
+            (
+                of("PSL_APPROX_LOCATION").row,
+                of("PSL_APPROX_LOCATION").line
+            ),
+            (4, 5),
+            "{eol:?}"
+        );
+    }
+}
