@@ -881,5 +881,6 @@ fn example_loc_key(l: &Location) -> (&str, Option<&str>, Option<u32>) {
 
 mod relations;
 mod strings;
+pub use strings::{MAX_STRING_HITS, StringHits, scan_strings};
 #[cfg(test)]
 mod tests;

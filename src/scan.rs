@@ -483,8 +483,10 @@ pub fn finish(
                 scan,
                 detections,
                 collects,
+                contacts,
             } = *o;
             report.collects = collects;
+            report.contacts = contacts;
             let mut findings = ios::precheck(&scan);
             if let Some(policy) = policy {
                 findings.extend(ios::diff_ios(&scan.facts, policy));

@@ -350,3 +350,58 @@ fn apk_with_only_a_zego_url_has_a_contact_and_no_detection() {
     assert_eq!(c, vec![("zego-express", "webliveroom-api.zego.im")]);
     assert_eq!(r.contacts[0].location.entry, "classes.dex");
 }
+
+/// An IPA's Mach-O bytes get the same string pass as DEX and ELF: a
+/// framework binary's URL is a contact of the SDK it belongs to, and a
+/// host of an SDK whose code is absent is a contact, never a detection.
+#[test]
+fn ipa_mach_o_strings_are_contacts() {
+    let mut files = privscan::testkit::ipa::sample_files();
+    for (path, bytes) in files.iter_mut() {
+        if path.ends_with("ZegoExpressEngine.framework/ZegoExpressEngine") {
+            bytes.extend_from_slice(b"\0wss://webliveroom-api.zego.im/ws\0");
+        }
+        if *path == "Payload/SampleLive.app/SampleLive" {
+            bytes.extend_from_slice(b"\0https://api.agora.io/v1\0");
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("app.ipa");
+    std::fs::write(&p, privscan::testkit::ipa::build_ipa(&files)).unwrap();
+    let r = scan_path(&p, &Config::new());
+    assert!(r.error.is_none(), "{:?}", r.error);
+    let c: Vec<(&str, &str, &str)> = r
+        .contacts
+        .iter()
+        .map(|c| (c.sdk.as_str(), c.host.as_str(), c.location.entry.as_str()))
+        .collect();
+    assert!(
+        c.contains(&(
+            "zego-express",
+            "webliveroom-api.zego.im",
+            "Payload/SampleLive.app/Frameworks/ZegoExpressEngine.framework/ZegoExpressEngine"
+        )),
+        "{c:?}"
+    );
+    let zego = r.sdks.iter().find(|d| d.id == "zego-express").unwrap();
+    assert_eq!(zego.contacts, vec!["webliveroom-api.zego.im".to_string()]);
+    // The app binary talks to Agora's host; no Agora code: contact only.
+    let agora: Vec<_> = r
+        .contacts
+        .iter()
+        .filter(|c| c.host == "api.agora.io")
+        .collect();
+    assert_eq!(agora.len(), 1, "{c:?}");
+    assert!(!agora[0].sdk_detected);
+    assert_eq!(agora[0].location.entry, "Payload/SampleLive.app/SampleLive");
+    assert!(
+        r.sdks.iter().all(|d| !d.id.starts_with("agora")),
+        "{:?}",
+        r.sdks
+    );
+    // With the manifest-only read, no binary is read: no contacts.
+    let mut cfg = Config::new();
+    cfg.manifest_only = true;
+    let r = scan_path(&p, &cfg);
+    assert!(r.contacts.is_empty(), "{:?}", r.contacts);
+}

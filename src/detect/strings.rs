@@ -18,6 +18,7 @@
 
 use super::{Detector, VersionNote, basename};
 use crate::model::Location;
+use crate::rules::sdk::Catalog;
 use crate::rules::sdk::{StringPattern, WHAT_MARKER};
 use std::collections::HashSet;
 
@@ -65,6 +66,108 @@ pub(crate) fn swift_module(sym: &str) -> Option<&str> {
         .then_some(name)
 }
 
+/// At most this many hosts, version markers and what(1) lines are kept
+/// from one binary (a hostile file can hold millions of distinct
+/// subdomains; contacts are supporting evidence, not an inventory).
+pub const MAX_STRING_HITS: usize = 1024;
+
+/// What one pass over a binary's bytes found, before a detector applies it
+/// ([`Detector::apply_strings`]): distinct hosts under a catalog `domains`
+/// entry, `[sdk.version] string` markers with the version after them
+/// `(sdk index, version, matched text)`, and what(1) lines. Computed
+/// without a detector, so a reader can run it on a worker thread next to
+/// the binary's parse while it holds the bytes (an IPA's Mach-Os).
+/// Each list holds at most [`MAX_STRING_HITS`] entries, in file order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StringHits {
+    /// Hosts, e.g. `api.zego.im` for the domain `zego.im`.
+    pub hosts: Vec<String>,
+    /// `(sdk index, version, marker text + version)`.
+    pub markers: Vec<(usize, String, String)>,
+    /// `@(#)PROGRAM:` lines, up to their NUL or newline (at most 256 bytes).
+    pub what: Vec<String>,
+}
+
+/// One Aho-Corasick pass over `bytes` for the catalog's string patterns.
+/// A host is a maximal run of letters, digits, `-` and `.` ending exactly
+/// at the domain (`api.zego.im` for `zego.im`; not `zego.im.example.com`,
+/// not `notzego.im`).
+pub fn scan_strings(catalog: &Catalog, bytes: &[u8]) -> StringHits {
+    let mut out = StringHits::default();
+    let idx = catalog.strings();
+    let Some(ac) = idx.ac.as_ref() else {
+        return out;
+    };
+    let mut hosts: HashSet<&[u8]> = HashSet::new();
+    for m in ac.find_iter(bytes) {
+        let (s, e) = (m.start(), m.end());
+        match idx.patterns.get(m.pattern().as_usize()) {
+            Some(StringPattern::Domain) => {
+                let after_ok = match bytes.get(e) {
+                    None => true,
+                    Some(b'.') => !bytes.get(e + 1).copied().is_some_and(host_byte),
+                    Some(&b) => !host_byte(b) && b != b'_',
+                };
+                if s > 0 && bytes.get(s - 1).copied().is_some_and(host_byte) {
+                    continue;
+                }
+                let mut hs = s;
+                while hs > 0
+                    && bytes
+                        .get(hs - 1)
+                        .is_some_and(|&b| host_byte(b) || b == b'.')
+                {
+                    hs -= 1;
+                }
+                let host = bytes.get(hs..e).unwrap_or_default().trim_ascii_start();
+                let host = host.strip_prefix(b".").unwrap_or(host);
+                if !after_ok
+                    || host.len() > MAX_HOST
+                    || hosts.len() >= MAX_STRING_HITS
+                    || !hosts.insert(host)
+                {
+                    continue;
+                }
+                if let Ok(h) = std::str::from_utf8(host) {
+                    out.hosts.push(h.to_owned());
+                }
+            }
+            Some(StringPattern::VersionMarker(sdk)) => {
+                let sdk = *sdk;
+                let matched = bytes.get(s..e).unwrap_or_default();
+                let exact = catalog.sdks().get(sdk).is_some_and(|x| {
+                    x.version_rules
+                        .string
+                        .iter()
+                        .any(|p| p.as_bytes() == matched)
+                });
+                if out.markers.len() < MAX_STRING_HITS
+                    && exact
+                    && let Some(v) = dotted_version(bytes.get(e..).unwrap_or_default())
+                {
+                    let text = format!("{}{v}", String::from_utf8_lossy(matched));
+                    out.markers.push((sdk, v, text));
+                }
+            }
+            Some(StringPattern::WhatString) => {
+                let at = bytes.get(s..).unwrap_or_default();
+                let line_end = at
+                    .iter()
+                    .take(256)
+                    .position(|&b| b == 0 || b == b'\n')
+                    .unwrap_or(at.len().min(256));
+                if out.what.len() < MAX_STRING_HITS
+                    && let Ok(line) = std::str::from_utf8(at.get(..line_end).unwrap_or_default())
+                {
+                    out.what.push(line.to_owned());
+                }
+            }
+            None => {}
+        }
+    }
+    out
+}
+
 impl Detector<'_> {
     /// Keep a version stated in string data until the SDK is detected by
     /// other evidence (the smallest entry wins, as for [`Self::note_version`]).
@@ -105,81 +208,39 @@ impl Detector<'_> {
         }
     }
 
-    /// A binary's bytes (DEX, ELF, Mach-O): hosts under a catalog
-    /// `domains` entry become contacts ([`Self::domain`]), `[sdk.version]
-    /// string` markers and `@(#)PROGRAM:` strings become versions of SDKs
-    /// detected by other evidence. A host is a maximal run of letters,
-    /// digits, `-` and `.` ending exactly at the domain (`api.zego.im` for
-    /// `zego.im`; not `zego.im.example.com`, not `notzego.im`).
+    /// A binary's bytes (DEX, ELF, Mach-O): [`scan_strings`], then
+    /// [`Self::apply_strings`] at `loc`.
     pub fn strings(&mut self, bytes: &[u8], loc: &Location) {
-        let idx = self.catalog.strings();
-        let Some(ac) = idx.ac.as_ref() else {
-            return;
-        };
-        let mut hosts: HashSet<&[u8]> = HashSet::new();
-        for m in ac.find_iter(bytes) {
-            let (s, e) = (m.start(), m.end());
-            match idx.patterns.get(m.pattern().as_usize()) {
-                Some(StringPattern::Domain) => {
-                    let after_ok = match bytes.get(e) {
-                        None => true,
-                        Some(b'.') => !bytes.get(e + 1).copied().is_some_and(host_byte),
-                        Some(&b) => !host_byte(b) && b != b'_',
-                    };
-                    let mut hs = s;
-                    if s > 0 && host_byte(bytes[s - 1]) {
-                        continue;
-                    }
-                    while hs > 0 && (host_byte(bytes[hs - 1]) || bytes[hs - 1] == b'.') {
-                        hs -= 1;
-                    }
-                    let host = bytes[hs..e].trim_ascii_start();
-                    let host = host.strip_prefix(b".").unwrap_or(host);
-                    if !after_ok || host.len() > MAX_HOST || !hosts.insert(host) {
-                        continue;
-                    }
-                    if let Ok(h) = std::str::from_utf8(host) {
-                        self.domain(h, loc);
-                    }
-                }
-                Some(StringPattern::VersionMarker(sdk)) => {
-                    let sdk = *sdk;
-                    let exact = self.catalog.sdks().get(sdk).is_some_and(|x| {
-                        x.version_rules
-                            .string
-                            .iter()
-                            .any(|p| p.as_bytes() == &bytes[s..e])
-                    });
-                    if let (true, Some(v)) = (exact, dotted_version(&bytes[e..])) {
-                        let text = format!("{}{v}", String::from_utf8_lossy(&bytes[s..e]));
-                        self.note_pending(
-                            sdk,
-                            VersionNote {
-                                entry: loc.entry.clone(),
-                                version: v,
-                                kind: "string",
-                                text,
-                            },
-                        );
-                    }
-                }
-                Some(StringPattern::WhatString) => self.what_string(&bytes[s..], loc),
-                None => {}
-            }
+        let hits = scan_strings(self.catalog, bytes);
+        self.apply_strings(&hits, loc);
+    }
+
+    /// Apply what [`scan_strings`] found in the binary at `loc`: hosts
+    /// become contacts ([`Self::domain`]), version markers and what(1)
+    /// lines versions of SDKs detected by other evidence.
+    pub fn apply_strings(&mut self, hits: &StringHits, loc: &Location) {
+        for host in &hits.hosts {
+            self.domain(host, loc);
+        }
+        for (sdk, version, text) in &hits.markers {
+            self.note_pending(
+                *sdk,
+                VersionNote {
+                    entry: loc.entry.clone(),
+                    version: version.clone(),
+                    kind: "string",
+                    text: text.clone(),
+                },
+            );
+        }
+        for line in &hits.what {
+            self.what_string(line, loc);
         }
     }
 
     /// `@(#)PROGRAM:<product>  PROJECT:<project>-<version>`: the version of
     /// the SDK whose `framework` matcher names `<product>`.
-    fn what_string(&mut self, at: &[u8], loc: &Location) {
-        let line_end = at
-            .iter()
-            .take(256)
-            .position(|&b| b == 0 || b == b'\n')
-            .unwrap_or(at.len().min(256));
-        let Ok(line) = std::str::from_utf8(&at[..line_end]) else {
-            return;
-        };
+    fn what_string(&mut self, line: &str, loc: &Location) {
         let Some(body) = line.get(WHAT_MARKER.len()..) else {
             return;
         };

@@ -249,6 +249,10 @@ pub struct IosScan {
     pub bundles: Vec<ScannedBundle>,
     /// Every parsed Mach-O with its slice-level details (same order as `binaries`).
     pub machos: Vec<MachOFacts>,
+    /// Catalog string hits (contact hosts, version markers) of each parsed
+    /// Mach-O, same order as `machos`; empty when scanned without a catalog
+    /// ([`scan_bundle`]) rather than with one ([`scan_bundle_with`]).
+    pub string_hits: Vec<crate::detect::StringHits>,
     /// Localized usage strings from every `*.lproj/InfoPlist.strings`.
     pub localized: Vec<LocalizedUsage>,
     /// Mach-O files iOS would refuse to load (fat header rejected by XNU or
@@ -346,6 +350,21 @@ fn stem(bundle_path: &str) -> String {
 /// Info.plist, missing executable, bad Mach-O, bad privacy manifest...) is an
 /// `EntryError` in the result.
 pub fn scan_bundle(src: &dyn BundleSource, limits: &Limits) -> Result<IosScan, IosError> {
+    scan_bundle_with(src, limits, None)
+}
+
+/// A pass over one Mach-O's bytes run beside its parse (on the same worker
+/// thread, while the bytes are held), e.g. the catalog's string pass.
+pub type BinaryPass<'p> = &'p (dyn Fn(&[u8]) -> crate::detect::StringHits + Sync);
+
+/// [`scan_bundle`], plus `pass` over each parsed Mach-O's bytes, into
+/// [`IosScan::string_hits`] (after the parse: a lazy catalog the pass needs
+/// is waited on only once the first binary is read and parsed).
+pub fn scan_bundle_with(
+    src: &dyn BundleSource,
+    limits: &Limits,
+    pass: Option<BinaryPass<'_>>,
+) -> Result<IosScan, IosError> {
     // Directory entries (trailing `/`) only help find bundle directories
     // (an IPA may hold an empty `X.framework/`); files are read from `paths`.
     let all_paths = src.paths();
@@ -510,12 +529,25 @@ pub fn scan_bundle(src: &dyn BundleSource, limits: &Limits) -> Result<IosScan, I
                 Err(e) => scan.entry_errors.push(EntryError { entry, message: e }),
             }
         }
-        let parsed: Vec<(usize, String, Result<MachOFacts, macho::MachOError>)> = blobs
+        type Parsed = (
+            usize,
+            String,
+            Result<MachOFacts, macho::MachOError>,
+            crate::detect::StringHits,
+        );
+        let parsed: Vec<Parsed> = blobs
             .par_iter()
-            .map(|(bi, entry, d)| (*bi, entry.clone(), macho::parse(d, entry, limits)))
+            .map(|(bi, entry, d)| {
+                let r = macho::parse(d, entry, limits);
+                let hits = match (&r, pass) {
+                    (Ok(_), Some(f)) => f(d),
+                    _ => Default::default(),
+                };
+                (*bi, entry.clone(), r, hits)
+            })
             .collect();
         drop(blobs);
-        for (bi, entry, r) in parsed {
+        for (bi, entry, r, hits) in parsed {
             match r {
                 Ok(m) => {
                     for w in m.warnings() {
@@ -529,6 +561,9 @@ pub fn scan_bundle(src: &dyn BundleSource, limits: &Limits) -> Result<IosScan, I
                     }
                     scan.binaries.push(m.binary.clone());
                     scan.machos.push(m);
+                    if pass.is_some() {
+                        scan.string_hits.push(hits);
+                    }
                 }
                 Err(e) => {
                     if e.is_not_loadable() {

@@ -9,7 +9,7 @@
 
 use crate::detect::Detector;
 use crate::input::zip::ZipArchive;
-use crate::ios::bundle::{BundleSource, DirSource, IosScan, scan_bundle};
+use crate::ios::bundle::{BundleSource, DirSource, IosScan, scan_bundle_with};
 use crate::limits::{Budget, Limits};
 use crate::model::{ArtifactError, ArtifactReport, Location};
 use crate::reader::ReadOptions;
@@ -91,6 +91,9 @@ pub struct IosObserved {
     pub detections: Vec<crate::model::Detection>,
     /// Data APIs the binaries reference (empty with `manifest_only`).
     pub collects: Vec<crate::collects::Collect>,
+    /// Hosts of catalog `domains` in the binaries' string data (empty with
+    /// `manifest_only`); see `crate::detect::Finished::contacts`.
+    pub contacts: Vec<crate::model::Contact>,
 }
 
 /// What a loose property list gave: its facts, the SDKs its keys name
@@ -112,7 +115,12 @@ pub fn scan_source(
     src: &dyn BundleSource,
     opts: &ReadOptions,
 ) -> Result<IosObserved, ArtifactError> {
-    let scan = scan_bundle(src, &opts.limits).map_err(|e| {
+    // The catalog's string pass runs beside each Mach-O's parse, while its
+    // bytes are held (contacts and version strings of the app's binaries).
+    let strings = |d: &[u8]| crate::detect::scan_strings(opts.catalog, d);
+    let pass: Option<crate::ios::bundle::BinaryPass<'_>> =
+        (!opts.manifest_only).then_some(&strings);
+    let scan = scan_bundle_with(src, &opts.limits, pass).map_err(|e| {
         let code = match e {
             crate::ios::bundle::IosError::NoInfoPlist { .. } => "no-info-plist",
             _ => "ios",
@@ -123,7 +131,7 @@ pub fn scan_source(
     if !opts.manifest_only {
         feed_detector(src, &scan, opts, &mut detector);
     }
-    let detections = detector.finish();
+    let done = detector.finish_all();
     let collects = if opts.manifest_only {
         Vec::new()
     } else {
@@ -131,8 +139,9 @@ pub fn scan_source(
     };
     Ok(IosObserved {
         scan,
-        detections,
+        detections: done.detections,
         collects,
+        contacts: done.contacts,
     })
 }
 
@@ -174,8 +183,11 @@ fn feed_detector(
         let plist = format!("{}Info.plist", f.path);
         detector.framework_with_version(&f.name, f.version.as_deref(), &plist, &loc);
     }
-    for (m, b) in scan.machos.iter().zip(&scan.binaries) {
+    for (i, (m, b)) in scan.machos.iter().zip(&scan.binaries).enumerate() {
         let loc = Location::entry(b.entry.clone());
+        if let Some(hits) = scan.string_hits.get(i) {
+            detector.apply_strings(hits, &loc);
+        }
         for s in &m.slices {
             for c in &s.facts.objc_classes {
                 detector.objc_class(c, &loc);
