@@ -179,6 +179,7 @@ pub fn parse(text: &[u8], limits: &Limits) -> Result<XmlDocument, TextManifestEr
         source: XmlSource::Text,
         root,
         anomalies,
+        caps_hit: Vec::new(),
     })
 }
 

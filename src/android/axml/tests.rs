@@ -230,7 +230,9 @@ fn utf8_length_mismatch_reads_as_placeholder() {
 #[test]
 fn android_lenient_utf8_decoding() {
     // CESU-8 surrogate pair (as some encoders write) decodes to one char.
-    let (n, s) = utf8_to_utf16_android(&[0xED, 0xA0, 0xBD, 0xED, 0xB8, 0x80]).unwrap();
-    assert_eq!((n, s.as_str()), (2, "😀"));
-    assert!(utf8_to_utf16_android(&[b'a', 0xE0, 0x80]).is_none());
+    let (n, s, lenient) = utf8_to_utf16_device(&[0xED, 0xA0, 0xBD, 0xED, 0xB8, 0x80]);
+    assert_eq!((n, s.as_str(), lenient), (2, "😀", true));
+    // A sequence cut by the end is decoded byte by byte, never dropped.
+    let (n, s, lenient) = utf8_to_utf16_device(&[b'a', 0xE0, 0x80]);
+    assert_eq!((n, s.as_str(), lenient), (3, "a\u{e0}\u{80}", true));
 }

@@ -312,6 +312,7 @@ fn binary_doc(target: AttrValue) -> XmlDocument {
         source: XmlSource::Binary,
         root,
         anomalies: vec![],
+        caps_hit: Vec::new(),
     }
 }
 
@@ -574,6 +575,7 @@ fn binary_names_without_ids_are_ignored_everywhere() {
             source: XmlSource::Proto,
             root,
             anomalies: vec![],
+            caps_hit: Vec::new(),
         },
         "m",
         None,
@@ -623,6 +625,7 @@ fn binary_id_without_namespace_is_honoured_and_reference_names_dropped() {
         source: XmlSource::Binary,
         root,
         anomalies: vec![],
+        caps_hit: Vec::new(),
     };
     let res = resources();
     let m = from_document(&doc, "AndroidManifest.xml", Some(&res));
@@ -751,6 +754,7 @@ fn non_manifest_root_yields_nothing() {
         source: XmlSource::Binary,
         root,
         anomalies: vec![],
+        caps_hit: Vec::new(),
     };
     assert_eq!(
         from_document(&doc, "res/layout/a.xml", None),
