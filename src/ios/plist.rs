@@ -192,6 +192,11 @@ struct Seed<'s> {
 }
 
 const TOO_DEEP: &str = "privscan: nesting over max_depth";
+
+/// Deepest plist nesting read whatever `Limits::max_depth` says: the
+/// `plist` crate builds values recursively, so the depth must stay within
+/// a thread's stack (`max_depth` defaults to 1024 for binary manifests).
+const PLIST_MAX_DEPTH: u32 = 256;
 const TOO_MANY: &str = "privscan: too many values";
 const TOO_LARGE: &str = "privscan: values too large";
 
@@ -320,7 +325,7 @@ pub fn parse_value(
     let state = BuildState {
         events: std::cell::Cell::new(0),
         bytes: std::cell::Cell::new(0),
-        max_depth: limits.max_depth,
+        max_depth: limits.max_depth.min(PLIST_MAX_DEPTH),
         root_dups: std::cell::RefCell::new(Vec::new()),
     };
     // `plist::from_reader` only takes `DeserializeOwned` types, so the caps
@@ -339,7 +344,7 @@ pub fn parse_value(
             let message = e.to_string();
             if message.contains(TOO_DEEP) {
                 Err(PlistError::TooDeep {
-                    cap: limits.max_depth,
+                    cap: limits.max_depth.min(PLIST_MAX_DEPTH),
                     event: events,
                 })
             } else if message.contains(TOO_MANY) {

@@ -46,6 +46,13 @@ impl ResourceResolver for FakeResources {
     }
 }
 
+/// Attributes in ascending resource-ID order, as aapt writes them (those
+/// without an ID read as 0 by `RetrieveAttributes`).
+fn aapt_sort(el: &mut XmlElement) {
+    el.attributes.sort_by_key(|a| a.resource_id.unwrap_or(0));
+    el.children.iter_mut().for_each(aapt_sort);
+}
+
 /// A binary manifest exercising every field, with tampered names.
 fn binary_doc(target: AttrValue) -> XmlDocument {
     let root = el(
@@ -308,6 +315,8 @@ fn binary_doc(target: AttrValue) -> XmlDocument {
             ),
         ],
     );
+    let mut root = root;
+    aapt_sort(&mut root);
     XmlDocument {
         source: XmlSource::Binary,
         root,
