@@ -1,12 +1,12 @@
-//! Cost of the data-API call-site pass (`collects::scan_dex`: method/field
+//! Cost of the data-API call-site pass (`android::dex_collects::scan_dex`: method/field
 //! matching plus the bytecode walk) against the DEX inflation it follows,
 //! on the largest corpus APK (`../shared/corpus/apk`, skipped with a
 //! message when absent), and on a generated ~100 MB DEX (time and the
 //! pass's own allocations are printed; run under `/usr/bin/time -f %M` for
 //! peak RSS). Best of N runs each. Run: `cargo bench --bench dexcalls`.
 
+use privscan::android::dex_collects::scan_dex;
 use privscan::android::{apk::is_root_dex, dex};
-use privscan::collects::scan_dex;
 use privscan::input::zip::ZipArchive;
 use privscan::limits::{Budget, Limits};
 use privscan::rules::data_apis::DataApiCatalog;

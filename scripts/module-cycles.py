@@ -3,7 +3,7 @@
 
 Parses every `crate::a::b` path in src/**/*.rs (use lines and inline paths,
 comments, string literals and `#[cfg(test)]` items stripped; tests.rs files
-skipped) into a graph and prints its strongly
+and *_tests.rs files skipped) into a graph and prints its strongly
 connected components with more than one node, at two granularities:
   files:   one node per module file (src/android/apk.rs = android::apk);
            a path names the deepest module file it reaches;
@@ -19,17 +19,30 @@ root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src")
 mods = {}
 for d, _, fs in os.walk(root):
     for f in fs:
-        if not f.endswith(".rs") or f in ("tests.rs", "proptests.rs"): continue
+        if not f.endswith(".rs") or f in ("tests.rs", "proptests.rs") or f.endswith("_tests.rs"): continue
         p = os.path.relpath(os.path.join(d, f), root)[:-3].split(os.sep)
         if p[-1] == "mod": p = p[:-1]
         if p in (["lib"], ["main"]): continue
         mods["::".join(p)] = os.path.join(d, f)
 
+# One left-to-right pass: raw strings (r#"..."#, br"..."), ordinary strings,
+# char literals, line and block comments. Newlines inside a removed string
+# or comment are kept, so line structure survives.
+TOKEN = re.compile(
+    r'(?<![A-Za-z0-9_])b?r(?P<h>#*)".*?"(?P=h)'
+    r'|"(?:\\.|[^"\\])*"'
+    r"|'(?:\\.|[^'\\\n])'"
+    r'|//[^\n]*'
+    r'|/\*.*?\*/',
+    re.S,
+)
+
 def strip(src):
-    src = re.sub(r"/\*.*?\*/", "", src, flags=re.S)
-    src = re.sub(r'r#*"(?:.|\n)*?"#*', '""', src)
-    src = re.sub(r'"(?:\\.|[^"\\])*"', '""', src)
-    return "\n".join(l.split("//")[0] for l in src.split("\n"))
+    def blank(m):
+        t = m.group(0)
+        keep = "\n" * t.count("\n")
+        return ('""' + keep) if t[0] in 'rb"' else keep
+    return TOKEN.sub(blank, src)
 
 def non_test(src):
     """Drop `#[cfg(test)]` items (test modules may use the testkit)."""

@@ -1,6 +1,6 @@
 //! Code evidence: which data each SDK's code — or the app's own — reads,
-//! from DEX call sites ([`scan_dex`]) and Mach-O references
-//! ([`scan_macho`]), matched against the data-API catalog
+//! from DEX call sites (`android::dex_collects::scan_dex`) and Mach-O
+//! references (`native::macho_collects::scan_macho`), matched against the data-API catalog
 //! (`rules/data-apis.toml`).
 //!
 //! A DEX call site is attributed to the class that holds it, and the class
@@ -16,26 +16,29 @@
 //! in which DEX files are scanned or merged. Sources: `DESIGN.md`
 //! "Evidence from code"; DEX facts in `crate::android::dex_code`.
 
-use crate::android::dex::{DexFile, descriptor_to_dotted, mutf8_to_string};
-use crate::android::dex_code::{self, RefKind, WalkStats};
 use crate::rules::data_apis::DataApiCatalog;
 use crate::rules::sdk::Catalog;
 use aho_corasick::{Anchored, Input};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 
 /// Call sites kept per owner × API reference (the rest are counted).
 pub const MAX_SITES: usize = 3;
 
 pub use crate::model::{CallSite, Collect};
 
+/// Call sites of one (owner, API, reference): how many, and the first
+/// [`MAX_SITES`] in (entry, class, method, pc) order.
 #[derive(Debug, Clone, Default)]
-struct Acc {
+pub struct Sites {
     count: u64,
     sites: Vec<CallSite>,
 }
 
-impl Acc {
-    fn add(&mut self, site: impl FnOnce() -> CallSite, key: (&str, &[u8], &[u8], u32)) {
+impl Sites {
+    /// Count one call site; keep it when it is among the first
+    /// [`MAX_SITES`] by `key` (= entry, class, method, pc of `site()`,
+    /// so `site` is built only when kept).
+    pub fn add(&mut self, site: impl FnOnce() -> CallSite, key: (&str, &[u8], &[u8], u32)) {
         self.count += 1;
         if self.sites.len() >= MAX_SITES
             && self.sites.last().is_some_and(|l| {
@@ -58,7 +61,8 @@ impl Acc {
         self.sites.truncate(MAX_SITES);
     }
 
-    fn merge(&mut self, other: Acc) {
+    /// Add the call sites counted in `other`.
+    pub fn merge(&mut self, other: Sites) {
         self.count += other.count;
         for s in other.sites {
             if !self.sites.contains(&s) {
@@ -73,10 +77,23 @@ impl Acc {
 /// Key: (owner SDK index into `Catalog::sdks`, API index, matched reference).
 type Key = (Option<usize>, usize, String);
 
+impl CollectAcc {
+    /// Add `sites` of the API at index `api` of the data-API catalog,
+    /// matched as `reference` (`Class->member`, `const-string "…"`, a
+    /// symbol), in code owned by `owner` (index into `Catalog::sdks`;
+    /// `None` for the app).
+    pub fn add(&mut self, owner: Option<usize>, api: usize, reference: String, sites: Sites) {
+        self.map
+            .entry((owner, api, reference))
+            .or_default()
+            .merge(sites);
+    }
+}
+
 /// Accumulated code evidence of one artifact (merge per-entry ones).
 #[derive(Debug, Clone, Default)]
 pub struct CollectAcc {
-    map: BTreeMap<Key, Acc>,
+    map: BTreeMap<Key, Sites>,
 }
 
 impl CollectAcc {
@@ -141,159 +158,6 @@ pub fn dex_class_owner(catalog: &Catalog, descriptor: &[u8]) -> Option<usize> {
         .get(m.pattern().as_usize() / 3)?
         .first()
         .map(|(sdk, _)| *sdk)
-}
-
-const NONE: u32 = u32::MAX;
-
-/// Walk the code of `dex` (entry name `entry`) and collect every call site
-/// of a catalogued data API. Returns the evidence and the walk's stats
-/// (check [`WalkStats::complete`]: an incomplete walk must be reported).
-///
-/// Errors: `method_ids` or `field_ids` past the end of the file.
-pub fn scan_dex(
-    dex: &DexFile<'_>,
-    entry: &str,
-    catalog: &Catalog,
-    apis: &DataApiCatalog,
-) -> Result<(CollectAcc, WalkStats), crate::android::dex::DexError> {
-    let idx = dex_code::index(dex)?;
-    // Matched references: (api, text); per-member slots index into it.
-    let mut hits: Vec<(usize, String)> = Vec::new();
-    let mut type_memo: HashMap<u32, (bool, bool)> = HashMap::new();
-    let mut class_flags = |class_idx: u32| -> (bool, bool) {
-        *type_memo.entry(class_idx).or_insert_with(|| {
-            dex.type_descriptor(class_idx)
-                .map(|d| (apis.has_method_class(d), apis.has_field_class(d)))
-                .unwrap_or((false, false))
-        })
-    };
-    let mut method_hit = vec![NONE; idx.method_count() as usize];
-    for (m, slot) in method_hit.iter_mut().enumerate() {
-        let Some(c) = idx.method_class_idx(m as u32) else {
-            break;
-        };
-        if !class_flags(c).0 {
-            continue;
-        }
-        if let Ok((class, name)) = idx.method_ref(m as u32)
-            && let Some(api) = apis.match_method(class, name)
-        {
-            *slot = hits.len() as u32;
-            hits.push((
-                api,
-                format!("{}->{}", mutf8_to_string(class), mutf8_to_string(name)),
-            ));
-        }
-    }
-    let mut field_hit = vec![NONE; idx.field_count() as usize];
-    for (f, slot) in field_hit.iter_mut().enumerate() {
-        let Some(c) = idx.field_class_idx(f as u32) else {
-            break;
-        };
-        if !class_flags(c).1 {
-            continue;
-        }
-        if let Ok((class, name)) = idx.field_ref(f as u32)
-            && let Some(api) = apis.match_field(class, name)
-        {
-            *slot = hits.len() as u32;
-            hits.push((
-                api,
-                format!("{}->{}", mutf8_to_string(class), mutf8_to_string(name)),
-            ));
-        }
-    }
-    let mut string_memo: HashMap<u32, u32> = HashMap::new();
-    // Per class with a hit: owner and dotted name (computed once per class).
-    let mut owners: HashMap<u32, (Option<usize>, String)> = HashMap::new();
-    // Per (owner, hit): no allocation per call site.
-    let mut per: HashMap<(Option<usize>, u32), Acc> = HashMap::new();
-    let stats = idx.walk(&mut |caller, r| {
-        let hit = match r.kind {
-            RefKind::ConstString => *string_memo.entry(r.index).or_insert_with(|| {
-                match dex.string(r.index).ok().and_then(|s| apis.match_string(s)) {
-                    Some(api) => {
-                        let s = dex.string(r.index).map(mutf8_to_string).unwrap_or_default();
-                        hits.push((api, format!("const-string \"{s}\"")));
-                        (hits.len() - 1) as u32
-                    }
-                    None => NONE,
-                }
-            }),
-            k if k.is_method() => method_hit.get(r.index as usize).copied().unwrap_or(NONE),
-            k if k.is_field() => field_hit.get(r.index as usize).copied().unwrap_or(NONE),
-            _ => NONE,
-        };
-        if hit == NONE {
-            return;
-        }
-        let (owner, class) = owners.entry(caller.class_def).or_insert_with(|| {
-            let d = dex.type_descriptor(caller.class_idx).unwrap_or_default();
-            (dex_class_owner(catalog, d), descriptor_to_dotted(d))
-        });
-        let method = idx
-            .method_ref(caller.method_idx)
-            .map(|m| m.1)
-            .unwrap_or_default();
-        per.entry((*owner, hit)).or_default().add(
-            || CallSite {
-                entry: entry.to_string(),
-                class: class.clone(),
-                method: mutf8_to_string(method),
-                pc: r.pc,
-            },
-            (entry, class.as_bytes(), method, r.pc),
-        );
-    });
-    let mut acc = CollectAcc::default();
-    for ((owner, hit), a) in per {
-        if let Some((api, reference)) = hits.get(hit as usize) {
-            acc.map
-                .entry((owner, *api, reference.clone()))
-                .or_default()
-                .merge(a);
-        }
-    }
-    Ok((acc, stats))
-}
-
-/// The data APIs one Mach-O references: ObjC classes it defines or
-/// imports (`_OBJC_CLASS_$_X` symbols), selectors it names
-/// (`__objc_methname`) and C symbols it imports. `owner` is the SDK the
-/// binary belongs to (index into `Catalog::sdks`), `None` for the app.
-pub fn scan_macho(
-    entry: &str,
-    slices: &[crate::native::macho::MachOSlice],
-    owner: Option<usize>,
-    apis: &DataApiCatalog,
-) -> CollectAcc {
-    let mut classes: HashSet<&str> = HashSet::new();
-    let mut selectors: HashSet<&str> = HashSet::new();
-    let mut symbols: HashSet<&str> = HashSet::new();
-    for s in slices {
-        classes.extend(s.facts.objc_classes.iter().map(String::as_str));
-        selectors.extend(s.objc_selectors.iter().map(String::as_str));
-        for sym in &s.facts.imported_symbols {
-            symbols.insert(sym);
-            if let Some(c) = sym.strip_prefix("_OBJC_CLASS_$_") {
-                classes.insert(c);
-            }
-        }
-    }
-    let mut acc = CollectAcc::default();
-    for (api, evidence) in apis.match_ios(&classes, &selectors, &symbols) {
-        let site = CallSite {
-            entry: entry.to_string(),
-            class: String::new(),
-            method: String::new(),
-            pc: 0,
-        };
-        acc.map
-            .entry((owner, api, evidence))
-            .or_default()
-            .add(|| site, (entry, b"", b"", 0));
-    }
-    acc
 }
 
 impl Collect {

@@ -1,6 +1,11 @@
 use super::*;
 use crate::android::dex::parse;
+use crate::android::dex_code::WalkStats;
+use crate::android::dex_collects::scan_dex;
 use crate::limits::Limits;
+use crate::native::macho_collects::scan_macho;
+use crate::rules::data_apis::DataApiCatalog;
+use crate::rules::sdk::Catalog;
 use crate::testkit::dex_code::{ClassSpec, Insn, MethodSpec, build};
 
 const ZEGO: &str = r#"

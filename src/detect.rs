@@ -18,7 +18,7 @@
 //! character is `/`, `;` or `$` in descriptor form) and the most specific
 //! (longest) prefix wins; `objc_class` is a plain prefix (longest wins).
 
-use crate::android::dex::descriptor_to_dotted;
+use crate::jvm::descriptor_to_dotted;
 use crate::model::{AndroidManifest, Confidence, Detection, Location, SdkEvidence};
 use crate::rules::sdk::{Catalog, ECOSYSTEMS, descriptor_prefix, glob_match};
 use aho_corasick::{AhoCorasick, Anchored, Input};
@@ -52,8 +52,34 @@ struct KindAcc {
 #[derive(Debug, Default, Clone)]
 struct SdkAcc {
     kinds: BTreeMap<&'static str, KindAcc>,
-    /// `(entry, version)` of the first `*.version` file by entry name.
-    version: Option<(String, String)>,
+    /// The version stated by the smallest entry name (see [`VersionNote`]).
+    version: Option<VersionNote>,
+    /// Observation count per mask of the `[[sdk.bundles]]` / `parts` rules
+    /// covering it (bit i = rule i of this SDK as an inner SDK; 0 = its own).
+    cover: BTreeMap<u64, u64>,
+}
+
+/// A version an artifact states, with where and how.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct VersionNote {
+    /// Entry stating it (the order key: smallest wins).
+    entry: String,
+    version: String,
+    kind: &'static str,
+    text: String,
+}
+
+impl VersionNote {
+    fn source(self) -> (String, crate::model::VersionSource) {
+        (
+            self.version,
+            crate::model::VersionSource {
+                kind: self.kind.to_string(),
+                entry: self.entry,
+                text: self.text,
+            },
+        )
+    }
 }
 
 fn example_key(e: &SdkEvidence) -> (&str, Option<&str>, Option<u32>, &str, &str) {
@@ -98,6 +124,12 @@ pub struct Detector<'c> {
     buf: Vec<u8>,
     /// Reused dotted-name buffer (no allocation per matched class).
     text: String,
+    /// `(sdk, host)` → (`domains` entry, smallest location): hosts in string data.
+    contacts: BTreeMap<(usize, String), (String, Location)>,
+    /// Versions stated in string data, kept only for SDKs detected otherwise.
+    pending_versions: BTreeMap<usize, VersionNote>,
+    /// Last Swift module looked up and its framework owners.
+    swift_cache: Option<(String, Vec<(usize, String)>)>,
 }
 
 impl Catalog {
@@ -108,6 +140,9 @@ impl Catalog {
             acc: BTreeMap::new(),
             buf: Vec::new(),
             text: String::new(),
+            contacts: BTreeMap::new(),
+            pending_versions: BTreeMap::new(),
+            swift_cache: None,
         }
     }
 }
@@ -154,13 +189,11 @@ impl<'c> Detector<'c> {
         matched: &str,
         loc: &Location,
     ) {
-        let k = self
-            .acc
-            .entry(sdk)
-            .or_default()
-            .kinds
-            .entry(kind)
-            .or_default();
+        let mask = self.cover_mask(sdk, kind, matched, &loc.entry);
+        let acc = self.acc.entry(sdk).or_default();
+        let c = acc.cover.entry(mask).or_default();
+        *c = c.saturating_add(1);
+        let k = acc.kinds.entry(kind).or_default();
         k.count = k.count.saturating_add(1);
         let key = (
             loc.entry.as_str(),
@@ -256,18 +289,19 @@ impl<'c> Detector<'c> {
         );
         for (sdk, pattern) in hits {
             self.record(sdk, "native_lib", &pattern, name, loc);
+            self.version_from_name(sdk, name, loc);
         }
     }
 
     /// A dynamic symbol of an ELF library. A JNI export
-    /// (`Java_im_zego_zegoexpress_…`, see [`crate::native::jni`]) also names
+    /// (`Java_im_zego_zegoexpress_…`, see [`crate::jvm::jni`]) also names
     /// the Java class that calls into the library: that class is matched
     /// against the `dex_class` prefixes and recorded as `jni_class`
     /// evidence, so a library is attributed even when its file name and
     /// symbols carry no pattern of their own.
     pub fn elf_symbol(&mut self, sym: &str, loc: &Location) {
         if sym.starts_with("Java_")
-            && let Some(m) = crate::native::jni::demangle(sym)
+            && let Some(m) = crate::jvm::jni::demangle(sym)
         {
             self.buf.clear();
             self.buf.push(b'L');
@@ -316,8 +350,17 @@ impl<'c> Detector<'c> {
         }
     }
 
-    /// A Mach-O symbol name (with its leading `_`).
+    /// A Mach-O symbol name (with its leading `_`). A Swift-mangled symbol
+    /// also names its module, matched against the `framework` names
+    /// (`swift_module` evidence).
     pub fn macho_symbol(&mut self, sym: &str, loc: &Location) {
+        if sym.starts_with("_$s")
+            || sym.starts_with("_$S")
+            || sym.starts_with("_T0")
+            || sym.starts_with("$s")
+        {
+            self.swift_symbol(sym, loc);
+        }
         let idx = self.catalog.apple();
         let Some(set) = idx.macho_set.as_ref() else {
             return;
@@ -356,21 +399,31 @@ impl<'c> Detector<'c> {
         let hits = self.framework_hits(name, loc);
         if let Some(v) = version.and_then(|v| parse_version(v.as_bytes())) {
             for sdk in hits {
-                self.note_version(sdk, info_plist, &v);
+                self.note_version(sdk, info_plist, &v, "info_plist", &v);
             }
         }
     }
 
     /// Keep `version` for `sdk` when `source` (the entry stating it) sorts
     /// before the source of the version already kept: order-independent.
-    fn note_version(&mut self, sdk: usize, source: &str, version: &str) {
+    /// `kind` and `text` say how the entry states it ([`crate::model::VersionSource`]).
+    fn note_version(
+        &mut self,
+        sdk: usize,
+        source: &str,
+        version: &str,
+        kind: &'static str,
+        text: &str,
+    ) {
         let acc = self.acc.entry(sdk).or_default();
-        if acc
-            .version
-            .as_ref()
-            .is_none_or(|(e, _)| source < e.as_str())
-        {
-            acc.version = Some((source.to_string(), version.to_string()));
+        let note = VersionNote {
+            entry: source.to_string(),
+            version: version.to_string(),
+            kind,
+            text: text.to_string(),
+        };
+        if acc.version.as_ref().is_none_or(|v| note < *v) {
+            acc.version = Some(note);
         }
     }
 
@@ -425,8 +478,9 @@ impl<'c> Detector<'c> {
         for (sdk, pattern) in hits {
             self.record(sdk, "file", &pattern, entry, loc);
             if let Some(v) = &version {
-                self.note_version(sdk, entry, v);
+                self.note_version(sdk, entry, v, "version_file", v);
             }
+            self.version_from_name(sdk, basename(entry), loc);
         }
     }
 
@@ -534,19 +588,21 @@ impl<'c> Detector<'c> {
         for (sdk, pattern) in hits {
             self.record(sdk, kind_name(eco), &pattern, coordinate, loc);
             if let Some(v) = &pinned {
-                self.note_version(sdk, &source, v);
+                self.note_version(sdk, &source, v, "dependency", coordinate);
             }
         }
     }
 
     /// A host name seen in the build (URL, network-security config): matches
-    /// a `domains` entry equal to it or to one of its parent domains.
+    /// a `domains` entry equal to it or to one of its parent domains, and is
+    /// kept as a contact of that SDK (never as detection evidence on its
+    /// own: see [`Finished::contacts`]).
     pub fn domain(&mut self, host: &str, loc: &Location) {
         let lower = host.trim().trim_end_matches('.').to_lowercase();
         let mut rest = lower.as_str();
         let hits = loop {
             if let Some(h) = self.catalog.common().domains.get(rest) {
-                break h.clone();
+                break h;
             }
             match rest.split_once('.') {
                 Some((_, parent)) if parent.contains('.') => rest = parent,
@@ -554,7 +610,14 @@ impl<'c> Detector<'c> {
             }
         };
         for (sdk, pattern) in hits {
-            self.record(sdk, "domains", &pattern, &lower, loc);
+            let key = (*sdk, lower.clone());
+            match self.contacts.get_mut(&key) {
+                Some((_, l)) if example_loc_key(loc) < example_loc_key(l) => *l = loc.clone(),
+                Some(_) => {}
+                None => {
+                    self.contacts.insert(key, (pattern.clone(), loc.clone()));
+                }
+            }
         }
     }
 
@@ -569,16 +632,48 @@ impl<'c> Detector<'c> {
                     mine.insert(ev);
                 }
             }
-            if let Some((e, v)) = oacc.version
-                && acc.version.as_ref().is_none_or(|(me, _)| e < *me)
+            if let Some(v) = oacc.version
+                && acc.version.as_ref().is_none_or(|me| v < *me)
             {
-                acc.version = Some((e, v));
+                acc.version = Some(v);
             }
+            for (mask, n) in oacc.cover {
+                let c = acc.cover.entry(mask).or_default();
+                *c = c.saturating_add(n);
+            }
+        }
+        for (key, (pattern, loc)) in other.contacts {
+            match self.contacts.get_mut(&key) {
+                Some((_, l)) if example_loc_key(&loc) < example_loc_key(l) => *l = loc,
+                Some(_) => {}
+                None => {
+                    self.contacts.insert(key, (pattern, loc));
+                }
+            }
+        }
+        for (sdk, v) in other.pending_versions {
+            self.note_pending(sdk, v);
         }
     }
 
     /// The detections, sorted by SDK id.
     pub fn finish(self) -> Vec<Detection> {
+        self.finish_all().detections
+    }
+
+    /// The detections (sorted by SDK id, with bundled/part relations
+    /// resolved and contacts attached) and every contact, including those
+    /// of SDKs not detected.
+    pub fn finish_all(mut self) -> Finished {
+        let relations = self.resolve_relations();
+        for (sdk, v) in std::mem::take(&mut self.pending_versions) {
+            if let Some(acc) = self.acc.get_mut(&sdk)
+                && acc.version.as_ref().is_none_or(|me| v < *me)
+            {
+                acc.version = Some(v);
+            }
+        }
+        let contacts = std::mem::take(&mut self.contacts);
         let mut out: Vec<Detection> = Vec::with_capacity(self.acc.len());
         for (sdk_idx, acc) in self.acc {
             let Some(sdk) = self.catalog.sdks().get(sdk_idx) else {
@@ -595,20 +690,52 @@ impl<'c> Detector<'c> {
                 matcher_counts.insert(kind.to_string(), k.count);
                 evidence.extend(k.examples);
             }
+            let hosts: Vec<String> = contacts
+                .range((sdk_idx, String::new())..)
+                .take_while(|((s, _), _)| *s == sdk_idx)
+                .map(|((_, h), _)| h.clone())
+                .collect();
+            let (version, version_source) = match acc.version.map(VersionNote::source) {
+                Some((v, s)) => (Some(v), Some(s)),
+                None => (None, None),
+            };
+            let rel = relations.get(&sdk_idx).cloned().unwrap_or_default();
             out.push(Detection {
                 id: sdk.id.clone(),
                 name: sdk.name.clone(),
                 vendor: sdk.vendor.name.clone(),
                 category: sdk.category.clone(),
-                version: acc.version.map(|(_, v)| v),
+                version,
                 confidence,
                 evidence,
                 matcher_counts,
                 companies: sdk.vendor.entities.clone(),
+                version_source,
+                bundled_by: rel.bundled_by,
+                part_of: rel.part_of,
+                contains: rel.contains,
+                contacts: hosts,
             });
         }
         out.sort_by(|a, b| a.id.cmp(&b.id));
-        out
+        let mut all = Vec::with_capacity(contacts.len());
+        for ((sdk_idx, host), (domain, location)) in contacts {
+            let Some(sdk) = self.catalog.sdks().get(sdk_idx) else {
+                continue;
+            };
+            all.push(crate::model::Contact {
+                sdk: sdk.id.clone(),
+                host,
+                domain,
+                sdk_detected: out.iter().any(|d| d.id == sdk.id),
+                location,
+            });
+        }
+        all.sort_by(|a, b| (&a.sdk, &a.host).cmp(&(&b.sdk, &b.host)));
+        Finished {
+            detections: out,
+            contacts: all,
+        }
     }
 }
 
@@ -713,8 +840,11 @@ pub fn run_rule_tests(catalog: &Catalog) -> Vec<String> {
                     ));
                     continue;
                 }
-                let found = det.finish();
-                let hit = found.iter().any(|d| d.id == sdk.id);
+                let done = det.finish_all();
+                let found = done.detections;
+                let hit = found.iter().any(|d| d.id == sdk.id)
+                    || (case.starts_with("domains:")
+                        && done.contacts.iter().any(|c| c.sdk == sdk.id));
                 if hit != positive {
                     let got: Vec<&str> = found.iter().map(|d| d.id.as_str()).collect();
                     failures.push(format!(
@@ -735,5 +865,21 @@ pub fn run_rule_tests(catalog: &Catalog) -> Vec<String> {
     failures
 }
 
+/// What [`Detector::finish_all`] returns.
+#[derive(Debug, Clone, Default)]
+pub struct Finished {
+    /// The detections, sorted by SDK id.
+    pub detections: Vec<Detection>,
+    /// Every host of a catalog SDK's `domains` seen in string data, sorted
+    /// by SDK id then host; an SDK seen only here is not in `detections`.
+    pub contacts: Vec<crate::model::Contact>,
+}
+
+fn example_loc_key(l: &Location) -> (&str, Option<&str>, Option<u32>) {
+    (&l.entry, l.detail.as_deref(), l.line)
+}
+
+mod relations;
+mod strings;
 #[cfg(test)]
 mod tests;

@@ -19,12 +19,16 @@ pub enum Code {
     PS105,
     /// The app's own code reads a data type no clause declares.
     PS106,
+    /// Permission the platform grants implicitly (implied or split), not declared.
+    PS107,
     /// SDK embedded, not declared.
     PS201,
     /// SDK's code reads data its policy entry does not list.
     PS202,
     /// Declared SDK not found.
     PS203,
+    /// SDK declared only by its vendor's name, not by product.
+    PS204,
     /// SDK seen only through configuration (meta-data, keys, components), no code.
     PS205,
     /// Required-reason API used, not declared in PrivacyInfo.xcprivacy.
@@ -37,6 +41,20 @@ pub enum Code {
     PS401,
     /// The policy contradicts itself.
     PS402,
+    /// The build collects a data type the Data safety form does not declare.
+    PS501,
+    /// The build collects a data type no privacy manifest declares.
+    PS502,
+    /// Data safety declares a data type the policy never mentions.
+    PS503,
+    /// The policy declares data the Data safety form does not.
+    PS504,
+    /// "No data collected" declared while an SDK that collects is embedded.
+    PS505,
+    /// Tracking SDKs or NSPrivacyTrackingDomains with NSPrivacyTracking false.
+    PS506,
+    /// An SDK's privacy manifest declares a data type the app's omits.
+    PS507,
     /// Archive headers tampered (Android still installs it).
     PS901,
     /// Artifact Android/iOS would refuse to install or load.
@@ -127,6 +145,15 @@ pub const CODES: &[CodeInfo] = &[
         help: "Declare the data type in the policy clause that describes what the app collects, or remove the code that reads it.",
     },
     CodeInfo {
+        code: Code::PS107,
+        id: "PS107",
+        name: "ImpliedPermissionNotDeclared",
+        severity: Severity::Medium,
+        short: "Permission Android grants implicitly (implied by a low targetSdkVersion or split from a requested permission), not declared in the privacy policy",
+        why: "No uses-permission names it, but Android adds it when it parses the manifest: CompatibilityPermissionInfo (READ_PHONE_STATE and WRITE_EXTERNAL_STORAGE below targetSdkVersion 4, POST_NOTIFICATIONS below 33) or a platform.xml <split-permission> (ACCESS_BACKGROUND_LOCATION with FINE/COARSE location below 29, BLUETOOTH_SCAN/CONNECT/ADVERTISE with BLUETOOTH below 31, READ_MEDIA_* with storage below 33...). The app holds it once the source permission is granted, so users get the access the policy does not disclose. Severity: medium for a dangerous permission, low when the policy declares the permission it was split from or its data category, and for non-dangerous ones; lower than PS101 because the build's author did not write the request.",
+        help: "Declare the permission in the policy's permission clause, or raise targetSdkVersion past the rule's level (the finding names it), or cap the source permission with android:maxSdkVersion below the level that added the implied one.",
+    },
+    CodeInfo {
         code: Code::PS201,
         id: "PS201",
         name: "SdkNotDeclared",
@@ -152,6 +179,15 @@ pub const CODES: &[CodeInfo] = &[
         short: "Declared SDK not found in the build",
         why: "The policy names an SDK the build does not appear to embed: the policy may be stale, or the SDK is loaded in a way static analysis cannot see.",
         help: "Remove the SDK from the policy if it is no longer used.",
+    },
+    CodeInfo {
+        code: Code::PS204,
+        id: "PS204",
+        name: "SdkDeclaredOnlyByVendor",
+        severity: Severity::Medium,
+        short: "Embedded SDK declared only by its vendor's name, not by product",
+        why: "The policy names the company (\"Google\", \"深圳市和讯华谷信息技术有限公司\") or lists it as the vendor of another product, but not the SDK the build embeds. A reader learns who receives data, not which SDK or what it collects; PIPL Art. 23 and MIIT's SDK-list rules ask for each third party's product, purpose and data. Medium, not the high of an undeclared SDK (PS201): the recipient is disclosed.",
+        help: "Name the SDK (product) in the policy's SDK list, with its purpose and the data it collects; a vendor-level line covers none of its products.",
     },
     CodeInfo {
         code: Code::PS205,
@@ -206,6 +242,69 @@ pub const CODES: &[CodeInfo] = &[
         short: "The privacy policy contradicts itself",
         why: "The prose describes collecting a data category that the clause enumerating permissions does not cover, or a listed permission is described as something else.",
         help: "Make the permission list and the prose agree.",
+    },
+    CodeInfo {
+        code: Code::PS501,
+        id: "PS501",
+        name: "DataSafetyOmitsCollectedType",
+        severity: Severity::High,
+        short: "The build collects a data type the Play Data safety form does not declare",
+        why: "Google Play requires the Data safety form to declare every user data type the app or its SDKs collect or share. The build's code reads the data (data-API call sites), embeds an SDK whose documentation says it collects it, or requests a permission that gives access to it (low severity when only a permission is seen), yet the form declares none of the type's PSL_* ids. Play enforces inaccurate forms with update rejections and removal.",
+        help: "Declare the type in Play Console (App content > Data safety) for the app and every SDK that collects it, or remove the code, SDK or permission.",
+    },
+    CodeInfo {
+        code: Code::PS502,
+        id: "PS502",
+        name: "PrivacyManifestOmitsCollectedType",
+        severity: Severity::High,
+        short: "The build collects a data type no privacy manifest declares",
+        why: "Xcode's privacy report merges NSPrivacyCollectedDataTypes of the app's and every framework's PrivacyInfo.xcprivacy; the App Store privacy label is filled from it. The build's code or an embedded SDK collects a data type that no manifest declares.",
+        help: "Add an NSPrivacyCollectedDataTypes entry (type, linked, tracking, purposes) to the app's PrivacyInfo.xcprivacy, or update the SDK to a version whose manifest declares it.",
+    },
+    CodeInfo {
+        code: Code::PS503,
+        id: "PS503",
+        name: "DataSafetyNotInPolicy",
+        severity: Severity::Medium,
+        short: "The Data safety form declares a data type the privacy policy never mentions",
+        why: "The store listing tells users the app collects a data type, but the privacy policy, which Play requires to describe all collection, names no category or permission that covers it. One of the two declarations is wrong.",
+        help: "Describe the data type in the policy, or remove it from the Data safety form if the app does not collect it.",
+    },
+    CodeInfo {
+        code: Code::PS504,
+        id: "PS504",
+        name: "PolicyNotInDataSafety",
+        severity: Severity::Medium,
+        short: "The privacy policy declares data the Data safety form does not",
+        why: "A clause of the policy says the app collects a data category, but the Data safety form declares none of the Play data types that category covers: the store listing under-reports what the policy admits.",
+        help: "Declare the data type in the Data safety form, or correct the policy clause.",
+    },
+    CodeInfo {
+        code: Code::PS505,
+        id: "PS505",
+        name: "NoDataCollectedButSdkCollects",
+        severity: Severity::High,
+        short: "\"No data collected\" declared while an SDK that collects data is embedded",
+        why: "The Data safety form answers that the app collects no user data (or declares no type), or the merged privacy manifests declare no collected data, yet the build embeds an SDK whose documentation lists data it collects. Data collected by SDKs counts as the app's collection for both stores.",
+        help: "Declare the SDK's data types, or remove or configure the SDK so it collects nothing.",
+    },
+    CodeInfo {
+        code: Code::PS506,
+        id: "PS506",
+        name: "TrackingNotDeclared",
+        severity: Severity::High,
+        short: "Tracking SDKs or tracking domains while NSPrivacyTracking is false",
+        why: "No privacy manifest sets NSPrivacyTracking true, yet a manifest lists NSPrivacyTrackingDomains or the build embeds an advertising or attribution SDK. Apple requires NSPrivacyTracking and App Tracking Transparency consent for tracking, and iOS blocks the listed domains until the user allows tracking.",
+        help: "Set NSPrivacyTracking true and request ATT consent, or remove the tracking domains and SDKs (or configure the SDK not to track).",
+    },
+    CodeInfo {
+        code: Code::PS507,
+        id: "PS507",
+        name: "SdkManifestTypeNotInApp",
+        severity: Severity::Medium,
+        short: "An SDK's privacy manifest declares a data type the app's declarations omit",
+        why: "An embedded framework's PrivacyInfo.xcprivacy says it collects a data type that the app's own manifest does not declare. The App Store privacy label must cover the SDK's collection too.",
+        help: "Add the type to the app's privacy manifest and App Store privacy label, or drop the SDK.",
     },
     CodeInfo {
         code: Code::PS901,

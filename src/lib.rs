@@ -22,6 +22,7 @@ pub mod diff;
 pub mod findings;
 pub mod input;
 pub mod ios;
+pub mod jvm;
 pub mod limits;
 pub mod model;
 pub mod native;
@@ -32,6 +33,7 @@ pub mod report;
 pub mod rules;
 pub mod scan;
 pub mod source;
+pub mod store;
 pub mod testkit;
 
 pub use limits::Limits;

@@ -8,6 +8,11 @@
 
 use serde::{Deserialize, Serialize};
 
+mod sdk;
+pub mod store;
+
+pub use sdk::*;
+
 /// Version of the JSON report layout. Bumped only on a breaking rename.
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -188,6 +193,50 @@ pub struct UsesPermission {
     pub location: Location,
 }
 
+/// Which platform mechanism added an [`ImpliedPermission`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum ImpliedRule {
+    /// `CompatibilityPermissionInfo.COMPAT_PERMS` (formerly
+    /// `PackageParser.NEW_PERMISSIONS`): added for a low `targetSdkVersion`.
+    #[serde(rename = "compat-permission")]
+    Compat,
+    /// A `<split-permission>` of `frameworks/base/data/etc/platform.xml`:
+    /// added because the app requests the permission that was split.
+    #[serde(rename = "split-permission")]
+    Split,
+}
+
+/// A permission Android adds to the requested set at parse time
+/// (`ParsingPackageUtils.convertCompatPermissions` /
+/// `convertSplitPermissions`), so the app is granted it although no
+/// `uses-permission` names it. Filled by `crate::android::implied` from the
+/// rules in `rules/implied-permissions.toml`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImpliedPermission {
+    /// The added permission, e.g. `android.permission.ACCESS_BACKGROUND_LOCATION`.
+    pub name: String,
+    /// The mechanism that adds it.
+    pub rule: ImpliedRule,
+    /// For a split: the requested permission that was split (`ACCESS_FINE_LOCATION`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// The rule applies to apps whose `targetSdkVersion` is below this API
+    /// level; `None` when it applies to every app (a split without `targetSdk`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_sdk_below: Option<u32>,
+    /// Lowest device API level that grants it: the level that added the
+    /// permission, or 23 when the source is only `uses-permission-sdk-23`.
+    pub min_api: u32,
+    /// Highest device API level that grants it (the source's
+    /// `maxSdkVersion`); `None` for every level from `min_api` on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_api: Option<u32>,
+    /// The AOSP rule, e.g. `platform.xml <split-permission ...>`.
+    pub source: String,
+    /// Evidence: the source's `uses-permission` element, or `<uses-sdk>` for a compat rule.
+    pub location: Location,
+}
+
 /// One `<permission>` definition.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PermissionDef {
@@ -333,6 +382,12 @@ pub struct AndroidManifest {
     pub queries_packages: Vec<String>,
     /// Flags of the `<application>` element; all `None` when it is absent.
     pub application: ApplicationFlags,
+    /// Permissions Android grants without a `uses-permission` (implied by a
+    /// low `targetSdkVersion` or split from a requested permission), in the
+    /// order the platform adds them. Empty when none apply or the
+    /// `targetSdkVersion` is unresolved.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub implied_permissions: Vec<ImpliedPermission>,
 }
 
 /// One module of an AAB or one APK of a split set (issue: AAB/split APKs).
@@ -470,6 +525,23 @@ pub struct PrivacyManifest {
     pub accessed_api_types: Vec<AccessedApiType>,
     /// `NSPrivacyCollectedDataType` values, e.g. `NSPrivacyCollectedDataTypeEmailAddress`.
     pub collected_data_types: Vec<String>,
+    /// `NSPrivacyCollectedDataTypes` entries with their flags and purposes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub collected: Vec<CollectedDataType>,
+}
+
+/// One `NSPrivacyCollectedDataTypes` entry (Apple: "Describing data use in
+/// privacy manifests"); flags are `None` when the key is absent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct CollectedDataType {
+    /// `NSPrivacyCollectedDataType`, e.g. `NSPrivacyCollectedDataTypeDeviceID`.
+    pub data_type: String,
+    /// `NSPrivacyCollectedDataTypeLinked`.
+    pub linked: Option<bool>,
+    /// `NSPrivacyCollectedDataTypeTracking`.
+    pub tracking: Option<bool>,
+    /// `NSPrivacyCollectedDataTypePurposes`, e.g. `NSPrivacyCollectedDataTypePurposeAnalytics`.
+    pub purposes: Vec<String>,
 }
 
 /// One bundle inside an IPA: the app, an app extension, a watch app or a framework.
@@ -546,6 +618,18 @@ pub struct DexSummary {
     pub types: u32,
     /// Number of `string_ids`.
     pub strings: u32,
+    /// Logical DEX files read: more than 1 for a v041 container (Android 15),
+    /// whose counts above are then summed over its sections.
+    #[serde(default = "one", skip_serializing_if = "is_one")]
+    pub sections: u32,
+}
+
+fn one() -> u32 {
+    1
+}
+
+fn is_one(n: &u32) -> bool {
+    *n == 1
 }
 
 /// One executable entry: a DEX file, a native library, a Mach-O.
@@ -559,149 +643,6 @@ pub struct BinaryFacts {
     pub slices: Vec<BinarySlice>,
     /// DEX header summary; `None` for ELF and Mach-O.
     pub dex: Option<DexSummary>,
-}
-
-/// Confidence tier of an SDK detection.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Confidence {
-    /// Configuration only: manifest meta-data/components, plist keys, API keys.
-    Configured,
-    /// Code is in the build: classes, libraries, files.
-    Present,
-}
-
-/// One piece of evidence for an SDK detection.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SdkEvidence {
-    /// Matcher kind, e.g. `dex_class`, `native_lib`, `manifest_meta_data`.
-    pub matcher: String,
-    /// The pattern that matched.
-    pub pattern: String,
-    /// What it matched (class name, file name, key).
-    pub matched: String,
-    /// Confidence tier of this matcher kind.
-    pub tier: Confidence,
-    /// Where it matched.
-    pub location: Location,
-}
-
-/// One place in code that reads data.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct CallSite {
-    /// Archive entry of the DEX or Mach-O (`classes2.dex`,
-    /// `Frameworks/X.framework/X`; empty for a loose file).
-    pub entry: String,
-    /// Caller class, dotted (`com.foo.Bar$1`); empty for a Mach-O.
-    pub class: String,
-    /// Caller method name (`onCreate`); empty for a Mach-O.
-    pub method: String,
-    /// Instruction offset in the method, in 16-bit code units (0 for a Mach-O).
-    pub pc: u32,
-}
-
-/// "Code of `sdk` (or the app) reads `data` via `api`": one row of the
-/// collects table (JSON `collects`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Collect {
-    /// Catalog SDK id owning the calling code; `None` for the app's own code.
-    pub sdk: Option<String>,
-    /// Data category read (`device-id`, `location`...; see `rules/data-apis.toml`).
-    pub data: String,
-    /// Data-API catalog entry id (`telephony-device-id`).
-    pub api_id: String,
-    /// The reference that matched: `Landroid/telephony/TelephonyManager;->getDeviceId`,
-    /// `const-string "android_id"`, `ASIdentifierManager advertisingIdentifier`.
-    pub api: String,
-    /// Number of call sites (instructions) in the build.
-    pub count: u64,
-    /// The first `collects::MAX_SITES` call sites.
-    pub call_sites: Vec<CallSite>,
-    /// Google Play Data safety type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub play: Option<String>,
-    /// Apple privacy-manifest data type.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub apple: Option<String>,
-    /// Permissions guarding the API (any one suffices).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub permission: Vec<String>,
-    /// Whether the manifest requests one of `permission`; `None` when the
-    /// API needs none or there is no manifest. `false` means dead or
-    /// reflective code, or a library feature the app does not use: shown,
-    /// not a finding.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub permission_requested: Option<bool>,
-    /// Whether the policy declares this data for this party (the SDK's
-    /// entry, or any clause for the app); `None` without a policy.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub declared: Option<bool>,
-}
-
-/// A legal entity of an SDK vendor: `[[vendor.entity]]` in `rules/sdks/*.toml`,
-/// copied into every [`Detection`] of that vendor.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, Default)]
-#[serde(deny_unknown_fields)]
-pub struct LegalEntity {
-    /// Registered name in English or Latin script: `Shenzhen Jigou Technology Co., Ltd.`.
-    pub name: String,
-    /// Registered name in the entity's own language and script when it is
-    /// not Latin: `深圳市即构科技有限公司`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub local_name: Option<String>,
-    /// ISO 3166-1 alpha-2 code of the jurisdiction of incorporation (`CN`, `US`), where known.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub jurisdiction: Option<String>,
-}
-
-/// An SDK found in the build.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Detection {
-    /// Catalog id, e.g. `firebase-analytics`.
-    pub id: String,
-    /// Display name from the catalog, e.g. `Firebase Analytics`.
-    pub name: String,
-    /// Company behind the SDK, from the catalog.
-    pub vendor: String,
-    /// Catalog category, e.g. `analytics`, `ads`, `rtc`.
-    pub category: String,
-    /// Version the artifact states for the SDK (a `*.version` file, a framework's
-    /// Info.plist, a pinned dependency); `None` when nothing states one.
-    pub version: Option<String>,
-    /// Highest tier among the evidence: `present` beats `configured`.
-    pub confidence: Confidence,
-    /// Stored examples: at most `detect::MAX_EXAMPLES` per matcher kind.
-    pub evidence: Vec<SdkEvidence>,
-    /// Matcher kind → number of observations that matched (all of them,
-    /// not only the stored examples). Its keys say which matcher kinds
-    /// survived obfuscation/shrinking.
-    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
-    pub matcher_counts: std::collections::BTreeMap<String, u64>,
-    /// The vendor's legal entities from the catalog (`[[vendor.entity]]`),
-    /// the company names a privacy policy is expected to use; empty when the
-    /// catalog names none (open-source projects).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub companies: Vec<LegalEntity>,
-}
-
-impl Detection {
-    /// The vendor with its legal entities, for inventories:
-    /// `ZEGO (Shenzhen Jigou Technology Co., Ltd. / 深圳市即构科技有限公司)`.
-    pub fn company_label(&self) -> String {
-        let names: Vec<String> = self
-            .companies
-            .iter()
-            .map(|e| match &e.local_name {
-                Some(l) => format!("{} / {l}", e.name),
-                None => e.name.clone(),
-            })
-            .collect();
-        if names.is_empty() {
-            self.vendor.clone()
-        } else {
-            format!("{} ({})", self.vendor, names.join("; "))
-        }
-    }
 }
 
 /// The report of one scanned artifact (one element of `artifacts` in JSON).
@@ -728,6 +669,10 @@ pub struct ArtifactReport {
     /// What the code reads: data-API call sites per SDK (or the app), see `crate::collects`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub collects: Vec<Collect>,
+    /// Hosts of catalog SDKs named in the build's string data, sorted by SDK
+    /// then host (including SDKs not detected: a URL alone is no detection).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub contacts: Vec<Contact>,
     /// Findings, after the policy's `[[allow]]` exceptions are applied.
     pub findings: Vec<Finding>,
     /// Per-entry problems that did not stop the scan.
@@ -743,6 +688,10 @@ pub struct ArtifactReport {
     /// least one finding of this artifact.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub allows_used: Vec<String>,
+    /// Store declarations (Data safety, privacy manifests) beside the
+    /// policy and the build, per data type; see `crate::store`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub store: Option<store::StoreReport>,
 }
 
 fn is_zero(n: &u64) -> bool {
@@ -763,11 +712,13 @@ impl ArtifactReport {
             binaries: Vec::new(),
             sdks: Vec::new(),
             collects: Vec::new(),
+            contacts: Vec::new(),
             findings: Vec::new(),
             entry_errors: Vec::new(),
             policy: None,
             baseline_suppressed: 0,
             allows_used: Vec::new(),
+            store: None,
         }
     }
 }

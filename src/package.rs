@@ -278,19 +278,33 @@ fn feed_apple(d: &mut Detector<'_>, lib: &Library, bins: &[BinaryFacts]) {
     }
 }
 
-/// Detection, PS301/PS302/PS906 and the policy diff for an Apple package;
-/// called by the pipeline (`scan::finish`) for every Apple SDK package,
-/// with the scan's policy and today's date (`YYYY-MM-DD`, for `[[allow]]`
-/// expiry).
-pub fn finish_apple(
+/// What an Apple SDK package gave the pipeline, before the policy diff:
+/// the package's facts (bundle id and versions of its first library with
+/// an Info.plist, its privacy manifests), the SDKs detected in its
+/// libraries, and the checks that need no policy: PS301 (required-reason
+/// APIs against the package's own privacy manifests), PS302 (a listed SDK
+/// without one) and PS906 (parts not read).
+#[derive(Debug)]
+pub struct AppleObserved {
+    /// Facts reported as the artifact's `ios` section.
+    pub facts: IosFacts,
+    /// SDKs detected in the package's libraries (empty with `manifest_only`).
+    pub detections: Vec<crate::model::Detection>,
+    /// PS301, PS302 and PS906 findings.
+    pub checks: Vec<Finding>,
+}
+
+/// Detection and the policy-free checks of an Apple package (see
+/// [`AppleObserved`]). The binaries and entry errors go into `report`
+/// (observations); the policy diff and `[[allow]]` run in the pipeline's
+/// one diff site (`scan::finish`).
+pub fn observe_apple(
     pkg: PackageFacts,
     opts: &ReadOptions,
-    policy: Option<&crate::policy::Policy>,
-    today: &str,
     report: &mut ArtifactReport,
-) {
+) -> AppleObserved {
     let mut d = (!opts.manifest_only).then(|| crate::android::apk::detector_for(opts));
-    let mut findings = Vec::new();
+    let mut checks = Vec::new();
     let mut problems = pkg.problems;
     let mut facts = IosFacts::default();
     let mut lib_detections: Vec<(usize, Vec<crate::model::Detection>)> = Vec::new();
@@ -308,7 +322,7 @@ pub fn finish_apple(
         facts
             .privacy_manifests
             .extend(lib.privacy_manifests.iter().cloned());
-        findings.extend(ps301(lib, &bins, &selectors));
+        checks.extend(ps301(lib, &bins, &selectors));
         if let Some(d) = &mut d {
             // A per-library detector too, so PS302 knows which library an SDK is in.
             let mut ld = crate::android::apk::detector_for(opts);
@@ -325,35 +339,19 @@ pub fn finish_apple(
     }
     let detections = d.map(Detector::finish).unwrap_or_default();
     for (i, dets) in &lib_detections {
-        let lib = &pkg.libraries[*i];
-        if lib.privacy_manifests.is_empty() {
-            findings.extend(ps302(lib, dets, opts.catalog));
+        if let Some(lib) = pkg.libraries.get(*i)
+            && lib.privacy_manifests.is_empty()
+        {
+            checks.extend(ps302(lib, dets, opts.catalog));
         }
     }
-    if let Some(policy) = policy {
-        findings.extend(crate::diff::ios::diff_ios(&facts, policy));
-        if !opts.manifest_only {
-            findings.extend(crate::diff::sdk::diff_sdks(
-                &detections,
-                policy,
-                opts.catalog,
-            ));
-        }
-        report.policy = Some(policy.source.clone());
-    }
-    findings.extend(partly_read(&problems));
-    if let Some(policy) = policy {
-        findings = crate::diff::apply_allows_recording(
-            findings,
-            &policy.allow,
-            today,
-            &mut report.allows_used,
-        );
-    }
-    report.findings.extend(findings);
+    checks.extend(partly_read(&problems));
     report.entry_errors.extend(problems);
-    report.sdks = detections;
-    report.ios = Some(facts);
+    AppleObserved {
+        facts,
+        detections,
+        checks,
+    }
 }
 
 /// PS301 for one library: required-reason categories its binaries'
@@ -377,7 +375,7 @@ fn ps301(lib: &Library, bins: &[BinaryFacts], selectors: &[String]) -> Vec<Findi
         .collect();
     let selectors: BTreeSet<&str> = selectors.iter().map(String::as_str).collect();
     let mut out = Vec::new();
-    for cat in &crate::ios::rules::reason_catalog().categories {
+    for cat in &crate::rules::ios::reason_catalog().categories {
         if declared.contains(cat.id.as_str()) {
             continue;
         }
@@ -387,7 +385,7 @@ fn ps301(lib: &Library, bins: &[BinaryFacts], selectors: &[String]) -> Vec<Findi
             if cat
                 .symbols
                 .iter()
-                .any(|c| c == crate::ios::rules::normalize_symbol(sym))
+                .any(|c| c == crate::rules::ios::normalize_symbol(sym))
             {
                 names.insert((*sym).to_string());
                 if hits.len() < 8 {

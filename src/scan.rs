@@ -38,6 +38,9 @@ pub struct Config {
     pub catalog: &'static CatalogSource,
     /// Today's date (`YYYY-MM-DD`), for `[[allow]]` expiry.
     pub today: String,
+    /// The Play Data safety export to cross-check (`--data-safety`); a
+    /// source tree's own export is used when this is `None`.
+    pub data_safety: Option<crate::model::store::DataSafety>,
 }
 
 impl Config {
@@ -49,6 +52,7 @@ impl Config {
             manifest_only: false,
             catalog: &EMBEDDED_CATALOG,
             today: today(),
+            data_safety: None,
         }
     }
 }
@@ -233,8 +237,8 @@ pub enum Observed {
     /// A source checkout.
     Source(Box<SourceObserved>),
     /// An Apple SDK package (static library, `.framework`, `.xcframework`):
-    /// its libraries, binaries and privacy manifests.
-    ApplePackage(Box<crate::ios::sdk_package::PackageFacts>),
+    /// its facts, SDKs and policy-free checks (PS301/PS302/PS906).
+    ApplePackage(Box<crate::package::AppleObserved>),
     /// A loose DEX, ELF or Mach-O file, or a JAR: its facts are in the
     /// report and nothing is diffed.
     Binary,
@@ -295,11 +299,12 @@ fn read_dir(
         DirKind::Nothing => None,
     };
     match kind {
-        DirKind::Package(ArtifactKind::Framework) => crate::package::scan_framework_dir(path, opts)
-            .map(|p| Observed::ApplePackage(Box::new(p))),
+        DirKind::Package(ArtifactKind::Framework) => {
+            crate::package::scan_framework_dir(path, opts).map(|p| apple_observed(p, opts, report))
+        }
         DirKind::Package(ArtifactKind::Xcframework) => {
             crate::package::scan_xcframework_dir(path, opts)
-                .map(|p| Observed::ApplePackage(Box::new(p)))
+                .map(|p| apple_observed(p, opts, report))
         }
         DirKind::Package(_) => {
             crate::package::scan_aar_dir(path, opts, report).map(Observed::Android)
@@ -364,7 +369,7 @@ fn read_loaded(
             crate::package::scan_jar(data, opts, &budget, report).map(|()| Observed::Binary)
         }
         ArtifactKind::StaticLib => crate::package::scan_static_lib(data, opts, report)
-            .map(|p| Observed::ApplePackage(Box::new(p))),
+            .map(|p| apple_observed(p, opts, report)),
         other => Err(ArtifactError {
             code: "unsupported".into(),
             message: format!(
@@ -374,6 +379,15 @@ fn read_loaded(
             ),
         }),
     }
+}
+
+/// Detection and the policy-free checks of an Apple package's facts.
+fn apple_observed(
+    pkg: crate::ios::sdk_package::PackageFacts,
+    opts: &ReadOptions,
+    report: &mut ArtifactReport,
+) -> Observed {
+    Observed::ApplePackage(Box::new(crate::package::observe_apple(pkg, opts, report)))
 }
 
 /// PS202/PS106 for the data the build's code reads, and each row's
@@ -408,12 +422,26 @@ pub fn finish(
     let policy = config.policy.as_ref();
     let catalog: &Catalog = config.catalog;
     let full = !config.manifest_only;
+    // What a source tree brings to the store cross-check: its drafted
+    // policy and its own Data safety export.
+    let mut from_source: (Option<Policy>, Option<crate::model::store::DataSafety>) = (None, None);
+    let store = !matches!(
+        observed,
+        Observed::ApplePackage(_) | Observed::Binary | Observed::Plist(_)
+    );
     match observed {
         Observed::Android(AndroidObserved {
             mut manifest,
             detections,
             mut modules,
         }) => {
+            if grants_implied(report.kind, &manifest) {
+                manifest.implied_permissions = crate::android::implied::implied_permissions(
+                    &manifest,
+                    crate::rules::implied::ImpliedRules::embedded(),
+                    PermissionCatalog::embedded(),
+                );
+            }
             if full {
                 attribute_permissions(&mut manifest, &detections, catalog);
                 for m in &mut modules {
@@ -425,7 +453,9 @@ pub fn finish(
                     let requested = manifest
                         .uses_permissions
                         .iter()
-                        .any(|u| c.permission.contains(&u.name));
+                        .map(|u| &u.name)
+                        .chain(manifest.implied_permissions.iter().map(|p| &p.name))
+                        .any(|n| c.permission.contains(n));
                     c.permission_requested = Some(requested);
                 }
             }
@@ -513,6 +543,17 @@ pub fn finish(
             report.findings.append(&mut o.divergence);
             if let Some(policy) = policy.or(o.drafted.as_ref()) {
                 let mut findings = Vec::new();
+                if let Some(m) = &mut o.manifest
+                    && m.target_sdk.is_some()
+                {
+                    // Only with a known targetSdkVersion: in a source tree it
+                    // usually lives in the build file, not the manifest.
+                    m.implied_permissions = crate::android::implied::implied_permissions(
+                        m,
+                        crate::rules::implied::ImpliedRules::embedded(),
+                        PermissionCatalog::embedded(),
+                    );
+                }
                 if let Some(m) = &o.manifest {
                     findings.extend(diff_android(m, policy, PermissionCatalog::embedded()));
                 }
@@ -533,14 +574,94 @@ pub fn finish(
                 );
             }
             sort_findings(&mut report.findings);
+            from_source = (o.drafted.take(), o.data_safety.take());
             o.into_report(report)?;
         }
-        Observed::ApplePackage(p) => {
-            crate::package::finish_apple(*p, &config.read_options(), policy, &config.today, report)
+        Observed::ApplePackage(o) => {
+            let crate::package::AppleObserved {
+                facts,
+                detections,
+                mut checks,
+            } = *o;
+            if let Some(policy) = policy {
+                checks.extend(ios::diff_ios(&facts, policy));
+                if full {
+                    checks.extend(sdk::diff_sdks(&detections, policy, catalog));
+                }
+                report.policy = Some(policy.source.clone());
+                checks = apply_allows_recording(
+                    checks,
+                    &policy.allow,
+                    &config.today,
+                    &mut report.allows_used,
+                );
+            }
+            report.findings.extend(checks);
+            report.sdks = detections;
+            report.ios = Some(facts);
         }
         Observed::Binary => {}
     }
+    if store {
+        let policy = policy.or(from_source.0.as_ref());
+        let data_safety = config.data_safety.as_ref().or(from_source.1.as_ref());
+        store_into(report, policy, data_safety, catalog, &config.today);
+    }
     Ok(())
+}
+
+/// The store cross-check (`crate::store::check`) over the facts already in
+/// `report`: the per-data-type table into `report.store`, PS5xx findings
+/// (after `[[allow]]`) appended to `report.findings`.
+fn store_into(
+    report: &mut ArtifactReport,
+    policy: Option<&Policy>,
+    data_safety: Option<&crate::model::store::DataSafety>,
+    catalog: &Catalog,
+    today: &str,
+) {
+    let permissions: Vec<(String, Location)> = report
+        .android
+        .iter()
+        .flat_map(|a| &a.manifest.uses_permissions)
+        .map(|u| (u.name.clone(), u.location.clone()))
+        .collect();
+    let inputs = crate::store::StoreInputs {
+        data_safety,
+        policy,
+        ios: report.ios.as_ref(),
+        permissions: &permissions,
+        sdks: &report.sdks,
+        collects: &report.collects,
+        catalog,
+    };
+    let Some((table, mut findings)) = crate::store::check(&inputs) else {
+        return;
+    };
+    if let Some(policy) = policy {
+        findings = crate::diff::apply_allows_recording(
+            findings,
+            &policy.allow,
+            today,
+            &mut report.allows_used,
+        );
+    }
+    report.store = Some(table);
+    report.findings.extend(findings);
+}
+
+/// Whether Android's implied and split permissions apply to `m`: every
+/// installable kind; a loose manifest only when it names an SDK level
+/// (a source manifest without `<uses-sdk>` gets it from the build file);
+/// never a library (AAR, JAR), whose permissions the app's merge decides.
+fn grants_implied(kind: Option<ArtifactKind>, m: &crate::model::AndroidManifest) -> bool {
+    match kind {
+        Some(ArtifactKind::Apk | ArtifactKind::Aab | ArtifactKind::Apks | ArtifactKind::Xapk) => {
+            true
+        }
+        Some(ArtifactKind::Manifest) => m.target_sdk.is_some() || m.min_sdk.is_some(),
+        _ => false,
+    }
 }
 
 /// One PS905 finding per entry error that a resource cap caused (the

@@ -31,6 +31,8 @@ struct Vendor {
     aliases: Vec<String>,
     #[serde(default)]
     entity: Vec<Entity>,
+    #[serde(default)]
+    product_family: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -60,6 +62,37 @@ struct Sdk {
     #[serde(rename = "match")]
     matchers: Matchers,
     tests: Tests,
+    #[serde(default)]
+    #[allow(dead_code)]
+    bundles: Vec<Bundle>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    parts: Vec<String>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    version: Option<VersionRules>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct Bundle {
+    sdk: String,
+    #[serde(default)]
+    dex_class: Vec<String>,
+    #[serde(default)]
+    files: Vec<String>,
+    source: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[allow(dead_code)]
+struct VersionRules {
+    #[serde(default)]
+    file_name: Vec<String>,
+    #[serde(default)]
+    string: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -295,6 +328,19 @@ fn every_rule_file_follows_the_schema() {
         }
         if l.vendor.aliases.iter().any(|a| a.trim().is_empty()) {
             errors.push(format!("{f}: empty vendor alias"));
+        }
+        // A product family's name is the brand its SDKs carry.
+        if l.vendor.product_family
+            && !l.sdks.iter().all(|s| {
+                std::iter::once(&s.name)
+                    .chain(&s.aliases)
+                    .any(|n| n.contains(&l.vendor.name))
+            })
+        {
+            errors.push(format!(
+                "{f}: product_family vendor {:?} is not in the name or an alias of every SDK",
+                l.vendor.name
+            ));
         }
         for e in &l.vendor.entity {
             if e.name.trim().is_empty()

@@ -3,32 +3,12 @@
 //! large string is stopped by a byte budget (PS905 `max_plist_bytes`) instead
 //! of being expanded into gigabytes of copies.
 
+use privscan::testkit::bplist::bplist;
 use std::time::{Duration, Instant};
 
 use privscan::Limits;
 use privscan::ios::plist::{MAX_VALUE_BYTES, PlistError, parse_info_plist, parse_value};
 use privscan::limits::cap_named_in;
-
-/// A binary plist of already-encoded objects, 2-byte offsets, 1-byte refs,
-/// top object 0 (CoreFoundation `CFBinaryPList.c` trailer layout).
-fn bplist(objects: &[Vec<u8>]) -> Vec<u8> {
-    let mut out = b"bplist00".to_vec();
-    let mut offs = Vec::new();
-    for o in objects {
-        offs.push(out.len() as u16);
-        out.extend_from_slice(o);
-    }
-    let table_off = out.len() as u64;
-    for o in offs {
-        out.extend_from_slice(&o.to_be_bytes());
-    }
-    out.extend_from_slice(&[0; 6]);
-    out.extend_from_slice(&[2, 1]);
-    out.extend_from_slice(&(objects.len() as u64).to_be_bytes());
-    out.extend_from_slice(&0u64.to_be_bytes());
-    out.extend_from_slice(&table_off.to_be_bytes());
-    out
-}
 
 const XML: &str = r#"<?xml version="1.0" encoding="UTF-16"?>
 <!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">

@@ -77,6 +77,11 @@ fn apk() -> ArtifactReport {
         }],
         matcher_counts: Default::default(),
         companies: Vec::new(),
+        version_source: None,
+        bundled_by: Vec::new(),
+        part_of: Vec::new(),
+        contains: Vec::new(),
+        contacts: Vec::new(),
     }];
     a.entry_errors = vec![EntryError {
         entry: "lib/x86/libbroken.so".into(),

@@ -186,7 +186,9 @@ impl<'c> ApkParts<'c> {
         report.findings.extend(self.findings);
         let mut detections = Vec::new();
         if !opts.manifest_only {
-            detections = self.detector.map(Detector::finish).unwrap_or_default();
+            let done = self.detector.map(Detector::finish_all).unwrap_or_default();
+            detections = done.detections;
+            report.contacts = done.contacts;
             report.collects = self.collects.finish(
                 opts.catalog,
                 crate::rules::data_apis::DataApiCatalog::embedded(),
@@ -508,42 +510,86 @@ fn scan_dex_bytes(
     detector: &mut Detector<'_>,
     out: &mut EntryScan,
 ) {
-    match dex::parse(bytes, &opts.limits) {
-        Ok(file) => {
-            let loc = Location::entry(entry.to_string());
-            for d in file.class_descriptors() {
-                match d {
-                    Ok(desc) => detector.dex_class(desc, &loc),
-                    Err(e) => {
-                        out.errors.push(EntryError {
-                            entry: entry.into(),
-                            message: e.to_string(),
-                        });
-                        break;
-                    }
+    let loc = Location::entry(entry.to_string());
+    // Version markers and contact hosts, once over the whole file (every
+    // container section).
+    detector.strings(bytes, &loc);
+    let mut summary: Option<crate::model::DexSummary> = None;
+    // Every logical DEX of a v041 container (ART `DexFileLoader::Open`
+    // walks them by `file_size`); a pre-041 file is one section.
+    for (i, section) in dex::sections(bytes, &opts.limits).enumerate() {
+        let file = match section {
+            Ok(f) => f,
+            Err(e) => {
+                let message = if i == 0 {
+                    e.to_string()
+                } else {
+                    format!("DEX container section {}: {e}", i + 1)
+                };
+                out.errors.push(EntryError {
+                    entry: entry.into(),
+                    message,
+                });
+                break;
+            }
+        };
+        let what = if i == 0 && file.is_container_last() {
+            String::new()
+        } else {
+            format!(
+                " (container section {} at offset 0x{:x})",
+                i + 1,
+                file.header_offset()
+            )
+        };
+        for d in file.class_descriptors() {
+            match d {
+                Ok(desc) => detector.dex_class(desc, &loc),
+                Err(e) => {
+                    out.errors.push(EntryError {
+                        entry: entry.into(),
+                        message: format!("{e}{what}"),
+                    });
+                    break;
                 }
             }
-            scan_dex_code(&file, entry, opts, out);
-            if !file.loadable_on_art() {
-                out.findings.push(not_loadable(
-                    entry,
-                    format!(
-                        "DEX version {} is not loadable on ART (only old Dalvik runs it)",
-                        String::from_utf8_lossy(file.version())
-                    ),
-                ));
-            }
-            out.binary = Some(crate::model::BinaryFacts {
-                entry: entry.into(),
-                format: "dex".into(),
-                slices: Vec::new(),
-                dex: Some(file.summary()),
-            });
         }
-        Err(e) => out.errors.push(EntryError {
+        scan_dex_code(&file, entry, opts, out);
+        if !file.loadable_on_art() {
+            out.findings.push(not_loadable(
+                entry,
+                format!(
+                    "DEX version {}{what} is not loadable on ART (only old Dalvik runs it)",
+                    String::from_utf8_lossy(file.version())
+                ),
+            ));
+        }
+        if let Some((stored, computed)) = file.checksum_mismatch() {
+            out.findings.push(not_loadable(
+                entry,
+                format!(
+                    "DEX checksum 0x{stored:08x}{what} does not match the Adler-32 0x{computed:08x} of its bytes from offset 12: ART opens app DEX files with verify_checksum and refuses it (dex_file_verifier \"Bad checksum\"), so this code never runs"
+                ),
+            ));
+        }
+        let s = file.summary();
+        match &mut summary {
+            None => summary = Some(s),
+            Some(t) => {
+                t.classes = t.classes.saturating_add(s.classes);
+                t.types = t.types.saturating_add(s.types);
+                t.strings = t.strings.saturating_add(s.strings);
+                t.sections = t.sections.saturating_add(1);
+            }
+        }
+    }
+    if let Some(dex) = summary {
+        out.binary = Some(crate::model::BinaryFacts {
             entry: entry.into(),
-            message: e.to_string(),
-        }),
+            format: "dex".into(),
+            slices: Vec::new(),
+            dex: Some(dex),
+        });
     }
 }
 
@@ -551,9 +597,9 @@ fn scan_dex_bytes(
 /// skipped code is an entry error (the scan read that DEX only in part).
 fn scan_dex_code(file: &dex::DexFile<'_>, entry: &str, opts: &ReadOptions, out: &mut EntryScan) {
     let apis = crate::rules::data_apis::DataApiCatalog::embedded();
-    match crate::collects::scan_dex(file, entry, opts.catalog, apis) {
+    match crate::android::dex_collects::scan_dex(file, entry, opts.catalog, apis) {
         Ok((acc, stats)) => {
-            out.collects = acc;
+            out.collects.merge(acc);
             if !stats.complete() {
                 let mut what = stats.errors.join("; ");
                 if stats.truncated {
@@ -589,6 +635,7 @@ fn scan_elf_bytes(bytes: &[u8], entry: &str, detector: &mut Detector<'_>, out: &
                 out.findings.push(not_loadable(entry, dlopen.join("; ")));
             }
             let loc = Location::entry(entry.to_string());
+            detector.strings(bytes, &loc);
             for slice in &facts.slices {
                 for sym in slice.exported_symbols.iter().chain(&slice.imported_symbols) {
                     detector.elf_symbol(sym, &loc);
@@ -761,7 +808,9 @@ pub fn scan_dex_file(
     report.binaries.extend(out.binary);
     report.entry_errors.extend(out.errors);
     report.findings.extend(out.findings);
-    report.sdks = detector.finish();
+    let done = detector.finish_all();
+    report.sdks = done.detections;
+    report.contacts = done.contacts;
     report.collects = out.collects.finish(
         opts.catalog,
         crate::rules::data_apis::DataApiCatalog::embedded(),
@@ -802,7 +851,9 @@ pub fn scan_elf_file(
     }
     report.binaries.extend(out.binary);
     report.findings.extend(out.findings);
-    report.sdks = detector.finish();
+    let done = detector.finish_all();
+    report.sdks = done.detections;
+    report.contacts = done.contacts;
     Ok(())
 }
 

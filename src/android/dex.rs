@@ -19,6 +19,9 @@ use crate::model::DexSummary;
 
 /// Size of the DEX header (`header_item`) of versions 035–040.
 pub const HEADER_SIZE: usize = 0x70;
+/// Size of a v041 header (`HeaderV41`: `container_size` at 0x70,
+/// `header_offset` at 0x74; ART `libdexfile/dex/dex_file.h`).
+pub const HEADER_SIZE_V41: usize = 0x78;
 /// `endian_tag` of a little-endian file.
 pub const ENDIAN_CONSTANT: u32 = 0x1234_5678;
 /// `endian_tag` of a byte-swapped file (not produced by any Android tool).
@@ -108,6 +111,15 @@ pub enum DexError {
 #[derive(Debug, Clone)]
 pub struct DexFile<'a> {
     data: &'a [u8],
+    /// Where this logical file's header starts in `data` (non-zero only
+    /// for the later sections of a v041 container).
+    header_offset: usize,
+    /// `file_size` from the header (v041: the logical file's size).
+    file_size: u32,
+    /// v041 `container_size`; `None` for older versions.
+    container_size: Option<u32>,
+    /// `(stored, computed)` when the Adler-32 `checksum` does not match.
+    checksum_mismatch: Option<(u32, u32)>,
     version: [u8; 3],
     string_ids: &'a [u8],
     type_ids: &'a [u8],
@@ -210,17 +222,44 @@ pub(crate) fn uleb128(data: &[u8], off: usize) -> Option<(u32, usize)> {
 /// do not stop reading (version 036, bad checksum, `file_size` mismatch, a
 /// `map_list` out of bounds) are recorded in [`DexFile::anomalies`].
 pub fn parse<'a>(data: &'a [u8], limits: &Limits) -> Result<DexFile<'a>, DexError> {
-    if data.len() < HEADER_SIZE {
-        if data.len() >= 4 && data.get(..4) != Some(b"dex\n") {
+    parse_section(data, 0, limits)
+}
+
+/// Parse the logical DEX whose header starts at `at` in `data`.
+///
+/// For v041 (Android 15's container format; AOSP dex-format "Container
+/// format") every offset is relative to the start of the container
+/// (`data`), `file_size` is this logical file's size and the `checksum`
+/// covers `data[at + 12 .. at + file_size]`. A pre-041 header at `at` is a
+/// file of its own from `at` on. Errors as [`parse`]; a v041
+/// `header_offset` other than `at`, a `container_size` other than the
+/// container's length or a `file_size` past it are anomalies (ART's
+/// `dex_file_verifier` rejects them).
+pub fn parse_section<'a>(
+    data: &'a [u8],
+    at: usize,
+    limits: &Limits,
+) -> Result<DexFile<'a>, DexError> {
+    let container = data;
+    let Some(rest) = data.get(at..) else {
+        return Err(DexError::TooShort { len: 0 });
+    };
+    let v041 = rest.get(4..8) == Some(b"041\0");
+    // Offsets of a v041 section are container-relative; older versions are
+    // files of their own.
+    let (data, at) = if v041 { (container, at) } else { (rest, 0) };
+    let rest = data.get(at..).unwrap_or_default();
+    if rest.len() < HEADER_SIZE {
+        if rest.len() >= 4 && rest.get(..4) != Some(b"dex\n") {
             return Err(DexError::BadMagic {
-                found: data.get(..4).unwrap_or_default().to_vec(),
+                found: rest.get(..4).unwrap_or_default().to_vec(),
             });
         }
-        return Err(DexError::TooShort { len: data.len() });
+        return Err(DexError::TooShort { len: rest.len() });
     }
-    let magic = data
+    let magic = rest
         .get(..8)
-        .ok_or(DexError::TooShort { len: data.len() })?;
+        .ok_or(DexError::TooShort { len: rest.len() })?;
     if &magic[..4] != b"dex\n" || magic[7] != 0 {
         return Err(DexError::BadMagic {
             found: magic.to_vec(),
@@ -238,7 +277,7 @@ pub fn parse<'a>(data: &'a [u8], limits: &Limits) -> Result<DexFile<'a>, DexErro
             version: String::from_utf8_lossy(&version).into_owned(),
         });
     }
-    let h = |off: usize| u32_at(data, off).unwrap_or(0);
+    let h = |off: usize| u32_at(rest, off).unwrap_or(0);
     let endian = h(0x28);
     if endian != ENDIAN_CONSTANT {
         return Err(DexError::BadEndian { tag: endian });
@@ -261,7 +300,34 @@ pub fn parse<'a>(data: &'a [u8], limits: &Limits) -> Result<DexFile<'a>, DexErro
     let type_ids = table(data, "type_ids", type_ids_off, type_ids_size, 4)?;
     let class_defs = table(data, "class_defs", class_defs_off, class_defs_size, 32)?;
 
-    if file_size as usize != data.len() && &version != b"041" {
+    let mut container_size = None;
+    if v041 {
+        let (claimed, offset) = (h(0x70), h(0x74));
+        container_size = Some(claimed);
+        if (header_size as usize) < HEADER_SIZE_V41 {
+            anomalies.push(format!(
+                "v041 header_size 0x{header_size:x} is smaller than 0x78 (no container_size/header_offset)"
+            ));
+        } else {
+            if offset as usize != at {
+                anomalies.push(format!(
+                    "v041 header_offset 0x{offset:x} differs from the header's position 0x{at:x} in the container"
+                ));
+            }
+            if claimed as usize != data.len() {
+                anomalies.push(format!(
+                    "v041 container_size {claimed} differs from the {} bytes of the container",
+                    data.len()
+                ));
+            }
+        }
+        if (file_size as usize) < HEADER_SIZE || (file_size as usize) > rest.len() {
+            anomalies.push(format!(
+                "v041 file_size {file_size} at container offset 0x{at:x} does not fit the {}-byte container",
+                data.len()
+            ));
+        }
+    } else if file_size as usize != data.len() {
         anomalies.push(format!(
             "header file_size {file_size} differs from the {} bytes read",
             data.len()
@@ -272,8 +338,16 @@ pub fn parse<'a>(data: &'a [u8], limits: &Limits) -> Result<DexFile<'a>, DexErro
             "header_size 0x{header_size:x} is smaller than 0x70"
         ));
     }
-    let computed = adler32(data.get(12..).unwrap_or_default());
-    if computed != checksum && &version != b"041" {
+    // `DexFile::CalculateChecksum`: Adler-32 of the logical file from the
+    // byte after `checksum` (offset 12) to its end.
+    let end = if v041 {
+        (file_size as usize).clamp(12, rest.len())
+    } else {
+        rest.len()
+    };
+    let computed = adler32(rest.get(12..end).unwrap_or_default());
+    let checksum_mismatch = (computed != checksum).then_some((checksum, computed));
+    if computed != checksum {
         anomalies.push(format!(
             "checksum 0x{checksum:08x} does not match the Adler-32 0x{computed:08x} of the file"
         ));
@@ -290,6 +364,10 @@ pub fn parse<'a>(data: &'a [u8], limits: &Limits) -> Result<DexFile<'a>, DexErro
     }
     Ok(DexFile {
         data,
+        header_offset: at,
+        file_size,
+        container_size,
+        checksum_mismatch,
         version,
         string_ids,
         type_ids,
@@ -309,7 +387,34 @@ impl<'a> DexFile<'a> {
             classes: self.class_defs_size,
             types: self.type_ids_size,
             strings: self.string_ids_size,
+            sections: 1,
         }
+    }
+
+    /// `(stored, computed)` when the header's Adler-32 `checksum` does not
+    /// match the file. ART opens app DEX files with `verify_checksum` set
+    /// (`oat_file_manager.cc` `kVerifyChecksum = true`, dex2oat likewise) and
+    /// `dex_file_verifier` then refuses the file: "Bad checksum".
+    pub fn checksum_mismatch(&self) -> Option<(u32, u32)> {
+        self.checksum_mismatch
+    }
+
+    /// Offset of this logical file's header in the container (0 unless a later v041 section).
+    pub fn header_offset(&self) -> usize {
+        self.header_offset
+    }
+
+    /// Whether no logical DEX follows this one: always for versions before
+    /// 041; for v041 when this file reaches the container's end
+    /// (`DexFile::IsDexContainerLastEntry`), or its `file_size` cannot lead
+    /// to a next header.
+    pub fn is_container_last(&self) -> bool {
+        let Some(claimed) = self.container_size else {
+            return true;
+        };
+        let end = self.header_offset.saturating_add(self.file_size as usize);
+        (self.file_size as usize) < HEADER_SIZE_V41
+            || end >= (claimed as usize).min(self.data.len())
     }
 
     /// Magic version bytes, e.g. `b"035"`.
@@ -413,55 +518,45 @@ impl<'a> DexFile<'a> {
     }
 }
 
-/// Decode MUTF-8 (DEX "modified UTF-8": `C0 80` for NUL, supplementary
-/// characters as two 3-byte surrogates) to a `String`; malformed
-/// sequences become U+FFFD.
-pub fn mutf8_to_string(bytes: &[u8]) -> String {
-    // Plain UTF-8 (no surrogates, no overlong NUL) decodes identically.
-    if let Ok(s) = std::str::from_utf8(bytes) {
-        return s.to_string();
+/// Every logical DEX of `data`, as ART's `DexFileLoader` opens them: the
+/// file at offset 0, then, while a v041 header is not the container's last
+/// entry, the next one at `header_offset + file_size`. Yields an `Err` for
+/// a section that cannot be parsed and stops there. Each section is at
+/// least 0x78 bytes, so there are at most `data.len() / 0x78` of them.
+pub fn sections<'a, 'l>(data: &'a [u8], limits: &'l Limits) -> Sections<'a, 'l> {
+    Sections {
+        data,
+        limits,
+        next: Some(0),
     }
-    let mut units: Vec<u16> = Vec::with_capacity(bytes.len());
-    let mut i = 0usize;
-    let cont = |b: Option<&u8>| {
-        b.copied()
-            .filter(|b| b & 0xC0 == 0x80)
-            .map(|b| u16::from(b & 0x3F))
-    };
-    while let Some(&b) = bytes.get(i) {
-        let b16 = u16::from(b);
-        if b < 0x80 {
-            units.push(b16);
-            i += 1;
-        } else if b & 0xE0 == 0xC0
-            && let Some(c1) = cont(bytes.get(i + 1))
-        {
-            units.push(((b16 & 0x1F) << 6) | c1);
-            i += 2;
-        } else if b & 0xF0 == 0xE0
-            && let (Some(c1), Some(c2)) = (cont(bytes.get(i + 1)), cont(bytes.get(i + 2)))
-        {
-            units.push(((b16 & 0x0F) << 12) | (c1 << 6) | c2);
-            i += 3;
-        } else {
-            units.push(0xFFFD);
-            i += 1;
-        }
-    }
-    String::from_utf16_lossy(&units)
 }
 
-/// Turn a descriptor `Lcom/foo/Bar;` into the dotted name `com.foo.Bar`
-/// (MUTF-8 decoded). Other descriptors are returned as text unchanged.
-pub fn descriptor_to_dotted(descriptor: &[u8]) -> String {
-    match descriptor
-        .strip_prefix(b"L")
-        .and_then(|d| d.strip_suffix(b";"))
-    {
-        Some(inner) => mutf8_to_string(inner).replace('/', "."),
-        None => mutf8_to_string(descriptor),
+/// Iterator returned by [`sections`].
+#[derive(Debug)]
+pub struct Sections<'a, 'l> {
+    data: &'a [u8],
+    limits: &'l Limits,
+    next: Option<usize>,
+}
+
+impl<'a> Iterator for Sections<'a, '_> {
+    type Item = Result<DexFile<'a>, DexError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let at = self.next.take()?;
+        match parse_section(self.data, at, self.limits) {
+            Err(e) => Some(Err(e)),
+            Ok(f) => {
+                if !f.is_container_last() {
+                    self.next = Some(at + f.file_size as usize);
+                }
+                Some(Ok(f))
+            }
+        }
     }
 }
+
+pub use crate::jvm::{descriptor_to_dotted, mutf8_to_string};
 
 #[cfg(test)]
 mod tests {

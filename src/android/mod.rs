@@ -10,6 +10,8 @@ pub mod attrs;
 pub mod axml;
 pub mod dex;
 pub mod dex_code;
+pub mod dex_collects;
+pub mod implied;
 pub mod jar;
 pub mod manifest;
 pub mod proto;

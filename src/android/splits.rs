@@ -346,6 +346,31 @@ fn finish_set(
         };
         return Err(err("no-base", msg));
     };
+    // The installer's cluster rules; several bases are bundletool
+    // standalone variants of one build (noted, first one is the base).
+    let lites: Vec<ApkLite> = scanned
+        .iter()
+        .map(|s| ApkLite::of(&s.display, &s.parts.manifest))
+        .collect();
+    check_cluster(&lites, false).map_err(|m| {
+        err(
+            "split-mismatch",
+            format!("the APKs are not one app, the installer would refuse them as a set: {m}"),
+        )
+    })?;
+    let bases = lites.iter().filter(|l| l.split.is_none()).count();
+    let mut extra = extra;
+    if bases > 1
+        && let Some(base) = scanned.get(base_idx)
+    {
+        extra.errors.push(EntryError {
+            entry: base.display.clone(),
+            message: format!(
+                "{bases} APKs without a split name (standalone variants); {} is read as the base, the others are merged into it",
+                base.display
+            ),
+        });
+    }
     // Base first, then the splits by module name (independent of the
     // archive's entry order).
     let mut named: Vec<(String, ScannedApk<'_>)> = scanned
@@ -417,8 +442,85 @@ fn dir_apks(dir: &Path) -> Option<Vec<PathBuf>> {
     Some(apks)
 }
 
-/// The `package` of an APK file's binary manifest (manifest only).
-fn package_of(path: &Path) -> Option<String> {
+/// What the package installer reads of each APK before it installs
+/// several as one app (AOSP `ApkLiteParseUtils.parseApkLite`: the
+/// manifest's `package`, `versionCode` and `split`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApkLite {
+    /// Where the APK is (file name or archive entry), for messages.
+    pub display: String,
+    /// `<manifest package>`; `None` when absent.
+    pub package: Option<String>,
+    /// `android:versionCode`; absent counts as 0, as for the installer.
+    pub version_code: u64,
+    /// `<manifest split>`; `None` for a base APK.
+    pub split: Option<String>,
+}
+
+impl ApkLite {
+    /// The lite view of a parsed manifest.
+    pub fn of(display: &str, m: &AndroidManifest) -> ApkLite {
+        ApkLite {
+            display: display.to_string(),
+            package: m.package.clone(),
+            version_code: m.version_code.unwrap_or(0),
+            split: m.split.clone().filter(|s| !s.is_empty()),
+        }
+    }
+}
+
+/// Whether `apks` belong together as one app, by the rules the package
+/// installer applies to a directory of splits (AOSP
+/// `core/java/android/content/pm/parsing/ApkLiteParseUtils.java`
+/// `parseClusterPackageLite` → `composePackageLiteFromApks`): every APK
+/// has the first one's `package` and `versionCode` ("Inconsistent
+/// package" / "Inconsistent version"), each split name is defined once
+/// ("Split name ... defined more than once"), and there is a base (an APK
+/// without a split name; "Missing base APK"). With `one_base` false, more
+/// than one base is accepted (bundletool `standalones/` variants of one
+/// build).
+///
+/// Errors: the first rule broken, naming the APKs involved.
+pub fn check_cluster(apks: &[ApkLite], one_base: bool) -> Result<(), String> {
+    let Some(first) = apks.first() else {
+        return Err("no APK".into());
+    };
+    let mut seen: Vec<(&Option<String>, &str)> = Vec::new();
+    for a in apks {
+        if a.package != first.package {
+            return Err(format!(
+                "inconsistent package {} in {}; expected {} (from {})",
+                a.package.as_deref().unwrap_or("(none)"),
+                a.display,
+                first.package.as_deref().unwrap_or("(none)"),
+                first.display
+            ));
+        }
+        if a.version_code != first.version_code {
+            return Err(format!(
+                "inconsistent versionCode {} in {}; expected {} (from {})",
+                a.version_code, a.display, first.version_code, first.display
+            ));
+        }
+        if (one_base || a.split.is_some())
+            && let Some((_, prev)) = seen.iter().find(|(s, _)| **s == a.split)
+        {
+            return Err(format!(
+                "split name {} defined more than once: {prev} and {}",
+                a.split.as_deref().unwrap_or("(base)"),
+                a.display
+            ));
+        }
+        seen.push((&a.split, &a.display));
+    }
+    if !apks.iter().any(|a| a.split.is_none()) {
+        return Err("missing base APK: every APK has a split name".into());
+    }
+    Ok(())
+}
+
+/// The lite view of an APK file (its binary manifest only).
+fn apk_lite(path: &Path) -> Option<ApkLite> {
     let data = crate::input::load(path).ok()?;
     let limits = crate::limits::Limits::default();
     let budget = Budget::new(&limits);
@@ -427,37 +529,45 @@ fn package_of(path: &Path) -> Option<String> {
         .read(archive.by_name(apk::MANIFEST_ENTRY)?, &limits, &budget)
         .ok()?;
     let doc = axml::parse(&bytes, &limits).ok()?;
-    manifest::from_document(&doc, apk::MANIFEST_ENTRY, None).package
+    let m = manifest::from_document(&doc, apk::MANIFEST_ENTRY, None);
+    let display = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Some(ApkLite::of(&display, &m))
 }
 
-/// `true` when `dir` is a directory of split APKs: it holds only `.apk`
-/// files (hidden files aside), at least two, and either one is
-/// `base.apk` or all of them have the same manifest `package`.
-pub fn is_split_dir(dir: &Path) -> bool {
+/// Why the APKs of `dir` are not one split set, `None` when they are:
+/// `dir` holds only `.apk` files (hidden files aside), at least two, each
+/// readable, and they pass [`check_cluster`] with exactly one base. Two
+/// builds of one app left in one folder (two bases, or two versionCodes)
+/// are not a set: each APK is then its own artifact.
+pub fn split_dir_mismatch(dir: &Path) -> Option<String> {
     let Some(apks) = dir_apks(dir) else {
-        return false;
+        return Some("the folder holds files other than APKs".into());
     };
     if apks.len() < 2 {
-        return false;
+        return Some("fewer than two APKs".into());
     }
-    if apks
-        .iter()
-        .any(|p| p.file_name().is_some_and(|n| n == "base.apk"))
-    {
-        return true;
-    }
-    let mut first: Option<String> = None;
+    let mut lites = Vec::with_capacity(apks.len());
     for p in &apks {
-        let Some(pkg) = package_of(p) else {
-            return false;
-        };
-        match &first {
-            None => first = Some(pkg),
-            Some(f) if *f != pkg => return false,
-            Some(_) => {}
+        match apk_lite(p) {
+            Some(l) => lites.push(l),
+            None => {
+                return Some(format!(
+                    "{}: no readable binary AndroidManifest.xml",
+                    p.display()
+                ));
+            }
         }
     }
-    true
+    check_cluster(&lites, true).err()
+}
+
+/// `true` when `dir` is a directory of split APKs of one app (see
+/// [`split_dir_mismatch`]).
+pub fn is_split_dir(dir: &Path) -> bool {
+    split_dir_mismatch(dir).is_none()
 }
 
 /// Scan a directory of split APKs as one app (see [`scan_split_set`]);

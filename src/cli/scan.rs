@@ -85,6 +85,11 @@ pub struct ScanInputs {
     /// a file named like an embedded one replaces it.
     #[arg(long, value_name = "DIR")]
     pub rules: Vec<PathBuf>,
+    /// The Play Console Data safety export (CSV) to cross-check with the
+    /// build, the policy and the privacy manifests (PS501-PS507); a source
+    /// tree's own `data-safety.csv` is used without it.
+    #[arg(long, value_name = "FILE")]
+    pub data_safety: Option<PathBuf>,
     /// Read only the manifest: permissions and the policy diff, no DEX/native scan.
     #[arg(long)]
     pub manifest_only: bool,
@@ -153,6 +158,10 @@ impl ScanInputs {
             }
             config.policy = Some(draft.policy);
             policy_ref = Some(policy_ref_of(path, true)?);
+        }
+        if let Some(path) = &self.data_safety {
+            let ds = privscan::store::data_safety::read(path).map_err(|e| anyhow::anyhow!(e))?;
+            config.data_safety = Some(ds);
         }
         if !self.rules.is_empty() {
             let catalog = privscan::rules::sdk::Catalog::load(&self.rules)

@@ -372,11 +372,10 @@ fn domains_match_host_and_subdomains_only() {
     ] {
         let mut det = c.detector();
         det.domain(host, &loc);
-        let found = det.finish();
-        assert_eq!(!found.is_empty(), hit, "{host}");
-        if hit {
-            assert_eq!(found[0].confidence, Confidence::Configured);
-        }
+        let done = det.finish_all();
+        // A host is a contact, never a detection on its own (issue 16 item 6).
+        assert!(done.detections.is_empty(), "{host}");
+        assert_eq!(!done.contacts.is_empty(), hit, "{host}");
     }
 }
 

@@ -23,9 +23,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::findings::Code;
 use crate::ios::bundle::{BundleKind, IosScan, ScannedBundle, manifests_of};
-use crate::ios::rules::{normalize_symbol, reason_catalog, usage_catalog};
 use crate::model::{ClauseRef, Finding, IosFacts, Location, Severity};
 use crate::policy::model::Policy;
+use crate::rules::ios::{normalize_symbol, reason_catalog, usage_catalog};
 
 /// Most evidence locations attached to one finding.
 const MAX_EVIDENCE: usize = 8;

@@ -10,6 +10,7 @@
 //! permissions are high, `normal` medium, anything else low.
 
 pub mod collects;
+pub mod implied;
 pub mod ios;
 pub mod sdk;
 
@@ -124,7 +125,10 @@ fn requested(manifest: &AndroidManifest) -> Vec<Requested<'_>> {
 ///   is not a declaration.
 /// * PS105 instead of either when a clause `denies` the permission ("we do
 ///   not access your contacts"), citing that clause.
-/// * PS104 for each declared permission the manifest does not request.
+/// * PS104 for each declared permission the manifest does not request
+///   and Android does not grant implicitly.
+/// * PS107 (or PS105) for each implied permission
+///   (`manifest.implied_permissions`) no clause declares ([`implied`]).
 ///
 /// Permissions the manifest defines itself with `<permission>` are the
 /// app's own and are not reported as undeclared.
@@ -219,7 +223,19 @@ pub fn diff_android(
         });
     }
 
-    let requested_names: HashSet<&str> = requested.iter().map(|r| r.name).collect();
+    findings.extend(implied::diff_implied(
+        manifest,
+        policy,
+        perms,
+        &declared_names,
+        enumerating,
+    ));
+    // An implied permission is granted: declaring it is not stale.
+    let requested_names: HashSet<&str> = requested
+        .iter()
+        .map(|r| r.name)
+        .chain(manifest.implied_permissions.iter().map(|p| p.name.as_str()))
+        .collect();
     for (name, clause) in &declared {
         if requested_names.contains(name.as_str()) {
             continue;

@@ -72,10 +72,20 @@ pub fn normalize_name(name: &str) -> String {
     joined
 }
 
-/// Normalised names a detection can be declared by: `(product names,
-/// vendor names)` — SDK name and aliases; vendor name and aliases (from the
-/// catalog when the SDK is known).
-fn detection_names(d: &Detection, sdk: Option<&Sdk>) -> (Vec<String>, Vec<String>) {
+/// Normalised names a detection can be declared by (from the catalog when
+/// the SDK is known).
+struct Names {
+    /// SDK name and aliases: matched by equality or containment.
+    product: Vec<String>,
+    /// A product-family vendor name ("Firebase"): declares the SDK at
+    /// product level when a declaration is exactly that name (not
+    /// "Firebase Cloud Messaging", which names one product).
+    family: Vec<String>,
+    /// Vendor name, aliases and legal entities.
+    vendor: Vec<String>,
+}
+
+fn detection_names(d: &Detection, sdk: Option<&Sdk>) -> Names {
     let norm = |raw: Vec<&str>| {
         let mut out: Vec<String> = raw
             .into_iter()
@@ -98,7 +108,27 @@ fn detection_names(d: &Detection, sdk: Option<&Sdk>) -> (Vec<String>, Vec<String
         vendor.push(&e.name);
         vendor.extend(e.local_name.as_deref());
     }
-    (norm(product), norm(vendor))
+    let family = match sdk {
+        // The family's name and the vendor aliases that carry it
+        // ("Google Firebase", "Firebase, Inc.").
+        Some(s) if s.vendor.product_family => norm(
+            std::iter::once(&s.vendor.name)
+                .chain(
+                    s.vendor
+                        .aliases
+                        .iter()
+                        .filter(|a| a.contains(&s.vendor.name)),
+                )
+                .map(String::as_str)
+                .collect(),
+        ),
+        _ => Vec::new(),
+    };
+    Names {
+        product: norm(product),
+        family,
+        vendor: norm(vendor),
+    }
 }
 
 /// `declared` equals `name`, or contains it when `name` has ≥ 3 characters.
@@ -109,22 +139,44 @@ fn names_match(declared: &str, names: &[String]) -> bool {
         })
 }
 
-/// Whether `decl` declares the SDK `id` with normalised `(product, vendor)`
-/// names: its catalog `id` equals `id`; or its name equals/contains a product
-/// name, or equals a vendor name ("Google" declares every Google SDK); or its
-/// vendor equals/contains a vendor name.
-fn declares(decl: &DeclaredSdk, id: &str, (product, vendor): &(Vec<String>, Vec<String>)) -> bool {
+/// How a declaration names an SDK.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Level {
+    /// By catalog id, product name or alias (or a product-family vendor
+    /// name such as "Firebase").
+    Product,
+    /// Only by the vendor: the name equals a vendor name, alias or legal
+    /// entity ("Google", "深圳市和讯华谷信息技术有限公司"), or only the
+    /// declaration's vendor column matches.
+    Vendor,
+}
+
+/// How `decl` declares the SDK `id` with normalised `names`, if at all:
+/// its catalog `id` equals `id`, or its name equals/contains a product
+/// name, or equals a product-family name → [`Level::Product`]; its name
+/// equals a vendor name, or its vendor equals/contains one →
+/// [`Level::Vendor`].
+fn declares_at(decl: &DeclaredSdk, id: &str, names: &Names) -> Option<Level> {
+    let (product, vendor) = (&names.product, &names.vendor);
     if decl.id.as_deref() == Some(id) {
-        return true;
+        return Some(Level::Product);
     }
     let name = normalize_name(&decl.name);
-    if names_match(&name, product) || (!name.is_empty() && vendor.contains(&name)) {
-        return true;
+    if names_match(&name, product) || names.family.contains(&name) {
+        return Some(Level::Product);
     }
-    decl.vendor
-        .as_deref()
-        .map(normalize_name)
-        .is_some_and(|v| names_match(&v, vendor))
+    let by_vendor = (!name.is_empty() && vendor.contains(&name))
+        || decl
+            .vendor
+            .as_deref()
+            .map(normalize_name)
+            .is_some_and(|v| names_match(&v, vendor));
+    by_vendor.then_some(Level::Vendor)
+}
+
+/// Whether `decl` declares the SDK at all (product or vendor level).
+fn declares(decl: &DeclaredSdk, id: &str, names: &Names) -> bool {
+    declares_at(decl, id, names).is_some()
 }
 
 /// The policy's declarations of catalog SDK `id` (by catalog id, name,
@@ -147,6 +199,11 @@ pub(crate) fn declarations_of<'p>(
         evidence: Vec::new(),
         matcher_counts: Default::default(),
         companies: sdk.vendor.entities.clone(),
+        version_source: None,
+        bundled_by: Vec::new(),
+        part_of: Vec::new(),
+        contains: Vec::new(),
+        contacts: Vec::new(),
     };
     let names = detection_names(&det, Some(sdk));
     policy
@@ -210,14 +267,51 @@ pub fn diff_sdks(detections: &[Detection], policy: &Policy, catalog: &Catalog) -
         if d.category == "other" {
             continue;
         }
+        // Another SDK's internals (`[[sdk.bundles]]`) or a transitive part of
+        // a detected SDK family (`parts`): declared or flagged with that SDK.
+        if !d.bundled_by.is_empty() || !d.part_of.is_empty() {
+            continue;
+        }
         let names = detection_names(d, catalog.sdk(&d.id));
-        if declared
+        let levels: Vec<(Level, &DeclaredSdk, &Clause)> = declared
             .iter()
-            .any(|(decl, _)| declares(decl, &d.id, &names))
-        {
+            .filter_map(|(decl, c)| declares_at(decl, &d.id, &names).map(|l| (l, *decl, *c)))
+            .collect();
+        if levels.iter().any(|(l, _, _)| *l == Level::Product) {
             continue;
         }
         let kinds: Vec<&str> = d.matcher_counts.keys().map(String::as_str).collect();
+        if let Some((_, decl, clause)) = levels.first()
+            && d.confidence == crate::model::Confidence::Present
+        {
+            // The policy names the company, not the product: the reader
+            // learns who receives data but not which SDK or what it collects.
+            let by = decl
+                .vendor
+                .as_deref()
+                .filter(|v| !v.is_empty())
+                .map(|v| format!(" (vendor \"{v}\")"))
+                .unwrap_or_default();
+            out.push(Finding {
+                code: Code::PS204.id().to_string(),
+                severity: Code::PS204.info().severity,
+                subject: d.id.clone(),
+                message: format!(
+                    "{} by {} ({}) is embedded (matched by {}) but the privacy policy declares it only by its vendor: \"{}\"{by}; name the product and the data it collects",
+                    d.name,
+                    d.vendor,
+                    d.category,
+                    kinds.join(", "),
+                    decl.name,
+                ),
+                clause: Some(clause_ref(clause)),
+                evidence: evidence_locations(d),
+            });
+            continue;
+        }
+        if !levels.is_empty() {
+            continue; // configured only, and the vendor is declared
+        }
         if d.confidence == crate::model::Confidence::Configured {
             // Configuration without code, library or dependency: not an
             // embedded SDK (a leftover API key, an opt-out flag).
@@ -242,11 +336,14 @@ pub fn diff_sdks(detections: &[Detection], policy: &Policy, catalog: &Catalog) -
         } else {
             Severity::Medium
         };
-        let version = d
+        let mut version = d
             .version
             .as_deref()
             .map(|v| format!(" {v}"))
             .unwrap_or_default();
+        if !d.contains.is_empty() {
+            version.push_str(&format!(" (with {} inside it)", d.contains.join(", ")));
+        }
         out.push(Finding {
             code: Code::PS201.id().to_string(),
             severity,
@@ -281,6 +378,11 @@ pub fn diff_sdks(detections: &[Detection], policy: &Policy, catalog: &Catalog) -
                     evidence: Vec::new(),
                     matcher_counts: Default::default(),
                     companies: Vec::new(),
+                    version_source: None,
+                    bundled_by: Vec::new(),
+                    part_of: Vec::new(),
+                    contains: Vec::new(),
+                    contacts: Vec::new(),
                 };
                 declares(decl, &s.id, &detection_names(&det, Some(s)))
             })
@@ -427,6 +529,11 @@ negative = ["dex_class:im.zego.infrax.A"]
             }],
             matcher_counts: [("dex_class".to_string(), 1u64)].into_iter().collect(),
             companies: Vec::new(),
+            version_source: None,
+            bundled_by: Vec::new(),
+            part_of: Vec::new(),
+            contains: Vec::new(),
+            contacts: Vec::new(),
         }
     }
 
@@ -522,15 +629,10 @@ negative = ["dex_class:im.zego.infrax.A"]
     fn declarations_match_by_name_alias_vendor_or_id() {
         let c = catalog();
         let det = [detection(&c, "zego-express")];
+        // Product level: no finding.
         for d in [
             decl("ZEGO Express SDK (audio/video calls)", None),
             decl("Zego-Express", None),
-            decl("ZEGO", None),
-            decl(
-                "Real-time audio SDK",
-                Some("Shenzhen Jigou Technology Co., Ltd"),
-            ),
-            decl("音视频SDK", Some("深圳市即构科技有限公司")),
             DeclaredSdk {
                 name: "RTC".into(),
                 id: Some("zego-express".into()),
@@ -538,7 +640,31 @@ negative = ["dex_class:im.zego.infrax.A"]
             },
         ] {
             let f = diff_sdks(&det, &policy(vec![d.clone()]), &c);
-            assert!(f.iter().all(|x| x.code != "PS201"), "{d:?}: {f:?}");
+            assert!(f.is_empty(), "{d:?}: {f:?}");
+        }
+        // Vendor level only (its name, or its company in the vendor
+        // column): PS204, medium, quoting the declaration and its clause.
+        for d in [
+            decl("ZEGO", None),
+            decl(
+                "Real-time audio SDK",
+                Some("Shenzhen Jigou Technology Co., Ltd"),
+            ),
+            decl("音视频SDK", Some("深圳市即构科技有限公司")),
+        ] {
+            let f = diff_sdks(&det, &policy(vec![d.clone()]), &c);
+            assert_eq!(f.len(), 1, "{d:?}: {f:?}");
+            assert_eq!(
+                (f[0].code.as_str(), f[0].severity),
+                ("PS204", Severity::Medium)
+            );
+            assert!(
+                f[0].message.contains(&format!("\"{}\"", d.name)),
+                "{}",
+                f[0].message
+            );
+            assert_eq!(f[0].clause.as_ref().map(|c| c.id.as_str()), Some("III.(D)"));
+            assert_eq!(f[0].evidence.len(), 1);
         }
         for d in [
             decl("Agora RTC", Some("Agora Lab, Inc.")),
@@ -549,6 +675,47 @@ negative = ["dex_class:im.zego.infrax.A"]
             let f = diff_sdks(&det, &policy(vec![d.clone()]), &c);
             assert!(f.iter().any(|x| x.code == "PS201"), "{d:?}");
         }
+    }
+
+    const FAMILY: &str = r#"
+[vendor]
+id = "firebase"
+name = "Firebase"
+product_family = true
+aliases = ["Google", "Google Firebase"]
+[[sdk]]
+id = "firebase-crashlytics"
+name = "Firebase Crashlytics"
+category = "crash"
+source = "test"
+[sdk.match]
+dex_class = ["com.google.firebase.crashlytics"]
+[sdk.tests]
+positive = ["dex_class:com.google.firebase.crashlytics.A"]
+negative = ["dex_class:com.google.firebasex.A"]
+"#;
+
+    /// A product-family vendor name ("Firebase") declares each of its SDKs;
+    /// another family member's name ("Firebase Cloud Messaging") or the
+    /// company ("Google") does not.
+    #[test]
+    fn a_product_family_name_declares_its_sdks_and_the_company_only_at_vendor_level() {
+        let c = Catalog::from_texts(&[("firebase.toml", FAMILY)]).unwrap();
+        let det = [detection(&c, "firebase-crashlytics")];
+        let codes = |d: DeclaredSdk| -> Vec<String> {
+            diff_sdks(&det, &policy(vec![d]), &c)
+                .into_iter()
+                .map(|f| f.code)
+                .collect()
+        };
+        assert!(codes(decl("Firebase", Some("Google"))).is_empty());
+        assert!(codes(decl("Google Firebase", None)).is_empty());
+        assert_eq!(codes(decl("Google", None)), ["PS204"]);
+        assert_eq!(
+            codes(decl("Firebase Cloud Messaging", Some("Google LLC"))),
+            ["PS204"]
+        );
+        assert_eq!(codes(decl("Firebase Cloud Messaging", None)), ["PS201"]);
     }
 
     #[test]

@@ -139,6 +139,18 @@ pub enum IosError {
         /// Number of entries (files) the source listed.
         entries: usize,
     },
+    /// The main app's `Info.plist` is missing or unreadable. iOS refuses
+    /// to install such a bundle (`installd` reads `CFBundleIdentifier` and
+    /// `CFBundleExecutable` from it first), and without it there is no
+    /// app identity, no usage descriptions and no executable name: the
+    /// artifact is not scanned rather than reported clean.
+    #[error("{entry}: the app's Info.plist {reason}; iOS would not install this bundle")]
+    NoInfoPlist {
+        /// The Info.plist entry (`Payload/X.app/Info.plist`).
+        entry: String,
+        /// `is missing`, or `is unreadable: <parse error>`.
+        reason: String,
+    },
 }
 
 /// Kind of a bundle inside the app.
@@ -410,6 +422,16 @@ pub fn scan_bundle(src: &dyn BundleSource, limits: &Limits) -> Result<IosScan, I
                                     ),
                                 });
                             }
+                            if !info.collapsed_keys.is_empty() {
+                                scan.entry_errors.push(EntryError {
+                                    entry: info_entry.clone(),
+                                    message: format!(
+                                        "keys {:?} share objects that expand past their share of {} bytes; the rest of the plist is read (max_plist_bytes)",
+                                        info.collapsed_keys,
+                                        crate::ios::plist::MAX_VALUE_BYTES
+                                    ),
+                                });
+                            }
                             b.info = Some(info);
                         }
                         Err(e) => scan.entry_errors.push(EntryError {
@@ -426,6 +448,18 @@ pub fn scan_bundle(src: &dyn BundleSource, limits: &Limits) -> Result<IosScan, I
                 scan.entry_errors.push(EntryError {
                     entry: info_entry.clone(),
                     message: "Info.plist is missing".into(),
+                });
+            }
+            if *kind == BundleKind::App && b.info.is_none() {
+                let reason = match scan.entry_errors.last() {
+                    Some(e) if e.entry == info_entry && e.message != "Info.plist is missing" => {
+                        format!("is unreadable: {}", e.message)
+                    }
+                    _ => "is missing".to_string(),
+                };
+                return Err(IosError::NoInfoPlist {
+                    entry: info_entry,
+                    reason,
                 });
             }
             let exe_name = b

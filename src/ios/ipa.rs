@@ -112,7 +112,13 @@ pub fn scan_source(
     src: &dyn BundleSource,
     opts: &ReadOptions,
 ) -> Result<IosObserved, ArtifactError> {
-    let scan = scan_bundle(src, &opts.limits).map_err(|e| err("ios", e.to_string()))?;
+    let scan = scan_bundle(src, &opts.limits).map_err(|e| {
+        let code = match e {
+            crate::ios::bundle::IosError::NoInfoPlist { .. } => "no-info-plist",
+            _ => "ios",
+        };
+        err(code, e.to_string())
+    })?;
     let mut detector = opts.catalog.detector();
     if !opts.manifest_only {
         feed_detector(src, &scan, opts, &mut detector);
@@ -132,7 +138,7 @@ pub fn scan_source(
 
 /// What each Mach-O references from the data-API catalog; a binary inside
 /// `X.framework/` belongs to the SDK whose `framework` matcher names `X`,
-/// any other to the app (`crate::collects::scan_macho`).
+/// any other to the app (`crate::native::macho_collects::scan_macho`).
 fn ios_collects(scan: &IosScan, opts: &ReadOptions) -> Vec<crate::collects::Collect> {
     let apis = crate::rules::data_apis::DataApiCatalog::embedded();
     let catalog: &crate::rules::sdk::Catalog = opts.catalog;
@@ -145,7 +151,7 @@ fn ios_collects(scan: &IosScan, opts: &ReadOptions) -> Vec<crate::collects::Coll
             .and_then(|fw| catalog.apple().frameworks.get(&fw.to_lowercase()))
             .and_then(|owners| owners.first())
             .map(|(sdk, _)| *sdk);
-        acc.merge(crate::collects::scan_macho(
+        acc.merge(crate::native::macho_collects::scan_macho(
             &b.entry, &m.slices, owner, apis,
         ));
     }
@@ -224,6 +230,16 @@ pub fn scan_plist_file(
         facts.background_modes = info.background_modes;
         facts.queries_schemes = info.queries_schemes;
         facts.ats_exceptions = info.ats_exceptions;
+        if !info.collapsed_keys.is_empty() {
+            report.entry_errors.push(crate::model::EntryError {
+                entry: entry.clone(),
+                message: format!(
+                    "keys {:?} share objects that expand past their share of {} bytes; the rest of the plist is read (max_plist_bytes)",
+                    info.collapsed_keys,
+                    crate::ios::plist::MAX_VALUE_BYTES
+                ),
+            });
+        }
         facts.usage_descriptions = info
             .usage_descriptions
             .into_iter()
@@ -277,6 +293,7 @@ pub fn scan_macho_file(
     };
     let mut detector = opts.catalog.detector();
     let loc = Location::entry("");
+    detector.strings(data, &loc);
     let name = file_name(&report.path);
     detector.framework(name.trim_end_matches(".dylib"), &loc);
     for s in &facts.slices {
@@ -305,7 +322,9 @@ pub fn scan_macho_file(
             message: w,
         });
     }
-    report.sdks = detector.finish();
+    let done = detector.finish_all();
+    report.sdks = done.detections;
+    report.contacts = done.contacts;
     report.binaries.push(facts.binary);
     Ok(())
 }

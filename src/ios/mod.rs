@@ -28,11 +28,14 @@
 //! A bad plist, manifest or Mach-O of one bundle is an `EntryError`; the rest
 //! of the IPA is still scanned.
 
+pub mod bplist;
 pub mod bundle;
 pub mod codesign;
 pub mod plist;
 pub mod privacy_manifest;
-pub mod rules;
+/// The iOS catalogs live with the other catalogs (`crate::rules::ios`);
+/// this path is kept for callers of `ios::rules`.
+pub use crate::rules::ios as rules;
 pub mod sdk_package;
 
 pub use bundle::{BundleSource, DirSource, FrameworkInfo, IosError, IosScan, scan_bundle};

@@ -313,13 +313,51 @@ impl<'de> serde::de::Visitor<'de> for Seed<'_> {
 
 /// Parses any plist into a value tree, with the depth and size caps described
 /// in the module docs. Returns the value, the format, and the keys of the
-/// root dictionary that occurred more than once (last value kept).
+/// root dictionary that occurred more than once (last value kept). A binary
+/// plist whose shared objects do not fit `MAX_VALUE_BYTES` once copied is
+/// `TooLarge` here; [`parse_value_partial`] returns what fits instead.
 pub fn parse_value(
     data: &[u8],
     limits: &Limits,
 ) -> Result<(Value, PlistFormat, Vec<String>), PlistError> {
+    let (v, f, dups, collapsed) = parse_value_partial(data, limits)?;
+    if !collapsed.is_empty() {
+        return Err(PlistError::TooLarge {
+            cap: MAX_VALUE_BYTES,
+        });
+    }
+    Ok((v, f, dups))
+}
+
+/// [`parse_value`], except that a `bplist00` file is read by our own
+/// reader ([`crate::ios::bplist`]), which keeps shared objects shared and
+/// splits `MAX_VALUE_BYTES` fairly between the root keys: the fourth
+/// element names the root keys whose shared copies did not fit their share
+/// (their values are complete up to it, the rest empty).
+pub fn parse_value_partial(
+    data: &[u8],
+    limits: &Limits,
+) -> Result<(Value, PlistFormat, Vec<String>, Vec<String>), PlistError> {
+    if data.starts_with(b"bplist00") {
+        let p = crate::ios::bplist::parse(data, limits, MAX_VALUE_BYTES)?;
+        return Ok((
+            p.value,
+            PlistFormat::Binary,
+            p.duplicate_keys,
+            p.collapsed_keys,
+        ));
+    }
+    parse_value_events(data, limits).map(|(v, f, d)| (v, f, d, Vec::new()))
+}
+
+/// The `plist` crate's event reader under the caps (XML, ASCII, UTF-16 XML,
+/// and binary versions other than `bplist00`).
+fn parse_value_events(
+    data: &[u8],
+    limits: &Limits,
+) -> Result<(Value, PlistFormat, Vec<String>), PlistError> {
     if let Some(utf8) = utf16_xml_as_utf8(data) {
-        return parse_value(&utf8, limits);
+        return parse_value_events(&utf8, limits);
     }
     let format = detect_format(data);
     let state = BuildState {
@@ -537,6 +575,10 @@ pub struct InfoPlist {
     pub ats_exceptions: Vec<String>,
     /// Root keys that occurred more than once (last value kept).
     pub duplicate_keys: Vec<String>,
+    /// Root keys of a binary plist whose shared objects did not fit their
+    /// share of `MAX_VALUE_BYTES` (see [`parse_value_partial`]): read in
+    /// part, a cap (PS905 `max_plist_bytes`).
+    pub collapsed_keys: Vec<String>,
     /// The whole root dictionary.
     pub root: Dictionary,
 }
@@ -566,7 +608,22 @@ pub fn is_usage_key(key: &str) -> bool {
 ///
 /// Errors: any `PlistError`; a root that is not a dictionary is `RootNotDict`.
 pub fn parse_info_plist(data: &[u8], limits: &Limits) -> Result<InfoPlist, PlistError> {
-    let (root, format, duplicate_keys) = parse_dict(data, limits)?;
+    let (root, format, duplicate_keys, collapsed_keys) = parse_value_partial(data, limits)?;
+    let root = match root {
+        Value::Dictionary(d) => d,
+        // A non-dictionary root is useless; one that also blew the budget
+        // is reported as the cap it hit.
+        _ if !collapsed_keys.is_empty() => {
+            return Err(PlistError::TooLarge {
+                cap: MAX_VALUE_BYTES,
+            });
+        }
+        other => {
+            return Err(PlistError::RootNotDict {
+                found: type_name(&other),
+            });
+        }
+    };
     let usage_descriptions = root
         .iter()
         .filter(|(k, _)| is_usage_key(k))
@@ -603,6 +660,7 @@ pub fn parse_info_plist(data: &[u8], limits: &Limits) -> Result<InfoPlist, Plist
         queries_schemes: strings_of(&root, "LSApplicationQueriesSchemes"),
         ats_exceptions,
         duplicate_keys,
+        collapsed_keys,
         root,
     })
 }

@@ -4,8 +4,11 @@
 //!
 //! Reads `NSPrivacyTracking`, `NSPrivacyTrackingDomains`,
 //! `NSPrivacyCollectedDataTypes[].NSPrivacyCollectedDataType` and
-//! `NSPrivacyAccessedAPITypes[]` (`NSPrivacyAccessedAPIType` +
-//! `NSPrivacyAccessedAPITypeReasons`). Distrusts the plist (parsed with the
+//! `NSPrivacyCollectedDataTypes[]` with `NSPrivacyCollectedDataTypeLinked`,
+//! `NSPrivacyCollectedDataTypeTracking` and
+//! `NSPrivacyCollectedDataTypePurposes` (Apple: "Describing data use in
+//! privacy manifests"), and `NSPrivacyAccessedAPITypes[]`
+//! (`NSPrivacyAccessedAPIType` + `NSPrivacyAccessedAPITypeReasons`). Distrusts the plist (parsed with the
 //! caps of `ios::plist`); entries of the wrong type are skipped, not fatal.
 
 #![cfg_attr(
@@ -22,7 +25,7 @@ use plist::Value;
 
 use crate::ios::plist::{PlistError, parse_dict};
 use crate::limits::Limits;
-use crate::model::{AccessedApiType, PrivacyManifest};
+use crate::model::{AccessedApiType, CollectedDataType, PrivacyManifest};
 
 fn strings(v: Option<&Value>) -> Vec<String> {
     match v {
@@ -62,15 +65,26 @@ pub fn parse(data: &[u8], entry: &str, limits: &Limits) -> Result<PrivacyManifes
         }
     }
     let mut collected_data_types = Vec::new();
+    let mut collected = Vec::new();
     if let Some(Value::Array(items)) = root.get("NSPrivacyCollectedDataTypes") {
-        for item in items {
-            if let Some(t) = item
-                .as_dictionary()
-                .and_then(|d| d.get("NSPrivacyCollectedDataType"))
+        for d in items.iter().filter_map(Value::as_dictionary) {
+            let Some(t) = d
+                .get("NSPrivacyCollectedDataType")
                 .and_then(Value::as_string)
-            {
-                collected_data_types.push(t.to_owned());
-            }
+            else {
+                continue;
+            };
+            collected_data_types.push(t.to_owned());
+            collected.push(CollectedDataType {
+                data_type: t.to_owned(),
+                linked: d
+                    .get("NSPrivacyCollectedDataTypeLinked")
+                    .and_then(Value::as_boolean),
+                tracking: d
+                    .get("NSPrivacyCollectedDataTypeTracking")
+                    .and_then(Value::as_boolean),
+                purposes: strings(d.get("NSPrivacyCollectedDataTypePurposes")),
+            });
         }
     }
     Ok(PrivacyManifest {
@@ -79,6 +93,7 @@ pub fn parse(data: &[u8], entry: &str, limits: &Limits) -> Result<PrivacyManifes
         tracking_domains,
         accessed_api_types,
         collected_data_types,
+        collected,
     })
 }
 
@@ -92,7 +107,10 @@ mod tests {
 <key>NSPrivacyTracking</key><true/>
 <key>NSPrivacyTrackingDomains</key><array><string>t.example.com</string></array>
 <key>NSPrivacyCollectedDataTypes</key><array><dict><key>NSPrivacyCollectedDataType</key>
-<string>NSPrivacyCollectedDataTypeDeviceID</string></dict><string>junk</string></array>
+<string>NSPrivacyCollectedDataTypeDeviceID</string><key>NSPrivacyCollectedDataTypeLinked</key><false/>
+<key>NSPrivacyCollectedDataTypeTracking</key><true/><key>NSPrivacyCollectedDataTypePurposes</key>
+<array><string>NSPrivacyCollectedDataTypePurposeAnalytics</string></array></dict><string>junk</string>
+<dict><key>NSPrivacyCollectedDataType</key><string>NSPrivacyCollectedDataTypeCrashData</string></dict></array>
 <key>NSPrivacyAccessedAPITypes</key><array><dict><key>NSPrivacyAccessedAPIType</key>
 <string>NSPrivacyAccessedAPICategoryFileTimestamp</string><key>NSPrivacyAccessedAPITypeReasons</key>
 <array><string>C617.1</string></array></dict></array></dict></plist>"#;
@@ -106,8 +124,20 @@ mod tests {
         assert_eq!(m.tracking_domains, vec!["t.example.com"]);
         assert_eq!(
             m.collected_data_types,
-            vec!["NSPrivacyCollectedDataTypeDeviceID"]
+            vec![
+                "NSPrivacyCollectedDataTypeDeviceID",
+                "NSPrivacyCollectedDataTypeCrashData"
+            ]
         );
+        let c = &m.collected[0];
+        assert_eq!(c.linked, Some(false));
+        assert_eq!(c.tracking, Some(true));
+        assert_eq!(
+            c.purposes,
+            vec!["NSPrivacyCollectedDataTypePurposeAnalytics"]
+        );
+        assert_eq!(m.collected[1].linked, None);
+        assert!(m.collected[1].purposes.is_empty());
         assert_eq!(
             m.accessed_api_types[0].category,
             "NSPrivacyAccessedAPICategoryFileTimestamp"

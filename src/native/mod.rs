@@ -3,6 +3,8 @@
 
 pub mod ar;
 pub mod elf;
-pub mod jni;
+/// JNI symbol names moved to `crate::jvm::jni`; this path is kept.
+pub use crate::jvm::jni;
 pub mod macho;
+pub mod macho_collects;
 pub mod static_lib;

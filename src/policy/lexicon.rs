@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::sync::OnceLock;
 
 /// The embedded lexicon text.
-pub const LEXICON_EMBEDDED: &str = include_str!("../../rules/data-categories.toml");
+pub const LEXICON_EMBEDDED: &str = crate::rules::DATA_CATEGORIES_TOML;
 /// The embedded iOS usage-key label table.
 pub const IOS_LABELS_EMBEDDED: &str = include_str!("../../rules/ios-usage-labels.toml");
 

@@ -8,7 +8,11 @@
 //!   permission/authorisation sentence (location for a "Nearby" feature) has
 //!   no permission of that category in the clause that enumerates the app's
 //!   permissions; (b) a permission listed with a description of a different
-//!   category.
+//!   category; (c) a clause denies what another declares; (d) an
+//!   add/write-only iOS key (`NSPhotoLibraryAddUsageDescription`) described
+//!   as reading, viewing or picking the user's data while the key that
+//!   reading needs is declared nowhere (`write_only_of` and `read_words` in
+//!   `rules/ios-usage-keys.toml`, from Apple's key reference).
 //!
 //! Distrusts: the prose and the policy file; every check is bounded by the
 //! text length. Category facts come from the permission catalog
@@ -193,6 +197,7 @@ pub fn lint_with(
     }
     // PS402 (a): described in a permission sentence, missing from the list.
     let Some(pc) = draft.policy.permission_clause() else {
+        out.extend(write_only_read(draft, input));
         return out;
     };
     for p in described_not_enumerated(draft, perms) {
@@ -275,6 +280,85 @@ pub fn lint_with(
             vec![Location {
                 entry: source.to_string(),
                 detail: Some(desc.clone()),
+                line: Some(p.line),
+            }],
+        ));
+    }
+    out.extend(write_only_read(draft, input));
+    out
+}
+
+/// The first of `words` in `line` (English ones as whole words,
+/// case-insensitive).
+fn first_word<'w>(line: &str, words: &'w [String]) -> Option<&'w str> {
+    let lower = line.to_lowercase();
+    words.iter().map(String::as_str).find(|w| {
+        lower.match_indices(*w).any(|(i, _)| {
+            if !w.is_ascii() {
+                return true;
+            }
+            let before = lower.get(..i).and_then(|t| t.chars().next_back());
+            let after = lower.get(i + w.len()..).and_then(|t| t.chars().next());
+            !before.is_some_and(|c| c.is_ascii_alphanumeric())
+                && !after.is_some_and(|c| c.is_ascii_alphanumeric())
+        })
+    })
+}
+
+/// PS402 (d): a write-only iOS key the text says is used for reading,
+/// while the reading key is declared nowhere in the policy.
+fn write_only_read(draft: &Draft, input: &str) -> Vec<Finding> {
+    let cat = crate::rules::ios::usage_catalog();
+    let declared: HashSet<&str> = draft
+        .policy
+        .clauses
+        .iter()
+        .flat_map(|c| c.ios_usage.iter().map(String::as_str))
+        .collect();
+    let mut out = Vec::new();
+    for p in &draft.provenance {
+        if p.kind != DeclKind::IosUsage {
+            continue;
+        }
+        let Some(read_key) = cat
+            .keys
+            .iter()
+            .find(|k| k.key == p.value)
+            .and_then(|k| k.write_only_of.as_deref())
+        else {
+            continue;
+        };
+        if declared.contains(read_key) {
+            continue;
+        }
+        // The line that declares the key, without the key's own words.
+        let start = input
+            .get(..p.span.0)
+            .and_then(|t| t.rfind('\n'))
+            .map_or(0, |i| i + 1);
+        let end = input
+            .get(p.span.0..)
+            .and_then(|t| t.find('\n'))
+            .map_or(input.len(), |i| p.span.0 + i);
+        let line = input
+            .get(start..end)
+            .unwrap_or("")
+            .replace(p.quote.as_str(), " ");
+        let Some(word) = first_word(&line, &cat.read_words) else {
+            continue;
+        };
+        let clause = draft.policy.clauses.iter().find(|c| c.id == p.clause);
+        out.push(finding(
+            Code::PS402,
+            &p.value,
+            format!(
+                "clause {} declares {} for reading (\"{word}\", line {}), but that key grants add-only access; reading needs {read_key}, which the policy does not declare",
+                p.clause, p.value, p.line
+            ),
+            clause.map(clause_ref),
+            vec![Location {
+                entry: draft.policy.source.clone(),
+                detail: Some(line.trim().to_string()),
                 line: Some(p.line),
             }],
         ));
@@ -372,6 +456,51 @@ category = "network"
 "#,
         )
         .unwrap()
+    }
+
+    /// PS402 (d): the add-only photo key described as reading, in either
+    /// language, unless the reading key is declared too; saving is fine.
+    #[test]
+    fn add_only_ios_key_declared_for_reading() {
+        let cat = catalog();
+        let lex = Lexicon::embedded();
+        let lint_text = |text: &str| -> Vec<(String, String)> {
+            let d = draft(
+                text,
+                "p.md",
+                &ExtractOptions {
+                    permissions: &cat,
+                    sdk_names: &[],
+                    lexicon: lex,
+                },
+            );
+            lint_with(&d, text, &cat, lex)
+                .into_iter()
+                .filter(|f| f.code == "PS402")
+                .map(|f| (f.subject, f.message))
+                .collect()
+        };
+        for text in [
+            "# iOS permissions\n\n- NSPhotoLibraryAddUsageDescription: to select a profile picture from your album\n",
+            "# iOS 权限\n\n| 权限 | 用途 |\n|---|---|\n| NSPhotoLibraryAddUsageDescription | 读取相册以上传头像 |\n",
+        ] {
+            let f = lint_text(text);
+            assert_eq!(f.len(), 1, "{text}: {f:?}");
+            assert_eq!(f[0].0, "NSPhotoLibraryAddUsageDescription");
+            assert!(
+                f[0].1.contains("NSPhotoLibraryUsageDescription"),
+                "{}",
+                f[0].1
+            );
+        }
+        for text in [
+            "# iOS permissions\n\n- NSPhotoLibraryAddUsageDescription: to save your edited photos\n",
+            "# iOS 权限\n\n- NSPhotoLibraryAddUsageDescription：保存图片到相册\n",
+            "# iOS permissions\n\n- NSPhotoLibraryUsageDescription: to choose a photo\n- NSPhotoLibraryAddUsageDescription: to select and save photos\n",
+            "# iOS permissions\n\n- NSPhotoLibraryAddUsageDescription: already stored threads are saved\n",
+        ] {
+            assert!(lint_text(text).is_empty(), "{text}");
+        }
     }
 
     #[test]

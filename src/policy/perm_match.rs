@@ -267,7 +267,7 @@ pub(crate) fn permission_from_heading(
 pub(crate) fn ios_keys_in(text: &str) -> Vec<(String, String)> {
     // Only keys Apple defines (rules/ios-usage-keys.toml): a made-up
     // `NSFooUsageDescription` is not an iOS key.
-    let apple = &crate::ios::rules::usage_catalog().keys;
+    let apple = &crate::rules::ios::usage_catalog().keys;
     let mut out: Vec<(String, String)> = re_ios_key()
         .find_iter(text)
         .filter(|m| apple.iter().any(|k| k.key == m.as_str()))

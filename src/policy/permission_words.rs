@@ -522,7 +522,7 @@ mod tests {
         let w = PermissionWords::embedded();
         assert!(w.entries().len() >= 40, "{}", w.entries().len());
         let perms = crate::rules::permissions::PermissionCatalog::embedded();
-        let keys: HashSet<&str> = crate::ios::rules::usage_catalog()
+        let keys: HashSet<&str> = crate::rules::ios::usage_catalog()
             .keys
             .iter()
             .map(|k| k.key.as_str())

@@ -86,6 +86,16 @@ fn push_id(map: &mut HashMap<String, Vec<String>>, key: String, id: &str) {
     }
 }
 
+/// The trailing symbols that are part of a name ("Face++" → `++`,
+/// "C#" → `#`): normalised for prose matching the name would become a
+/// plain word ("face") that names no SDK, so in prose the symbols must
+/// follow the words. Empty for other names.
+fn identity_suffix(name: &str) -> &str {
+    let t = name.trim();
+    let body = t.trim_end_matches(['+', '#']);
+    t.get(body.len()..).unwrap_or("")
+}
+
 /// Resolves SDK names against the catalog's names.
 pub(crate) struct SdkResolver {
     /// name_key of an SDK's own names → ids.
@@ -94,6 +104,9 @@ pub(crate) struct SdkResolver {
     by_key: HashMap<String, Vec<String>>,
     matcher: Option<AhoCorasick>,
     pattern_id: Vec<String>,
+    /// Per pattern: symbols that must follow it in the text ("Face" of
+    /// "Face++" is a mention only as "Face++").
+    pattern_suffix: Vec<String>,
     /// Not-SDK phrases (rules/sdk-not-names.toml): a name inside one is no mention.
     not_matcher: Option<AhoCorasick>,
 }
@@ -109,6 +122,9 @@ impl SdkResolver {
         let mut by_key: HashMap<String, Vec<String>> = HashMap::new();
         let mut own_phrase: HashMap<String, Vec<String>> = HashMap::new();
         let mut vendor_phrase: HashMap<String, Vec<String>> = HashMap::new();
+        // Phrase → the symbols that must follow it in prose (`identity_suffix`),
+        // empty when any name with that phrase needs none.
+        let mut suffixes: HashMap<String, String> = HashMap::new();
         for s in names {
             for (own, n) in s
                 .names
@@ -125,6 +141,13 @@ impl SdkResolver {
                 }
                 let p = normalize_phrase(n);
                 if p.chars().count() >= 3 && !not_phrases.contains(&p) {
+                    let suffix = identity_suffix(n);
+                    let slot = suffixes
+                        .entry(p.clone())
+                        .or_insert_with(|| suffix.to_string());
+                    if suffix.is_empty() || *slot != suffix {
+                        slot.clear();
+                    }
                     let map = if own {
                         &mut own_phrase
                     } else {
@@ -148,6 +171,10 @@ impl SdkResolver {
             }
         }
         chosen.sort();
+        let pattern_suffix: Vec<String> = chosen
+            .iter()
+            .map(|(p, _)| suffixes.get(p).cloned().unwrap_or_default())
+            .collect();
         let (patterns, pattern_id): (Vec<String>, Vec<String>) = chosen.into_iter().unzip();
         let matcher = if patterns.is_empty() {
             None
@@ -172,6 +199,7 @@ impl SdkResolver {
             by_key,
             matcher,
             pattern_id,
+            pattern_suffix,
             not_matcher,
         }
     }
@@ -214,6 +242,13 @@ impl SdkResolver {
             .into_iter()
             .filter(|h| !urls.iter().any(|&(s, e)| h.start >= s && h.end <= e))
             .filter(|h| !in_identifier(text, h.start, h.end))
+            .filter(|h| {
+                let suffix = self
+                    .pattern_suffix
+                    .get(h.pattern)
+                    .map_or("", String::as_str);
+                text.get(h.end..).is_some_and(|t| t.starts_with(suffix))
+            })
             .filter_map(|h| {
                 self.pattern_id
                     .get(h.pattern)
@@ -303,7 +338,28 @@ mod tests {
                 names: v(&["OPPO Push"]),
                 vendor_names: v(&["OPPO"]),
             },
+            SdkName {
+                id: "megvii-faceid".into(),
+                names: v(&["Megvii FaceID", "Face++"]),
+                vendor_names: v(&["旷视"]),
+            },
         ])
+    }
+
+    /// "Face++" is a name only with its `++`: "Face unlock" and "face
+    /// recognition" in prose mention no SDK (seed policy and
+    /// w-io-app-readme drafted Megvii from them), "Face++" still does.
+    #[test]
+    fn a_name_whose_symbols_carry_it_needs_them_in_prose() {
+        let r = resolver();
+        let ids = |t: &str| r.mentions(t).iter().map(|m| m.0).collect::<Vec<_>>();
+        assert!(ids("biometric identification (Face unlock, Iris unlock)").is_empty());
+        assert!(ids("we use face recognition for login").is_empty());
+        assert_eq!(ids("liveness checks by Face++ (旷视)"), ["megvii-faceid"]);
+        assert_eq!(ids("Face++ SDK"), ["megvii-faceid"]);
+        assert_eq!(r.resolve("Face++"), Some("megvii-faceid"));
+        assert_eq!(identity_suffix("C#"), "#");
+        assert_eq!(identity_suffix("Firebase"), "");
     }
 
     #[test]

@@ -132,7 +132,7 @@ mod tests {
     /// loader must accept every one of them, or a draft would not load.
     #[test]
     fn every_catalog_key_loads_without_a_suggestion() {
-        let keys = &crate::ios::rules::usage_catalog().keys;
+        let keys = &crate::rules::ios::usage_catalog().keys;
         assert!(keys.len() > 20, "{} keys", keys.len());
         for k in keys {
             assert_eq!(ios_key_suggestion(&k.key), None, "{}", k.key);

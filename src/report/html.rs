@@ -330,6 +330,28 @@ pub fn render_with(report: &ScanReport, opts: &RenderOptions) -> String {
         }
     }
 
+    if report.artifacts.iter().any(|a| a.store.is_some()) {
+        out.push_str("<h2 id=\"store\">Store declarations (per data type)</h2>\n");
+        for a in &report.artifacts {
+            let Some(store) = &a.store else { continue };
+            let _ = writeln!(
+                out,
+                "<p><code>{}</code>: {}</p>",
+                escape(&a.path),
+                escape(&store.summary())
+            );
+            out.push_str("<table><tr><th>Data type</th><th>Policy</th><th>Data safety</th><th>Privacy manifest</th><th>Build</th></tr>\n");
+            for r in &store.rows {
+                out.push_str("<tr>");
+                for c in r.cells() {
+                    let _ = write!(out, "<td>{}</td>", escape(&c));
+                }
+                out.push_str("</tr>\n");
+            }
+            out.push_str("</table>\n");
+        }
+    }
+
     if report.artifacts.iter().any(|a| !a.collects.is_empty()) {
         out.push_str("<h2 id=\"collects\">Collects (data read by code)</h2>\n");
         out.push_str("<table><tr><th>Artifact</th><th>SDK</th><th>Data</th><th>API</th><th>Call sites</th><th>Declared</th></tr>\n");
@@ -372,7 +394,7 @@ pub fn render_with(report: &ScanReport, opts: &RenderOptions) -> String {
                     out,
                     "<tr><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{ev}</td></tr>",
                     escape(&a.path),
-                    escape(&d.name),
+                    escape(&d.inventory_name()),
                     escape(&d.company_label()),
                     escape(&d.category),
                     escape(d.version.as_deref().unwrap_or("")),

@@ -232,7 +232,7 @@ pub fn render_with(report: &ScanReport, opts: &RenderOptions) -> String {
                     out,
                     "| {} | {} | {} | {} | {} | {} |",
                     escape(crate::baseline::artifact_name(&a.path)),
-                    escape(&d.name),
+                    escape(&d.inventory_name()),
                     escape(&d.company_label()),
                     escape(&d.category),
                     escape(d.version.as_deref().unwrap_or("—")),
@@ -262,6 +262,25 @@ pub fn render_with(report: &ScanReport, opts: &RenderOptions) -> String {
                     escape(&declared)
                 );
             }
+        }
+    }
+    if report.artifacts.iter().any(|a| a.store.is_some()) {
+        let _ = writeln!(out, "\n### Store declarations (per data type)\n");
+        for a in &report.artifacts {
+            let Some(store) = &a.store else { continue };
+            let _ = writeln!(
+                out,
+                "{}: {}\n",
+                escape(crate::baseline::artifact_name(&a.path)),
+                escape(&store.summary())
+            );
+            out.push_str("| Data type | Policy | Data safety | Privacy manifest | Build |\n");
+            out.push_str("|---|---|---|---|---|\n");
+            for r in &store.rows {
+                let cells: Vec<String> = r.cells().iter().map(|c| escape(c)).collect();
+                let _ = writeln!(out, "| {} |", cells.join(" | "));
+            }
+            out.push('\n');
         }
     }
     let _ = writeln!(out, "\n{}", escape(&v.line()));

@@ -249,6 +249,9 @@ fn artifact(out: &mut String, a: &ArtifactReport, st: &Style, show_info: bool) {
     if !a.collects.is_empty() {
         collects_table(out, a, st);
     }
+    if let Some(store) = &a.store {
+        store_table(out, store, st);
+    }
     findings(out, &a.findings, st, show_info);
 }
 
@@ -277,6 +280,49 @@ fn permissions(out: &mut String, android: &crate::model::AndroidFacts, st: &Styl
         );
     }
     let _ = writeln!(out, "{line}");
+    let implied = &android.manifest.implied_permissions;
+    if !implied.is_empty() {
+        let _ = writeln!(
+            out,
+            "  implied permissions: {} granted by Android without a uses-permission:",
+            implied.len()
+        );
+        for p in implied {
+            let _ = writeln!(out, "    {}", clean(&crate::android::implied::describe(p)));
+        }
+    }
+}
+
+/// Store declarations beside the policy and the build, per data type.
+fn store_table(out: &mut String, store: &crate::model::store::StoreReport, st: &Style) {
+    let rows: Vec<Vec<String>> = store
+        .rows
+        .iter()
+        .map(|r| r.cells().iter().map(|x| clean(x)).collect())
+        .collect();
+    let head: Vec<String> = crate::model::store::TABLE_HEADER
+        .iter()
+        .map(|h| h.to_string())
+        .collect();
+    let mut widths: Vec<usize> = head.iter().map(|h| h.chars().count()).collect();
+    for r in &rows {
+        for (w, cell) in widths.iter_mut().zip(r) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let fmt_row = |cells: &[String]| {
+        let padded: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c}{}", " ".repeat(w.saturating_sub(c.chars().count()))))
+            .collect();
+        padded.join("  ").trim_end().to_owned()
+    };
+    let _ = writeln!(out, "  Store declarations: {}", clean(&store.summary()));
+    let _ = writeln!(out, "    {}", st.paint(DIM, &fmt_row(&head)));
+    for r in &rows {
+        let _ = writeln!(out, "    {}", fmt_row(r));
+    }
 }
 
 /// What the code reads: one row per SDK (or app) × API.
@@ -322,7 +368,7 @@ fn sdk_table(out: &mut String, a: &ArtifactReport, st: &Style) {
         .iter()
         .map(|d| {
             [
-                clean(&d.name),
+                clean(&d.inventory_name()),
                 clean(&d.company_label()),
                 clean(&d.category),
                 d.version.as_deref().map_or_else(|| "-".to_owned(), clean),

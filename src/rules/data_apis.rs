@@ -166,7 +166,7 @@ pub fn known_categories() -> &'static HashSet<String> {
             permission: Vec<Perm>,
         }
         let mut set: HashSet<String> = HashSet::new();
-        if let Ok(l) = toml::from_str::<Lex>(crate::policy::extract::LEXICON_EMBEDDED) {
+        if let Ok(l) = toml::from_str::<Lex>(super::DATA_CATEGORIES_TOML) {
             set.extend(l.categories.into_keys());
         }
         if let Ok(p) = toml::from_str::<Perms>(crate::rules::permissions::EMBEDDED) {

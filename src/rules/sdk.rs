@@ -22,6 +22,7 @@ use std::sync::OnceLock;
 mod compile;
 mod load;
 mod matching;
+mod relations;
 mod schema;
 
 pub(crate) use compile::{AndroidIndex, AppleIndex, CommonIndex, DepsIndex, Index};
@@ -29,9 +30,11 @@ pub use load::parse_file;
 use load::*;
 pub(crate) use matching::descriptor_prefix;
 pub use matching::glob_match;
+pub(crate) use relations::{Relations, StringIndex, StringPattern, WHAT_MARKER};
 use schema::*;
 pub use schema::{
-    CATEGORIES, CatalogError, ECOSYSTEMS, MATCHER_KINDS, Matchers, Sdk, SdkTests, Vendor,
+    Bundle, CATEGORIES, CatalogError, ECOSYSTEMS, MATCHER_KINDS, Matchers, Sdk, SdkTests, Vendor,
+    VersionRules,
 };
 
 mod embedded {
@@ -48,6 +51,8 @@ pub struct Catalog {
     sdks: Vec<Sdk>,
     by_id: HashMap<String, usize>,
     pub(crate) index: Index,
+    /// `[[sdk.bundles]]`, `parts` and `[sdk.version]`, compiled.
+    pub(crate) relations: Relations,
 }
 
 impl Catalog {
@@ -77,6 +82,7 @@ impl Catalog {
             sdks: Vec::new(),
             by_id: HashMap::new(),
             index: Index::default(),
+            relations: Relations::default(),
         }
     }
 
@@ -209,11 +215,13 @@ impl Catalog {
             }
         }
         let index = Index::default();
+        let relations = Relations::build(&sdks, &by_id)?;
         Ok(Catalog {
             version,
             sdks,
             by_id,
             index,
+            relations,
         })
     }
 
@@ -244,14 +252,21 @@ impl Catalog {
         self.index.deps.get_or_init(|| DepsIndex::build(&self.sdks))
     }
 
+    /// The string-data automaton (domains, version markers), built on first use.
+    pub(crate) fn strings(&self) -> &StringIndex {
+        self.index
+            .strings
+            .get_or_init(|| StringIndex::build(&self.sdks))
+    }
+
     /// Build the matchers an Android scan uses now rather than on first use.
     pub fn warm_android(&self) {
-        let _ = (self.android(), self.common());
+        let _ = (self.android(), self.common(), self.strings());
     }
 
     /// Build the matchers an iOS scan uses now rather than on first use.
     pub fn warm_apple(&self) {
-        let _ = (self.apple(), self.common());
+        let _ = (self.apple(), self.common(), self.strings());
     }
 
     /// Catalog version from `rules/catalog.toml`.

@@ -6,9 +6,13 @@
 //! build outputs with thousands of generated manifests. The walk honours
 //! `.gitignore` / `.ignore` files (the `ignore` crate, the rules git uses,
 //! also outside a git work tree), never follows symlinks, skips hidden
-//! directories and build-output directories (`build/`, `.gradle/`, `Pods/`,
-//! `node_modules/`, `DerivedData/`, `.dart_tool/`, `.build/`, `Carthage/`),
-//! and stops after [`MAX_FILES`] files or [`MAX_DEPTH`] levels.
+//! directories and build-output directories (`build/`, `.gradle/`,
+//! `node_modules/`, `DerivedData/`, `.dart_tool/`, `.build/`,
+//! `Carthage/Checkouts/`), and stops after [`MAX_FILES`] files or
+//! [`MAX_DEPTH`] levels. `Pods/` and `Carthage/Build/` are walked for the
+//! SDK binaries they vendor only ([`VENDORED_ONLY_DIRS`]); a `.framework`
+//! or `.xcframework` folder is listed as one vendored package and not
+//! walked into.
 //!
 //! Layout facts: Android Gradle plugin source sets (`<module>/src/<set>/
 //! AndroidManifest.xml`, developer.android.com/build/build-variants#sourcesets),
@@ -23,16 +27,15 @@ pub const MAX_DEPTH: usize = 16;
 /// Largest text file read (bytes); larger files are reported and skipped.
 pub const MAX_TEXT_BYTES: u64 = 16 * 1024 * 1024;
 
-/// Directory names that hold build outputs or vendored dependencies.
+/// Directory names that hold build outputs or tooling, not walked.
 pub const SKIPPED_DIRS: &[&str] = &[
     "build",
     ".gradle",
-    "Pods",
     "node_modules",
     "DerivedData",
     ".dart_tool",
     ".build",
-    "Carthage",
+    "Checkouts",
     ".git",
     ".idea",
     ".symlinks",
@@ -40,6 +43,26 @@ pub const SKIPPED_DIRS: &[&str] = &[
     ".cxx",
     "intermediates",
 ];
+
+/// Directory names whose files are dependency managers' copies: only the
+/// SDK binaries in them ([`SourceFiles::vendored`]) are taken, never their
+/// manifests, plists or build files.
+pub const VENDORED_ONLY_DIRS: &[&str] = &["Pods", "Carthage"];
+
+/// `true` for a file or folder name that may be a vendored SDK binary
+/// (`.aar`, `.jar`, `.so`, `.a`, `.framework`, `.xcframework`); its bytes
+/// decide what it really is.
+pub fn is_vendored_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    [".aar", ".jar", ".so", ".a", ".framework", ".xcframework"]
+        .iter()
+        .any(|ext| lower.ends_with(ext) && lower.len() > ext.len())
+}
+
+fn is_package_dir_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.ends_with(".framework") || lower.ends_with(".xcframework")
+}
 
 /// What a source set contributes to a release build.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -128,8 +151,15 @@ pub struct SourceFiles {
     pub package_locks: Vec<String>,
     /// Expo `app.json` / `app.config.json`.
     pub app_json: Vec<String>,
+    /// Vendored SDK binaries: `.aar`, `.jar`, `.so`, `.a` files and
+    /// `.framework` / `.xcframework` folders (paths without a trailing `/`).
+    pub vendored: Vec<String>,
     /// Privacy-policy candidates, best first (see [`policy_rank`]).
     pub policies: Vec<String>,
+    /// Play Data safety exports (`data-safety.csv`, `data_safety.csv`,
+    /// `datasafety.csv`, any case, any folder: fastlane metadata,
+    /// `play/`, `store-assets/`...).
+    pub data_safety: Vec<String>,
     /// The walk stopped at [`MAX_FILES`].
     pub truncated: bool,
     /// Walk errors (unreadable directories...), as `path: message`.
@@ -223,7 +253,14 @@ pub fn discover(root: &Path) -> SourceFiles {
         .max_depth(Some(MAX_DEPTH))
         .filter_entry(|e| {
             let is_dir = e.file_type().is_some_and(|t| t.is_dir());
-            !(is_dir && e.depth() > 0 && SKIPPED_DIRS.iter().any(|d| e.file_name() == *d))
+            // A framework folder is one package: nothing inside it is walked.
+            let in_package = e
+                .path()
+                .parent()
+                .and_then(|p| p.file_name())
+                .is_some_and(|n| is_package_dir_name(&n.to_string_lossy()));
+            !(in_package
+                || is_dir && e.depth() > 0 && SKIPPED_DIRS.iter().any(|d| e.file_name() == *d))
         })
         .build();
     let mut seen = 0usize;
@@ -238,6 +275,15 @@ pub fn discover(root: &Path) -> SourceFiles {
                 continue;
             }
         };
+        let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+        if is_dir
+            && entry.depth() > 0
+            && is_package_dir_name(&entry.file_name().to_string_lossy())
+            && let Ok(rel_path) = entry.path().strip_prefix(root)
+        {
+            out.vendored.push(rel_string(rel_path));
+            continue;
+        }
         if !entry.file_type().is_some_and(|t| t.is_file()) {
             continue;
         }
@@ -249,11 +295,14 @@ pub fn discover(root: &Path) -> SourceFiles {
         let Ok(rel_path) = entry.path().strip_prefix(root) else {
             continue;
         };
-        let rel: String = rel_path
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect::<Vec<_>>()
-            .join("/");
+        let rel = rel_string(rel_path);
+        let name = rel.rsplit('/').next().unwrap_or(&rel);
+        if is_vendored_name(name) {
+            out.vendored.push(rel.clone());
+        }
+        if rel.split('/').any(|c| VENDORED_ONLY_DIRS.contains(&c)) {
+            continue;
+        }
         classify(&rel, &mut out, &mut policies);
     }
     policies.sort();
@@ -272,11 +321,21 @@ pub fn discover(root: &Path) -> SourceFiles {
         &mut out.package_json,
         &mut out.package_locks,
         &mut out.app_json,
+        &mut out.vendored,
+        &mut out.data_safety,
     ] {
         list.sort();
     }
     out.manifests.sort_by(|a, b| a.rel.cmp(&b.rel));
     out
+}
+
+fn rel_string(rel_path: &Path) -> String {
+    rel_path
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 fn classify(rel: &str, out: &mut SourceFiles, policies: &mut Vec<(u8, String)>) {
@@ -302,6 +361,12 @@ fn classify(rel: &str, out: &mut SourceFiles, policies: &mut Vec<(u8, String)>) 
         "package-lock.json" => out.package_locks.push(s),
         "app.json" | "app.config.json" => out.app_json.push(s),
         _ if name.ends_with(".entitlements") => out.entitlements.push(s),
+        _ if ["data-safety.csv", "data_safety.csv", "datasafety.csv"]
+            .iter()
+            .any(|n| name.eq_ignore_ascii_case(n)) =>
+        {
+            out.data_safety.push(s)
+        }
         _ if name.ends_with(".versions.toml")
             && (parent == "gradle" || parent.ends_with("/gradle")) =>
         {

@@ -153,6 +153,11 @@ mod tests {
             evidence: vec![],
             matcher_counts: [("gradle".to_string(), 1u64)].into_iter().collect(),
             companies: Vec::new(),
+            version_source: None,
+            bundled_by: Vec::new(),
+            part_of: Vec::new(),
+            contains: Vec::new(),
+            contacts: Vec::new(),
         };
         let mut locs = BTreeMap::new();
         let mut l = Location::entry("app/build.gradle");

@@ -32,6 +32,7 @@ pub mod package_resolved;
 pub mod pbxproj;
 pub mod podfile_lock;
 pub mod pubspec_lock;
+pub mod vendored;
 pub mod version_catalog;
 
 use crate::detect::Detector;
@@ -166,11 +167,14 @@ pub fn scan_source_tree(
     if let Some(m) = &manifest {
         deps.release.manifest(m);
     }
-    let release = deps.release.finish();
+    // SDK binaries the tree vendors, read by their kinds' readers.
+    let vendored = vendored::scan_vendored(&files, opts, report);
+    let mut release = deps.release.finish();
+    vendored::merge_detections(&mut release, vendored.release);
+    let mut debug = deps.debug.finish();
+    vendored::merge_detections(&mut debug, vendored.debug_only);
     let release_ids: BTreeSet<&str> = release.iter().map(|d| d.id.as_str()).collect();
-    let debug_only: Vec<Detection> = deps
-        .debug
-        .finish()
+    let debug_only: Vec<Detection> = debug
         .into_iter()
         .filter(|d| !release_ids.contains(d.id.as_str()))
         .collect();
@@ -185,6 +189,11 @@ pub fn scan_source_tree(
             })
             .collect();
         merge::add_sdk_permissions(m, &release, opts.catalog, &removed, &first);
+        for p in vendored.merged_permissions {
+            if !removed.contains(&p.name) && !m.uses_permissions.iter().any(|q| q.name == p.name) {
+                m.uses_permissions.push(p);
+            }
+        }
     }
 
     // The policy: given (the pipeline holds it), or drafted from the
@@ -195,6 +204,8 @@ pub fn scan_source_tree(
     } else {
         (repo_policy(&files, report), Vec::new())
     };
+    let data_safety =
+        crate::store::data_safety::in_source_tree(&files.root, &files.data_safety, report);
     Ok(SourceObserved {
         manifest,
         modules,
@@ -203,6 +214,7 @@ pub fn scan_source_tree(
         debug_only,
         drafted,
         divergence,
+        data_safety,
     })
 }
 
@@ -225,6 +237,8 @@ pub struct SourceObserved {
     /// PS9xx findings where the repository's policy files disagree (when a
     /// policy was given).
     pub divergence: Vec<Finding>,
+    /// The repository's own Play Data safety export, if one was found.
+    pub data_safety: Option<crate::model::store::DataSafety>,
 }
 
 impl SourceObserved {

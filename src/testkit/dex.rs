@@ -12,6 +12,39 @@ use crate::android::dex::{NO_INDEX, adler32};
 /// only). Duplicates are removed; `Ljava/lang/Object;` is added as a type
 /// (and is the superclass of every class).
 pub fn build(class_descriptors: &[&str]) -> Vec<u8> {
+    section(class_descriptors, b"035", 0, 0x70)
+}
+
+/// A DEX v041 container (Android 15; AOSP dex-format "Container format",
+/// ART `dex_file_loader.cc`): one logical DEX per element of `parts`,
+/// concatenated. Each header is 0x78 bytes with `container_size` (0x70) and
+/// `header_offset` (0x74); `file_size` is the logical file's size and every
+/// offset is relative to the start of the container. Each part's checksum
+/// covers its own bytes from offset 12.
+pub fn build_container(parts: &[&[&str]]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut starts = Vec::new();
+    for classes in parts {
+        starts.push(out.len());
+        let base = out.len() as u32;
+        out.extend_from_slice(&section(classes, b"041", base, 0x78));
+    }
+    let total = out.len() as u32;
+    for (i, &start) in starts.iter().enumerate() {
+        let end = starts.get(i + 1).copied().unwrap_or(out.len());
+        out[start + 0x70..start + 0x74].copy_from_slice(&total.to_le_bytes());
+        out[start + 0x74..start + 0x78].copy_from_slice(&(start as u32).to_le_bytes());
+        let sig = sha1(&out[start + 32..end]);
+        out[start + 12..start + 32].copy_from_slice(&sig);
+        let sum = adler32(&out[start + 12..end]);
+        out[start + 8..start + 12].copy_from_slice(&sum.to_le_bytes());
+    }
+    out
+}
+
+/// One logical DEX whose offsets start at `base` (0 for a plain file) with a
+/// `header_size`-byte header (0x70, or 0x78 for v041).
+fn section(class_descriptors: &[&str], version: &[u8; 3], base: u32, header_size: u32) -> Vec<u8> {
     const OBJECT: &str = "Ljava/lang/Object;";
     let mut classes: Vec<&str> = class_descriptors.to_vec();
     classes.sort_unstable();
@@ -29,7 +62,7 @@ pub fn build(class_descriptors: &[&str]) -> Vec<u8> {
             .unwrap_or(NO_INDEX)
     };
 
-    let string_ids_off = 0x70u32;
+    let string_ids_off = base + header_size;
     let type_ids_off = string_ids_off + 4 * n;
     let class_defs_off = type_ids_off + 4 * n;
     let data_off = class_defs_off + 32 * classes.len() as u32;
@@ -56,7 +89,7 @@ pub fn build(class_descriptors: &[&str]) -> Vec<u8> {
     }
     let map_off = data_off + string_data.len() as u32;
     let mut map: Vec<(u16, u32, u32)> = vec![
-        (0x0000, 1, 0),
+        (0x0000, 1, base),
         (0x0001, n, string_ids_off),
         (0x0002, n, type_ids_off),
     ];
@@ -65,9 +98,10 @@ pub fn build(class_descriptors: &[&str]) -> Vec<u8> {
     }
     map.push((0x2002, n, data_off));
     map.push((0x1000, 1, map_off));
-    let file_size = map_off + 4 + 12 * map.len() as u32;
+    let map_end = map_off + 4 + 12 * map.len() as u32;
+    let file_size = map_end - base;
 
-    let mut out = vec![0u8; 0x70];
+    let mut out = vec![0u8; header_size as usize];
     for off in &string_offs {
         out.extend_from_slice(&off.to_le_bytes());
     }
@@ -93,7 +127,7 @@ pub fn build(class_descriptors: &[&str]) -> Vec<u8> {
 
     let header: [(usize, u32); 18] = [
         (0x20, file_size),
-        (0x24, 0x70),
+        (0x24, header_size),
         (0x28, 0x1234_5678),
         (0x34, map_off),
         (0x38, n),
@@ -115,10 +149,11 @@ pub fn build(class_descriptors: &[&str]) -> Vec<u8> {
                 class_defs_off
             },
         ),
-        (0x68, file_size - data_off),
+        (0x68, map_end - data_off),
         (0x6c, data_off),
     ];
-    out[..8].copy_from_slice(b"dex\n035\0");
+    out[..4].copy_from_slice(b"dex\n");
+    out[4..7].copy_from_slice(version);
     for (off, v) in header {
         out[off..off + 4].copy_from_slice(&v.to_le_bytes());
     }

@@ -10,6 +10,8 @@ pub mod aar;
 pub mod apple_sdk;
 pub mod ar;
 pub mod axml;
+pub mod bplist;
+pub mod data_safety;
 pub mod dex;
 pub mod dex_code;
 pub mod elf;
@@ -29,5 +31,6 @@ pub fn all_fixtures() -> Vec<(&'static str, Vec<u8>)> {
         ("sample.apks", aab::sample_apks()),
         ("sample-sdk.aar", aar::sample_aar()),
         ("libSampleSDK.a", ar::sample_static_lib()),
+        ("sample-data-safety.csv", data_safety::sample_data_safety()),
     ]
 }

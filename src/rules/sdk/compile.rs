@@ -15,6 +15,7 @@ pub(crate) struct Index {
     pub(super) apple: OnceLock<AppleIndex>,
     pub(super) common: OnceLock<CommonIndex>,
     pub(super) deps: OnceLock<DepsIndex>,
+    pub(super) strings: OnceLock<super::relations::StringIndex>,
 }
 
 /// Matchers for what Android binaries and manifests show.

@@ -140,6 +140,9 @@ pub(super) fn parse_table(
             apple_privacy_manifest_required: def.apple_privacy_manifest_required,
             matchers: def.matchers,
             tests: def.tests,
+            bundles: def.bundles,
+            parts: def.parts,
+            version_rules: def.version,
             vendor: vendor.clone(),
             file: file.to_string(),
         };
@@ -244,6 +247,46 @@ pub(super) fn validate_sdk(sdk: &Sdk) -> Result<(), CatalogError> {
                     format!("glob {p:?} matches everything"),
                 ));
             }
+        }
+    }
+    for b in &sdk.bundles {
+        if b.dex_class.is_empty() && b.files.is_empty() {
+            return Err(invalid(
+                f,
+                id,
+                "bundles",
+                format!("bundle of '{}' names no dex_class and no files", b.sdk),
+            ));
+        }
+        if b.source.trim().is_empty() {
+            return Err(invalid(f, id, "bundles.source", "empty"));
+        }
+        for p in &b.dex_class {
+            validate_prefix(sdk, "bundles.dex_class", p)?;
+        }
+    }
+    for p in &sdk.version_rules.file_name {
+        let re = regex::RegexBuilder::new(p)
+            .size_limit(1 << 20)
+            .build()
+            .map_err(|e| invalid(f, id, "version.file_name", format!("bad regex {p:?}: {e}")))?;
+        if re.captures_len() < 2 {
+            return Err(invalid(
+                f,
+                id,
+                "version.file_name",
+                format!("regex {p:?} has no capture group for the version"),
+            ));
+        }
+    }
+    for p in &sdk.version_rules.string {
+        if p.len() < 4 || p.trim() != p {
+            return Err(invalid(
+                f,
+                id,
+                "version.string",
+                format!("marker {p:?} is shorter than 4 bytes or has surrounding whitespace"),
+            ));
         }
     }
     if sdk.tests.positive.is_empty() {

@@ -96,6 +96,12 @@ pub struct Vendor {
     /// names a privacy policy's company column uses.
     #[serde(default, rename = "entity")]
     pub entities: Vec<crate::model::LegalEntity>,
+    /// `true` when the vendor's display `name` is also the brand of its
+    /// product line ("Firebase"): a policy naming it declares each of the
+    /// vendor's SDKs at product level. Otherwise a declaration by a vendor
+    /// name or alias alone ("Google", "极光") is vendor-level (PS204).
+    #[serde(default)]
+    pub product_family: bool,
 }
 
 /// `[sdk.match]`: every matcher list (all optional, ≥1 non-empty).
@@ -207,6 +213,52 @@ pub(super) struct SdkDef {
     #[serde(rename = "match")]
     pub(super) matchers: Matchers,
     pub(super) tests: SdkTests,
+    #[serde(default)]
+    pub(super) bundles: Vec<Bundle>,
+    #[serde(default)]
+    pub(super) parts: Vec<String>,
+    #[serde(default)]
+    pub(super) version: VersionRules,
+}
+
+/// `[[sdk.bundles]]`: another catalog SDK's code that this SDK's own
+/// package ships inside it (the MSA OAID AAR carries
+/// `com.huawei.hms.ads.identifier`; ZEGO Express carries
+/// `com.zego.zegoavkit2`). Evidence of `sdk` that falls inside these
+/// packages or files is reported as bundled by the outer SDK.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct Bundle {
+    /// Catalog id of the bundled (inner) SDK.
+    pub sdk: String,
+    /// Dotted package prefixes of the inner SDK's classes the outer ships
+    /// (package-boundary match on `dex_class`, `jni_class` and
+    /// `manifest_component` evidence).
+    #[serde(default)]
+    pub dex_class: Vec<String>,
+    /// File names (native libraries, frameworks, archive entries; exact,
+    /// case-insensitive) the outer ships: evidence in or naming them is inside.
+    #[serde(default)]
+    pub files: Vec<String>,
+    /// Public source saying the outer SDK carries this code.
+    pub source: String,
+}
+
+/// `[sdk.version]`: where an artifact states this SDK's version, beyond
+/// `*.version` files, framework Info.plists and pinned dependencies.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct VersionRules {
+    /// Regexes over a matched native library or archive file name whose
+    /// capture groups, joined with `.`, are the version
+    /// (`^libjpush(\d)(\d)(\d)\.so$` → `2.1.9`).
+    #[serde(default)]
+    pub file_name: Vec<String>,
+    /// Literal markers in string data (DEX strings, ELF read-only data,
+    /// Mach-O C strings) immediately followed by the version
+    /// (`ZegoExpressEngine-` in `ZegoExpressEngine-3.14.5`).
+    #[serde(default)]
+    pub string: Vec<String>,
 }
 
 /// One `[[sdk]]` entry with its vendor.
@@ -232,6 +284,14 @@ pub struct Sdk {
     pub matchers: Matchers,
     /// `[sdk.tests]`.
     pub tests: SdkTests,
+    /// `[[sdk.bundles]]`: other SDKs' code this SDK ships.
+    pub bundles: Vec<Bundle>,
+    /// `parts`: catalog ids of SDKs this one pulls in as transitive
+    /// dependencies (Firebase Remote Config → Firebase A/B Testing); such a
+    /// part is reported as part of this SDK unless its own dependency is declared.
+    pub parts: Vec<String>,
+    /// `[sdk.version]`.
+    pub version_rules: VersionRules,
     /// The `[vendor]` of its file.
     pub vendor: Vendor,
     /// Rule file it came from (`firebase.toml`, or a path for `--rules`).

@@ -32,6 +32,10 @@ pub struct UsageKey {
     /// Whether Apple has deprecated the key (e.g. `NSLocationAlwaysUsageDescription`); `false` when unset.
     #[serde(default)]
     pub deprecated: bool,
+    /// For an add/write-only key (`NSPhotoLibraryAddUsageDescription`): the
+    /// key that reading needs (`NSPhotoLibraryUsageDescription`).
+    #[serde(default)]
+    pub write_only_of: Option<String>,
 }
 
 /// A framework (optionally narrowed by symbols) that needs one of `keys`.
@@ -59,6 +63,10 @@ pub struct UsageCatalog {
     /// Every `[[requirement]]` entry, in file order.
     #[serde(rename = "requirement")]
     pub requirements: Vec<UsageRequirement>,
+    /// Words by which a policy says a key is used to read, view or pick
+    /// the user's data (English matched as whole words, case-insensitive).
+    #[serde(default)]
+    pub read_words: Vec<String>,
 }
 
 impl UsageCatalog {
@@ -127,6 +135,7 @@ pub fn usage_catalog() -> &'static UsageCatalog {
         toml::from_str(USAGE_KEYS_TOML).unwrap_or(UsageCatalog {
             keys: Vec::new(),
             requirements: Vec::new(),
+            read_words: Vec::new(),
         })
     })
 }

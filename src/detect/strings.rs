@@ -1,0 +1,268 @@
+//! String data as evidence: catalog `domains` (contacts, never detections
+//! on their own), `[sdk.version]` markers and Apple Generic Versioning's
+//! what(1) string as version evidence, `[sdk.version] file_name` versions,
+//! and Swift module names from mangled symbols.
+//!
+//! One Aho-Corasick pass (ASCII case-insensitive, leftmost-longest) over a
+//! binary's bytes finds every domain and version marker: a DEX file's string
+//! data, an ELF library's read-only data and a Mach-O's C strings are all in
+//! those bytes. Nothing is allocated per byte; only a hit allocates.
+//!
+//! Format facts: Swift mangling (swift/docs/ABI/Mangling.rst: a global
+//! symbol starts `$s` (Swift 5), `$S` (4.2) or `_T0` (4.0), then the module
+//! context as a length-prefixed identifier `<len><name>`; a leading `0`
+//! starts a word-substituted identifier, `So`/`SC` are the Clang-imported
+//! modules, `s` alone is the standard library). Apple Generic Versioning
+//! (agvtool, `VERSIONING_SYSTEM = apple-generic`) generates a
+//! `<Product>VersionString` constant `@(#)PROGRAM:<product>  PROJECT:<project>-<version>`.
+
+use super::{Detector, VersionNote, basename};
+use crate::model::Location;
+use crate::rules::sdk::{StringPattern, WHAT_MARKER};
+use std::collections::HashSet;
+
+/// Longest host name kept (RFC 1035: 253 octets in text form).
+const MAX_HOST: usize = 253;
+/// Longest version read after a marker.
+const MAX_MARKER_VERSION: usize = 32;
+
+fn host_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'-'
+}
+
+/// A dotted numeric version at the start of `rest` (`3.14.5`, `2.1.9.1`),
+/// at least two components, at most [`MAX_MARKER_VERSION`] bytes.
+fn dotted_version(rest: &[u8]) -> Option<String> {
+    let mut end = 0;
+    while end < rest.len().min(MAX_MARKER_VERSION)
+        && (rest[end].is_ascii_digit() || rest[end] == b'.')
+    {
+        end += 1;
+    }
+    let v = std::str::from_utf8(&rest[..end])
+        .ok()?
+        .trim_end_matches('.');
+    let parts: Vec<&str> = v.split('.').collect();
+    (parts.len() >= 2 && parts.iter().all(|p| !p.is_empty())).then(|| v.to_string())
+}
+
+/// The module of a Swift-mangled symbol (`_$s9Alamofire7SessionC...` →
+/// `Alamofire`); `None` for other symbols, the standard library and
+/// Clang-imported modules.
+pub(crate) fn swift_module(sym: &str) -> Option<&str> {
+    let s = sym.strip_prefix('_').unwrap_or(sym);
+    let rest = s
+        .strip_prefix("$s")
+        .or_else(|| s.strip_prefix("$S"))
+        .or_else(|| s.strip_prefix("T0"))?;
+    let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 0 || digits > 3 || rest.starts_with('0') {
+        return None;
+    }
+    let len: usize = rest[..digits].parse().ok()?;
+    let name = rest.get(digits..digits + len)?;
+    (name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') && name != "Swift")
+        .then_some(name)
+}
+
+impl Detector<'_> {
+    /// Keep a version stated in string data until the SDK is detected by
+    /// other evidence (the smallest entry wins, as for [`Self::note_version`]).
+    pub(super) fn note_pending(&mut self, sdk: usize, v: VersionNote) {
+        match self.pending_versions.get(&sdk) {
+            Some(me) if *me <= v => {}
+            _ => {
+                self.pending_versions.insert(sdk, v);
+            }
+        }
+    }
+
+    /// `[sdk.version] file_name` of `sdk` applied to a matched file name:
+    /// the capture groups joined with `.` (`libjpush219.so` → `2.1.9`).
+    pub(super) fn version_from_name(&mut self, sdk: usize, name: &str, loc: &Location) {
+        let Some(res) = self.catalog.relations.version_names.get(&sdk) else {
+            return;
+        };
+        let found = res.iter().find_map(|re| {
+            let caps = re.captures(name)?;
+            let parts: Vec<&str> = caps
+                .iter()
+                .skip(1)
+                .flatten()
+                .map(|m| m.as_str().trim_matches('.'))
+                .filter(|p| !p.is_empty())
+                .collect();
+            (!parts.is_empty()).then(|| parts.join("."))
+        });
+        if let Some(v) = found {
+            let entry = if loc.entry.is_empty() {
+                name
+            } else {
+                &loc.entry
+            };
+            let entry = entry.to_string();
+            self.note_version(sdk, &entry, &v, "file_name", name);
+        }
+    }
+
+    /// A binary's bytes (DEX, ELF, Mach-O): hosts under a catalog
+    /// `domains` entry become contacts ([`Self::domain`]), `[sdk.version]
+    /// string` markers and `@(#)PROGRAM:` strings become versions of SDKs
+    /// detected by other evidence. A host is a maximal run of letters,
+    /// digits, `-` and `.` ending exactly at the domain (`api.zego.im` for
+    /// `zego.im`; not `zego.im.example.com`, not `notzego.im`).
+    pub fn strings(&mut self, bytes: &[u8], loc: &Location) {
+        let idx = self.catalog.strings();
+        let Some(ac) = idx.ac.as_ref() else {
+            return;
+        };
+        let mut hosts: HashSet<&[u8]> = HashSet::new();
+        for m in ac.find_iter(bytes) {
+            let (s, e) = (m.start(), m.end());
+            match idx.patterns.get(m.pattern().as_usize()) {
+                Some(StringPattern::Domain) => {
+                    let after_ok = match bytes.get(e) {
+                        None => true,
+                        Some(b'.') => !bytes.get(e + 1).copied().is_some_and(host_byte),
+                        Some(&b) => !host_byte(b) && b != b'_',
+                    };
+                    let mut hs = s;
+                    if s > 0 && host_byte(bytes[s - 1]) {
+                        continue;
+                    }
+                    while hs > 0 && (host_byte(bytes[hs - 1]) || bytes[hs - 1] == b'.') {
+                        hs -= 1;
+                    }
+                    let host = bytes[hs..e].trim_ascii_start();
+                    let host = host.strip_prefix(b".").unwrap_or(host);
+                    if !after_ok || host.len() > MAX_HOST || !hosts.insert(host) {
+                        continue;
+                    }
+                    if let Ok(h) = std::str::from_utf8(host) {
+                        self.domain(h, loc);
+                    }
+                }
+                Some(StringPattern::VersionMarker(sdk)) => {
+                    let sdk = *sdk;
+                    let exact = self.catalog.sdks().get(sdk).is_some_and(|x| {
+                        x.version_rules
+                            .string
+                            .iter()
+                            .any(|p| p.as_bytes() == &bytes[s..e])
+                    });
+                    if let (true, Some(v)) = (exact, dotted_version(&bytes[e..])) {
+                        let text = format!("{}{v}", String::from_utf8_lossy(&bytes[s..e]));
+                        self.note_pending(
+                            sdk,
+                            VersionNote {
+                                entry: loc.entry.clone(),
+                                version: v,
+                                kind: "string",
+                                text,
+                            },
+                        );
+                    }
+                }
+                Some(StringPattern::WhatString) => self.what_string(&bytes[s..], loc),
+                None => {}
+            }
+        }
+    }
+
+    /// `@(#)PROGRAM:<product>  PROJECT:<project>-<version>`: the version of
+    /// the SDK whose `framework` matcher names `<product>`.
+    fn what_string(&mut self, at: &[u8], loc: &Location) {
+        let line_end = at
+            .iter()
+            .take(256)
+            .position(|&b| b == 0 || b == b'\n')
+            .unwrap_or(at.len().min(256));
+        let Ok(line) = std::str::from_utf8(&at[..line_end]) else {
+            return;
+        };
+        let Some(body) = line.get(WHAT_MARKER.len()..) else {
+            return;
+        };
+        let Some((product, project)) = body.split_once("PROJECT:") else {
+            return;
+        };
+        let product = product.trim();
+        let Some((_, ver)) = project.trim().rsplit_once('-') else {
+            return;
+        };
+        let Some(v) = dotted_version(ver.as_bytes()).filter(|v| v.len() == ver.len()) else {
+            return;
+        };
+        let owners = self
+            .catalog
+            .apple()
+            .frameworks
+            .get(&product.to_lowercase())
+            .cloned()
+            .unwrap_or_default();
+        for (sdk, _) in owners {
+            self.note_pending(
+                sdk,
+                VersionNote {
+                    entry: loc.entry.clone(),
+                    version: v.clone(),
+                    kind: "what_string",
+                    text: line.to_string(),
+                },
+            );
+        }
+    }
+
+    /// A Swift-mangled Mach-O symbol: its module name matched against the
+    /// catalog's `framework` names (case-insensitive), recorded as
+    /// `swift_module` evidence.
+    pub(super) fn swift_symbol(&mut self, sym: &str, loc: &Location) {
+        let Some(module) = swift_module(sym) else {
+            return;
+        };
+        let hits = match &self.swift_cache {
+            Some((m, h)) if m == module => h.clone(),
+            _ => {
+                let h = self
+                    .catalog
+                    .apple()
+                    .frameworks
+                    .get(&module.to_lowercase())
+                    .cloned()
+                    .unwrap_or_default();
+                self.swift_cache = Some((module.to_string(), h.clone()));
+                h
+            }
+        };
+        for (sdk, pattern) in hits {
+            self.record(sdk, "swift_module", &pattern, basename(module), loc);
+        }
+    }
+}
+
+#[cfg(test)]
+mod unit {
+    use super::*;
+
+    #[test]
+    fn swift_module_names() {
+        assert_eq!(
+            swift_module("_$s9Alamofire7SessionC7defaultACvpZ"),
+            Some("Alamofire")
+        );
+        assert_eq!(swift_module("$s10Kingfisher"), Some("Kingfisher"));
+        assert_eq!(swift_module("_T09OneSignal3FooC"), Some("OneSignal"));
+        assert_eq!(swift_module("_$sSo8NSObjectC"), None);
+        assert_eq!(swift_module("_$s5SwiftAA"), None);
+        assert_eq!(swift_module("_$s099Foo"), None);
+        assert_eq!(swift_module("_$s20Short"), None);
+        assert_eq!(swift_module("_OBJC_CLASS_$_Foo"), None);
+    }
+
+    #[test]
+    fn dotted_versions() {
+        assert_eq!(dotted_version(b"3.14.5\0x").as_deref(), Some("3.14.5"));
+        assert_eq!(dotted_version(b"3.\0").as_deref(), None);
+        assert_eq!(dotted_version(b"12\0").as_deref(), None);
+    }
+}
