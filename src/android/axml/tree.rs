@@ -414,7 +414,20 @@ impl Builder<'_, '_> {
                 self.value_by_name(raw, dt, d, &aname, a)
             } else {
                 match dt {
-                    0x03 => AttrValue::String(self.string(d, "attribute value", a)),
+                    0x03 => {
+                        let typed = self.string(d, "attribute value", a);
+                        if raw != u32::MAX && raw != d {
+                            let r = self.strings.get(raw).map(str::to_owned);
+                            if let Some(r) = r.filter(|r| *r != typed) {
+                                note(&mut self.anomalies, || {
+                                    format!(
+                                        "axml-raw-value-mismatch: attribute '{aname}' at byte {a}: rawValue {r:?} differs from typed string {typed:?}; Android uses the typed value (read by ID)"
+                                    )
+                                });
+                            }
+                        }
+                        AttrValue::String(typed)
+                    }
                     _ => typed_value(dt, d, |_| String::new()),
                 }
             };
@@ -497,6 +510,8 @@ impl Builder<'_, '_> {
                 AttrValue::String(r)
             }
             (None, 0x03) => {
+                // Decoded only to note a bad index; Android never reads it.
+                let _ = self.string(d, "attribute value", a);
                 note(&mut self.anomalies, || {
                     format!(
                         "axml-raw-value-missing: attribute '{aname}' at byte {a} is a typed string without rawValue; read by name, Android gets null"
