@@ -349,6 +349,21 @@ pub enum ZipAnomaly {
     /// The archive uses ZIP64 end records.
     #[error("the archive uses ZIP64 end-of-central-directory records")]
     Zip64,
+    /// An EOCD field holds its ZIP64 sentinel (0xFFFF / 0xFFFFFFFF) but no
+    /// valid ZIP64 locator and record precede the EOCD. libziparchive
+    /// (`FindCentralDirectoryInfo` → `FindCentralDirectoryInfoForZip64`)
+    /// switches to ZIP64 on any sentinel and then fails, so Android does
+    /// not install the archive; privscan reads the 16/32-bit values.
+    #[error(
+        "the EOCD {field} is {value:#x}, the ZIP64 sentinel, but no valid ZIP64 locator and record precede it; \
+         libziparchive looks for ZIP64 and rejects the archive"
+    )]
+    Zip64RecordMissing {
+        /// The first EOCD field holding its sentinel.
+        field: &'static str,
+        /// Its value.
+        value: u64,
+    },
     /// No entries (`kEmptyArchive`).
     #[error("the archive has no entries; Android rejects empty archives")]
     EmptyArchive,
@@ -392,6 +407,7 @@ impl ZipAnomaly {
             | ZipAnomaly::EntryCountMismatch { .. }
             | ZipAnomaly::CentralDirectoryTruncated { .. }
             | ZipAnomaly::InvalidEntryName { .. }
+            | ZipAnomaly::Zip64RecordMissing { .. }
             | ZipAnomaly::EmptyArchive => NotInstallable,
         }
     }

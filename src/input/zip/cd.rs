@@ -379,9 +379,11 @@ fn eocd_odd_fields(data: &[u8], eocd: &Eocd) -> Vec<ZipAnomaly> {
             "the EOCD",
         );
     }
-    if on_disk != total {
+    // 0xFFFF is the ZIP64 sentinel, which Android does read (below).
+    if on_disk != total && on_disk != 0xFFFF && total != 0xFFFF {
         push("entries on this disk", u64::from(on_disk), "the EOCD");
     }
+
     if let Some(loc) = pos.checked_sub(ZIP64_LOCATOR_LEN)
         && u32_at(data, loc) == Some(ZIP64_LOCATOR_SIGNATURE)
     {
@@ -416,6 +418,9 @@ fn eocd_odd_fields(data: &[u8], eocd: &Eocd) -> Vec<ZipAnomaly> {
                 "the ZIP64 end record",
             );
         }
+    }
+    if let Some((field, value)) = eocd.zip64_missing {
+        out.push(ZipAnomaly::Zip64RecordMissing { field, value });
     }
     out
 }
