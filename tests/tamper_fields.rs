@@ -112,6 +112,21 @@ fn version_needed_0xff_is_tamper() {
 }
 
 #[test]
+fn local_header_version_needed_0xff_is_tamper() {
+    let mut b = apk(false);
+    put_u16(&mut b, 4, 0x00FF); // the first local header
+    assert_flagged(&b, "version needed to extract", "0xff");
+    let r = scan(&b);
+    assert!(
+        r.findings
+            .iter()
+            .any(|f| f.message.contains("in the local headers")),
+        "{:?}",
+        r.findings
+    );
+}
+
+#[test]
 fn cd_disk_number_start_is_tamper() {
     let mut b = apk(false);
     let cd = cd_offset(&b);

@@ -259,8 +259,18 @@ impl<'a> ZipArchive<'a> {
             }
         }
         let cd_offset = loc.start as u64;
+        // The local header's "version needed to extract" is not read by
+        // libziparchive either (`FindEntry` compares name, CRC and sizes).
+        let mut local_odd = OddFields::default();
         for e in entries.iter_mut() {
             let name = names.get(e.index).copied().unwrap_or(&[]);
+            if let Some(v) = to_usize(e.local_header_offset)
+                .filter(|&o| u32_at(data, o) == Some(LFH_SIGNATURE))
+                .and_then(|o| u16_at(data, o.checked_add(4)?))
+                .filter(|v| v & 0xFF > MAX_ZIP_VERSION)
+            {
+                local_odd.note("version needed to extract", v, name);
+            }
             if let Some(why) = entry_name_problem(name) {
                 anomalies.push(ZipAnomaly::InvalidEntryName {
                     entry: e.name.clone(),
@@ -284,6 +294,7 @@ impl<'a> ZipArchive<'a> {
             }
             check_entry(data, e, name, cd_offset, &mut anomalies);
         }
+        anomalies.extend(local_odd.into_anomalies("the local headers"));
         for (first, count) in dups {
             if let Some(e) = entries.get(first) {
                 anomalies.push(ZipAnomaly::DuplicateEntry {
