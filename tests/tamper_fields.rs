@@ -234,3 +234,61 @@ fn non_standard_attribute_stride_is_tamper() {
     let m = ps903(&r);
     assert!(m.contains("attributeSize 28"), "{m}");
 }
+
+/// Class 8, plists: a comment holding a fake usage key is skipped as
+/// CoreFoundation skips it (`skipXMLComment`), and the trick is PS903; an
+/// entity CF does not know is PS903 too (CF refuses such a plist).
+#[test]
+fn plist_comment_markup_and_entities_are_tamper() {
+    use privscan::testkit::ipa::{build_ipa, sample_files, sample_info_plist, xml_plist};
+    let xml = String::from_utf8(xml_plist(&sample_info_plist())).unwrap();
+    let tricked = xml.replacen(
+        "<dict>",
+        "<dict>\n<!-- <key>NSContactsUsageDescription</key><string>fake</string> -->",
+        1,
+    );
+    assert_ne!(tricked, xml);
+    let files: Vec<(&str, Vec<u8>)> = sample_files()
+        .into_iter()
+        .map(|(n, b)| {
+            if n == "Payload/SampleLive.app/Info.plist" {
+                (n, tricked.clone().into_bytes())
+            } else {
+                (n, b)
+            }
+        })
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("t.ipa");
+    std::fs::write(&p, build_ipa(&files)).unwrap();
+    let r = scan_path(&p, &Config::new());
+    assert!(r.error.is_none(), "{:?}", r.error);
+    let ios = r.ios.as_ref().unwrap();
+    assert!(
+        !ios.usage_descriptions
+            .iter()
+            .any(|u| u.key == "NSContactsUsageDescription"),
+        "a commented-out key does not exist for iOS"
+    );
+    assert!(
+        ios.usage_descriptions
+            .iter()
+            .any(|u| u.key == "NSCameraUsageDescription")
+    );
+    let m = ps903(&r);
+    assert!(
+        m.contains("plist-comment-markup") && m.contains("NSContactsUsageDescription"),
+        "{m}"
+    );
+
+    // A loose Info.plist with an entity CoreFoundation does not know.
+    let p = dir.path().join("Info.plist");
+    std::fs::write(&p, xml.replacen("SampleLive</string>", "&x;</string>", 1)).unwrap();
+    let r = scan_path(&p, &Config::new());
+    let m = ps903(&r);
+    assert!(m.contains("plist-entity: entity reference &x;"), "{m}");
+
+    // The clean XML plist: no PS903.
+    std::fs::write(&p, &xml).unwrap();
+    assert_eq!(ps903(&scan_path(&p, &Config::new())), "");
+}

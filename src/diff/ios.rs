@@ -202,7 +202,26 @@ pub fn precheck(scan: &IosScan) -> Vec<Finding> {
             evidence: vec![Location::entry(entry.clone())],
         });
     }
+    out.extend(
+        scan.xml_tampered
+            .iter()
+            .map(|(entry, why)| plist_tampered(entry, why)),
+    );
     out
+}
+
+/// PS903 for an XML plist holding tricks CoreFoundation reads differently
+/// from most tools (`crate::ios::plist_tamper`).
+pub fn plist_tampered(entry: &str, why: &str) -> Finding {
+    let info = crate::findings::Code::PS903.info();
+    Finding {
+        code: info.id.into(),
+        severity: info.severity,
+        subject: entry.to_owned(),
+        message: format!("XML plist tampered: {why}"),
+        clause: None,
+        evidence: vec![Location::entry(entry.to_owned())],
+    }
 }
 
 fn ps301(

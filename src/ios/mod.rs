@@ -32,6 +32,7 @@ pub mod bplist;
 pub mod bundle;
 pub mod codesign;
 pub mod plist;
+pub mod plist_tamper;
 pub mod privacy_manifest;
 /// The iOS catalogs live with the other catalogs (`crate::rules::ios`);
 /// this path is kept for callers of `ios::rules`.

@@ -579,6 +579,10 @@ pub struct InfoPlist {
     /// share of `MAX_VALUE_BYTES` (see [`parse_value_partial`]): read in
     /// part, a cap (PS905 `max_plist_bytes`).
     pub collapsed_keys: Vec<String>,
+    /// XML tricks CoreFoundation reads differently from most tools
+    /// (comments holding markup, entity references), one line each
+    /// (`crate::ios::plist_tamper::xml_tricks`); a tamper sign (PS903).
+    pub xml_tricks: Vec<String>,
     /// The whole root dictionary.
     pub root: Dictionary,
 }
@@ -661,6 +665,11 @@ pub fn parse_info_plist(data: &[u8], limits: &Limits) -> Result<InfoPlist, Plist
         ats_exceptions,
         duplicate_keys,
         collapsed_keys,
+        xml_tricks: if format == PlistFormat::Xml {
+            crate::ios::plist_tamper::xml_tricks(data)
+        } else {
+            Vec::new()
+        },
         root,
     })
 }
