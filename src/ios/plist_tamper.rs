@@ -30,7 +30,6 @@ pub fn xml_tricks(data: &[u8]) -> Vec<String> {
     let mut out = Vec::new();
     let b = text.as_bytes();
     let mut i = 0usize;
-    let mut in_dtd = false;
     while i < b.len() && out.len() < MAX_NOTES {
         let rest = b.get(i..).unwrap_or_default();
         if rest.starts_with(b"<!--") {
@@ -48,12 +47,14 @@ pub fn xml_tricks(data: &[u8]) -> Vec<String> {
         } else if rest.starts_with(b"<![CDATA[") {
             i = find(rest, b"]]>").map_or(b.len(), |e| i + e + 3);
         } else if rest.starts_with(b"<!DOCTYPE") {
-            in_dtd = true;
-            i += 9;
-        } else if in_dtd && (rest.starts_with(b"]>") || rest.starts_with(b">")) {
-            in_dtd = false;
-            i += 1;
-        } else if !in_dtd && rest.first() == Some(&b'&') {
+            // CF skips the DTD (`skipDTD`); an internal subset ends at `]>`.
+            let gt = find(rest, b">").unwrap_or(rest.len());
+            let end = match find(rest, b"[") {
+                Some(open) if open < gt => find(rest, b"]>").map_or(b.len(), |e| i + e + 2),
+                _ => i + gt + 1,
+            };
+            i = end;
+        } else if rest.first() == Some(&b'&') {
             let name_end = rest.iter().position(|&c| c == b';').filter(|&n| n <= 64);
             let name = name_end.and_then(|n| text.get(i + 1..i + n)).unwrap_or("");
             if !(name.starts_with('#') || matches!(name, "lt" | "gt" | "amp" | "apos" | "quot")) {
