@@ -19,7 +19,7 @@ SECS="${1:-600}"
 shift || true
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
-ALL=(zip_archive apk axml arsc dex dex_code elf text_manifest policy_file sdk_rules plist codesign macho policy_extract)
+ALL=(zip_archive apk axml arsc dex dex_code elf text_manifest policy_file sdk_rules plist codesign macho policy_extract jar static_lib)
 TARGETS=("$@")
 [ ${#TARGETS[@]} -eq 0 ] && TARGETS=("${ALL[@]}")
 
@@ -42,6 +42,8 @@ seed_files() { # target -> seed file paths
     plist)           [ -n "$c" ] && ls "$c"/plist/* "$c"/xcprivacy/* ;;
     policy_file)     ls fixtures/*.toml tests/data/*.toml 2>/dev/null ;;
     sdk_rules)       ls rules/sdks/*.toml ;;
+    jar)             ls fixtures/*.aar 2>/dev/null ;;
+    static_lib)      ls fixtures/*.a 2>/dev/null ;;
     policy_extract)  ls docs/*.md tests/data/*.md tests/data/*.txt tests/data/*.html README.md 2>/dev/null ;;
   esac | grep -v '\.expected\.json$' || true
 }

@@ -9,7 +9,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 /// Caps applied to one artifact. All sizes are in bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
-    /// Most central-directory records read from one archive.
+    /// Most central-directory records read from one archive; past it the
+    /// archive is read in part and the cap reported (PS905).
     pub max_entries: u64,
     /// Largest inflated size of one archive entry.
     pub max_entry_size: u64,
@@ -20,19 +21,29 @@ pub struct Limits {
     pub max_nesting: u32,
     /// Most strings in one AXML/ARSC/DEX string pool.
     pub max_strings: u64,
-    /// Deepest element nesting in XML and plists.
+    /// Deepest element nesting in XML and plists; a binary manifest skips
+    /// the deeper subtrees, reads the rest and reports the cap (PS905).
     pub max_depth: u32,
 }
 
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            max_entries: 200_000,
+            // Android reads ZIP64 APKs with 250,000+ entries; a cap must
+            // not be lower than what the platform accepts (issue 17). Each
+            // record read costs about 330 bytes (the `ZipEntry` plus the
+            // mapped CD and local-header pages it touches): 250,000
+            // entries peak at 111 MiB RSS, 500,000 at about 190 MiB, so
+            // the cap keeps one artifact under 256 MiB; past it the
+            // archive is read in part and PS905 names the cap.
+            max_entries: 500_000,
             max_entry_size: 128 * 1024 * 1024,
             max_total_inflated: 1024 * 1024 * 1024,
             max_nesting: 2,
             max_strings: 4_000_000,
-            max_depth: 256,
+            // Android's ResXMLParser and the package parser have no depth
+            // limit (300-deep manifests install).
+            max_depth: 1024,
         }
     }
 }
@@ -96,6 +107,10 @@ pub enum LimitError {
 /// here so that `cap_named_in` needs no import of the reader.
 pub const PLIST_CAP_NAMES: &[&str] = &["max_plist_values", "max_plist_bytes"];
 
+/// The binary-XML decoder's own cap (`android::axml::MAX_ATTRIBUTE_BYTES`),
+/// named here so that `cap_named_in` needs no import of the decoder.
+pub const AXML_CAP_NAMES: &[&str] = &["max_xml_attribute_bytes"];
+
 /// The names of the caps, as [`LimitError`] messages end with them
 /// (`... (max_entry_size)`) and as `--max-entry-size` /
 /// `--max-total-inflated` spell the two that can be raised.
@@ -118,6 +133,7 @@ pub fn cap_named_in(message: &str) -> Option<&'static str> {
     CAP_NAMES
         .iter()
         .chain(PLIST_CAP_NAMES)
+        .chain(AXML_CAP_NAMES)
         .copied()
         .find(|name| tail.strip_suffix(name).is_some_and(|t| t.ends_with('(')))
 }

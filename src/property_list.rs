@@ -28,6 +28,7 @@
 use std::io::Cursor;
 
 pub mod bplist;
+pub mod tamper;
 
 use plist::{Dictionary, Value};
 
@@ -194,6 +195,11 @@ struct Seed<'s> {
 }
 
 const TOO_DEEP: &str = "privscan: nesting over max_depth";
+
+/// Deepest plist nesting read whatever `Limits::max_depth` says: the
+/// `plist` crate builds values recursively, so the depth must stay within
+/// a thread's stack (`max_depth` defaults to 1024 for binary manifests).
+const PLIST_MAX_DEPTH: u32 = 256;
 const TOO_MANY: &str = "privscan: too many values";
 const TOO_LARGE: &str = "privscan: values too large";
 
@@ -360,7 +366,7 @@ fn parse_value_events(
     let state = BuildState {
         events: std::cell::Cell::new(0),
         bytes: std::cell::Cell::new(0),
-        max_depth: limits.max_depth,
+        max_depth: limits.max_depth.min(PLIST_MAX_DEPTH),
         root_dups: std::cell::RefCell::new(Vec::new()),
     };
     // `plist::from_reader` only takes `DeserializeOwned` types, so the caps
@@ -379,7 +385,7 @@ fn parse_value_events(
             let message = e.to_string();
             if message.contains(TOO_DEEP) {
                 Err(PlistError::TooDeep {
-                    cap: limits.max_depth,
+                    cap: limits.max_depth.min(PLIST_MAX_DEPTH),
                     event: events,
                 })
             } else if message.contains(TOO_MANY) {
@@ -576,6 +582,10 @@ pub struct InfoPlist {
     /// share of `MAX_VALUE_BYTES` (see [`parse_value_partial`]): read in
     /// part, a cap (PS905 `max_plist_bytes`).
     pub collapsed_keys: Vec<String>,
+    /// XML tricks CoreFoundation reads differently from most tools
+    /// (comments holding markup, entity references), one line each
+    /// ([`tamper::xml_tricks`]); a tamper sign (PS903).
+    pub xml_tricks: Vec<String>,
     /// The whole root dictionary.
     pub root: Dictionary,
 }
@@ -658,6 +668,11 @@ pub fn parse_info_plist(data: &[u8], limits: &Limits) -> Result<InfoPlist, Plist
         ats_exceptions,
         duplicate_keys,
         collapsed_keys,
+        xml_tricks: if format == PlistFormat::Xml {
+            tamper::xml_tricks(data)
+        } else {
+            Vec::new()
+        },
         root,
     })
 }

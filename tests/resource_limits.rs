@@ -186,8 +186,10 @@ fn overlap_bomb_apk_is_flagged_and_bounded() {
     assert!(capped >= 300 - 32, "{capped}");
 }
 
-/// stringCount = 0x7FFFFFFF in the manifest's pool: refused from the header
-/// alone (no allocation sized by the count), the artifact error names it.
+/// stringCount = 0x7FFFFFFF in the manifest's pool: its offset table runs
+/// past the chunk, which `ResStringPool::setTo` rejects (BAD_TYPE: Android
+/// does not install it); refused from the header alone (no allocation
+/// sized by the count), the artifact error says why.
 #[test]
 fn huge_string_pool_count_is_refused_quickly() {
     let (mut b, layout) = encode_with_layout(
@@ -204,7 +206,11 @@ fn huge_string_pool_count_is_refused_quickly() {
     assert!(took < Duration::from_secs(5), "{took:?}");
     let err = r.error.expect("artifact error");
     assert_eq!(err.code, "axml");
-    assert!(err.message.contains("max_strings"), "{}", err.message);
+    assert!(
+        err.message.contains("entry table extends past the chunk"),
+        "{}",
+        err.message
+    );
 
     // A count under the cap whose offsets overrun the chunk: Android's
     // BAD_TYPE, also refused from the header.
@@ -237,8 +243,10 @@ fn huge_string_pool_count_is_refused_quickly() {
     assert!(e.message.contains("max_strings"), "{}", e.message);
 }
 
-/// Deeply nested elements, binary (2,000) and text (100,000): stopped at `max_depth` (256)
-/// with the cap named, no stack overflow.
+/// Deeply nested elements, binary (2,000) and text (100,000): the
+/// subtree past `max_depth` (1,024) is skipped, the rest is read (the
+/// package, the permission after it) and the cap is reported as PS905;
+/// no stack overflow, no blank report (issue 17 class 6).
 #[test]
 fn deep_xml_nesting_is_capped() {
     let mut el = element("x", vec![]);
@@ -246,7 +254,10 @@ fn deep_xml_nesting_is_capped() {
     for _ in 0..2_000 {
         el = element_with("x", vec![], vec![el]);
     }
-    let root = manifest("com.deep", vec![el]);
+    let root = manifest(
+        "com.deep",
+        vec![el, uses_permission("android.permission.CAMERA")],
+    );
     let b = encode(&root, ANDROID_NAMESPACES, &EncodeOptions::default());
     let bytes = build(
         &[EntrySpec::deflated("AndroidManifest.xml", &b)],
@@ -254,18 +265,55 @@ fn deep_xml_nesting_is_capped() {
     );
     let (r, took) = scan_with(&bytes, &Config::new());
     assert!(took < BOUND, "{took:?}");
-    let err = r.error.expect("artifact error");
-    assert!(err.message.contains("max_depth"), "{}", err.message);
+    assert!(r.error.is_none(), "{:?}", r.error);
+    assert_read_in_part(&r, "max_depth");
 
-    // Text manifest: a loose AndroidManifest.xml 100,000 elements deep.
-    let mut text = String::from("<manifest package=\"com.deep\">");
-    text.push_str(&"<x>".repeat(100_000));
-    text.push_str(&"</x>".repeat(100_000));
-    text.push_str("</manifest>");
+    // Text manifest: a loose AndroidManifest.xml 5,000 elements deep.
+    let text_of = |depth: usize| {
+        let mut text = String::from("<manifest package=\"com.deep\">");
+        text.push_str(&"<x>".repeat(depth));
+        text.push_str(&"</x>".repeat(depth));
+        text.push_str("<uses-permission android:name=\"android.permission.CAMERA\" ");
+        text.push_str("xmlns:android=\"http://schemas.android.com/apk/res/android\"/>");
+        text.push_str("</manifest>");
+        text
+    };
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("AndroidManifest.xml");
-    std::fs::write(&p, text).unwrap();
+    std::fs::write(&p, text_of(5_000)).unwrap();
+    let r = scan_path(&p, &Config::new());
+    assert!(r.error.is_none(), "{:?}", r.error);
+    assert_read_in_part(&r, "max_depth");
+
+    // 100,000 deep: quick-xml's own nesting limit (65,535) refuses it, as
+    // aapt2 would; a named error, no stack overflow.
+    std::fs::write(&p, text_of(100_000)).unwrap();
     let r = scan_path(&p, &Config::new());
     let err = r.error.expect("artifact error");
-    assert!(err.message.contains("max_depth"), "{}", err.message);
+    assert!(err.message.contains("deeper than"), "{}", err.message);
+}
+
+/// The manifest was read (package, CAMERA) and PS905 names `cap`.
+fn assert_read_in_part(r: &ArtifactReport, cap: &str) {
+    assert_eq!(package(r), Some("com.deep"));
+    let m = &r.android.as_ref().unwrap().manifest;
+    assert!(
+        m.uses_permissions
+            .iter()
+            .any(|p| p.name == "android.permission.CAMERA"),
+        "{:?}",
+        m.uses_permissions
+    );
+    let ps905: Vec<&str> = r
+        .findings
+        .iter()
+        .filter(|f| f.code == "PS905")
+        .map(|f| f.message.as_str())
+        .collect();
+    assert!(
+        ps905
+            .iter()
+            .any(|m| m.contains(&format!("cap {cap} reached"))),
+        "{ps905:?}"
+    );
 }

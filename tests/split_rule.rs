@@ -13,10 +13,10 @@ use privscan::testkit::fixtures::SAMPLE_PACKAGE;
 
 fn with_version_code(mut root: XmlElement, code: i32) -> XmlElement {
     root.attributes.retain(|a| a.name != "versionCode");
-    root.attributes.push(privscan::testkit::axml::android_attr(
-        "versionCode",
-        AttrValue::IntDec(code),
-    ));
+    privscan::testkit::axml::insert_by_id(
+        &mut root.attributes,
+        privscan::testkit::axml::android_attr("versionCode", AttrValue::IntDec(code)),
+    );
     root
 }
 

@@ -60,3 +60,58 @@ fn zip64_locator_without_eocd_sentinels_is_ignored() {
         z.anomalies()
     );
 }
+
+/// Issue 17 class 1: the sentinel in *any* EOCD field (entries on this
+/// disk, total entries, CD size, CD offset, comment length) makes
+/// libziparchive look for ZIP64 (`FindCentralDirectoryInfo`); without a
+/// valid locator and record it fails, so Android does not install the
+/// archive. privscan reads the 16/32-bit values and reports PS902 naming
+/// the field.
+#[test]
+fn eocd_sentinel_without_zip64_is_not_installable() {
+    let clean = build(&apk_entries(), &ArchiveSpec::default());
+    let eocd = clean.len() - 22;
+    for (at, field) in [(8, "entries on this disk"), (10, "total entries")] {
+        let mut bytes = clean.clone();
+        bytes[eocd + at..eocd + at + 2].copy_from_slice(&0xFFFFu16.to_le_bytes());
+        let z = parse(&bytes);
+        let missing: Vec<&ZipAnomaly> = z
+            .anomalies()
+            .iter()
+            .filter(|a| matches!(a, ZipAnomaly::Zip64RecordMissing { .. }))
+            .collect();
+        assert_eq!(missing.len(), 1, "{field}: {:?}", z.anomalies());
+        assert_eq!(
+            missing[0],
+            &ZipAnomaly::Zip64RecordMissing {
+                field,
+                value: 0xFFFF
+            }
+        );
+        assert_eq!(
+            missing[0].severity().finding_code(),
+            Some(privscan::findings::Code::PS902)
+        );
+        assert!(z.by_name("AndroidManifest.xml").is_some(), "{field}");
+    }
+    // The clean archive and a real ZIP64 archive have none.
+    for b in [
+        clean,
+        build(
+            &apk_entries(),
+            &ArchiveSpec {
+                zip64: true,
+                ..Default::default()
+            },
+        ),
+    ] {
+        let z = parse(&b);
+        assert!(
+            !z.anomalies()
+                .iter()
+                .any(|a| matches!(a, ZipAnomaly::Zip64RecordMissing { .. })),
+            "{:?}",
+            z.anomalies()
+        );
+    }
+}

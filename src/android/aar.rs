@@ -73,6 +73,12 @@ pub fn read(src: &dyn BundleSource, limits: &Limits, budget: &Budget) -> Result<
         manifest: manifest::from_document(&doc, MANIFEST, None),
         ..Default::default()
     };
+    // Read in part at a cap: the entry error names it (PS905).
+    out.problems
+        .extend(doc.caps_hit.iter().map(|cap| EntryError {
+            entry: MANIFEST.to_string(),
+            message: format!("read in part: {cap}"),
+        }));
     for name in &entries {
         let is_jar = name == "classes.jar" || (name.starts_with("libs/") && name.ends_with(".jar"));
         if is_jar {

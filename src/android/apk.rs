@@ -245,6 +245,17 @@ pub(crate) fn scan_apk_parts<'c>(
         axml::parse(&bytes, limits).map_err(|e| err("axml", format!("{manifest_entry}: {e}")))?;
     let mut parts = ApkParts::new(opts);
     let mut findings = axml_findings(&doc, &manifest_entry);
+    // Read in part at a cap: what was read is reported, and the cap too
+    // (an entry error naming it becomes PS905 in the pipeline).
+    if let Some(cap) = archive.cap_hit() {
+        parts.entry_errors.push(EntryError {
+            entry: format!("{prefix}(central directory)"),
+            message: format!("central directory read in part: {cap}"),
+        });
+    }
+    parts
+        .entry_errors
+        .extend(caps_hit_errors(&doc, &manifest_entry));
 
     // resources.arsc only when the manifest holds references to resolve.
     let table = if has_references(&doc) {
@@ -712,6 +723,19 @@ fn anomaly_entry(a: &ZipAnomaly) -> Option<&str> {
     }
 }
 
+/// One entry error per cap the manifest decoder hit (the document was read
+/// in part); each message ends with the cap's name, so the pipeline turns
+/// it into PS905 and the scan fails the gate instead of looking clean.
+pub fn caps_hit_errors(doc: &XmlDocument, entry: &str) -> Vec<EntryError> {
+    doc.caps_hit
+        .iter()
+        .map(|cap| EntryError {
+            entry: entry.to_string(),
+            message: format!("read in part: {cap}"),
+        })
+        .collect()
+}
+
 /// PS903 findings for AXML anomalies (one finding listing them all).
 pub fn axml_findings(doc: &XmlDocument, entry: &str) -> Vec<Finding> {
     if doc.source != XmlSource::Binary || doc.anomalies.is_empty() {
@@ -749,6 +773,7 @@ pub fn scan_manifest_file(
         axml::parse(data, &opts.limits).map_err(|e| err("axml", e.to_string()))?
     };
     report.findings.extend(axml_findings(&doc, &entry));
+    report.entry_errors.extend(caps_hit_errors(&doc, &entry));
     let manifest = manifest::from_document(&doc, &entry, None);
     let mut detections = Vec::new();
     if !opts.manifest_only {

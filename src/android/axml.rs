@@ -50,8 +50,8 @@ mod tree;
 pub(crate) use chunk::ChunkHeader;
 use chunk::*;
 use pool::*;
-pub use pool::{PoolError, StringPool};
-pub use tree::parse;
+pub use pool::{PoolError, StringNotes, StringPool};
+pub use tree::{ATTRIBUTE_BYTES_CAP, MAX_ATTRIBUTE_BYTES, MAX_ELEMENT_ATTRIBUTE_BYTES, parse};
 
 /// `RES_STRING_POOL_TYPE`.
 pub const RES_STRING_POOL_TYPE: u16 = 0x0001;

@@ -342,6 +342,7 @@ pub fn parse_xml(data: &[u8], limits: &Limits) -> Result<XmlDocument, ProtoError
         source: XmlSource::Proto,
         root,
         anomalies: Vec::new(),
+        caps_hit: Vec::new(),
     })
 }
 

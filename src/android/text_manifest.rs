@@ -10,7 +10,8 @@
 //! five predefined ones and character references (what lxml does with
 //! `resolve_entities=False, load_dtd=False`); an undeclared `&e1;` in text is
 //! ignored (text content is not part of the tree). Nesting is capped by
-//! `Limits::max_depth`. It never panics.
+//! `Limits::max_depth` (deeper subtrees skipped, the cap reported). It never
+//! panics.
 //!
 //! Format facts: XML 1.0 (W3C REC-xml) and Namespaces in XML 1.0 (prefixes
 //! resolve to URIs; unprefixed attributes have no namespace). Parsing is done
@@ -52,7 +53,9 @@ pub enum TextManifestError {
         /// quick-xml's message.
         message: String,
     },
-    /// Elements nest deeper than `Limits::max_depth`.
+    /// Elements nest deeper than `Limits::max_depth`. Not returned by
+    /// [`parse`], which reads the rest and lists this message in
+    /// `XmlDocument::caps_hit`.
     #[error("elements nest deeper than {cap} at byte offset {offset} (max_depth)")]
     TooDeep {
         /// `Limits::max_depth`.
@@ -89,8 +92,9 @@ pub enum TextManifestError {
 ///
 /// # Errors
 /// [`TextManifestError`] for bad encoding, malformed XML, a malformed or
-/// duplicate attribute, nesting past `limits.max_depth`, no root, or an
-/// unclosed element.
+/// duplicate attribute, no root, or an unclosed element. Elements nested
+/// past `limits.max_depth` are skipped with their subtrees and the cap is
+/// listed in `caps_hit` (the document was read in part, PS905).
 pub fn parse(text: &[u8], limits: &Limits) -> Result<XmlDocument, TextManifestError> {
     let text = decode(text)?;
     let mut reader = NsReader::from_str(&text);
@@ -104,6 +108,10 @@ pub fn parse(text: &[u8], limits: &Limits) -> Result<XmlDocument, TextManifestEr
     let mut stack: Vec<XmlElement> = Vec::new();
     let mut root: Option<XmlElement> = None;
     let mut anomalies = Vec::new();
+    // Caps hit (messages ending with the cap name) and the open elements
+    // skipped because they nest past `max_depth`.
+    let mut caps_hit: Vec<String> = Vec::new();
+    let mut skip_depth = 0usize;
 
     loop {
         let start_offset = reader.buffer_position();
@@ -124,11 +132,22 @@ pub fn parse(text: &[u8], limits: &Limits) -> Result<XmlDocument, TextManifestEr
                 let depth = u32::try_from(stack.len())
                     .unwrap_or(u32::MAX)
                     .saturating_add(1);
-                if depth > limits.max_depth {
-                    return Err(TextManifestError::TooDeep {
-                        cap: limits.max_depth,
-                        offset: start_offset,
-                    });
+                if skip_depth > 0 || depth > limits.max_depth {
+                    // Past the cap: the subtree is skipped, the rest is
+                    // read, and the cap is reported once (PS905).
+                    if caps_hit.is_empty() {
+                        caps_hit.push(
+                            TextManifestError::TooDeep {
+                                cap: limits.max_depth,
+                                offset: start_offset,
+                            }
+                            .to_string(),
+                        );
+                    }
+                    if !is_empty {
+                        skip_depth = skip_depth.saturating_add(1);
+                    }
+                    continue;
                 }
                 let line = lines.line_at(tag_start(text.as_bytes(), start_offset));
                 let element =
@@ -139,6 +158,7 @@ pub fn parse(text: &[u8], limits: &Limits) -> Result<XmlDocument, TextManifestEr
                     stack.push(element);
                 }
             }
+            Event::End(_) if skip_depth > 0 => skip_depth = skip_depth.saturating_sub(1),
             Event::End(_) => {
                 // check_end_names guarantees the end matches the open element.
                 if let Some(element) = stack.pop() {
@@ -179,6 +199,7 @@ pub fn parse(text: &[u8], limits: &Limits) -> Result<XmlDocument, TextManifestEr
         source: XmlSource::Text,
         root,
         anomalies,
+        caps_hit,
     })
 }
 
@@ -431,11 +452,25 @@ mod tests {
             max_depth: 10,
             ..Limits::default()
         };
-        assert!(matches!(
-            parse(deep.as_bytes(), &limits),
-            Err(TextManifestError::TooDeep { cap: 10, .. })
-        ));
-        assert!(parse(deep.as_bytes(), &Limits::default()).is_ok());
+        let deep = format!("<a><c/>{deep}<b/></a>");
+        let doc = parse(deep.as_bytes(), &limits).unwrap();
+        // Read in part: the 10 levels, and the siblings after the subtree.
+        let names: Vec<&str> = doc.root.children.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["c", "a", "b"]);
+        let mut d = 1;
+        let mut el = &doc.root;
+        while let Some(c) = el.children.iter().find(|c| c.name == "a") {
+            d += 1;
+            el = c;
+        }
+        assert_eq!(d, 10);
+        assert_eq!(doc.caps_hit.len(), 1, "{:?}", doc.caps_hit);
+        assert_eq!(
+            crate::limits::cap_named_in(&doc.caps_hit[0]),
+            Some("max_depth")
+        );
+        let doc = parse(deep.as_bytes(), &Limits::default()).unwrap();
+        assert!(doc.caps_hit.is_empty());
     }
 
     #[test]

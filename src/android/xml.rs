@@ -120,6 +120,12 @@ pub struct XmlDocument {
     /// Oddities Android tolerates but that a reviewer should know about
     /// (tampered header type, junk chunks, lying attribute names...).
     pub anomalies: Vec<String>,
+    /// Resource caps the decoder hit while reading this document, each a
+    /// [`crate::limits::LimitError`] message ending with the cap's name
+    /// (`... (max_depth)`). The tree holds what was read up to the cap; a
+    /// non-empty list means the document was read only in part (PS905).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub caps_hit: Vec<String>,
 }
 
 impl XmlElement {

@@ -202,8 +202,15 @@ pub fn precheck(scan: &IosScan) -> Vec<Finding> {
             evidence: vec![Location::entry(entry.clone())],
         });
     }
+    out.extend(
+        scan.xml_tampered
+            .iter()
+            .map(|(entry, why)| plist_tampered(entry, why)),
+    );
     out
 }
+
+pub use crate::property_list::tamper::plist_tampered;
 
 fn ps301(
     scan: &IosScan,

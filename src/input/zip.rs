@@ -165,6 +165,8 @@ pub struct ZipArchive<'a> {
     read_anomalies: Mutex<Vec<ZipAnomaly>>,
     cd_offset: u64,
     comment: &'a [u8],
+    /// `max_entries` when the central directory has more records.
+    cap_hit: Option<LimitError>,
 }
 
 fn u16_at(d: &[u8], off: usize) -> Option<u16> {
@@ -222,6 +224,13 @@ impl<'a> ZipArchive<'a> {
         (name_of(i) == Some(name))
             .then(|| self.entries.get(i))
             .flatten()
+    }
+
+    /// The cap that stopped the central-directory walk, if one did: the
+    /// archive then holds only the first `max_entries` records, and the
+    /// caller reports the cap (PS905) with what was read.
+    pub fn cap_hit(&self) -> Option<&LimitError> {
+        self.cap_hit.as_ref()
     }
 
     /// Archive-level and per-entry anomalies found while parsing.

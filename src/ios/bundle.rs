@@ -258,6 +258,9 @@ pub struct IosScan {
     /// Mach-O files iOS would refuse to load (fat header rejected by XNU or
     /// dyld): `(entry, reason)`, reported as PS902.
     pub not_loadable: Vec<(String, String)>,
+    /// XML plists with tricks CoreFoundation reads differently from most
+    /// tools (`InfoPlist::xml_tricks`): `(entry, notes joined)`, PS903.
+    pub xml_tampered: Vec<(String, String)>,
 }
 
 fn is_dir_name(seg: &str, ext: &str) -> bool {
@@ -432,6 +435,10 @@ pub fn scan_bundle_with(
                 match src.read(&info_entry) {
                     Ok(data) => match parse_info_plist(&data, limits) {
                         Ok(info) => {
+                            if !info.xml_tricks.is_empty() {
+                                scan.xml_tampered
+                                    .push((info_entry.clone(), info.xml_tricks.join("; ")));
+                            }
                             if !info.duplicate_keys.is_empty() {
                                 scan.entry_errors.push(EntryError {
                                     entry: info_entry.clone(),

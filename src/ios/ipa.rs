@@ -242,6 +242,14 @@ pub fn scan_plist_file(
         facts.background_modes = info.background_modes;
         facts.queries_schemes = info.queries_schemes;
         facts.ats_exceptions = info.ats_exceptions;
+        if !info.xml_tricks.is_empty() {
+            report
+                .findings
+                .push(crate::property_list::tamper::plist_tampered(
+                    &entry,
+                    &info.xml_tricks.join("; "),
+                ));
+        }
         if !info.collapsed_keys.is_empty() {
             report.entry_errors.push(crate::model::EntryError {
                 entry: entry.clone(),

@@ -38,6 +38,7 @@ pub use crate::rules::ios as rules;
 pub use crate::native::codesign;
 pub use crate::property_list as plist;
 pub use crate::property_list::bplist;
+pub use crate::property_list::tamper as plist_tamper;
 pub mod sdk_package;
 
 pub use bundle::{BundleSource, DirSource, FrameworkInfo, IosError, IosScan, scan_bundle};

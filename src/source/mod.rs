@@ -349,6 +349,9 @@ fn android_facts(
                 continue;
             }
         };
+        for cap in &doc.caps_hit {
+            entry_error(report, &mf.rel, format!("read in part: {cap}"));
+        }
         let m = crate::android::manifest::from_document(&doc, &mf.rel, None);
         let detail = match &mf.kind {
             SourceSetKind::Flavor(f) => Some(format!("flavor {f}")),

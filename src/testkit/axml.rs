@@ -418,6 +418,24 @@ pub fn android_attr(name: &str, value: AttrValue) -> XmlAttribute {
     }
 }
 
+/// Insert `a` where aapt2 would write it: attributes with a resource ID
+/// in ascending ID order (aapt2 `XmlFlattener.cpp` sorts them by ID):
+/// before the first attribute with a higher ID, else at the end.
+/// Attributes without an ID read as 0 in that walk and never hide one.
+/// Android's attribute resolution only sees attributes in ascending ID
+/// order, so a test that adds an attribute to a built element uses this
+/// instead of `push`.
+pub fn insert_by_id(attributes: &mut Vec<XmlAttribute>, a: XmlAttribute) {
+    let at = match a.resource_id {
+        Some(id) => attributes
+            .iter()
+            .position(|b| b.resource_id.is_some_and(|r| r > id))
+            .unwrap_or(attributes.len()),
+        None => attributes.len(),
+    };
+    attributes.insert(at, a);
+}
+
 /// An attribute with no namespace and no resource ID (e.g. `package`).
 pub fn plain_attr(name: &str, value: AttrValue) -> XmlAttribute {
     XmlAttribute {

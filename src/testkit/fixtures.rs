@@ -131,11 +131,13 @@ pub fn sample_manifest() -> XmlElement {
                                 "name",
                                 s("com.google.firebase.provider.FirebaseInitProvider"),
                             ),
+                            // aapt order: ascending resource ID
+                            // (exported 0x01010010 < authorities 0x01010018).
+                            bool_attr("exported", false),
                             android_attr(
                                 "authorities",
                                 s("com.privscan.sample.firebaseinitprovider"),
                             ),
-                            bool_attr("exported", false),
                         ],
                     ),
                     element_with(

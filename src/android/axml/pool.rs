@@ -25,6 +25,22 @@ impl<'a> StringPool<'a> {
     /// the pool and anomalies (inconsistent count, ignored stylesStart,
     /// duplicate offsets).
     pub fn parse(chunk: &'a [u8], limits: &Limits) -> Result<(Self, Vec<String>), PoolError> {
+        match Self::parse_partial(chunk, limits)? {
+            (_, _, Some(cap)) => Err(PoolError::Limit(cap)),
+            (pool, anomalies, None) => Ok((pool, anomalies)),
+        }
+    }
+
+    /// [`parse`](Self::parse), except that a pool declaring more strings
+    /// than `limits.max_strings` is read in part: only the first
+    /// `max_strings` strings can be decoded (the others read as `None`),
+    /// and the cap that was hit is returned with it, so that the caller
+    /// reports what it read plus the cap (PS905) instead of nothing.
+    /// Android itself has no such cap (`ResStringPool::setTo`).
+    pub fn parse_partial(
+        chunk: &'a [u8],
+        limits: &Limits,
+    ) -> Result<(Self, Vec<String>, Option<LimitError>), PoolError> {
         let mut anomalies = Vec::new();
         let size = chunk.len();
         if size < usize::from(STRING_POOL_HEADER_SIZE) {
@@ -42,12 +58,11 @@ impl<'a> StringPool<'a> {
         let m_size = h.size as usize;
         let header_size = usize::from(h.header_size);
         let utf8 = flags & UTF8_FLAG != 0;
-        if u64::from(count) > limits.max_strings {
-            return Err(PoolError::Limit(LimitError::TooManyStrings {
+        let capped =
+            (u64::from(count) > limits.max_strings).then_some(LimitError::TooManyStrings {
                 count: u64::from(count),
                 cap: limits.max_strings,
-            }));
-        }
+            });
         let mut pool_size = 0usize;
         if count > 0 {
             let entries_end = (count as usize)
@@ -132,12 +147,17 @@ impl<'a> StringPool<'a> {
         let pool = StringPool {
             chunk,
             header_size,
-            count,
+            // At the cap, the strings past it are not decoded.
+            count: if capped.is_some() {
+                u32::try_from(limits.max_strings).unwrap_or(u32::MAX)
+            } else {
+                count
+            },
             utf8,
             strings_start,
             pool_size,
         };
-        Ok((pool, anomalies))
+        Ok((pool, anomalies, capped))
     }
 
     /// How many offset slots repeat an earlier slot's offset (aapt never
@@ -173,9 +193,25 @@ impl<'a> StringPool<'a> {
         u32_at(self.chunk, off)
     }
 
-    /// String `idx`, decoded as AOSP `ResStringPool::stringAt` does; `None`
-    /// when the index is out of range or the entry is malformed.
+    /// String `idx` as the framework's Java code reads it (see
+    /// [`get_noted`](Self::get_noted)); `None` when the index is out of
+    /// range or the entry is malformed.
     pub fn get(&self, idx: u32) -> Option<String> {
+        self.get_noted(idx).map(|(s, _)| s)
+    }
+
+    /// String `idx` as the framework reads it, with what was odd about it.
+    ///
+    /// Java reads pool strings through `StringBlock.nativeGetString`
+    /// (AOSP `core/jni/android_util_StringBlock.cpp`): for a UTF-8 pool it
+    /// first tries `ResStringPool::string8At`, which never checks the
+    /// UTF-16 length field (only `stringAt` does, `libs/androidfw/
+    /// ResourceTypes.cpp`), and hands the bytes to JNI `NewStringUTF`, which
+    /// stops at the first NUL (`strlen`). So a wrong UTF-16 length does not
+    /// hide a string from Android, and text after an embedded NUL does not
+    /// exist for it; both are noted. UTF-16 pools go through `stringAt` and
+    /// `NewString(str, len)`, which keeps embedded NULs.
+    pub fn get_noted(&self, idx: u32) -> Option<(String, StringNotes)> {
         if idx >= self.count {
             return None;
         }
@@ -184,6 +220,7 @@ impl<'a> StringPool<'a> {
             self.get_utf8(entry)
         } else {
             self.get_utf16(entry / 2)
+                .map(|s| (s, StringNotes::default()))
         }
     }
 
@@ -238,7 +275,7 @@ impl<'a> StringPool<'a> {
         Some(out)
     }
 
-    pub(super) fn get_utf8(&self, off: usize) -> Option<String> {
+    pub(super) fn get_utf8(&self, off: usize) -> Option<(String, StringNotes)> {
         if off >= self.pool_size.checked_sub(1)? {
             return None;
         }
@@ -273,11 +310,79 @@ impl<'a> StringPool<'a> {
         }?;
         let start_b = p.checked_add(self.strings_start)?;
         let bytes = self.chunk.get(start_b..start_b.checked_add(found)?)?;
-        let (units, s) = utf8_to_utf16_android(bytes)?;
-        if units & 0x7FFF != u16len {
-            return None;
+        let mut notes = StringNotes::default();
+        if i != 0 {
+            notes.length_overflow = Some((enc_len, found));
         }
-        Some(s)
+        // NewStringUTF(str8->data()): the Java string ends at the first NUL.
+        let seen = match bytes.iter().position(|&b| b == 0) {
+            Some(nul) => {
+                notes.nul_cut = Some(bytes.len().saturating_sub(nul));
+                bytes.get(..nul).unwrap_or_default()
+            }
+            None => bytes,
+        };
+        let (units, s, lenient) = utf8_to_utf16_device(seen);
+        notes.bad_utf8 = lenient;
+        // stringAt's check, which the Java path (string8At) never makes.
+        if notes.nul_cut.is_none() && units & 0x7FFF != u16len {
+            notes.utf16_len = Some((u16len, units));
+        }
+        Some((s, notes))
+    }
+}
+
+/// What was odd about one pool string as the framework read it; every
+/// field is a tamper sign (aapt/aapt2 never write them).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StringNotes {
+    /// UTF-8 pool: (UTF-16 length field, UTF-16 units of the text). The
+    /// field disagrees; `stringAt` would refuse the string, the Java path
+    /// (`string8At`) reads it anyway.
+    pub utf16_len: Option<(usize, usize)>,
+    /// UTF-8 pool: (encoded length field, real byte length). The length
+    /// overflowed the 15-bit field and `stringDecodeAt` found the NUL
+    /// further on.
+    pub length_overflow: Option<(usize, usize)>,
+    /// UTF-8 pool: bytes from an embedded NUL on, which `NewStringUTF` does
+    /// not see.
+    pub nul_cut: Option<usize>,
+    /// UTF-8 pool: bytes that are not valid UTF-8, decoded leniently.
+    pub bad_utf8: bool,
+}
+
+impl StringNotes {
+    /// True when nothing was odd.
+    pub fn is_clean(&self) -> bool {
+        *self == StringNotes::default()
+    }
+
+    /// One line per oddity, for the document's anomalies (PS903).
+    pub fn describe(&self, idx: u32) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some((field, real)) = self.utf16_len {
+            out.push(format!(
+                "axml-utf8-utf16-length: string {idx}: UTF-16 length field {field}, text has {real} units \
+                 (stringAt rejects it; the framework reads it through string8At)"
+            ));
+        }
+        if let Some((field, real)) = self.length_overflow {
+            out.push(format!(
+                "axml-utf8-length-overflow: string {idx}: encoded length field {field}, string is {real} bytes \
+                 (read to its NUL, as stringDecodeAt does)"
+            ));
+        }
+        if let Some(cut) = self.nul_cut {
+            out.push(format!(
+                "axml-string-nul: string {idx}: embedded NUL; the last {cut} bytes are not seen by Android (NewStringUTF)"
+            ));
+        }
+        if self.bad_utf8 {
+            out.push(format!(
+                "axml-string-bad-utf8: string {idx}: invalid UTF-8, decoded leniently as the device does"
+            ));
+        }
+        out
     }
 }
 
@@ -290,22 +395,29 @@ pub enum PoolError {
     Limit(LimitError),
 }
 
-/// libutils `utf8_to_utf16_length` + `utf8_to_utf16`: lenient (continuation
-/// bytes are not checked), returns the UTF-16 length and the text, or `None`
-/// where Android returns -1 (a sequence runs past the end).
-pub(super) fn utf8_to_utf16_android(bytes: &[u8]) -> Option<(usize, String)> {
+/// UTF-8 to text the way the device's reader does: lenient, like libutils
+/// `utf8_to_utf16` and ART's modified-UTF-8 decoding behind `NewStringUTF`
+/// (continuation bytes are not checked; the lead byte decides the length).
+/// A sequence cut by the end of the string is decoded byte by byte (ART
+/// validates only enough not to read past the NUL). Returns the UTF-16
+/// length, the text and whether the bytes were not valid UTF-8.
+pub(super) fn utf8_to_utf16_device(bytes: &[u8]) -> (usize, String, bool) {
     if let Ok(s) = std::str::from_utf8(bytes) {
         let units = s
             .chars()
             .map(char::len_utf16)
             .fold(0usize, usize::saturating_add);
-        return Some((units, s.to_owned()));
+        return (units, s.to_owned(), false);
     }
     let mut out: Vec<u16> = Vec::with_capacity(bytes.len());
     let mut i = 0usize;
     while let Some(&lead) = bytes.get(i) {
         let n = (((0xe500_0000u32 >> ((lead >> 3) & 0x1e)) & 3) as usize).saturating_add(1);
-        let seq = bytes.get(i..i.checked_add(n)?)?;
+        let Some(seq) = i.checked_add(n).and_then(|e| bytes.get(i..e)) else {
+            out.push(u16::from(lead));
+            i = i.saturating_add(1);
+            continue;
+        };
         let cp = match n {
             1 => u32::from(lead),
             _ => {
@@ -326,27 +438,62 @@ pub(super) fn utf8_to_utf16_android(bytes: &[u8]) -> Option<(usize, String)> {
         } else {
             out.push(cp as u16);
         }
-        i = i.checked_add(n)?;
+        i = i.saturating_add(n);
     }
-    Some((out.len(), String::from_utf16_lossy(&out)))
+    (out.len(), String::from_utf16_lossy(&out), true)
 }
 
 /// Lazily decoded strings of the document's pool, memoised per index.
+/// `slots[i]` is 0 (not decoded yet), 1 (cannot be decoded) or 2 + the
+/// index in `text`: 4 bytes per declared string, so a pool of millions of
+/// strings costs little unless they are used.
 pub(super) struct Strings<'a> {
     pub(super) pool: StringPool<'a>,
-    pub(super) cache: Vec<Option<Option<Box<str>>>>,
+    pub(super) slots: Vec<u32>,
+    pub(super) text: Vec<Box<str>>,
+    /// Oddities of the strings decoded so far ([`StringNotes::describe`]).
+    pub(super) notes: Vec<String>,
 }
 
-impl Strings<'_> {
+impl<'a> Strings<'a> {
+    pub(super) fn new(pool: StringPool<'a>) -> Self {
+        let slots = vec![0u32; pool.len() as usize];
+        Strings {
+            pool,
+            slots,
+            text: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
     /// String `idx`, or `None` (and the caller records an anomaly).
     pub(super) fn get(&mut self, idx: u32) -> Option<&str> {
-        let slot = self.cache.get_mut(idx as usize)?;
-        if slot.is_none() {
-            *slot = Some(self.pool.get(idx).map(String::into_boxed_str));
-        }
-        slot.as_ref().and_then(|s| s.as_deref())
+        let slot = *self.slots.get(idx as usize)?;
+        let at = if slot == 0 {
+            let (value, at) = match self.pool.get_noted(idx) {
+                Some((s, notes)) => {
+                    if !notes.is_clean() {
+                        for line in notes.describe(idx) {
+                            note(&mut self.notes, || line);
+                        }
+                    }
+                    let at = self.text.len();
+                    self.text.push(s.into_boxed_str());
+                    (u32::try_from(at).ok()?.checked_add(2)?, Some(at))
+                }
+                None => (1, None),
+            };
+            if let Some(s) = self.slots.get_mut(idx as usize) {
+                *s = value;
+            }
+            at?
+        } else {
+            slot.checked_sub(2)? as usize
+        };
+        self.text.get(at).map(|s| &**s)
     }
 }
 
 /// A validated pool with its anomalies, or where and why it was rejected.
-pub(super) type PoolResult<'a> = Result<(StringPool<'a>, Vec<String>), (usize, PoolError)>;
+pub(super) type PoolResult<'a> =
+    Result<(StringPool<'a>, Vec<String>, Option<LimitError>), (usize, PoolError)>;

@@ -147,10 +147,13 @@ fn nesting_and_line_numbers() {
         max_depth: 3,
         ..Limits::default()
     };
-    let err = parse(&encode(&root, &[], &EncodeOptions::default()), &tight).unwrap_err();
+    // Past the cap the deeper subtree is skipped, the rest is read, and
+    // the cap is reported (PS905), never an empty result.
+    let doc = parse(&encode(&root, &[], &EncodeOptions::default()), &tight).unwrap();
+    assert!(doc.root.children[0].children[0].children.is_empty());
     assert_eq!(
-        err,
-        AxmlError::Limit(LimitError::ElementsTooDeep { depth: 4, cap: 3 })
+        doc.caps_hit,
+        [LimitError::ElementsTooDeep { depth: 4, cap: 3 }.to_string()]
     );
 }
 
@@ -184,10 +187,14 @@ fn string_cap_and_truncation_are_errors() {
         max_strings: 3,
         ..Limits::default()
     };
-    assert!(matches!(
-        parse(&bytes, &tight),
-        Err(AxmlError::Limit(LimitError::TooManyStrings { cap: 3, .. }))
-    ));
+    // Read in part: the strings past the cap read as "", the cap is reported.
+    let doc = parse(&bytes, &tight).unwrap();
+    assert_eq!(doc.caps_hit.len(), 1);
+    assert!(
+        doc.caps_hit[0].ends_with("(max_strings)"),
+        "{:?}",
+        doc.caps_hit
+    );
     assert_eq!(
         parse(&bytes[..6], &lim()),
         Err(AxmlError::Truncated { offset: 0, need: 8 })
@@ -198,9 +205,9 @@ fn string_cap_and_truncation_are_errors() {
 }
 
 #[test]
-fn utf8_length_mismatch_reads_as_placeholder() {
-    // Android's stringAt rejects a UTF-8 string whose UTF-16 length byte
-    // disagrees with its contents.
+fn utf8_length_mismatch_is_read_like_string8at() {
+    // stringAt rejects a UTF-8 string whose UTF-16 length byte disagrees
+    // with its contents, but the framework's Java path (string8At) reads it.
     let root = element("manifest", vec![plain_attr("package", s("abc"))]);
     let (mut bytes, layout) = encode_with_layout(
         &root,
@@ -218,19 +225,23 @@ fn utf8_length_mismatch_reads_as_placeholder() {
     let doc = parse(&bytes, &lim()).unwrap();
     assert_eq!(
         doc.root.attributes[0].value,
-        AttrValue::String(String::new())
+        AttrValue::String("abc".into())
     );
     assert!(
         doc.anomalies
             .iter()
-            .any(|a| a.starts_with("axml-string-index:"))
+            .any(|a| a.starts_with("axml-utf8-utf16-length:")),
+        "{:?}",
+        doc.anomalies
     );
 }
 
 #[test]
 fn android_lenient_utf8_decoding() {
     // CESU-8 surrogate pair (as some encoders write) decodes to one char.
-    let (n, s) = utf8_to_utf16_android(&[0xED, 0xA0, 0xBD, 0xED, 0xB8, 0x80]).unwrap();
-    assert_eq!((n, s.as_str()), (2, "😀"));
-    assert!(utf8_to_utf16_android(&[b'a', 0xE0, 0x80]).is_none());
+    let (n, s, lenient) = utf8_to_utf16_device(&[0xED, 0xA0, 0xBD, 0xED, 0xB8, 0x80]);
+    assert_eq!((n, s.as_str(), lenient), (2, "😀", true));
+    // A sequence cut by the end is decoded byte by byte, never dropped.
+    let (n, s, lenient) = utf8_to_utf16_device(&[b'a', 0xE0, 0x80]);
+    assert_eq!((n, s.as_str(), lenient), (3, "a\u{e0}\u{80}", true));
 }

@@ -68,7 +68,7 @@ pub fn parse(data: &[u8], limits: &Limits) -> Result<XmlDocument, AxmlError> {
                         )
                     });
                 }
-                pool = Some(StringPool::parse(bytes, limits).map_err(|e| (pos, e)));
+                pool = Some(StringPool::parse_partial(bytes, limits).map_err(|e| (pos, e)));
             }
             RES_XML_RESOURCE_MAP_TYPE => {
                 let start = pos.saturating_add(usize::from(h.header_size));
@@ -118,7 +118,7 @@ pub fn parse(data: &[u8], limits: &Limits) -> Result<XmlDocument, AxmlError> {
     let Some(first) = root else {
         return Err(AxmlError::NoRootElement);
     };
-    let (pool, pool_anomalies) = match pool {
+    let (pool, pool_anomalies, pool_cap) = match pool {
         None => {
             return Err(AxmlError::StringPool {
                 offset: 0,
@@ -141,8 +141,7 @@ pub fn parse(data: &[u8], limits: &Limits) -> Result<XmlDocument, AxmlError> {
             format!("axml-string-offset-dup: {dups} string offset slots repeat an earlier offset")
         });
     }
-    let cache = vec![None; pool.len() as usize];
-    let mut strings = Strings { pool, cache };
+    let mut strings = Strings::new(pool);
     let mut b = Builder {
         data,
         strings: &mut strings,
@@ -151,7 +150,9 @@ pub fn parse(data: &[u8], limits: &Limits) -> Result<XmlDocument, AxmlError> {
         stack: Vec::new(),
         root: None,
         ns_depth: 0,
-        attr_budget: (data_end / 8).max(1024),
+        attr_budget: MAX_ATTRIBUTE_BYTES,
+        skip_depth: 0,
+        caps_hit: pool_cap.iter().map(ToString::to_string).collect(),
         limits,
     };
     let mut node = first;
@@ -176,6 +177,23 @@ pub fn parse(data: &[u8], limits: &Limits) -> Result<XmlDocument, AxmlError> {
     b.finish()
 }
 
+/// Most bytes the decoded attributes of one document may take in memory
+/// (each `XmlAttribute` plus its strings). Android has no such cap; it
+/// exists because attribute records may overlap (`attributeSize` < 20) and
+/// all point at one long string. Real manifests use a few MiB at most, and
+/// one element with 65,535 ordinary attributes about 8 MiB, so this is only
+/// reached by such a construction; then the attributes read so far are
+/// kept and the cap is reported (`max_xml_attribute_bytes`, PS905).
+pub const MAX_ATTRIBUTE_BYTES: usize = 64 << 20;
+
+/// Most bytes the decoded attributes of one element may take: one
+/// element that reaches it loses only its own remaining attributes, so it
+/// cannot starve the elements after it (the permissions).
+pub const MAX_ELEMENT_ATTRIBUTE_BYTES: usize = 16 << 20;
+
+/// The cap name [`MAX_ATTRIBUTE_BYTES`] reports.
+pub const ATTRIBUTE_BYTES_CAP: &str = "max_xml_attribute_bytes";
+
 pub(super) struct Builder<'a, 's> {
     pub(super) data: &'a [u8],
     pub(super) strings: &'s mut Strings<'a>,
@@ -184,7 +202,12 @@ pub(super) struct Builder<'a, 's> {
     pub(super) stack: Vec<XmlElement>,
     pub(super) root: Option<XmlElement>,
     pub(super) ns_depth: i64,
+    /// Bytes of [`MAX_ATTRIBUTE_BYTES`] still free.
     pub(super) attr_budget: usize,
+    /// Open elements skipped because they are nested past `max_depth`.
+    pub(super) skip_depth: usize,
+    /// Caps hit so far (messages ending with the cap name).
+    pub(super) caps_hit: Vec<String>,
     pub(super) limits: &'s Limits,
 }
 
@@ -251,14 +274,28 @@ impl Builder<'_, '_> {
                     return Ok(());
                 }
                 let depth = self.stack.len();
-                if depth >= self.limits.max_depth as usize {
-                    return Err(AxmlError::Limit(LimitError::ElementsTooDeep {
-                        depth: u32::try_from(depth.saturating_add(1)).unwrap_or(u32::MAX),
-                        cap: self.limits.max_depth,
-                    }));
+                if self.skip_depth > 0 || depth >= self.limits.max_depth as usize {
+                    // Past the cap: the subtree is skipped, the rest of the
+                    // document is still read, and the cap is reported once.
+                    if self.skip_depth == 0
+                        && self.caps_hit.iter().all(|c| !c.ends_with("(max_depth)"))
+                    {
+                        self.caps_hit.push(
+                            LimitError::ElementsTooDeep {
+                                depth: u32::try_from(depth.saturating_add(1)).unwrap_or(u32::MAX),
+                                cap: self.limits.max_depth,
+                            }
+                            .to_string(),
+                        );
+                    }
+                    self.skip_depth = self.skip_depth.saturating_add(1);
+                    return Ok(());
                 }
                 let el = self.start_element(node)?;
                 self.stack.push(el);
+            }
+            RES_XML_END_ELEMENT_TYPE if self.skip_depth > 0 => {
+                self.skip_depth = self.skip_depth.saturating_sub(1);
             }
             RES_XML_END_ELEMENT_TYPE => match self.stack.pop() {
                 Some(el) => match self.stack.last_mut() {
@@ -298,27 +335,30 @@ impl Builder<'_, '_> {
         let mut attr_count = usize::from(rd16(12).ok_or(trunc)?);
         let namespace = self.opt_ns(ns_idx, at);
         let name = self.string(name_idx, "element name", at);
-        if attr_count > 0 && attr_size < usize::from(ATTRIBUTE_SIZE) {
+        check_markup(&mut self.anomalies, "element", &name, at);
+        if attr_count > 0 && attr_size != usize::from(ATTRIBUTE_SIZE) {
+            // ResXMLParser steps by attributeSize whatever it is; aapt and
+            // aapt2 always write 20. Only tools that assume 20 are fooled.
             note(&mut self.anomalies, || {
                 format!(
-                    "axml-attr-size: element <{name}> at byte {at} has attributeSize {attr_size} (< 20): attributes overlap"
+                    "axml-attr-size: element <{name}> at byte {at} has attributeSize {attr_size} (aapt writes 20; \
+                     Android steps by the stated size{})",
+                    if attr_size < usize::from(ATTRIBUTE_SIZE) {
+                        ", so the records overlap"
+                    } else {
+                        ""
+                    }
                 )
             });
             if attr_size == 0 {
                 attr_count = 1; // every attribute is the same record
             }
         }
-        if attr_count > self.attr_budget {
-            note(&mut self.anomalies, || {
-                format!(
-                    "axml-attr-budget: element <{name}> at byte {at} declares {attr_count} attributes; only {} decoded",
-                    self.attr_budget
-                )
-            });
-            attr_count = self.attr_budget;
-        }
-        self.attr_budget = self.attr_budget.saturating_sub(attr_count);
-        let mut attributes = Vec::with_capacity(attr_count);
+        let mut attributes = Vec::with_capacity(attr_count.min(1024));
+        // RetrieveAttributes walk: the highest resource ID so far (an
+        // attribute without one reads as 0).
+        let mut max_rid: u32 = 0;
+        let mut element_bytes = 0usize;
         for i in 0..attr_count {
             let Some(a) = i
                 .checked_mul(attr_size)
@@ -327,10 +367,12 @@ impl Builder<'_, '_> {
             else {
                 break;
             };
-            let (Some(a_ns), Some(a_name), Some(raw), Some(dt), Some(d)) = (
+            let (Some(a_ns), Some(a_name), Some(raw), Some(vsize), Some(res0), Some(dt), Some(d)) = (
                 u32_at(self.data, a),
                 u32_at(self.data, a.saturating_add(4)),
                 u32_at(self.data, a.saturating_add(8)),
+                u16_at(self.data, a.saturating_add(12)),
+                u8_at(self.data, a.saturating_add(14)),
                 u8_at(self.data, a.saturating_add(15)),
                 u32_at(self.data, a.saturating_add(16)),
             ) else {
@@ -344,42 +386,78 @@ impl Builder<'_, '_> {
             let ns = self.opt_ns(a_ns, a);
             let aname = self.string(a_name, "attribute name", a);
             let resource_id = self.res_id(a_name);
-            let value = match dt {
-                0x03 => {
-                    let typed = self.string(d, "attribute value", a);
-                    // Attributes without a resource ID are only read by name,
-                    // through XmlBlock.Parser.getAttributeValue, which returns
-                    // the rawValue string when there is one (e.g. `package`).
-                    // Attributes with an ID go through obtainAttributes: typed.
-                    let raw_text = if raw != u32::MAX && raw != d {
-                        self.strings.get(raw).map(str::to_owned)
-                    } else {
-                        None
-                    };
-                    match raw_text {
-                        Some(r) if r != typed => {
-                            let used = if resource_id.is_none() {
-                                "rawValue (read by name)"
-                            } else {
-                                "typed value (read by ID)"
-                            };
-                            note(&mut self.anomalies, || {
-                                format!(
-                                    "axml-raw-value-mismatch: attribute '{aname}' at byte {a}: rawValue {r:?} differs from typed string {typed:?}; Android uses the {used}"
-                                )
-                            });
-                            if resource_id.is_none() {
-                                AttrValue::String(r)
-                            } else {
-                                AttrValue::String(typed)
+            if vsize != 8 || res0 != 0 {
+                // Res_value::copyFrom_dtoh copies size and res0 but nothing
+                // reads them on the XML path (ResourceTypes.cpp).
+                note(&mut self.anomalies, || {
+                    format!(
+                        "axml-res-value-size: attribute '{aname}' of <{name}> at byte {a} has Res_value.size {vsize} \
+                         and res0 {res0} (aapt writes 8 and 0; Android ignores both)"
+                    )
+                });
+            }
+            check_markup(&mut self.anomalies, "attribute", &aname, a);
+            let rid_seen = resource_id.unwrap_or(0);
+            if let Some(id) = resource_id
+                && id <= max_rid
+            {
+                note(&mut self.anomalies, || {
+                    format!(
+                        "axml-attr-order: attribute '{aname}' (0x{id:08x}) of <{name}> at byte {a} comes after \
+                         resource ID 0x{max_rid:08x}; Android's attribute resolution walks attributes in \
+                         ascending ID order and never sees it (AttributeResolution.cpp RetrieveAttributes)"
+                    )
+                });
+            }
+            max_rid = max_rid.max(rid_seen);
+            let value = if resource_id.is_none() {
+                self.value_by_name(raw, dt, d, &aname, a)
+            } else {
+                match dt {
+                    0x03 => {
+                        let typed = self.string(d, "attribute value", a);
+                        if raw != u32::MAX && raw != d {
+                            let r = self.strings.get(raw).map(str::to_owned);
+                            if let Some(r) = r.filter(|r| *r != typed) {
+                                note(&mut self.anomalies, || {
+                                    format!(
+                                        "axml-raw-value-mismatch: attribute '{aname}' at byte {a}: rawValue {r:?} differs from typed string {typed:?}; Android uses the typed value (read by ID)"
+                                    )
+                                });
                             }
                         }
-                        _ => AttrValue::String(typed),
+                        AttrValue::String(typed)
                     }
+                    _ => typed_value(dt, d, |_| String::new()),
                 }
-                _ => typed_value(dt, d, |_| String::new()),
             };
             self.check_identity(&name, ns.as_deref(), &aname, resource_id, a);
+            let cost = std::mem::size_of::<XmlAttribute>()
+                .saturating_add(aname.len())
+                .saturating_add(ns.as_ref().map_or(0, String::len))
+                .saturating_add(match &value {
+                    AttrValue::String(v) => v.len(),
+                    _ => 0,
+                });
+            element_bytes = element_bytes.saturating_add(cost);
+            if cost > self.attr_budget || element_bytes > MAX_ELEMENT_ATTRIBUTE_BYTES {
+                if self
+                    .caps_hit
+                    .iter()
+                    .all(|c| !c.ends_with(ATTRIBUTE_BYTES_CAP_SUFFIX))
+                {
+                    self.caps_hit.push(format!(
+                        "decoded attributes take more than {MAX_ATTRIBUTE_BYTES} bytes per document or \
+                         {MAX_ELEMENT_ATTRIBUTE_BYTES} per element; attribute {i} of <{name}> at byte {a} and the \
+                         rest of that element not read ({ATTRIBUTE_BYTES_CAP})"
+                    ));
+                }
+                if cost > self.attr_budget {
+                    self.attr_budget = 0;
+                }
+                break;
+            }
+            self.attr_budget = self.attr_budget.saturating_sub(cost);
             attributes.push(XmlAttribute {
                 namespace: ns,
                 name: aname,
@@ -394,6 +472,55 @@ impl Builder<'_, '_> {
             children: Vec::new(),
             line: node.line,
         })
+    }
+
+    /// The value of an attribute without a resource ID, as the framework
+    /// reads it by name: `XmlBlock.Parser.getAttributeValue(ns, name)`
+    /// (AOSP `core/java/android/content/res/XmlBlock.java`) returns the
+    /// `rawValue` string whenever there is one, whatever the typed value
+    /// says, and otherwise `TypedValue.coerceToString(type, data)`, which
+    /// is null for `TYPE_STRING` (this is how `package` is read,
+    /// `ParsingPackageUtils` / `ApkLiteParseUtils`).
+    fn value_by_name(&mut self, raw: u32, dt: u8, d: u32, aname: &str, a: usize) -> AttrValue {
+        let raw_text = if raw == u32::MAX {
+            None
+        } else {
+            self.strings.get(raw).map(str::to_owned)
+        };
+        match (raw_text, dt) {
+            (Some(r), 0x03) => {
+                if raw != d {
+                    let typed = self.string(d, "attribute value", a);
+                    if typed != r {
+                        note(&mut self.anomalies, || {
+                            format!(
+                                "axml-raw-value-mismatch: attribute '{aname}' at byte {a}: rawValue {r:?} differs from typed string {typed:?}; Android uses the rawValue (read by name)"
+                            )
+                        });
+                    }
+                }
+                AttrValue::String(r)
+            }
+            (Some(r), _) => {
+                note(&mut self.anomalies, || {
+                    format!(
+                        "axml-raw-value-mismatch: attribute '{aname}' at byte {a}: rawValue {r:?} with typed value of type 0x{dt:02x}; Android uses the rawValue (read by name)"
+                    )
+                });
+                AttrValue::String(r)
+            }
+            (None, 0x03) => {
+                // Decoded only to note a bad index; Android never reads it.
+                let _ = self.string(d, "attribute value", a);
+                note(&mut self.anomalies, || {
+                    format!(
+                        "axml-raw-value-missing: attribute '{aname}' at byte {a} is a typed string without rawValue; read by name, Android gets null"
+                    )
+                });
+                AttrValue::Null
+            }
+            (None, _) => typed_value(dt, d, |_| String::new()),
+        }
     }
 
     /// A6: Android identifies framework attributes by resource ID only.
@@ -454,11 +581,34 @@ impl Builder<'_, '_> {
                 )
             });
         }
+        for line in std::mem::take(&mut self.strings.notes) {
+            note(&mut self.anomalies, || line);
+        }
         let root = self.root.ok_or(AxmlError::NoRootElement)?;
         Ok(XmlDocument {
             source: XmlSource::Binary,
             root,
             anomalies: self.anomalies,
+            caps_hit: self.caps_hit,
         })
+    }
+}
+
+/// `"(max_xml_attribute_bytes)"`, the end of that cap's message.
+const ATTRIBUTE_BYTES_CAP_SUFFIX: &str = "(max_xml_attribute_bytes)";
+
+/// Note an element or attribute name that holds XML markup, quotes,
+/// whitespace or control characters. Android compares names as strings and
+/// does not care; such names exist to break tools that print the manifest
+/// as XML (apktool, jadx) or feed it to an XML parser.
+fn check_markup(anomalies: &mut Vec<String>, what: &str, name: &str, at: usize) {
+    if name.bytes().any(|b| {
+        matches!(b, b'<' | b'>' | b'"' | b'\'' | b'=' | b'&') || b.is_ascii_whitespace() || b < 0x20
+    }) {
+        note(anomalies, || {
+            format!(
+                "axml-name-markup: {what} name {name:?} at byte {at} holds markup or whitespace (Android ignores it; XML printers break)"
+            )
+        });
     }
 }

@@ -104,6 +104,33 @@ pub fn protection_level_name(flags: u32) -> String {
     names.join("|")
 }
 
+/// The attribute `obtainAttributes` finds for resource ID `id` in a binary
+/// element. `AssetManager.obtainAttributes` → `RetrieveAttributes` (AOSP
+/// `libs/androidfw/AttributeResolution.cpp`) walks the requested IDs
+/// (sorted) and the XML attributes together, skipping XML attributes while
+/// their ID (`ResXMLParser::getAttributeNameResID`, 0 without one) is lower,
+/// and never steps back. So the attribute at position j is seen iff its ID
+/// is greater than every ID before it: one after a higher ID (out of
+/// order), or a second copy of an ID, does not exist for Android. aapt and
+/// aapt2 write attributes sorted by ID, so only a tampered file differs
+/// (the decoder notes it as `axml-attr-order`, PS903). Proto (AAB) trees
+/// are sorted by bundletool when it writes the device's binary XML, so
+/// they are matched by ID alone.
+fn visible_by_id(el: &XmlElement, id: u32) -> Option<&crate::android::xml::XmlAttribute> {
+    let mut max_before = 0u32;
+    for a in &el.attributes {
+        let rid = a.resource_id.unwrap_or(0);
+        if rid == id {
+            return (id > max_before).then_some(a);
+        }
+        max_before = max_before.max(rid);
+        if max_before >= id {
+            return None;
+        }
+    }
+    None
+}
+
 /// Attribute lookup and value conversion for one document.
 pub(super) struct Reader<'a> {
     pub(super) source: XmlSource,
@@ -121,9 +148,8 @@ impl Reader<'_> {
         local: &str,
     ) -> Option<&'e AttrValue> {
         let found = match self.source {
-            XmlSource::Binary | XmlSource::Proto => {
-                el.attributes.iter().find(|a| a.resource_id == Some(id))
-            }
+            XmlSource::Binary => visible_by_id(el, id),
+            XmlSource::Proto => el.attributes.iter().find(|a| a.resource_id == Some(id)),
             XmlSource::Text => el
                 .attributes
                 .iter()
@@ -133,12 +159,16 @@ impl Reader<'_> {
     }
 
     /// An attribute with no namespace, matched by name (`package`, `split`,
-    /// `coreApp`), in every source.
+    /// `coreApp`), in every source: the first one, as
+    /// `ResXMLParser::indexOfAttribute` returns it, whatever its position
+    /// or resource ID. A value Android reads as null (a typed string with
+    /// no rawValue, see the AXML decoder) is absent.
     pub(super) fn plain_attr<'e>(&self, el: &'e XmlElement, name: &str) -> Option<&'e AttrValue> {
         el.attributes
             .iter()
             .find(|a| a.namespace.is_none() && a.name == name)
             .map(|a| &a.value)
+            .filter(|v| !matches!(v, AttrValue::Null))
     }
 
     pub(super) fn location(&self, el: &XmlElement, path: &str) -> Location {

@@ -46,6 +46,13 @@ impl ResourceResolver for FakeResources {
     }
 }
 
+/// Attributes in ascending resource-ID order, as aapt writes them (those
+/// without an ID read as 0 by `RetrieveAttributes`).
+fn aapt_sort(el: &mut XmlElement) {
+    el.attributes.sort_by_key(|a| a.resource_id.unwrap_or(0));
+    el.children.iter_mut().for_each(aapt_sort);
+}
+
 /// A binary manifest exercising every field, with tampered names.
 fn binary_doc(target: AttrValue) -> XmlDocument {
     let root = el(
@@ -308,10 +315,13 @@ fn binary_doc(target: AttrValue) -> XmlDocument {
             ),
         ],
     );
+    let mut root = root;
+    aapt_sort(&mut root);
     XmlDocument {
         source: XmlSource::Binary,
         root,
         anomalies: vec![],
+        caps_hit: Vec::new(),
     }
 }
 
@@ -574,6 +584,7 @@ fn binary_names_without_ids_are_ignored_everywhere() {
             source: XmlSource::Proto,
             root,
             anomalies: vec![],
+            caps_hit: Vec::new(),
         },
         "m",
         None,
@@ -623,6 +634,7 @@ fn binary_id_without_namespace_is_honoured_and_reference_names_dropped() {
         source: XmlSource::Binary,
         root,
         anomalies: vec![],
+        caps_hit: Vec::new(),
     };
     let res = resources();
     let m = from_document(&doc, "AndroidManifest.xml", Some(&res));
@@ -751,6 +763,7 @@ fn non_manifest_root_yields_nothing() {
         source: XmlSource::Binary,
         root,
         anomalies: vec![],
+        caps_hit: Vec::new(),
     };
     assert_eq!(
         from_document(&doc, "res/layout/a.xml", None),

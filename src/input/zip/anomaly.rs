@@ -271,6 +271,30 @@ pub enum ZipAnomaly {
         /// Records found walking the CD.
         found: u64,
     },
+    /// A header field that Android's reader never uses but that is set to
+    /// a value no ordinary writer produces, to break tools that do check
+    /// it: version needed to extract above 6.3 (e.g. 0xFF), a disk number
+    /// other than 0, an entries-on-this-disk count that differs from the
+    /// total, ZIP64 locator/record disk counts other than 0 and 1.
+    /// libziparchive (`FindCentralDirectoryInfo`, `ParseZipArchive`) locates
+    /// and reads entries from the record count, CD size/offset, names,
+    /// methods, sizes and local-header offsets only, so the archive is read
+    /// as usual and the field is reported.
+    #[error(
+        "{field} is {value:#x} in {where_} ({count} record(s), first: '{first}'); Android ignores it, tools that check it fail"
+    )]
+    IgnoredFieldTampered {
+        /// The field, e.g. "version needed to extract".
+        field: &'static str,
+        /// Its value (the first odd one).
+        value: u64,
+        /// The record kind, e.g. "the central directory", "the EOCD".
+        where_: &'static str,
+        /// How many records carry an odd value.
+        count: u64,
+        /// The first entry with it, or the record for archive-level fields.
+        first: String,
+    },
     /// A CD record is cut off by the end of the CD.
     #[error(
         "central-directory record {index} at offset {offset} is cut off by the end of the central directory"
@@ -325,6 +349,21 @@ pub enum ZipAnomaly {
     /// The archive uses ZIP64 end records.
     #[error("the archive uses ZIP64 end-of-central-directory records")]
     Zip64,
+    /// An EOCD field holds its ZIP64 sentinel (0xFFFF / 0xFFFFFFFF) but no
+    /// valid ZIP64 locator and record precede the EOCD. libziparchive
+    /// (`FindCentralDirectoryInfo` → `FindCentralDirectoryInfoForZip64`)
+    /// switches to ZIP64 on any sentinel and then fails, so Android does
+    /// not install the archive; privscan reads the 16/32-bit values.
+    #[error(
+        "the EOCD {field} is {value:#x}, the ZIP64 sentinel, but no valid ZIP64 locator and record precede it; \
+         libziparchive looks for ZIP64 and rejects the archive"
+    )]
+    Zip64RecordMissing {
+        /// The first EOCD field holding its sentinel.
+        field: &'static str,
+        /// Its value.
+        value: u64,
+    },
     /// No entries (`kEmptyArchive`).
     #[error("the archive has no entries; Android rejects empty archives")]
     EmptyArchive,
@@ -341,7 +380,8 @@ impl ZipAnomaly {
             | ZipAnomaly::OverlappingEntries { .. }
             | ZipAnomaly::OverlapsNotListed { .. }
             // androidfw maps stored/unknown-method assets without a CRC check.
-            | ZipAnomaly::CrcMismatch { .. } => Tampered,
+            | ZipAnomaly::CrcMismatch { .. }
+            | ZipAnomaly::IgnoredFieldTampered { .. } => Tampered,
             ZipAnomaly::LocalHeaderMismatch { field, .. } => match field {
                 // FindEntry never compares the method and only warns on flags.
                 HeaderField::Method | HeaderField::Flags => Tampered,
@@ -367,6 +407,7 @@ impl ZipAnomaly {
             | ZipAnomaly::EntryCountMismatch { .. }
             | ZipAnomaly::CentralDirectoryTruncated { .. }
             | ZipAnomaly::InvalidEntryName { .. }
+            | ZipAnomaly::Zip64RecordMissing { .. }
             | ZipAnomaly::EmptyArchive => NotInstallable,
         }
     }

@@ -123,6 +123,8 @@ impl<'a> ZipArchive<'a> {
         // for Android (no entry, no duplicate verdict). Those records are
         // only counted, for the EntryCountMismatch anomaly.
         let mut past_count: u64 = 0;
+        let mut odd = OddFields::default();
+        let mut cap_hit: Option<LimitError> = None;
         while u32_at(cd, p) == Some(CDH_SIGNATURE) {
             let index = entries.len();
             if index as u64 >= eocd.entries {
@@ -139,12 +141,13 @@ impl<'a> ZipArchive<'a> {
                 break;
             }
             if index as u64 >= limits.max_entries {
-                let count = eocd.entries.max(limits.max_entries.saturating_add(1));
-                return Err(LimitError::TooManyEntries {
-                    count,
+                // At the cap the records read so far are the archive, and
+                // the cap is reported (PS905): never an empty report.
+                cap_hit = Some(LimitError::TooManyEntries {
+                    count: eocd.entries.max(limits.max_entries.saturating_add(1)),
                     cap: limits.max_entries,
-                }
-                .into());
+                });
+                break;
             }
             let truncated = || ZipAnomaly::CentralDirectoryTruncated {
                 index,
@@ -172,6 +175,15 @@ impl<'a> ZipArchive<'a> {
                 u64::from(u32_at(cd, p + 42).unwrap_or(0)),
             );
             apply_zip64_extra(extra, &mut usize_, &mut csize, Some(&mut lho));
+            // Fields libziparchive never reads (IgnoredFieldTampered).
+            let version_needed = u16_at(cd, p + 6).unwrap_or(0);
+            if version_needed & 0xFF > MAX_ZIP_VERSION {
+                odd.note("version needed to extract", version_needed, name);
+            }
+            let disk_start = u16_at(cd, p + 34).unwrap_or(0);
+            if disk_start != 0 && disk_start != 0xFFFF {
+                odd.note("disk number start", disk_start, name);
+            }
             entries.push(ZipEntry {
                 index,
                 name: lossy(name),
@@ -191,8 +203,10 @@ impl<'a> ZipArchive<'a> {
             }
             p = next;
         }
+        anomalies.extend(odd.into_anomalies("the central directory"));
+        anomalies.extend(eocd_odd_fields(data, &eocd));
         let found = entries.len() as u64 + past_count;
-        if found != eocd.entries {
+        if found != eocd.entries && cap_hit.is_none() {
             anomalies.push(ZipAnomaly::EntryCountMismatch {
                 eocd: eocd.entries,
                 found,
@@ -245,8 +259,18 @@ impl<'a> ZipArchive<'a> {
             }
         }
         let cd_offset = loc.start as u64;
+        // The local header's "version needed to extract" is not read by
+        // libziparchive either (`FindEntry` compares name, CRC and sizes).
+        let mut local_odd = OddFields::default();
         for e in entries.iter_mut() {
             let name = names.get(e.index).copied().unwrap_or(&[]);
+            if let Some(v) = to_usize(e.local_header_offset)
+                .filter(|&o| u32_at(data, o) == Some(LFH_SIGNATURE))
+                .and_then(|o| u16_at(data, o.checked_add(4)?))
+                .filter(|v| v & 0xFF > MAX_ZIP_VERSION)
+            {
+                local_odd.note("version needed to extract", v, name);
+            }
             if let Some(why) = entry_name_problem(name) {
                 anomalies.push(ZipAnomaly::InvalidEntryName {
                     entry: e.name.clone(),
@@ -270,6 +294,7 @@ impl<'a> ZipArchive<'a> {
             }
             check_entry(data, e, name, cd_offset, &mut anomalies);
         }
+        anomalies.extend(local_odd.into_anomalies("the local headers"));
         for (first, count) in dups {
             if let Some(e) = entries.get(first) {
                 anomalies.push(ZipAnomaly::DuplicateEntry {
@@ -300,6 +325,113 @@ impl<'a> ZipArchive<'a> {
             read_anomalies: Mutex::new(Vec::new()),
             cd_offset,
             comment,
+            cap_hit,
         })
     }
+}
+
+/// The highest "version needed to extract" APPNOTE defines (6.3); aapt,
+/// zipalign and apksigner write 10, 20 or 45.
+const MAX_ZIP_VERSION: u16 = 63;
+
+/// Odd values of one ignored field per name, with the first entry.
+#[derive(Default)]
+struct OddFields(Vec<(&'static str, u64, u64, String)>);
+
+impl OddFields {
+    fn note(&mut self, field: &'static str, value: u16, name: &[u8]) {
+        match self.0.iter_mut().find(|(f, ..)| *f == field) {
+            Some((_, _, count, _)) => *count = count.saturating_add(1),
+            None => self.0.push((field, u64::from(value), 1, lossy(name))),
+        }
+    }
+
+    fn into_anomalies(self, where_: &'static str) -> impl Iterator<Item = ZipAnomaly> {
+        self.0.into_iter().map(move |(field, value, count, first)| {
+            ZipAnomaly::IgnoredFieldTampered {
+                field,
+                value,
+                where_,
+                count,
+                first,
+            }
+        })
+    }
+}
+
+/// The EOCD's (and a ZIP64 locator's / record's) disk fields, which
+/// Android does not use: this disk 0, CD start disk 0, entries on this
+/// disk = total entries; locator: disk of the ZIP64 record 0, total disks
+/// 1; ZIP64 record: disk numbers 0. Any other value exists only to make
+/// tools that check it refuse the archive.
+fn eocd_odd_fields(data: &[u8], eocd: &Eocd) -> Vec<ZipAnomaly> {
+    let mut out = Vec::new();
+    let mut push = |field: &'static str, value: u64, where_: &'static str| {
+        out.push(ZipAnomaly::IgnoredFieldTampered {
+            field,
+            value,
+            where_,
+            count: 1,
+            first: "(archive)".into(),
+        });
+    };
+    let pos = eocd.pos;
+    let disk = u16_at(data, pos + 4).unwrap_or(0);
+    let cd_disk = u16_at(data, pos + 6).unwrap_or(0);
+    let on_disk = u16_at(data, pos + 8).unwrap_or(0);
+    let total = u16_at(data, pos + 10).unwrap_or(0);
+    if disk != 0 && disk != 0xFFFF {
+        push("number of this disk", u64::from(disk), "the EOCD");
+    }
+    if cd_disk != 0 && cd_disk != 0xFFFF {
+        push(
+            "disk where the central directory starts",
+            u64::from(cd_disk),
+            "the EOCD",
+        );
+    }
+    // 0xFFFF is the ZIP64 sentinel, which Android does read (below).
+    if on_disk != total && on_disk != 0xFFFF && total != 0xFFFF {
+        push("entries on this disk", u64::from(on_disk), "the EOCD");
+    }
+
+    if let Some(loc) = pos.checked_sub(ZIP64_LOCATOR_LEN)
+        && u32_at(data, loc) == Some(ZIP64_LOCATOR_SIGNATURE)
+    {
+        let rec_disk = u32_at(data, loc + 4).unwrap_or(0);
+        let disks = u32_at(data, loc + 16).unwrap_or(1);
+        if rec_disk != 0 {
+            push(
+                "disk with the ZIP64 end record",
+                u64::from(rec_disk),
+                "the ZIP64 locator",
+            );
+        }
+        if disks != 1 {
+            push(
+                "total number of disks",
+                u64::from(disks),
+                "the ZIP64 locator",
+            );
+        }
+    }
+    if eocd.zip64 {
+        let rec = eocd.limit;
+        let d = u32_at(data, rec + 16).unwrap_or(0);
+        let c = u32_at(data, rec + 20).unwrap_or(0);
+        if d != 0 {
+            push("number of this disk", u64::from(d), "the ZIP64 end record");
+        }
+        if c != 0 {
+            push(
+                "disk where the central directory starts",
+                u64::from(c),
+                "the ZIP64 end record",
+            );
+        }
+    }
+    if let Some((field, value)) = eocd.zip64_missing {
+        out.push(ZipAnomaly::Zip64RecordMissing { field, value });
+    }
+    out
 }

@@ -16,6 +16,11 @@ pub(super) struct Eocd {
     /// Where the CD must end: the ZIP64 EOCD record or the EOCD itself.
     pub(super) limit: usize,
     pub(super) zip64: bool,
+    /// The first EOCD field holding its ZIP64 sentinel, with its value,
+    /// when no valid ZIP64 locator and record follow: libziparchive then
+    /// fails (`kInvalidFile` / `kInvalidOffset`), so Android rejects the
+    /// archive; privscan reads it with the 16/32-bit values.
+    pub(super) zip64_missing: Option<(&'static str, u64)>,
 }
 
 /// Read the EOCD at `pos`, following a ZIP64 locator right before it
@@ -29,14 +34,28 @@ pub(super) fn read_eocd(data: &[u8], pos: usize) -> Option<Eocd> {
         cd_offset: u64::from(u32_at(data, pos + 16)?),
         limit: pos,
         zip64: false,
+        zip64_missing: None,
     };
     // libziparchive `FindCentralDirectoryInfo`: "One of the field is
-    // 0xFFFFFFFF, look for the zip64 EOCD instead" — only the sentinel in
-    // `cd_size` or `cd_start_offset` switches to ZIP64; a ZIP64 locator
-    // before a plain EOCD is ignored by Android (golang/go #23572,
+    // 0xFFFFFFFF, look for the zip64 EOCD instead" — the sentinel in any
+    // of num_records_on_disk, num_records, cd_size, cd_start_offset or
+    // comment_length switches to ZIP64 (and a missing or bad ZIP64
+    // locator/record then fails the archive); a ZIP64 locator before an
+    // EOCD without a sentinel is ignored by Android (golang/go #23572,
     // nickbabcock/rawzip PR #191).
-    let sentinel = e.cd_size == 0xFFFF_FFFF || e.cd_offset == 0xFFFF_FFFF;
-    if sentinel
+    let on_disk = u16_at(data, pos + 8)?;
+    let sentinel = [
+        ("entries on this disk", u64::from(on_disk), 0xFFFF),
+        ("total entries", e.entries, 0xFFFF),
+        ("central directory size", e.cd_size, 0xFFFF_FFFF),
+        ("central directory offset", e.cd_offset, 0xFFFF_FFFF),
+        ("comment length", e.comment_len as u64, 0xFFFF),
+    ]
+    .into_iter()
+    .find(|&(_, v, s)| v == s)
+    .map(|(f, v, _)| (f, v));
+    e.zip64_missing = sentinel;
+    if sentinel.is_some()
         && let Some(loc) = pos.checked_sub(ZIP64_LOCATOR_LEN)
         && u32_at(data, loc) == Some(ZIP64_LOCATOR_SIGNATURE)
     {
@@ -55,6 +74,7 @@ pub(super) fn read_eocd(data: &[u8], pos: usize) -> Option<Eocd> {
                 e.cd_offset = u64_at(data, rec + 48)?;
                 e.limit = rec;
                 e.zip64 = true;
+                e.zip64_missing = None;
                 break;
             }
         }

@@ -67,15 +67,17 @@ fn crc_mismatch_is_recorded_not_fatal() {
 }
 
 #[test]
-fn too_many_entries_fails_before_walking_everything() {
+fn too_many_entries_reads_the_first_and_reports_the_cap() {
     let bytes = build_simple(&[("a", b"1"), ("b", b"2"), ("c", b"3")]);
     let limits = Limits {
         max_entries: 2,
         ..Limits::default()
     };
+    let archive = ZipArchive::parse(&bytes, &limits).unwrap();
+    assert_eq!(archive.entries().len(), 2);
     assert_eq!(
-        ZipArchive::parse(&bytes, &limits).unwrap_err(),
-        ZipError::Limit(LimitError::TooManyEntries { count: 3, cap: 2 })
+        archive.cap_hit(),
+        Some(&LimitError::TooManyEntries { count: 3, cap: 2 })
     );
 }
 
