@@ -13,6 +13,7 @@ use crate::android::{aar, jar};
 use crate::detect::Detector;
 use crate::findings::Code;
 use crate::ios::bundle::{BundleSource, DirSource};
+use crate::ios::plist::InfoPlist;
 use crate::ios::sdk_package::{Library, LibraryBinary, PackageFacts};
 use crate::limits::Budget;
 use crate::model::{
@@ -75,6 +76,7 @@ pub fn scan_jar(
     }
     if !opts.manifest_only {
         let mut d = crate::android::apk::detector_for(opts);
+        d.artifact_name(&report.path);
         feed_jar(&j, &mut d);
         report.sdks = d.finish();
     }
@@ -126,6 +128,7 @@ fn scan_aar_source(
     let mut detections = Vec::new();
     if !opts.manifest_only {
         let mut d = crate::android::apk::detector_for(opts);
+        d.artifact_name(&report.path);
         d.manifest(&manifest);
         feed_jar(&a.jar, &mut d);
         for e in &a.entries {
@@ -260,7 +263,14 @@ fn join(outer: &str, inner: &str) -> String {
 }
 
 fn feed_apple(d: &mut Detector<'_>, lib: &Library, bins: &[BinaryFacts]) {
-    d.framework(&lib.name, &Location::entry(lib.path.clone()));
+    let version = lib.info.as_ref().and_then(InfoPlist::sdk_version);
+    let plist = format!("{}Info.plist", lib.path);
+    d.framework_with_version(
+        &lib.name,
+        version,
+        &plist,
+        &Location::entry(lib.path.clone()),
+    );
     for b in bins {
         let loc = Location::entry(b.entry.clone());
         for s in &b.slices {
@@ -333,6 +343,7 @@ pub fn observe_apple(
         report.binaries.extend(bins);
     }
     if let Some(d) = &mut d {
+        d.artifact_name(&report.path);
         for p in &pkg.paths {
             d.file(p, None, &Location::entry(p.clone()));
         }

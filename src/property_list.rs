@@ -590,6 +590,29 @@ pub struct InfoPlist {
     pub root: Dictionary,
 }
 
+/// Xcode's framework-target template value of `CFBundleShortVersionString`
+/// (`MARKETING_VERSION = 1.0`), which many vendors never change.
+const TEMPLATE_SHORT_VERSION: &str = "1.0";
+
+impl InfoPlist {
+    /// The version a framework's Info.plist states for the SDK it ships:
+    /// `CFBundleShortVersionString`, unless it is Xcode's template default
+    /// `1.0`; then `CFBundleVersion` when that is a dotted version (the
+    /// Facebook SDK 4.x frameworks state `1.0` / `4.22.1`). `None` when the
+    /// plist states only the template default (`1.0` / `1`): that is no
+    /// statement of the SDK's version.
+    pub fn sdk_version(&self) -> Option<&str> {
+        let short = self.short_version.as_deref().map(str::trim);
+        if let Some(v) = short.filter(|v| !v.is_empty() && *v != TEMPLATE_SHORT_VERSION) {
+            return Some(v);
+        }
+        self.version
+            .as_deref()
+            .map(str::trim)
+            .filter(|v| v.contains('.') && *v != TEMPLATE_SHORT_VERSION)
+    }
+}
+
 fn string_of(d: &Dictionary, key: &str) -> Option<String> {
     d.get(key).and_then(Value::as_string).map(str::to_owned)
 }

@@ -81,6 +81,8 @@ struct Bundle {
     #[serde(default)]
     dex_class: Vec<String>,
     #[serde(default)]
+    objc_class: Vec<String>,
+    #[serde(default)]
     files: Vec<String>,
     source: String,
 }

@@ -208,11 +208,27 @@ fn jpush_version_from_its_library_name_only() {
         (src.kind.as_str(), src.text.as_str()),
         ("file_name", "libjpush219.so")
     );
-    // No catalog pattern states a version for libjcore*.so: none is guessed.
+    // libjcore<d><d><d>.so names JCore's version as libjpush does JPush's
+    // (npm cordova-plugin-jcore 1.4.4 ships libjcore332.so beside
+    // jcore-android-3.3.2.jar); any other name states none.
     let mut det = c.detector();
     det.native_lib("libjcore127.so", &loc("lib/x/libjcore127.so"));
-    for x in det.finish() {
-        assert_eq!(x.version, None, "{}", x.id);
+    let d = det.finish();
+    assert_eq!(
+        find(&d, "jiguang-jcore").unwrap().version.as_deref(),
+        Some("1.2.7")
+    );
+    for x in &d {
+        if x.id != "jiguang-jcore" {
+            assert_eq!(x.version, None, "{}", x.id);
+        }
+    }
+    for name in ["libjcore.so", "libjcore1270.so", "libjcore12.so"] {
+        let mut det = c.detector();
+        det.native_lib(name, &loc(name));
+        for x in det.finish() {
+            assert_eq!(x.version, None, "{name} {}", x.id);
+        }
     }
 }
 
@@ -404,4 +420,65 @@ fn ipa_mach_o_strings_are_contacts() {
     cfg.manifest_only = true;
     let r = scan_path(&p, &cfg);
     assert!(r.contacts.is_empty(), "{:?}", r.contacts);
+}
+
+/// Real input (npm cordova-plugin-alipay-v2 2.0.0): the Alipay SDK ships
+/// Alibaba's UTDID (`com.ut.device` in the AAR, `UTDevice` in the iOS
+/// framework); the carriers' login SDKs ride inside JVerification.
+#[test]
+fn alipay_bundles_utdid_and_jverification_bundles_carrier_sdks() {
+    let c = Catalog::embedded();
+    let mut det = c.detector();
+    det.objc_class("AlipaySDK", &loc("AlipaySDK"));
+    det.objc_class("UTDevice", &loc("AlipaySDK"));
+    let d = det.finish();
+    assert_eq!(
+        find(&d, "alibaba-utdid").expect("utdid").bundled_by,
+        vec!["alipay".to_string()]
+    );
+    // UTDID on its own (or an app class next to Alipay) is UTDID embedded.
+    let mut det = c.detector();
+    det.objc_class("UTDevice", &loc("App"));
+    let d = det.finish();
+    assert!(find(&d, "alibaba-utdid").unwrap().bundled_by.is_empty());
+    let mut det = c.detector();
+    feed_classes(
+        &mut det,
+        &[
+            "com.alipay.sdk.app.PayTask",
+            "com.ut.device.UTDevice",
+            "com.ta.utdid2.device.UTUtdid",
+        ],
+    );
+    let d = det.finish();
+    assert_eq!(
+        find(&d, "alibaba-utdid").unwrap().bundled_by,
+        vec!["alipay".to_string()]
+    );
+
+    let mut det = c.detector();
+    feed_classes(
+        &mut det,
+        &[
+            "cn.jiguang.verifysdk.api.JVerificationInterface",
+            "com.cmic.gen.sdk.auth.GenAuthnHelper",
+            "cn.com.chinatelecom.account.api.CtAuth",
+            "com.unicom.online.account.kernel.UniAccountHelper",
+        ],
+    );
+    let d = det.finish();
+    for id in ["cmcc-quick-login", "ctcc-quick-login", "cucc-quick-login"] {
+        assert_eq!(
+            find(&d, id).expect(id).bundled_by,
+            vec!["jverification".to_string()],
+            "{id}"
+        );
+    }
+    // The China Mobile SDK integrated directly is its own SDK.
+    let mut det = c.detector();
+    feed_classes(&mut det, &["com.cmic.gen.sdk.auth.GenAuthnHelper"]);
+    let d = det.finish();
+    let cm = find(&d, "cmcc-quick-login").unwrap();
+    assert!(cm.bundled_by.is_empty());
+    assert_eq!(cm.vendor, "China Mobile");
 }

@@ -831,6 +831,7 @@ pub fn scan_elf_file(
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     detector.native_lib(&name, &Location::entry(""));
+    detector.artifact_name(&name);
     scan_elf_bytes(data, "", &mut detector, &mut out);
     // A loose library may have been renamed; its DT_SONAME still names it.
     let sonames: Vec<String> = out

@@ -168,6 +168,22 @@ pub fn scan_strings(catalog: &Catalog, bytes: &[u8]) -> StringHits {
     out
 }
 
+/// The version a `[sdk.version] file_name` regex finds in `name`: the
+/// capture groups of the first matching regex joined with `.`.
+fn name_version(res: &[regex::Regex], name: &str) -> Option<String> {
+    res.iter().find_map(|re| {
+        let caps = re.captures(name)?;
+        let parts: Vec<&str> = caps
+            .iter()
+            .skip(1)
+            .flatten()
+            .map(|m| m.as_str().trim_matches('.'))
+            .filter(|p| !p.is_empty())
+            .collect();
+        (!parts.is_empty()).then(|| parts.join("."))
+    })
+}
+
 impl Detector<'_> {
     /// Keep a version stated in string data until the SDK is detected by
     /// other evidence (the smallest entry wins, as for [`Self::note_version`]).
@@ -186,18 +202,7 @@ impl Detector<'_> {
         let Some(res) = self.catalog.relations.version_names.get(&sdk) else {
             return;
         };
-        let found = res.iter().find_map(|re| {
-            let caps = re.captures(name)?;
-            let parts: Vec<&str> = caps
-                .iter()
-                .skip(1)
-                .flatten()
-                .map(|m| m.as_str().trim_matches('.'))
-                .filter(|p| !p.is_empty())
-                .collect();
-            (!parts.is_empty()).then(|| parts.join("."))
-        });
-        if let Some(v) = found {
+        if let Some(v) = name_version(res, name) {
             let entry = if loc.entry.is_empty() {
                 name
             } else {
@@ -205,6 +210,36 @@ impl Detector<'_> {
             };
             let entry = entry.to_string();
             self.note_version(sdk, &entry, &v, "file_name", name);
+        }
+    }
+
+    /// The scanned artifact's own file name (`jpush-android-4.8.1.jar`,
+    /// `jverification-ios-3.4.7.xcframework`; a path is reduced to its file
+    /// name): every `[sdk.version] file_name` regex is tried on it, and a
+    /// match is kept as that SDK's version (`file_name` evidence) for when
+    /// the SDK is detected by other evidence. A name alone detects nothing.
+    pub fn artifact_name(&mut self, path: &str) {
+        let name = basename(path.trim_end_matches(['/', '\\']));
+        if name.is_empty() {
+            return;
+        }
+        let hits: Vec<(usize, String)> = self
+            .catalog
+            .relations
+            .version_names
+            .iter()
+            .filter_map(|(sdk, res)| Some((*sdk, name_version(res, name)?)))
+            .collect();
+        for (sdk, version) in hits {
+            self.note_pending(
+                sdk,
+                VersionNote {
+                    entry: name.to_string(),
+                    version,
+                    kind: "file_name",
+                    text: name.to_string(),
+                },
+            );
         }
     }
 

@@ -383,3 +383,74 @@ fn domains_match_host_and_subdomains_only() {
 fn inline_catalog_rule_tests_pass() {
     assert_eq!(run_rule_tests(&catalog()), Vec::<String>::new());
 }
+
+const NAMED: &str = r#"
+[vendor]
+id = "jiguang"
+name = "Jiguang"
+[[sdk]]
+id = "jpush"
+name = "JPush"
+category = "push"
+source = "test"
+[sdk.match]
+dex_class = ["cn.jpush"]
+[sdk.tests]
+positive = ["dex_class:cn.jpush.A"]
+negative = ["dex_class:cn.jpushx.A"]
+[sdk.version]
+file_name = ["^jpush-(?:android|ios)-(\\d+)\\.(\\d+)\\.(\\d+)\\.(?:jar|a)$"]
+"#;
+
+#[test]
+fn artifact_file_name_gives_the_version_of_a_detected_sdk_only() {
+    let c = Catalog::from_texts(&[("jiguang.toml", NAMED)]).unwrap();
+    let loc = Location::entry("cn/jpush/android/api/JPushInterface.class");
+    let mut det = c.detector();
+    det.artifact_name("/vendor/libs/jpush-android-4.8.1.jar");
+    det.dex_class(b"Lcn/jpush/android/api/JPushInterface;", &loc);
+    let found = det.finish();
+    assert_eq!(found[0].version.as_deref(), Some("4.8.1"));
+    let src = found[0].version_source.as_ref().unwrap();
+    assert_eq!(
+        (src.kind.as_str(), src.entry.as_str()),
+        ("file_name", "jpush-android-4.8.1.jar")
+    );
+    // The name alone detects nothing; an unversioned or foreign name states nothing.
+    let mut det = c.detector();
+    det.artifact_name("jpush-android-4.8.1.jar");
+    assert!(det.finish().is_empty());
+    for name in [
+        "jpush-android.jar",
+        "jpush-android-4.8.jar",
+        "myjpush-android-4.8.1.jar",
+    ] {
+        let mut det = c.detector();
+        det.artifact_name(name);
+        det.dex_class(b"Lcn/jpush/android/api/JPushInterface;", &loc);
+        assert_eq!(det.finish()[0].version, None, "{name}");
+    }
+}
+
+#[test]
+fn framework_plist_template_version_is_no_sdk_version() {
+    use crate::ios::plist::InfoPlist;
+    let plist = |short: Option<&str>, version: Option<&str>| InfoPlist {
+        short_version: short.map(String::from),
+        version: version.map(String::from),
+        ..Default::default()
+    };
+    // Sentry.framework 8.56.2; FBSDKCoreKit.framework 4.x states 1.0 / 4.22.1;
+    // TYRZUISDK.framework states only Xcode's template 1.0 / 1.
+    assert_eq!(
+        plist(Some("8.56.2"), Some("8.56.2")).sdk_version(),
+        Some("8.56.2")
+    );
+    assert_eq!(
+        plist(Some("1.0"), Some("4.22.1")).sdk_version(),
+        Some("4.22.1")
+    );
+    assert_eq!(plist(Some("1.0"), Some("1")).sdk_version(), None);
+    assert_eq!(plist(None, Some("237")).sdk_version(), None);
+    assert_eq!(plist(Some("7.6.0"), Some("1")).sdk_version(), Some("7.6.0"));
+}

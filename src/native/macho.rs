@@ -808,6 +808,20 @@ fn read_symbols(
     }
 }
 
+/// True for a `__objc_classname` string that can name a class or protocol:
+/// at least two bytes of `[A-Za-z0-9_$.]`, not starting with a digit (Swift
+/// classes are mangled `_TtC…`). Clang also emits each class's ivar layout
+/// and weak ivar layout (`class_ro_t.ivarLayout`: bytes of skip/scan
+/// nibbles, `\x01\x11`, `!`) into `__TEXT,__objc_classname`
+/// (clang/lib/CodeGen/CGObjCMac.cpp, `BuildIvarLayout` emits the layout
+/// with `ObjCLabelType::ClassName`); those strings are skipped.
+fn is_objc_class_name(s: &str) -> bool {
+    s.len() >= 2
+        && !s.starts_with(|c: char| c.is_ascii_digit())
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b == b'.')
+}
+
 fn read_objc_classes(macho: Option<&MachO<'_>>, out: &mut MachOSlice) {
     let mut seen: HashSet<String> = HashSet::new();
     for seg in macho.map(|m| m.segments.iter()).into_iter().flatten() {
@@ -830,7 +844,7 @@ fn read_objc_classes(macho: Option<&MachO<'_>>, out: &mut MachOSlice) {
             }
             for raw in data.split(|b| *b == 0) {
                 if let Ok(s) = std::str::from_utf8(raw)
-                    && !s.is_empty()
+                    && is_objc_class_name(s)
                     && seen.insert(s.to_owned())
                 {
                     out.facts.objc_classes.push(s.to_owned());
@@ -926,5 +940,31 @@ mod tests {
         .unwrap();
         assert!(!clear.slices[0].encrypted);
         assert_eq!(clear.slices[0].facts.objc_classes, ["Hidden", "Visible"]);
+    }
+
+    #[test]
+    fn ivar_layouts_in_objc_classname_are_not_classes() {
+        use crate::testkit::macho::{MachOSpec, build_thin};
+        // What clang puts in __objc_classname of a real static library
+        // (jcore-ios-3.2.5.a): class and protocol names, and ivar layouts.
+        let spec = MachOSpec {
+            objc_classes: [
+                "\u{1}\u{11}",
+                "!",
+                "T",
+                "1x",
+                "JCOREInterface",
+                "_TtC5Mod4Main",
+                "NSObject",
+            ]
+            .map(String::from)
+            .to_vec(),
+            ..Default::default()
+        };
+        let f = parse(&build_thin(&spec), "x", &Limits::default()).unwrap();
+        assert_eq!(
+            f.slices[0].facts.objc_classes,
+            ["JCOREInterface", "_TtC5Mod4Main", "NSObject"]
+        );
     }
 }

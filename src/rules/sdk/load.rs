@@ -250,12 +250,15 @@ pub(super) fn validate_sdk(sdk: &Sdk) -> Result<(), CatalogError> {
         }
     }
     for b in &sdk.bundles {
-        if b.dex_class.is_empty() && b.files.is_empty() {
+        if b.dex_class.is_empty() && b.objc_class.is_empty() && b.files.is_empty() {
             return Err(invalid(
                 f,
                 id,
                 "bundles",
-                format!("bundle of '{}' names no dex_class and no files", b.sdk),
+                format!(
+                    "bundle of '{}' names no dex_class, objc_class or files",
+                    b.sdk
+                ),
             ));
         }
         if b.source.trim().is_empty() {

@@ -18,6 +18,8 @@ pub(crate) struct Rule {
     pub part: bool,
     /// Dotted package prefixes (class evidence on a package boundary).
     pub classes: Vec<String>,
+    /// ObjC class names (exact, or a prefix ending in `*`).
+    pub objc: Vec<String>,
     /// Lower-cased file names (evidence naming them or located in them).
     pub files: Vec<String>,
 }
@@ -37,6 +39,14 @@ impl Rule {
         }
         if matches!(kind, "dex_class" | "jni_class" | "manifest_component")
             && self.classes.iter().any(|p| under_package(matched, p))
+        {
+            return true;
+        }
+        if kind == "objc_class"
+            && self.objc.iter().any(|c| match c.strip_suffix('*') {
+                Some(prefix) => matched.starts_with(prefix),
+                None => matched == c,
+            })
         {
             return true;
         }
@@ -122,6 +132,7 @@ impl Relations {
                         outer: i,
                         part: false,
                         classes: b.dex_class.clone(),
+                        objc: b.objc_class.clone(),
                         files: b.files.iter().map(|f| f.to_lowercase()).collect(),
                     },
                 )?;
@@ -134,6 +145,7 @@ impl Relations {
                         outer: i,
                         part: true,
                         classes: Vec::new(),
+                        objc: Vec::new(),
                         files: Vec::new(),
                     },
                 )?;

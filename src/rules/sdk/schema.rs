@@ -236,6 +236,12 @@ pub struct Bundle {
     /// `manifest_component` evidence).
     #[serde(default)]
     pub dex_class: Vec<String>,
+    /// Objective-C class names of the inner SDK the outer ships (exact, or
+    /// a prefix ending in `*`, as `[sdk.match] objc_class`): `objc_class`
+    /// evidence naming them is inside (the Alipay iOS framework carries
+    /// Alibaba's `UTDevice`).
+    #[serde(default)]
+    pub objc_class: Vec<String>,
     /// File names (native libraries, frameworks, archive entries; exact,
     /// case-insensitive) the outer ships: evidence in or naming them is inside.
     #[serde(default)]
