@@ -482,3 +482,42 @@ fn alipay_bundles_utdid_and_jverification_bundles_carrier_sdks() {
     assert!(cm.bundled_by.is_empty());
     assert_eq!(cm.vendor, "China Mobile");
 }
+
+/// A framework inside an IPA whose Info.plist keeps Xcode's template
+/// `CFBundleShortVersionString` 1.0 states its SDK version in
+/// `CFBundleVersion` (as Facebook SDK 4.x frameworks do): that version is
+/// reported; a plist stating only 1.0 / 1 states no version.
+#[test]
+fn ipa_framework_version_behind_the_template_short_version() {
+    let plist = |short: &str, build: &str| {
+        format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<plist version="1.0"><dict>
+<key>CFBundleIdentifier</key><string>im.zego.ZegoExpressEngine</string>
+<key>CFBundleExecutable</key><string>ZegoExpressEngine</string>
+<key>CFBundlePackageType</key><string>FMWK</string>
+<key>CFBundleShortVersionString</key><string>{short}</string>
+<key>CFBundleVersion</key><string>{build}</string>
+</dict></plist>"#
+        )
+        .into_bytes()
+    };
+    let version_of = |short: &str, build: &str| {
+        let mut files = privscan::testkit::ipa::sample_files();
+        for (path, bytes) in files.iter_mut() {
+            if path.ends_with("ZegoExpressEngine.framework/Info.plist") {
+                *bytes = plist(short, build);
+            }
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("app.ipa");
+        std::fs::write(&p, privscan::testkit::ipa::build_ipa(&files)).unwrap();
+        let r = scan_path(&p, &Config::new());
+        assert!(r.error.is_none(), "{:?}", r.error);
+        let z = r.sdks.iter().find(|d| d.id == "zego-express").unwrap();
+        z.version.clone()
+    };
+    assert_eq!(version_of("1.0", "3.14.5").as_deref(), Some("3.14.5"));
+    assert_eq!(version_of("3.15.0", "42").as_deref(), Some("3.15.0"));
+    assert_eq!(version_of("1.0", "1"), None);
+}

@@ -215,7 +215,10 @@ pub struct FrameworkInfo {
     pub binary: Option<String>,
     /// `CFBundleIdentifier` of the framework's Info.plist; `None` when absent (always for a dylib).
     pub bundle_id: Option<String>,
-    /// `CFBundleShortVersionString` of the framework's Info.plist; `None` when absent.
+    /// The SDK version the framework's Info.plist states
+    /// ([`crate::property_list::InfoPlist::sdk_version`]:
+    /// `CFBundleShortVersionString`, or `CFBundleVersion` behind Xcode's
+    /// template `1.0`); `None` when absent or only the template default.
     pub version: Option<String>,
 }
 
@@ -719,7 +722,10 @@ fn build_facts(scan: &mut IosScan) {
                 has_privacy_manifest: !b.privacy_manifests.is_empty(),
                 binary: b.executable_entry.clone(),
                 bundle_id: b.info.as_ref().and_then(|i| i.bundle_id.clone()),
-                version: b.info.as_ref().and_then(|i| i.short_version.clone()),
+                version: b
+                    .info
+                    .as_ref()
+                    .and_then(|i| i.sdk_version().map(str::to_owned)),
             });
         }
     }
