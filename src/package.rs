@@ -185,6 +185,11 @@ pub fn scan_static_lib(
             binary_entry: Some(String::new()),
             binary: Some(LibraryBinary::Static(lib)),
             privacy_manifests: Vec::new(),
+            strings: if opts.manifest_only {
+                Default::default()
+            } else {
+                crate::detect::scan_strings(opts.catalog, data)
+            },
         }],
         problems: Vec::new(),
         paths: Vec::new(),
@@ -200,14 +205,21 @@ pub fn scan_framework_dir(dir: &Path, opts: &ReadOptions) -> Result<PackageFacts
         .unwrap_or_default();
     let name = name.strip_suffix(".framework").unwrap_or(&name);
     let src = DirSource::new(dir, &opts.limits);
-    crate::ios::sdk_package::read_framework(&src, name, &opts.limits)
+    let strings = |d: &[u8]| crate::detect::scan_strings(opts.catalog, d);
+    let pass: Option<crate::ios::bundle::BinaryPass<'_>> =
+        (!opts.manifest_only).then_some(&strings);
+    crate::ios::sdk_package::read_framework_with(&src, name, &opts.limits, pass)
         .map_err(|m| err("framework", m))
 }
 
 /// Scan an `.xcframework` folder.
 pub fn scan_xcframework_dir(dir: &Path, opts: &ReadOptions) -> Result<PackageFacts, ArtifactError> {
     let src = DirSource::new(dir, &opts.limits);
-    crate::ios::sdk_package::read_xcframework(&src, &opts.limits).map_err(|m| err("xcframework", m))
+    let strings = |d: &[u8]| crate::detect::scan_strings(opts.catalog, d);
+    let pass: Option<crate::ios::bundle::BinaryPass<'_>> =
+        (!opts.manifest_only).then_some(&strings);
+    crate::ios::sdk_package::read_xcframework_with(&src, &opts.limits, pass)
+        .map_err(|m| err("xcframework", m))
 }
 
 /// Binaries, imports and selectors of one library.
@@ -271,6 +283,8 @@ fn feed_apple(d: &mut Detector<'_>, lib: &Library, bins: &[BinaryFacts]) {
         &plist,
         &Location::entry(lib.path.clone()),
     );
+    let bin_loc = Location::entry(lib.binary_entry.clone().unwrap_or_else(|| lib.path.clone()));
+    d.apply_strings(&lib.strings, &bin_loc);
     for b in bins {
         let loc = Location::entry(b.entry.clone());
         for s in &b.slices {
@@ -348,7 +362,13 @@ pub fn observe_apple(
             d.file(p, None, &Location::entry(p.clone()));
         }
     }
-    let detections = d.map(Detector::finish).unwrap_or_default();
+    let (detections, contacts) = d
+        .map(|d| {
+            let done = d.finish_all();
+            (done.detections, done.contacts)
+        })
+        .unwrap_or_default();
+    report.contacts = contacts;
     for (i, dets) in &lib_detections {
         if let Some(lib) = pkg.libraries.get(*i)
             && lib.privacy_manifests.is_empty()

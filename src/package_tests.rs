@@ -132,3 +132,52 @@ fn empty_folder_is_nothing_to_scan() {
         Some("nothing-to-scan")
     );
 }
+
+#[test]
+fn apple_package_binaries_get_the_string_pass() {
+    // An xcframework whose framework binary holds an Agora host: a contact,
+    // attributed to its binary; the .a beside it embeds Agora.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("Sample.xcframework");
+    for (p, mut b) in crate::testkit::apple_sdk::sample_xcframework_files() {
+        if p.ends_with("SDWebImage.framework/SDWebImage") {
+            b.extend_from_slice(b"\0https://api.agora.io/v1\0");
+        }
+        let f = root.join(p);
+        std::fs::create_dir_all(f.parent().unwrap()).unwrap();
+        std::fs::write(f, b).unwrap();
+    }
+    let r = crate::scan::scan_path(&root, &Config::new());
+    assert!(r.error.is_none(), "{:?}", r.error);
+    let c: Vec<(&str, &str, bool)> = r
+        .contacts
+        .iter()
+        .map(|c| (c.host.as_str(), c.location.entry.as_str(), c.sdk_detected))
+        .collect();
+    assert_eq!(
+        c,
+        [(
+            "api.agora.io",
+            "ios-arm64/SDWebImage.framework/SDWebImage",
+            true
+        )]
+    );
+    // A loose static library: the pass runs over the whole archive.
+    let mut lib = crate::testkit::ar::sample_static_lib();
+    let clean = scan_bytes("libSampleSDK.a", &lib);
+    assert!(clean.contacts.is_empty(), "{:?}", clean.contacts);
+    // Overwrite the first `AgoraRtcEngineKit` string (same length,
+    // NUL-padded) with a host: the pass reads the archive's raw bytes.
+    let at = lib
+        .windows(17)
+        .position(|w| w == b"AgoraRtcEngineKit")
+        .unwrap();
+    lib.splice(at..at + 17, b"api.agora.io\0\0\0\0\0".iter().copied());
+    let r = scan_bytes("libSampleSDK.a", &lib);
+    assert!(
+        r.contacts.iter().any(|c| c.host == "api.agora.io"),
+        "{:?} {:?}",
+        r.contacts,
+        r.error
+    );
+}

@@ -12,7 +12,7 @@
 //! files" (`PrivacyInfo.xcprivacy` inside the framework or in a resource
 //! bundle it ships).
 
-use crate::ios::bundle::BundleSource;
+use crate::ios::bundle::{BinaryPass, BundleSource};
 use crate::limits::Limits;
 use crate::model::{EntryError, PrivacyManifest};
 use crate::native::{macho, static_lib};
@@ -44,6 +44,9 @@ pub struct Library {
     pub binary: Option<LibraryBinary>,
     /// Privacy manifests under the library's directory.
     pub privacy_manifests: Vec<PrivacyManifest>,
+    /// Catalog string hits of the binary's bytes (contact hosts, version
+    /// markers), when read with a pass ([`read_framework_with`]).
+    pub strings: crate::detect::StringHits,
 }
 
 /// Everything read from one package.
@@ -67,9 +70,21 @@ pub fn read_framework(
     name: &str,
     limits: &Limits,
 ) -> Result<PackageFacts, String> {
+    read_framework_with(src, name, limits, None)
+}
+
+/// [`read_framework`], plus `pass` over the binary's bytes while they are
+/// held, into [`Library::strings`].
+pub fn read_framework_with(
+    src: &dyn BundleSource,
+    name: &str,
+    limits: &Limits,
+    pass: Option<BinaryPass<'_>>,
+) -> Result<PackageFacts, String> {
     let paths = src.paths();
     let mut out = PackageFacts::default();
-    let lib = read_library(src, &paths, "", name, "", limits, &mut out.problems);
+    let caps = Caps { limits, pass };
+    let lib = read_library(src, &paths, "", name, "", caps, &mut out.problems);
     if lib.info.is_none() && lib.binary_entry.is_none() {
         return Err(format!(
             "{name}.framework has neither an Info.plist nor a binary named {name}"
@@ -86,6 +101,16 @@ pub fn read_framework(
 /// Errors: no readable root Info.plist, or no `AvailableLibraries`
 /// (Xcode refuses such a package).
 pub fn read_xcframework(src: &dyn BundleSource, limits: &Limits) -> Result<PackageFacts, String> {
+    read_xcframework_with(src, limits, None)
+}
+
+/// [`read_xcframework`], plus `pass` over each library binary's bytes
+/// while they are held, into [`Library::strings`].
+pub fn read_xcframework_with(
+    src: &dyn BundleSource,
+    limits: &Limits,
+    pass: Option<BinaryPass<'_>>,
+) -> Result<PackageFacts, String> {
     let paths = src.paths();
     let bytes = src
         .read("Info.plist")
@@ -124,7 +149,7 @@ pub fn read_xcframework(src: &dyn BundleSource, limits: &Limits) -> Result<Packa
                 &format!("{dir}/"),
                 fw,
                 id,
-                limits,
+                Caps { limits, pass },
                 &mut out.problems,
             )
         } else {
@@ -133,7 +158,8 @@ pub fn read_xcframework(src: &dyn BundleSource, limits: &Limits) -> Result<Packa
             let stem = stem.split('.').next().unwrap_or(stem);
             let mut lib = empty_library(id, &dir, stem);
             lib.binary_entry = Some(dir.clone());
-            lib.binary = read_binary(src, &dir, limits, &mut out.problems);
+            (lib.binary, lib.strings) =
+                read_binary(src, &dir, Caps { limits, pass }, &mut out.problems);
             lib.privacy_manifests =
                 manifests_under(src, &paths, &format!("{id}/"), limits, &mut out.problems);
             lib
@@ -159,7 +185,15 @@ fn empty_library(id: &str, path: &str, name: &str) -> Library {
         binary_entry: None,
         binary: None,
         privacy_manifests: Vec::new(),
+        strings: Default::default(),
     }
+}
+
+/// The caps and the optional pass every read of a package's parts gets.
+#[derive(Clone, Copy)]
+struct Caps<'a> {
+    limits: &'a Limits,
+    pass: Option<BinaryPass<'a>>,
 }
 
 fn read_library(
@@ -168,9 +202,10 @@ fn read_library(
     dir: &str,
     name: &str,
     id: &str,
-    limits: &Limits,
+    caps: Caps<'_>,
     problems: &mut Vec<EntryError>,
 ) -> Library {
+    let limits = caps.limits;
     let mut lib = empty_library(id, dir, name);
     let info_entry = [
         format!("{dir}Info.plist"),
@@ -200,7 +235,7 @@ fn read_library(
         .into_iter()
         .find(|p| paths.contains(p));
     if let Some(b) = binary {
-        lib.binary = read_binary(src, &b, limits, problems);
+        (lib.binary, lib.strings) = read_binary(src, &b, caps, problems);
         lib.binary_entry = Some(b);
     }
     lib.privacy_manifests = manifests_under(src, paths, dir, limits, problems);
@@ -210,9 +245,10 @@ fn read_library(
 fn read_binary(
     src: &dyn BundleSource,
     entry: &str,
-    limits: &Limits,
+    caps: Caps<'_>,
     problems: &mut Vec<EntryError>,
-) -> Option<LibraryBinary> {
+) -> (Option<LibraryBinary>, crate::detect::StringHits) {
+    let (limits, pass) = (caps.limits, caps.pass);
     let bytes = match src.read(entry) {
         Ok(b) => b,
         Err(message) => {
@@ -220,7 +256,7 @@ fn read_binary(
                 entry: entry.into(),
                 message,
             });
-            return None;
+            return (None, Default::default());
         }
     };
     let r = if static_lib::is_static_lib(&bytes) {
@@ -235,13 +271,13 @@ fn read_binary(
         Err("neither a Mach-O nor a static library".into())
     };
     match r {
-        Ok(b) => Some(b),
+        Ok(b) => (Some(b), pass.map(|f| f(&bytes)).unwrap_or_default()),
         Err(message) => {
             problems.push(EntryError {
                 entry: entry.into(),
                 message,
             });
-            None
+            (None, Default::default())
         }
     }
 }
