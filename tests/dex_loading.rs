@@ -107,3 +107,39 @@ fn sdk_only_in_an_unloaded_dex_is_hidden_code_not_embedded() {
     let r = apk(&[("classes.dex", APPSFLYER), ("classes02.dex", APPSFLYER)]);
     assert!(sdk_ids(&r).contains(&"appsflyer"));
 }
+
+/// A DEX under any other name (`assets/payload.dex`, `Classes2.dex`: ART's
+/// names are case-sensitive) is never loaded at install; only code that
+/// loads it at run time (DexClassLoader) runs it. Its SDKs are hidden code
+/// (PS901), not embedded; an asset named `.dex` without the DEX magic is
+/// no code and raises nothing.
+#[test]
+fn other_dex_names_are_run_time_hidden_code() {
+    let root = manifest("com.hostile.app", vec![]);
+    let e = vec![
+        EntrySpec::deflated(
+            "AndroidManifest.xml",
+            &encode(&root, ANDROID_NAMESPACES, &EncodeOptions::default()),
+        ),
+        EntrySpec::deflated("classes.dex", &dex::build(PLAIN)),
+        EntrySpec::deflated("assets/payload.dex", &dex::build(APPSFLYER)),
+        EntrySpec::deflated("Classes2.dex", &dex::build(APPSFLYER)),
+        EntrySpec::deflated("assets/fake.dex", b"not a dex file at all"),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("app.apk");
+    std::fs::write(&p, build(&e, &ArchiveSpec::default())).unwrap();
+    let r = scan_path(&p, &Config::new());
+    assert!(r.error.is_none(), "{:?}", r.error);
+    assert!(sdk_ids(&r).is_empty(), "{:?}", sdk_ids(&r));
+    let h = hidden(&r);
+    let mut subjects: Vec<&str> = h.iter().map(|(s, _)| *s).collect();
+    subjects.sort_unstable();
+    assert_eq!(subjects, ["Classes2.dex", "assets/payload.dex"], "{h:?}");
+    assert!(
+        h.iter()
+            .all(|(_, m)| m.contains("DexClassLoader") && m.contains("AppsFlyer")),
+        "{h:?}"
+    );
+    assert!(r.entry_errors.is_empty(), "{:?}", r.entry_errors);
+}

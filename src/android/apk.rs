@@ -44,6 +44,11 @@ pub(crate) enum EntryRole {
     /// A root `classes*.dex` that ART never loads (see [`art_loaded_dex`]):
     /// read for hidden code, its SDKs reported as PS901, not as embedded.
     UnloadedDex,
+    /// Any other `*.dex` entry (`assets/payload.dex`, `Classes2.dex`): not
+    /// an ART multidex name, so never loaded at install; read when its bytes
+    /// start with the DEX magic, and its SDKs reported as hidden code
+    /// (PS901), since only code that loads it at run time runs it.
+    OtherDex,
     NativeLib,
     /// A small SDK marker file (`META-INF/*.version`, `*.properties`): read for its version.
     Marker,
@@ -52,6 +57,12 @@ pub(crate) enum EntryRole {
 pub(crate) fn role_of(name: &str) -> Option<EntryRole> {
     if is_root_dex(name) {
         Some(EntryRole::Dex)
+    } else if name.len() > 4
+        && name
+            .get(name.len() - 4..)
+            .is_some_and(|ext| ext.eq_ignore_ascii_case(".dex"))
+    {
+        Some(EntryRole::OtherDex)
     } else if name.starts_with("lib/") && name.ends_with(".so") && name.matches('/').count() == 2 {
         Some(EntryRole::NativeLib)
     } else if (name.starts_with("META-INF/") && name.ends_with(".version"))
@@ -458,6 +469,16 @@ fn scan_entry<'c>(
             out.findings.push(hidden_dex(&w.display, &sdks));
             return (out, None);
         }
+        EntryRole::OtherDex => {
+            // An asset that only looks like code by its name is no code.
+            if !bytes.starts_with(b"dex\n") {
+                return (out, None);
+            }
+            scan_dex_bytes(&bytes, &w.display, opts, &mut detector, &mut out);
+            let sdks: Vec<String> = detector.finish().into_iter().map(|d| d.name).collect();
+            out.findings.push(runtime_dex(&w.display, &sdks));
+            return (out, None);
+        }
         EntryRole::NativeLib => {
             let file_name = e.name.rsplit('/').next().unwrap_or(&e.name);
             detector.native_lib(file_name, &loc);
@@ -484,6 +505,29 @@ fn hidden_dex(entry: &str, sdks: &[String]) -> Finding {
         subject: entry.into(),
         message: format!(
             "hidden code: {entry} is never loaded by ART (not in the unbroken classes.dex, classes2.dex, ... sequence); it holds {found}, not reported as embedded"
+        ),
+        clause: None,
+        evidence: vec![Location::entry(entry.to_string())],
+    }
+}
+
+/// A PS901 finding for a DEX file under another name than ART's multidex
+/// entries (`assets/payload.dex`, `Classes2.dex`): never loaded at install,
+/// run only by code that loads it itself (`DexClassLoader`), which is how
+/// packers and plugin frameworks hide code from install-time analysis.
+fn runtime_dex(entry: &str, sdks: &[String]) -> Finding {
+    let info = Code::PS901.info();
+    let found = if sdks.is_empty() {
+        "no catalogued SDK".to_owned()
+    } else {
+        sdks.join(", ")
+    };
+    Finding {
+        code: info.id.into(),
+        severity: info.severity,
+        subject: entry.into(),
+        message: format!(
+            "hidden code: {entry} is a DEX file outside ART's multidex entries (classes.dex, classes2.dex, ...), never loaded at install; only code that loads it at run time (DexClassLoader) runs it; it holds {found}, not reported as embedded"
         ),
         clause: None,
         evidence: vec![Location::entry(entry.to_string())],
