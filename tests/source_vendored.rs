@@ -194,3 +194,32 @@ fn an_unreadable_vendored_binary_is_never_clean() {
         );
     }
 }
+
+/// A vendored native library's string data reaches the tree's report as
+/// contacts, located at the vendored file inside the tree.
+#[test]
+fn vendored_binary_hosts_are_contacts_of_the_tree() {
+    let dir = repo();
+    let mut so = privscan::testkit::aab::sample_so();
+    so.extend_from_slice(b"\0wss://webliveroom-api.zego.im/ws\0");
+    write(
+        dir.path(),
+        "app/src/main/jniLibs/arm64-v8a/libZegoExpressEngine.so",
+        &so,
+    );
+    let r = scan_path(dir.path(), &Config::new());
+    assert!(r.error.is_none(), "{:?}", r.error);
+    let c: Vec<(&str, &str, &str)> = r
+        .contacts
+        .iter()
+        .map(|c| (c.sdk.as_str(), c.host.as_str(), c.location.entry.as_str()))
+        .collect();
+    assert!(
+        c.contains(&(
+            "zego-express",
+            "webliveroom-api.zego.im",
+            "app/src/main/jniLibs/arm64-v8a/libZegoExpressEngine.so"
+        )),
+        "{c:?}"
+    );
+}

@@ -539,6 +539,9 @@ pub fn scan_vendored(
     for r in results {
         absorb(r, &decls, report, &mut facts);
     }
+    report.contacts.sort_by(|a, b| {
+        (&a.sdk, &a.host, &a.location.entry).cmp(&(&b.sdk, &b.host, &b.location.entry))
+    });
     facts
 }
 
@@ -598,6 +601,11 @@ fn absorb(
             locate(l, &prefix, None);
         }
         report.findings.push(f);
+    }
+    // Hosts in the binary's string data, located in the tree.
+    for mut c in sub.contacts {
+        locate(&mut c.location, &prefix, decl.as_ref());
+        report.contacts.push(c);
     }
     for d in &mut detections {
         for ev in &mut d.evidence {
