@@ -461,22 +461,17 @@ fn scan_entry<'c>(
     let mut detector = opts.catalog.detector();
     match w.role {
         EntryRole::Dex => scan_dex_bytes(&bytes, &w.display, opts, &mut detector, &mut out),
-        EntryRole::UnloadedDex => {
+        EntryRole::UnloadedDex | EntryRole::OtherDex => {
+            // An asset that only looks like code by its name is no code.
+            if w.role == EntryRole::OtherDex && !bytes.starts_with(b"dex\n") {
+                return (out, None);
+            }
             // Its own detector, never merged: SDKs here are not embedded
             // code the app runs, they are hidden code (PS901).
             scan_dex_bytes(&bytes, &w.display, opts, &mut detector, &mut out);
             let sdks: Vec<String> = detector.finish().into_iter().map(|d| d.name).collect();
-            out.findings.push(hidden_dex(&w.display, &sdks));
-            return (out, None);
-        }
-        EntryRole::OtherDex => {
-            // An asset that only looks like code by its name is no code.
-            if !bytes.starts_with(b"dex\n") {
-                return (out, None);
-            }
-            scan_dex_bytes(&bytes, &w.display, opts, &mut detector, &mut out);
-            let sdks: Vec<String> = detector.finish().into_iter().map(|d| d.name).collect();
-            out.findings.push(runtime_dex(&w.display, &sdks));
+            out.findings
+                .push(hidden_dex(&w.display, &sdks, w.role == EntryRole::OtherDex));
             return (out, None);
         }
         EntryRole::NativeLib => {
@@ -489,46 +484,30 @@ fn scan_entry<'c>(
     (out, Some(detector))
 }
 
-/// A PS901 finding for a root DEX that ART never loads (name outside the
-/// unbroken `classes.dex`, `classes2.dex`, … sequence): code shipped where
-/// analysis tools look and the device does not, with the SDKs found in it.
-fn hidden_dex(entry: &str, sdks: &[String]) -> Finding {
+/// A PS901 finding for a DEX that ART never loads, with the SDKs found in
+/// it: a root `classes*.dex` outside the unbroken `classes.dex`,
+/// `classes2.dex`, … sequence (code shipped where analysis tools look and
+/// the device does not), or, with `other_name`, a DEX under another name
+/// (`assets/payload.dex`, `Classes2.dex`), run only by code that loads it
+/// itself (`DexClassLoader`), as packers and plugin frameworks hide code
+/// from install-time analysis.
+fn hidden_dex(entry: &str, sdks: &[String], other_name: bool) -> Finding {
     let info = Code::PS901.info();
     let found = if sdks.is_empty() {
         "no catalogued SDK".to_owned()
     } else {
         sdks.join(", ")
     };
-    Finding {
-        code: info.id.into(),
-        severity: info.severity,
-        subject: entry.into(),
-        message: format!(
-            "hidden code: {entry} is never loaded by ART (not in the unbroken classes.dex, classes2.dex, ... sequence); it holds {found}, not reported as embedded"
-        ),
-        clause: None,
-        evidence: vec![Location::entry(entry.to_string())],
-    }
-}
-
-/// A PS901 finding for a DEX file under another name than ART's multidex
-/// entries (`assets/payload.dex`, `Classes2.dex`): never loaded at install,
-/// run only by code that loads it itself (`DexClassLoader`), which is how
-/// packers and plugin frameworks hide code from install-time analysis.
-fn runtime_dex(entry: &str, sdks: &[String]) -> Finding {
-    let info = Code::PS901.info();
-    let found = if sdks.is_empty() {
-        "no catalogued SDK".to_owned()
+    let why = if other_name {
+        "is a DEX file outside ART's multidex entries (classes.dex, classes2.dex, ...), never loaded at install; only code that loads it at run time (DexClassLoader) runs it"
     } else {
-        sdks.join(", ")
+        "is never loaded by ART (not in the unbroken classes.dex, classes2.dex, ... sequence)"
     };
     Finding {
         code: info.id.into(),
         severity: info.severity,
         subject: entry.into(),
-        message: format!(
-            "hidden code: {entry} is a DEX file outside ART's multidex entries (classes.dex, classes2.dex, ...), never loaded at install; only code that loads it at run time (DexClassLoader) runs it; it holds {found}, not reported as embedded"
-        ),
+        message: format!("hidden code: {entry} {why}; it holds {found}, not reported as embedded"),
         clause: None,
         evidence: vec![Location::entry(entry.to_string())],
     }
