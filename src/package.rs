@@ -185,11 +185,10 @@ pub fn scan_static_lib(
             binary_entry: Some(String::new()),
             binary: Some(LibraryBinary::Static(lib)),
             privacy_manifests: Vec::new(),
-            strings: if opts.manifest_only {
-                Default::default()
-            } else {
-                crate::detect::scan_strings(opts.catalog, data)
-            },
+            strings: opts
+                .string_pass()
+                .map(|c| crate::detect::scan_strings(c, data))
+                .unwrap_or_default(),
         }],
         problems: Vec::new(),
         paths: Vec::new(),
@@ -205,20 +204,14 @@ pub fn scan_framework_dir(dir: &Path, opts: &ReadOptions) -> Result<PackageFacts
         .unwrap_or_default();
     let name = name.strip_suffix(".framework").unwrap_or(&name);
     let src = DirSource::new(dir, &opts.limits);
-    let strings = |d: &[u8]| crate::detect::scan_strings(opts.catalog, d);
-    let pass: Option<crate::ios::bundle::BinaryPass<'_>> =
-        (!opts.manifest_only).then_some(&strings);
-    crate::ios::sdk_package::read_framework_with(&src, name, &opts.limits, pass)
+    crate::ios::sdk_package::read_framework_with(&src, name, &opts.limits, opts.string_pass())
         .map_err(|m| err("framework", m))
 }
 
 /// Scan an `.xcframework` folder.
 pub fn scan_xcframework_dir(dir: &Path, opts: &ReadOptions) -> Result<PackageFacts, ArtifactError> {
     let src = DirSource::new(dir, &opts.limits);
-    let strings = |d: &[u8]| crate::detect::scan_strings(opts.catalog, d);
-    let pass: Option<crate::ios::bundle::BinaryPass<'_>> =
-        (!opts.manifest_only).then_some(&strings);
-    crate::ios::sdk_package::read_xcframework_with(&src, &opts.limits, pass)
+    crate::ios::sdk_package::read_xcframework_with(&src, &opts.limits, opts.string_pass())
         .map_err(|m| err("xcframework", m))
 }
 

@@ -19,3 +19,12 @@ pub struct ReadOptions {
     /// The SDK catalog (built on first dereference).
     pub catalog: &'static CatalogSource,
 }
+
+impl ReadOptions {
+    /// The catalog for a string pass over binaries
+    /// (`crate::detect::scan_strings`), or `None` with `manifest_only`
+    /// (no binary is read for SDK evidence).
+    pub fn string_pass(&self) -> Option<&'static CatalogSource> {
+        (!self.manifest_only).then_some(self.catalog)
+    }
+}

@@ -359,11 +359,12 @@ pub fn scan_bundle(src: &dyn BundleSource, limits: &Limits) -> Result<IosScan, I
     scan_bundle_with(src, limits, None)
 }
 
-/// A pass over one Mach-O's bytes run beside its parse (on the same worker
-/// thread, while the bytes are held), e.g. the catalog's string pass.
-pub type BinaryPass<'p> = &'p (dyn Fn(&[u8]) -> crate::detect::StringHits + Sync);
+/// The catalog whose string pass ([`crate::detect::scan_strings`]) runs
+/// over a binary's bytes beside its parse (on the same worker thread, while
+/// the bytes are held); a lazy catalog is built only when first needed.
+pub type BinaryPass<'p> = &'p crate::rules::lazy::CatalogSource;
 
-/// [`scan_bundle`], plus `pass` over each parsed Mach-O's bytes, into
+/// [`scan_bundle`], plus the string pass of catalog `pass` over each parsed Mach-O's bytes, into
 /// [`IosScan::string_hits`] (after the parse: a lazy catalog the pass needs
 /// is waited on only once the first binary is read and parsed).
 pub fn scan_bundle_with(
@@ -550,7 +551,7 @@ pub fn scan_bundle_with(
             .map(|(bi, entry, d)| {
                 let r = macho::parse(d, entry, limits);
                 let hits = match (&r, pass) {
-                    (Ok(_), Some(f)) => f(d),
+                    (Ok(_), Some(c)) => crate::detect::scan_strings(c, d),
                     _ => Default::default(),
                 };
                 (*bi, entry.clone(), r, hits)

@@ -117,10 +117,7 @@ pub fn scan_source(
 ) -> Result<IosObserved, ArtifactError> {
     // The catalog's string pass runs beside each Mach-O's parse, while its
     // bytes are held (contacts and version strings of the app's binaries).
-    let strings = |d: &[u8]| crate::detect::scan_strings(opts.catalog, d);
-    let pass: Option<crate::ios::bundle::BinaryPass<'_>> =
-        (!opts.manifest_only).then_some(&strings);
-    let scan = scan_bundle_with(src, &opts.limits, pass).map_err(|e| {
+    let scan = scan_bundle_with(src, &opts.limits, opts.string_pass()).map_err(|e| {
         let code = match e {
             crate::ios::bundle::IosError::NoInfoPlist { .. } => "no-info-plist",
             _ => "ios",

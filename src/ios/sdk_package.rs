@@ -73,7 +73,7 @@ pub fn read_framework(
     read_framework_with(src, name, limits, None)
 }
 
-/// [`read_framework`], plus `pass` over the binary's bytes while they are
+/// [`read_framework`], plus the string pass of catalog `pass` over the binary's bytes while they are
 /// held, into [`Library::strings`].
 pub fn read_framework_with(
     src: &dyn BundleSource,
@@ -104,7 +104,7 @@ pub fn read_xcframework(src: &dyn BundleSource, limits: &Limits) -> Result<Packa
     read_xcframework_with(src, limits, None)
 }
 
-/// [`read_xcframework`], plus `pass` over each library binary's bytes
+/// [`read_xcframework`], plus the string pass of catalog `pass` over each library binary's bytes
 /// while they are held, into [`Library::strings`].
 pub fn read_xcframework_with(
     src: &dyn BundleSource,
@@ -271,7 +271,11 @@ fn read_binary(
         Err("neither a Mach-O nor a static library".into())
     };
     match r {
-        Ok(b) => (Some(b), pass.map(|f| f(&bytes)).unwrap_or_default()),
+        Ok(b) => (
+            Some(b),
+            pass.map(|c| crate::detect::scan_strings(c, &bytes))
+                .unwrap_or_default(),
+        ),
         Err(message) => {
             problems.push(EntryError {
                 entry: entry.into(),
