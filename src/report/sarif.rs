@@ -358,7 +358,7 @@ fn policy_of<'a>(a: &'a ArtifactReport, run_policy: Option<&'a str>) -> Option<&
 
 /// A location in a text file of the repository (the policy, the Data
 /// safety export): the file's relative URI and the line.
-fn policy_location(
+fn file_location(
     map: &UriMap,
     policy: &str,
     line: Option<u32>,
@@ -451,17 +451,17 @@ fn result(map: &UriMap, a: &ArtifactReport, f: &Finding, run_policy: Option<&str
         .take(MAX_LOCATIONS)
         .map(|e| match policy {
             Some(p) if e.entry == p || (about_policy && e.entry.is_empty()) => {
-                policy_location(map, p, e.line.or(clause_line), e.detail.as_deref())
+                file_location(map, p, e.line.or(clause_line), e.detail.as_deref())
             }
             _ if data_safety == Some(e.entry.as_str()) => {
-                policy_location(map, &e.entry, e.line, e.detail.as_deref())
+                file_location(map, &e.entry, e.line, e.detail.as_deref())
             }
             _ => location(map, a, Some(e)),
         })
         .collect();
     if locations.is_empty() {
         locations.push(match policy {
-            Some(p) if about_policy => policy_location(
+            Some(p) if about_policy => file_location(
                 map,
                 p,
                 clause_line,

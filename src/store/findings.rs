@@ -31,29 +31,22 @@ fn finding(
     }
 }
 
-/// How sure the build column is that a type is collected, as the finding's
-/// severity: the registry's (high) when the build's own code reads it;
-/// medium when only an embedded SDK's documentation says it collects it
-/// (the SDK may be configured not to, or be a version that does not);
-/// low when only a permission gives access to it.
-fn build_severity(build: &[Mark]) -> Option<Severity> {
+/// How sure the build column is that a type is collected: the finding's
+/// severity and the message's verb. The registry's severity (high) and
+/// "collects" when the build's own code reads it; medium and "embeds an
+/// SDK documented to collect" when only an embedded SDK's documentation
+/// says so (the SDK may be configured not to, or be a version that does
+/// not); low and "can read" when only a permission gives access to it.
+fn build_evidence(build: &[Mark]) -> (Option<Severity>, &'static str) {
     if build.iter().any(|m| m.code) {
-        None
+        (None, "collects")
     } else if build.iter().any(|m| m.strong) {
-        Some(Severity::Medium)
+        (
+            Some(Severity::Medium),
+            "embeds an SDK documented to collect",
+        )
     } else {
-        Some(Severity::Low)
-    }
-}
-
-/// The verb of a PS501/PS502 message, matching [`build_severity`].
-fn build_verb(build: &[Mark]) -> &'static str {
-    if build.iter().any(|m| m.code) {
-        "collects"
-    } else if build.iter().any(|m| m.strong) {
-        "embeds an SDK documented to collect"
-    } else {
-        "can read"
+        (Some(Severity::Low), "can read")
     }
 }
 
@@ -99,17 +92,18 @@ pub fn findings(t: &Table, inputs: &StoreInputs, vocab: &DataTypes) -> Vec<Findi
             && !build.is_empty()
             && ds.is_empty()
         {
+            let (severity, verb) = build_evidence(build);
             let mut ev: Vec<&Mark> = build.iter().collect();
             ev.truncate(8);
             let mut evidence = locations(&ev);
             evidence.push(Location::entry(d.source.clone()));
             out.push(finding(
                 Code::PS501,
-                build_severity(build),
+                severity,
                 &ty.id,
                 format!(
                     "the build {} {} ({}) but the Data safety form {} declares none of {}",
-                    build_verb(build),
+                    verb,
                     ty.label,
                     notes(build),
                     d.source,
@@ -129,13 +123,14 @@ pub fn findings(t: &Table, inputs: &StoreInputs, vocab: &DataTypes) -> Vec<Findi
                         .take(4)
                         .map(|m| Location::entry(m.0.clone())),
                 );
+                let (severity, verb) = build_evidence(build);
                 out.push(finding(
                     Code::PS502,
-                    build_severity(build),
+                    severity,
                     &ty.id,
                     format!(
                         "the build {} {} ({}) but {pm_name} declare none of {}",
-                        build_verb(build),
+                        verb,
                         ty.label,
                         notes(build),
                         ty.apple.join(", ")
